@@ -1,0 +1,27 @@
+//! Linker flags of the no_std program (and only of it: `rustc-link-arg-bins` applies to this
+//! package's binaries, not to other workspace members).
+
+fn main() {
+    for arg in [
+        // No C start files (crt1.o, crti.o …): syscall-kit's `main!` defines `_start`.
+        "-nostartfiles",
+        // No C library, no libgcc: the program calls the kernel itself.
+        "-nostdlib",
+        // A static executable with no ELF interpreter (PT_INTERP) and no dynamic section;
+        // `-no-pie` makes it ET_EXEC at a fixed address, which needs no relocation at start-up.
+        "-static",
+        "-no-pie",
+        // No .note.gnu.build-id and no .eh_frame_hdr: nothing reads them in this program.
+        "-Wl,--build-id=none",
+        "-Wl,--no-eh-frame-hdr",
+        // No RELRO padding.
+        "-Wl,-z,norelro",
+    ] {
+        println!("cargo:rustc-link-arg-bins={arg}");
+    }
+    // The layout: see hello.ld.
+    let script = std::path::Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("hello.ld");
+    println!("cargo:rustc-link-arg-bins=-Wl,-T,{}", script.display());
+    println!("cargo:rerun-if-changed=hello.ld");
+    println!("cargo:rerun-if-changed=build.rs");
+}

@@ -1,0 +1,128 @@
+//! x86_64: the program entry point `_start`, the memory functions the compiler calls
+//! (`memcpy`, `memmove`, `memset`, `memcmp`), and `open(2)` flags whose values differ on other
+//! architectures.
+
+/// `O_DIRECT` on x86_64 (asm-generic value).
+pub const O_DIRECT: u32 = 0o40000;
+/// `O_DIRECTORY` on x86_64 (asm-generic value).
+pub const O_DIRECTORY: u32 = 0o200000;
+/// `O_NOFOLLOW` on x86_64 (asm-generic value).
+pub const O_NOFOLLOW: u32 = 0o400000;
+
+/// Defines the process entry point `_start`, which calls `$entry(initial stack pointer)`.
+///
+/// Used by [`main!`](crate::main); a program does not call it directly.
+///
+/// At `_start` the kernel has left no return address: `rsp` points at `argc`, followed by the
+/// `argv` pointers, a null, the `envp` pointers, a null, and the auxiliary vector (see the
+/// System V x86_64 psABI, "Initial Process Stack"). `rsp` is 16-byte aligned there, but the
+/// ABI only promises that for the process entry, so it is aligned again before the call.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __arch_start {
+    ($entry:path) => {
+        /// The process entry point: the kernel jumps here after `execve(2)`.
+        ///
+        /// # Safety
+        /// Only the kernel may call it, once, with the initial process stack.
+        #[unsafe(naked)]
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn _start() -> ! {
+            ::core::arch::naked_asm!(
+                // The outermost frame: a zero frame pointer ends stack walks here.
+                "xor ebp, ebp",
+                // First argument (System V: rdi) = the initial stack pointer (&argc).
+                "mov rdi, rsp",
+                // Align the stack to 16 bytes; the `call` below pushes 8 more, which is
+                // the state the ABI requires at the entry of a function.
+                "and rsp, -16",
+                "call {entry}",
+                // `entry` never returns; trap if it ever did.
+                "ud2",
+                entry = sym $entry,
+            )
+        }
+    };
+}
+
+/// Defines `memcpy`, `memmove`, `memset`, `memcmp` and `bcmp`, the functions the compiler
+/// calls for copies, fills and comparisons and expects a C library to provide.
+///
+/// Used by [`main!`](crate::main), so that only programs on the kit's runtime get them (a `std`
+/// program keeps its C library's). Each function is in a section of its own, so the linker drops
+/// the ones a program does not call. They are assembly because a Rust loop written to copy
+/// bytes can be recognised by the optimiser as a `memcpy` and compiled into a call to itself.
+/// Copies and fills use `rep movsb`/`rep stosb`, which processors with ERMS (x86_64 from Ivy
+/// Bridge and Zen on) run at full speed.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __arch_mem_functions {
+    () => {
+        ::core::arch::global_asm!(
+            // void *memcpy(void *dst /* rdi */, const void *src /* rsi */, size_t n /* rdx */)
+            ".section .text.memcpy,\"ax\",@progbits",
+            ".globl memcpy",
+            ".type memcpy,@function",
+            "memcpy:",
+            "    mov rax, rdi",           // return dst
+            "    mov rcx, rdx",           // count
+            "    rep movsb",              // copy upwards (the ABI keeps the direction flag clear)
+            "    ret",
+            ".size memcpy, .-memcpy",
+            // void *memmove(void *dst, const void *src, size_t n): overlap allowed
+            ".section .text.memmove,\"ax\",@progbits",
+            ".globl memmove",
+            ".type memmove,@function",
+            "memmove:",
+            "    mov rax, rdi",
+            "    mov rcx, rdx",
+            "    mov rdx, rdi",
+            "    sub rdx, rsi",           // dst - src (wrapping)
+            "    cmp rdx, rcx",
+            "    jae 2f",                 // dst not inside [src, src + n): copy upwards
+            "    lea rdi, [rdi + rcx - 1]",
+            "    lea rsi, [rsi + rcx - 1]",
+            "    std",                    // copy downwards, last byte first
+            "    rep movsb",
+            "    cld",                    // restore the direction flag the ABI requires
+            "    ret",
+            "2:  rep movsb",
+            "    ret",
+            ".size memmove, .-memmove",
+            // void *memset(void *dst, int c /* esi */, size_t n)
+            ".section .text.memset,\"ax\",@progbits",
+            ".globl memset",
+            ".type memset,@function",
+            "memset:",
+            "    mov r8, rdi",
+            "    mov eax, esi",
+            "    mov rcx, rdx",
+            "    rep stosb",
+            "    mov rax, r8",
+            "    ret",
+            ".size memset, .-memset",
+            // int memcmp(const void *a, const void *b, size_t n); bcmp is the same function
+            ".section .text.memcmp,\"ax\",@progbits",
+            ".globl memcmp",
+            ".type memcmp,@function",
+            ".globl bcmp",
+            ".type bcmp,@function",
+            "memcmp:",
+            "bcmp:",
+            "    xor eax, eax",
+            "    test rdx, rdx",
+            "    jz 3f",
+            "2:  movzx eax, byte ptr [rdi]",
+            "    movzx ecx, byte ptr [rsi]",
+            "    sub eax, ecx",           // difference of the first unequal unsigned bytes
+            "    jnz 3f",
+            "    inc rdi",
+            "    inc rsi",
+            "    dec rdx",
+            "    jnz 2b",
+            "3:  ret",
+            ".size memcmp, .-memcmp",
+            ".text",
+        );
+    };
+}

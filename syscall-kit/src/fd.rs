@@ -1,0 +1,164 @@
+//! File descriptors: [`OwnedFd`] closes exactly once, [`BorrowedFd`] never closes.
+//!
+//! The model is `std::os::fd`'s (and rustix's): owning a descriptor is a type, so closing it twice,
+//! or using it after close, does not compile.
+
+use core::marker::PhantomData;
+
+use crate::raw::{self, nr};
+use crate::Result;
+
+/// A file descriptor number as the kernel sees it.
+pub type RawFd = i32;
+
+/// An open file descriptor that this value owns: dropping it closes it, exactly once.
+///
+/// Errors from the `close(2)` of a drop are ignored; call [`OwnedFd::close`] to see them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct OwnedFd {
+    fd: RawFd,
+}
+
+impl OwnedFd {
+    /// Takes ownership of `fd`.
+    ///
+    /// # Safety
+    /// `fd` must be open and owned by nobody else: it will be closed when the value is dropped.
+    pub const unsafe fn from_raw_fd(fd: RawFd) -> OwnedFd {
+        OwnedFd { fd }
+    }
+
+    /// The descriptor number, still owned by `self`.
+    pub const fn as_raw_fd(&self) -> RawFd {
+        self.fd
+    }
+
+    /// Gives up ownership without closing: the caller now owns the number.
+    pub fn into_raw_fd(self) -> RawFd {
+        let fd = self.fd;
+        core::mem::forget(self);
+        fd
+    }
+
+    /// Closes the descriptor and reports the error of `close(2)`, if any. Whatever the result,
+    /// the number is released (Linux frees it even when `close` fails), so it is never closed
+    /// again.
+    pub fn close(self) -> Result<()> {
+        let fd = self.into_raw_fd();
+        // SAFETY: `fd` was owned by `self`, which is consumed, so nobody else closes it.
+        unsafe { raw::syscall1(nr::CLOSE, fd as usize) }.map(drop)
+    }
+}
+
+impl Drop for OwnedFd {
+    fn drop(&mut self) {
+        // SAFETY: `self.fd` is open and owned by this value, which is being dropped: this is the
+        // one close of the number. The error, if any, cannot be reported from a drop.
+        let _ = unsafe { raw::syscall1(nr::CLOSE, self.fd as usize) };
+    }
+}
+
+/// A file descriptor borrowed for the lifetime `'fd`: it is never closed through this value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BorrowedFd<'fd> {
+    fd: RawFd,
+    _owner: PhantomData<&'fd OwnedFd>,
+}
+
+impl BorrowedFd<'_> {
+    /// Borrows the number `fd`.
+    ///
+    /// # Safety
+    /// `fd` must stay open for the lifetime of the result (or be one of the numbers the kernel
+    /// treats specially, such as `AT_FDCWD`).
+    pub const unsafe fn borrow_raw(fd: RawFd) -> Self {
+        BorrowedFd {
+            fd,
+            _owner: PhantomData,
+        }
+    }
+
+    /// The descriptor number.
+    pub const fn as_raw_fd(self) -> RawFd {
+        self.fd
+    }
+}
+
+/// Types that lend a file descriptor: [`OwnedFd`], [`BorrowedFd`] and references to them.
+pub trait AsFd {
+    /// Borrows the descriptor.
+    fn as_fd(&self) -> BorrowedFd<'_>;
+}
+
+impl AsFd for OwnedFd {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        // SAFETY: `self` keeps the descriptor open for as long as it is borrowed.
+        unsafe { BorrowedFd::borrow_raw(self.fd) }
+    }
+}
+
+impl AsFd for BorrowedFd<'_> {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        *self
+    }
+}
+
+impl<T: AsFd + ?Sized> AsFd for &T {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        (**self).as_fd()
+    }
+}
+
+impl<T: AsFd + ?Sized> AsFd for &mut T {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        (**self).as_fd()
+    }
+}
+
+/// Standard input, descriptor 0 (see `stdin(3)`).
+///
+/// The process inherits descriptors 0, 1 and 2 open or not; when one is closed, calls on it fail
+/// with [`Errno::EBADF`].
+pub const fn stdin() -> BorrowedFd<'static> {
+    // SAFETY: descriptor 0 belongs to the process for its whole life; this kit never closes it.
+    unsafe { BorrowedFd::borrow_raw(0) }
+}
+
+/// Standard output, descriptor 1 (see `stdout(3)`). Closed? calls fail with [`Errno::EBADF`].
+pub const fn stdout() -> BorrowedFd<'static> {
+    // SAFETY: as for `stdin`.
+    unsafe { BorrowedFd::borrow_raw(1) }
+}
+
+/// Standard error, descriptor 2 (see `stderr(3)`). Closed? calls fail with [`Errno::EBADF`].
+pub const fn stderr() -> BorrowedFd<'static> {
+    // SAFETY: as for `stdin`.
+    unsafe { BorrowedFd::borrow_raw(2) }
+}
+
+/// `dup(2)`: a new descriptor for the same open file, the lowest free number.
+pub fn dup(fd: impl AsFd) -> Result<OwnedFd> {
+    // SAFETY: `dup` reads no memory; the new number is ours.
+    let new = unsafe { raw::syscall1(nr::DUP, fd.as_fd().as_raw_fd() as usize) }?;
+    // SAFETY: the kernel just opened `new` for this process and nobody else knows it.
+    Ok(unsafe { OwnedFd::from_raw_fd(new as RawFd) })
+}
+
+/// `dup3(2)`: makes `new` refer to the same open file as `old`, closing what `new` referred to.
+///
+/// `new` is a raw number because it is usually one of 0, 1 and 2, which no [`OwnedFd`] owns.
+/// Fails with [`Errno::EINVAL`] when both are the same number (this is `dup3`, which every
+/// architecture has, not `dup2`).
+///
+/// # Safety
+/// Whatever `new` referred to is closed: nobody may own it as an [`OwnedFd`].
+pub unsafe fn dup2(old: impl AsFd, new: RawFd) -> Result<()> {
+    // SAFETY: the caller guarantees that closing `new` breaks no ownership.
+    unsafe { raw::syscall3(nr::DUP3, old.as_fd().as_raw_fd() as usize, new as usize, 0) }
+        .map(drop)
+}
+
+/// `close(2)`: closes `fd` and reports the error, if any (same as [`OwnedFd::close`]).
+pub fn close(fd: OwnedFd) -> Result<()> {
+    fd.close()
+}

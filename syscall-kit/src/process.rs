@@ -1,0 +1,140 @@
+//! Processes: `getpid(2)`, `getppid(2)`, `exit_group(2)`, `fork(2)`, `execve(2)`, `wait4(2)`,
+//! `kill(2)`.
+
+use core::ffi::{CStr, c_char};
+
+use crate::raw::{self, nr};
+use crate::{Errno, Result};
+
+/// A process id.
+pub type Pid = i32;
+
+/// `getpid(2)`: the id of the calling process.
+pub fn getpid() -> Pid {
+    // SAFETY: `getpid` touches no memory and cannot fail.
+    unsafe { raw::syscall0(nr::GETPID) }.map_or(0, |p| p as Pid)
+}
+
+/// `getppid(2)`: the id of the parent process.
+pub fn getppid() -> Pid {
+    // SAFETY: `getppid` touches no memory and cannot fail.
+    unsafe { raw::syscall0(nr::GETPPID) }.map_or(0, |p| p as Pid)
+}
+
+/// `exit_group(2)`: ends the process (every thread) with exit status `status & 0xff`.
+///
+/// Nothing is flushed and no destructor runs: syscall-kit's `print!` macros write out what they
+/// format before they return, so nothing is pending.
+pub fn exit(status: i32) -> ! {
+    // SAFETY: `exit_group` does not return and cannot fail.
+    unsafe { raw::syscall1_noreturn(nr::EXIT_GROUP, status as usize) }
+}
+
+/// What [`fork`] returns in each process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fork {
+    /// In the parent: the child's id.
+    Parent(Pid),
+    /// In the child.
+    Child,
+}
+
+/// `fork(2)`: a copy of the calling process. Implemented as `clone(2)` with `SIGCHLD` only,
+/// which is what `fork` is on every architecture (aarch64 and riscv64 have no `fork`).
+///
+/// # Safety
+/// The child has only the calling thread. If the process has other threads, the child may hold
+/// locks that will never be released (of the allocator, say): until it calls [`execve`] or
+/// [`exit`], it must use nothing that another thread could have held.
+pub unsafe fn fork() -> Result<Fork> {
+    const SIGCHLD: usize = 17;
+    // SAFETY: forwarded to the caller; with no stack argument the child continues on a copy of
+    // this stack, as after fork(2).
+    let pid = unsafe { raw::syscall5(nr::CLONE, SIGCHLD, 0, 0, 0, 0) }?;
+    Ok(if pid == 0 {
+        Fork::Child
+    } else {
+        Fork::Parent(pid as Pid)
+    })
+}
+
+/// How many arguments or environment strings [`execve`] passes at most.
+pub const EXECVE_MAX_STRINGS: usize = 255;
+
+/// `execve(2)`: replaces the program of this process with the file `path`, given the argument
+/// strings `argv` and the environment strings `envp` (`NAME=value`). Returns only on failure.
+///
+/// The pointer arrays the kernel wants are built on the stack, so each of `argv` and `envp`
+/// may hold at most [`EXECVE_MAX_STRINGS`] strings; more fail with [`Errno::E2BIG`] before any
+/// system call.
+pub fn execve(path: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
+    fn table(strings: &[&CStr], out: &mut [*const c_char; EXECVE_MAX_STRINGS + 1]) -> bool {
+        if strings.len() > EXECVE_MAX_STRINGS {
+            return false;
+        }
+        for (slot, s) in out.iter_mut().zip(strings) {
+            *slot = s.as_ptr();
+        }
+        out[strings.len()] = core::ptr::null();
+        true
+    }
+    let mut args = [core::ptr::null(); EXECVE_MAX_STRINGS + 1];
+    let mut env = [core::ptr::null(); EXECVE_MAX_STRINGS + 1];
+    if !table(argv, &mut args) || !table(envp, &mut env) {
+        return Errno::E2BIG;
+    }
+    // SAFETY: `path` and every string are NUL-terminated and outlive the call; both tables are
+    // null-terminated arrays of pointers to them.
+    match unsafe {
+        raw::syscall3(
+            nr::EXECVE,
+            path.as_ptr() as usize,
+            args.as_ptr() as usize,
+            env.as_ptr() as usize,
+        )
+    } {
+        Err(e) => e,
+        // execve does not return on success.
+        Ok(_) => Errno::EINVAL,
+    }
+}
+
+/// How a child ended or changed state, as [`wait4`] reports it (`wstatus`, see `wait(2)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaitStatus(pub i32);
+
+impl WaitStatus {
+    /// The exit status, if the child exited (`WIFEXITED`, `WEXITSTATUS`).
+    pub fn exit_status(self) -> Option<i32> {
+        (self.0 & 0x7f == 0).then_some((self.0 >> 8) & 0xff)
+    }
+
+    /// The signal that killed the child, if one did (`WIFSIGNALED`, `WTERMSIG`).
+    pub fn terminating_signal(self) -> Option<i32> {
+        let sig = self.0 & 0x7f;
+        (sig != 0 && sig != 0x7f).then_some(sig)
+    }
+}
+
+/// `wait4(2)`: waits for the child `pid` (-1: any child) to end, and returns its id and status.
+/// `EINTR` is returned, not retried.
+pub fn wait4(pid: Pid, options: i32) -> Result<(Pid, WaitStatus)> {
+    let mut status = 0i32;
+    // SAFETY: the kernel writes one int into `status`; no rusage is asked for.
+    let pid = unsafe {
+        raw::syscall4(
+            nr::WAIT4,
+            pid as usize,
+            &mut status as *mut i32 as usize,
+            options as usize,
+            0,
+        )
+    }?;
+    Ok((pid as Pid, WaitStatus(status)))
+}
+
+/// `kill(2)`: sends signal `sig` to process `pid`.
+pub fn kill(pid: Pid, sig: i32) -> Result<()> {
+    // SAFETY: `kill` reads no memory of ours.
+    unsafe { raw::syscall2(nr::KILL, pid as usize, sig as usize) }.map(drop)
+}

@@ -1,0 +1,129 @@
+//! Raw system calls: the one module that calls the [`sc`] crate.
+//!
+//! The kernel returns a value in `-4095..=-1` (seen as an unsigned word) for an error, and
+//! anything else for success; [`check`] turns that into `Result<usize, Errno>`. Everything above
+//! this module calls the kernel through these functions.
+//!
+//! # Safety
+//! A system call can do anything the process can: write through any pointer, unmap memory, close
+//! descriptors owned by someone else. Each function is `unsafe`; the caller must pass arguments
+//! that satisfy the contract of the system call's man page.
+
+use crate::Errno;
+
+/// System call numbers of the target architecture (re-exported from [`sc::nr`]).
+pub use sc::nr;
+
+/// Decodes the kernel's return convention: a value in `-4095..=-1` is `-errno`.
+#[inline(always)]
+pub fn check(ret: usize) -> Result<usize, Errno> {
+    if ret > -4096isize as usize {
+        Err(Errno::from_raw(-(ret as isize) as i32))
+    } else {
+        Ok(ret)
+    }
+}
+
+/// System call `nr` with no arguments.
+///
+/// # Safety
+/// The call's contract (see its man page) must hold.
+#[inline(always)]
+pub unsafe fn syscall0(nr: usize) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    check(unsafe { sc::syscall0(nr) })
+}
+
+/// System call `nr` with one argument.
+///
+/// # Safety
+/// The call's contract (see its man page) must hold.
+#[inline(always)]
+pub unsafe fn syscall1(nr: usize, a1: usize) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    check(unsafe { sc::syscall1(nr, a1) })
+}
+
+/// System call `nr` with two arguments.
+///
+/// # Safety
+/// The call's contract (see its man page) must hold.
+#[inline(always)]
+pub unsafe fn syscall2(nr: usize, a1: usize, a2: usize) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    check(unsafe { sc::syscall2(nr, a1, a2) })
+}
+
+/// System call `nr` with three arguments.
+///
+/// # Safety
+/// The call's contract (see its man page) must hold.
+#[inline(always)]
+pub unsafe fn syscall3(nr: usize, a1: usize, a2: usize, a3: usize) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    check(unsafe { sc::syscall3(nr, a1, a2, a3) })
+}
+
+/// System call `nr` with four arguments.
+///
+/// # Safety
+/// The call's contract (see its man page) must hold.
+#[inline(always)]
+pub unsafe fn syscall4(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    check(unsafe { sc::syscall4(nr, a1, a2, a3, a4) })
+}
+
+/// System call `nr` with five arguments.
+///
+/// # Safety
+/// The call's contract (see its man page) must hold.
+#[inline(always)]
+pub unsafe fn syscall5(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    check(unsafe { sc::syscall5(nr, a1, a2, a3, a4, a5) })
+}
+
+/// System call `nr` with six arguments.
+///
+/// # Safety
+/// The call's contract (see its man page) must hold.
+#[inline(always)]
+pub unsafe fn syscall6(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+    a6: usize,
+) -> Result<usize, Errno> {
+    // SAFETY: forwarded to the caller.
+    check(unsafe { sc::syscall6(nr, a1, a2, a3, a4, a5, a6) })
+}
+
+/// A system call that never returns (`exit_group`), with one argument.
+///
+/// # Safety
+/// `nr` must be a call that does not return to the caller when it succeeds, and it must not be
+/// able to fail with these arguments.
+#[inline(always)]
+pub unsafe fn syscall1_noreturn(nr: usize, a1: usize) -> ! {
+    // SAFETY: forwarded to the caller.
+    unsafe { sc::syscall1(nr, a1) };
+    // SAFETY: the caller guarantees that the call does not return.
+    unsafe { core::hint::unreachable_unchecked() }
+}

@@ -1,0 +1,171 @@
+//! Helpers shared by the system tests in `tests/`: where the built programs are, and whether the
+//! tools a test needs are present.
+//!
+//! The no_std programs are built by the tests themselves through `cargo build-nostd`
+//! (see [`nostd_bin`]).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("system-tests lives inside the workspace")
+        .to_path_buf()
+}
+
+/// The rustup target the no_std programs are built for.
+pub const NOSTD_TARGET: &str = "x86_64-unknown-linux-musl";
+
+/// Path of a no_std program of the workspace, built for [`NOSTD_TARGET`] in release mode.
+///
+/// The first call in a test process runs `cargo build-nostd` (the alias in `.cargo/config.toml`)
+/// for every no_std program, so a test never runs a stale binary; later calls reuse that build.
+pub fn nostd_bin(name: &str) -> PathBuf {
+    static BUILT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let out = Command::new(cargo)
+            .args(["build-nostd", "-p", "hello-nostd", "-p", "kit-selftest"])
+            .current_dir(workspace_root())
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    });
+    if let Err(e) = built {
+        panic!("`cargo build-nostd` failed:\n{e}");
+    }
+    let path = workspace_root()
+        .join("target")
+        .join(NOSTD_TARGET)
+        .join("release")
+        .join(name);
+    assert!(path.is_file(), "{} was not built", path.display());
+    path
+}
+
+/// True when these tests run in CI (`CI=true`), where a missing tool is a failure, never a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Whether `tool` can be run (found on `PATH`). When it cannot: under CI this panics (a missing
+/// tool fails the test); elsewhere it prints why the calling test is skipped and returns false.
+pub fn require_tool(tool: &str, package: &str) -> bool {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        skip_or_fail(&format!("`{tool}` not found (Debian package {package})"));
+    }
+    found
+}
+
+/// Whether the tests run as root. When not: under CI this panics; elsewhere it prints why the
+/// calling test is skipped and returns false.
+pub fn require_root(why: &str) -> bool {
+    let root = is_root();
+    if !root {
+        skip_or_fail(&format!("not root, which {why} needs"));
+    }
+    root
+}
+
+/// The effective user id is 0.
+pub fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|euid| euid == "0"))
+        })
+        .unwrap_or(false)
+}
+
+/// Under CI: panic with `reason`. Elsewhere: print that the test is skipped and why.
+pub fn skip_or_fail(reason: &str) {
+    if in_ci() {
+        panic!("CI=true and {reason}: a missing requirement is a failure in CI");
+    }
+    eprintln!("SKIPPED: {reason}");
+}
+
+/// A fresh empty directory under the system temp dir, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// Creates `$TMPDIR/<prefix>-<pid>-<n>`.
+    pub fn new(prefix: &str) -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "{prefix}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("create temp dir");
+        TempDir(path)
+    }
+
+    /// The directory's path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A `cargo make` command (the tasks of `Makefile.toml`) to run in the workspace root.
+///
+/// cargo-make writes its own `[cargo-make] …` log lines to stdout; [`task_stdout`] removes them.
+pub fn cargo_make() -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.arg("make").current_dir(workspace_root());
+    cmd
+}
+
+/// The stdout of a `cargo make` run without cargo-make's own `[cargo-make] …` log lines: what the
+/// tasks themselves printed.
+pub fn task_stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout)
+        .split_inclusive('\n')
+        .filter(|l| !l.starts_with("[cargo-make] "))
+        .collect()
+}
+
+/// A `PATH` on which none of `tools` is found, but every other program of the current `PATH` is:
+/// a temporary directory of symbolic links to them (keep the returned [`TempDir`] alive while
+/// the `PATH` is in use).
+pub fn path_without(tools: &[&str]) -> (TempDir, std::ffi::OsString) {
+    let dir = TempDir::new("path-without");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for bin_dir in std::env::split_paths(&path) {
+        let Ok(entries) = std::fs::read_dir(&bin_dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let link = dir.path().join(&name);
+            if tools.iter().any(|t| name == *t) || link.symlink_metadata().is_ok() {
+                continue; // left out, or an earlier PATH directory already has it
+            }
+            std::os::unix::fs::symlink(entry.path(), &link).expect("symlink into the PATH dir");
+        }
+    }
+    let new_path = dir.path().as_os_str().to_owned();
+    (dir, new_path)
+}

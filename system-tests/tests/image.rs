@@ -1,0 +1,485 @@
+//! The container image: the committed `Dockerfile` and the tasks `cargo make image` and
+//! `cargo make image-save`, with Podman and with the docker CLI.
+//!
+//! Each test builds its image under a name unique to this test process and removes it when it
+//! ends, also when it fails. On this project's CI machines Podman needs `.ci/setup-engine.sh`
+//! sourced first (runc, cgroupfs, lower ulimits; DOCKER_HOST pointing the docker CLI at Podman).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use system_tests::{
+    TempDir, cargo_make, nostd_bin, path_without, require_tool, skip_or_fail, task_stdout,
+    workspace_root,
+};
+
+const HELLO: &str = "Hello, world!\n";
+
+/// A name for an image of this test run: `hello-nostd-test-<pid>-<what>`.
+fn image_name(what: &str) -> String {
+    format!("hello-nostd-test-{}-{what}", std::process::id())
+}
+
+/// Images removed (`<engine> rmi --force`) when this guard is dropped, even by a failing test.
+struct Images {
+    engine: &'static str,
+    names: Vec<String>,
+}
+
+impl Images {
+    fn new(engine: &'static str, names: &[&str]) -> Images {
+        let names = names.iter().map(|n| n.to_string()).collect();
+        Images { engine, names }
+    }
+}
+
+impl Drop for Images {
+    fn drop(&mut self) {
+        for name in &self.names {
+            let _ = Command::new(self.engine)
+                .args(["rmi", "--force", name])
+                .output();
+        }
+    }
+}
+
+/// Runs `cmd` to completion, capturing its output.
+fn run(cmd: &mut Command) -> Output {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// Panics with the command's output unless it succeeded.
+fn assert_success(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\nstdout: {}\nstderr: {}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        setup_hint()
+    );
+}
+
+/// A hint for failures on machines whose Podman needs this project's CI settings.
+fn setup_hint() -> &'static str {
+    if std::env::var_os("CONTAINERS_CONF").is_none() {
+        "\n(hint: on a machine whose Podman needs runc and lower ulimits, such as this project's \
+         CI, run `source .ci/setup-engine.sh` first)"
+    } else {
+        ""
+    }
+}
+
+/// Whether `podman` can be used (else the test is skipped, or fails under CI).
+fn podman_available() -> bool {
+    require_tool("podman", "podman")
+}
+
+/// Whether the docker CLI is present and a daemon answers it: Docker's, or Podman's
+/// Docker-compatible socket named by DOCKER_HOST.
+fn docker_available() -> bool {
+    if !require_tool("docker", "docker.io") {
+        return false;
+    }
+    let answers = Command::new("docker")
+        .arg("info")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !answers {
+        skip_or_fail(&format!(
+            "`docker info` fails: no daemon answers the docker CLI (DOCKER_HOST {}); \
+             `source .ci/setup-engine.sh` serves Podman's Docker-compatible API for it",
+            std::env::var("DOCKER_HOST").map_or("unset".into(), |h| format!("={h}"))
+        ));
+    }
+    answers
+}
+
+/// `podman build --layers=false --tag NAME --file <workspace>/Dockerfile CONTEXT`: the committed
+/// Dockerfile. Without the layer cache every build makes a new image, with an ID of its own: with
+/// it, concurrent tests would share one image under several names, and Podman may then bring back
+/// a name that another test has just removed (it rewrites an image's list of names as a whole).
+fn podman_build(name: &str, context: &Path) {
+    let out = run(Command::new("podman")
+        .args(["build", "--layers=false", "--tag", name, "--file"])
+        .arg(workspace_root().join("Dockerfile"))
+        .arg(context));
+    assert_success(&out, &format!("podman build of {name}"));
+}
+
+/// The ID of the image `name`.
+fn podman_image_id(name: &str) -> String {
+    let out = run(Command::new("podman").args(["image", "inspect", "--format", "{{.Id}}", name]));
+    assert_success(&out, "podman image inspect");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The value of a string field `"key":"value"` of compact JSON (enough for the small manifests
+/// that the engines write).
+fn json_string(json: &str, key: &str) -> String {
+    let start = json
+        .find(&format!("\"{key}\":\""))
+        .unwrap_or_else(|| panic!("no \"{key}\" string in {json}"))
+        + key.len()
+        + 4;
+    let len = json[start..].find('"').expect("end of the JSON string");
+    json[start..start + len].to_string()
+}
+
+/// The strings of an array field `"key":["a","b"]` of compact JSON.
+fn json_strings(json: &str, key: &str) -> Vec<String> {
+    let start = json
+        .find(&format!("\"{key}\":["))
+        .unwrap_or_else(|| panic!("no \"{key}\" array in {json}"))
+        + key.len()
+        + 4;
+    let len = json[start..].find(']').expect("end of the JSON array");
+    json[start..start + len]
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_matches('"').to_string())
+        .collect()
+}
+
+/// Unpacks the image archive `archive` into `dir` and returns, for each layer that its Docker
+/// `manifest.json` lists (what `docker load` reads), the paths of the layer's entries as `tar`
+/// lists them (a `./` prefix removed).
+fn layer_entries(archive: &Path, dir: &Path) -> Vec<(std::path::PathBuf, Vec<String>)> {
+    let out = run(Command::new("tar")
+        .arg("-xf")
+        .arg(archive)
+        .arg("-C")
+        .arg(dir));
+    assert_success(&out, "tar -xf of the image archive");
+    let manifest = std::fs::read_to_string(dir.join("manifest.json"))
+        .expect("the archive has a manifest.json, which `docker load` needs");
+    let config = json_string(&manifest, "Config");
+    assert!(
+        dir.join(&config).is_file(),
+        "manifest.json names the config {config}, which is not in the archive"
+    );
+    json_strings(&manifest, "Layers")
+        .into_iter()
+        .map(|layer| {
+            let path = dir.join(&layer);
+            // GNU tar recognises compressed (gzip) layers by itself when reading a file.
+            let out = run(Command::new("tar").arg("-tf").arg(&path));
+            assert_success(&out, &format!("tar -tf of the layer {layer}"));
+            let entries = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| l.trim_start_matches("./").to_string())
+                .filter(|l| !l.is_empty())
+                .collect();
+            (path, entries)
+        })
+        .collect()
+}
+
+#[test]
+fn podman_builds_the_dockerfile_and_runs_it_read_only_without_capabilities_or_network() {
+    let _bin = nostd_bin("hello-nostd");
+    if !podman_available() {
+        return;
+    }
+    let name = image_name("podman");
+    let _images = Images::new("podman", &[&name]);
+    podman_build(&name, &workspace_root());
+
+    let out = run(Command::new("podman").args([
+        "run",
+        "--rm",
+        "--read-only",
+        "--cap-drop",
+        "ALL",
+        "--network",
+        "none",
+        &name,
+    ]));
+    assert_success(&out, "podman run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), HELLO);
+}
+
+/// The README's commands, `docker build -t hello-nostd .` and `docker run --rm hello-nostd`, from
+/// the workspace root (on CI through Podman's Docker-compatible socket).
+#[test]
+fn docker_cli_builds_and_runs_the_image_with_the_readme_commands() {
+    let _bin = nostd_bin("hello-nostd");
+    if !docker_available() {
+        return;
+    }
+    let name = image_name("docker");
+    let _images = Images::new("docker", &[&name]);
+
+    let out = run(Command::new("docker")
+        .args(["build", "-t", &name, "."])
+        .current_dir(workspace_root()));
+    assert_success(&out, "docker build");
+    let out = run(Command::new("docker").args(["run", "--rm", &name]));
+    assert_success(&out, "docker run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), HELLO);
+}
+
+#[test]
+fn image_holds_only_the_binary_runs_as_nobody_with_exec_form_entrypoint_and_has_oci_labels() {
+    let bin = nostd_bin("hello-nostd");
+    if !podman_available() || !require_tool("tar", "tar") {
+        return;
+    }
+    let name = image_name("contents");
+    let _images = Images::new("podman", &[&name]);
+    podman_build(&name, &workspace_root());
+
+    // The filesystem: every entry of every layer, from the saved image.
+    let tmp = TempDir::new("hello-nostd-image-contents");
+    let archive = tmp.path().join("image.tar");
+    let unpacked = tmp.path().join("unpacked");
+    std::fs::create_dir(&unpacked).unwrap();
+    let out = run(Command::new("podman")
+        .args(["save", "--format", "docker-archive", "--output"])
+        .arg(&archive)
+        .arg(&name));
+    assert_success(&out, "podman save");
+    let layers = layer_entries(&archive, &unpacked);
+    let all: Vec<&String> = layers.iter().flat_map(|(_, e)| e).collect();
+    assert_eq!(all, ["hello"], "the image's files, over all its layers");
+
+    // That one file is the binary, executable.
+    let (layer, _) = layers.iter().find(|(_, e)| !e.is_empty()).unwrap();
+    let out = run(Command::new("tar").arg("-xOf").arg(layer).arg("hello"));
+    assert_success(&out, "tar -xOf hello");
+    assert!(
+        out.stdout == std::fs::read(&bin).unwrap(),
+        "/hello in the image differs from {}",
+        bin.display()
+    );
+    let out = run(Command::new("tar").arg("-tvf").arg(layer));
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        listing.starts_with("-rwxr-xr-x"),
+        "/hello is not a regular file with mode 0755: {listing}"
+    );
+
+    // The config.
+    let inspect = |format: &str| {
+        let out = run(Command::new("podman").args(["image", "inspect", "--format", format, &name]));
+        assert_success(&out, "podman image inspect");
+        String::from_utf8_lossy(&out.stdout).trim_end().to_string()
+    };
+    assert_eq!(inspect("{{.Config.User}}"), "65534:65534");
+    assert_eq!(inspect("{{json .Config.Entrypoint}}"), r#"["/hello"]"#);
+    let label = |key: &str| inspect(&format!("{{{{index .Config.Labels \"{key}\"}}}}"));
+    assert_eq!(label("org.opencontainers.image.title"), "hello-nostd");
+    assert_ne!(label("org.opencontainers.image.description"), "");
+    assert_eq!(
+        label("org.opencontainers.image.source"),
+        "https://github.com/hello-nostd/hello-nostd"
+    );
+    assert_eq!(
+        label("org.opencontainers.image.licenses"),
+        "MIT OR Apache-2.0"
+    );
+}
+
+/// The control: the same packaging of a dynamically linked program cannot work, since its ELF
+/// interpreter (the dynamic loader named in PT_INTERP) is missing from the image; execve fails
+/// with ENOENT, which runc reports as `exec /hello: no such file or directory`.
+#[test]
+fn dynamically_linked_c_hello_in_a_scratch_image_fails_with_no_such_file_or_directory() {
+    if !podman_available() || !require_tool("gcc", "gcc") {
+        return;
+    }
+    // The build context: the C program where the Dockerfile expects hello-nostd.
+    let context = TempDir::new("hello-nostd-dynamic-context");
+    let release = context
+        .path()
+        .join("target/x86_64-unknown-linux-musl/release");
+    std::fs::create_dir_all(&release).unwrap();
+    let bin = release.join("hello-nostd");
+    let source = workspace_root().join("system-tests/fixtures/hello.c");
+    let out = run(Command::new("gcc")
+        .arg("-O2")
+        .arg("-o")
+        .arg(&bin)
+        .arg(&source));
+    assert_success(&out, "gcc (Debian packages gcc, libc6-dev)");
+
+    // The program itself works, outside the image.
+    let out = run(&mut Command::new(&bin));
+    assert_success(&out, "the C hello on the host");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), HELLO);
+    let interpreter = elf_interpreter(&bin).expect("gcc's output names an ELF interpreter");
+    assert!(
+        interpreter.starts_with("/lib"),
+        "unexpected interpreter {interpreter}"
+    );
+
+    let name = image_name("dynamic");
+    let _images = Images::new("podman", &[&name]);
+    podman_build(&name, context.path());
+    let out = run(Command::new("podman").args(["run", "--rm", "--network", "none", &name]));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "the dynamically linked hello ran in a scratch image: {stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert!(
+        stderr.contains("exec /hello: no such file or directory"),
+        "podman run failed otherwise than with the missing interpreter {interpreter}: \
+         {stderr}{}",
+        setup_hint()
+    );
+}
+
+/// The ELF interpreter (PT_INTERP) of the program at `path`, if any.
+fn elf_interpreter(path: &Path) -> Option<String> {
+    use object::read::elf::{FileHeader, ProgramHeader};
+    let data = std::fs::read(path).unwrap();
+    let header = object::elf::FileHeader64::<object::Endianness>::parse(&*data).unwrap();
+    let endian = header.endian().unwrap();
+    header
+        .program_headers(endian, &*data)
+        .unwrap()
+        .iter()
+        .find_map(|ph| ph.interpreter(endian, &*data).unwrap())
+        .map(|i| String::from_utf8_lossy(i).into_owned())
+}
+
+#[test]
+fn cargo_make_image_rejects_an_unknown_container_engine_with_one_error_line() {
+    let out = run(cargo_make()
+        .arg("image")
+        .env("CONTAINER_ENGINE", "nonsense"));
+    assert!(!out.status.success(), "cargo make image succeeded");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "one error line expected in: {stderr}");
+    assert!(
+        errors[0].contains("CONTAINER_ENGINE=nonsense") && errors[0].contains("docker or podman"),
+        "unclear error: {}",
+        errors[0]
+    );
+}
+
+#[test]
+fn cargo_make_image_without_docker_or_podman_says_what_to_install_in_one_line() {
+    let (_dir, path) = path_without(&["docker", "podman"]);
+    let out = run(cargo_make()
+        .arg("image")
+        .env("PATH", &path)
+        .env_remove("CONTAINER_ENGINE"));
+    assert!(!out.status.success(), "cargo make image succeeded");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(errors.len(), 1, "one error line expected in: {stderr}");
+    for words in [
+        "no container engine",
+        "install Docker",
+        "Podman",
+        "cargo make scratch-run",
+    ] {
+        assert!(errors[0].contains(words), "no {words:?} in: {}", errors[0]);
+    }
+}
+
+/// `cargo make image-save` with Podman writes an OCI archive with a Docker manifest.json; the
+/// image, removed from the store, comes back with `podman load` and runs under a new name.
+#[test]
+fn image_save_writes_an_archive_that_podman_load_restores_and_that_then_runs() {
+    let _bin = nostd_bin("hello-nostd");
+    if !podman_available() || !require_tool("tar", "tar") {
+        return;
+    }
+    let name = image_name("save");
+    let renamed = image_name("loaded");
+    let _images = Images::new("podman", &[&name, &renamed]);
+    let tmp = TempDir::new("hello-nostd-image-save");
+    let archive = tmp.path().join("hello-nostd.oci.tar");
+    // An image of its own (see podman_build), which image-save saves as it is: its dependency,
+    // the image task (a build with the layer cache), is skipped.
+    podman_build(&name, &workspace_root());
+    let id = podman_image_id(&name);
+
+    let out = run(cargo_make()
+        .args([
+            "--skip-tasks",
+            "^(build|rustup-target|image)$",
+            "image-save",
+        ])
+        .env("CONTAINER_ENGINE", "podman")
+        .env("HELLO_IMAGE", &name)
+        .env("HELLO_ARCHIVE", &archive));
+    assert_success(&out, "cargo make image-save");
+    let size = std::fs::metadata(&archive)
+        .expect("image-save wrote no archive")
+        .len();
+    assert_eq!(
+        task_stdout(&out),
+        format!("{}: {size} bytes\n", archive.display()),
+        "image-save should print the archive's path and size"
+    );
+
+    // An OCI image layout, with the manifest.json of `docker load` naming files of the archive.
+    let out = run(Command::new("tar").arg("-tf").arg(&archive));
+    let names = String::from_utf8_lossy(&out.stdout);
+    for file in ["oci-layout", "index.json", "manifest.json"] {
+        assert!(names.lines().any(|l| l == file), "no {file} in: {names}");
+    }
+    let unpacked = tmp.path().join("unpacked");
+    std::fs::create_dir(&unpacked).unwrap();
+    let files: Vec<String> = layer_entries(&archive, &unpacked)
+        .into_iter()
+        .flat_map(|(_, e)| e)
+        .collect();
+    assert_eq!(files, ["hello"]);
+
+    // Remove the image from the store, load it back from the archive, run it under a new name.
+    let out = run(Command::new("podman").args(["rmi", &name]));
+    assert_success(&out, "podman rmi");
+    let exists = run(Command::new("podman").args(["image", "exists", &id]));
+    assert!(
+        !exists.status.success(),
+        "image {id} still exists after rmi"
+    );
+    let out = run(Command::new("podman")
+        .arg("load")
+        .arg("--input")
+        .arg(&archive));
+    assert_success(&out, "podman load");
+    assert_eq!(
+        podman_image_id(&name),
+        id,
+        "podman load restored another image"
+    );
+    let out = run(Command::new("podman").args(["tag", &name, &renamed]));
+    assert_success(&out, "podman tag of the loaded image");
+    let out = run(Command::new("podman").args(["run", "--rm", "--network", "none", &renamed]));
+    assert_success(&out, "podman run of the loaded image");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), HELLO);
+}
+
+/// `cargo make run` with CONTAINER_ENGINE=podman: the build and image tasks, then `podman run`.
+#[test]
+fn cargo_make_run_builds_the_image_with_podman_and_runs_it() {
+    let _bin = nostd_bin("hello-nostd");
+    if !podman_available() {
+        return;
+    }
+    let name = image_name("run");
+    let _images = Images::new("podman", &[&name]);
+    let out = run(cargo_make()
+        .arg("run")
+        .env("CONTAINER_ENGINE", "podman")
+        .env("HELLO_IMAGE", &name));
+    assert_success(&out, "cargo make run");
+    // The build task reports the binary's size first; the program's line comes last, once.
+    let stdout = task_stdout(&out);
+    assert!(stdout.ends_with(HELLO), "stdout: {stdout:?}");
+    assert_eq!(stdout.matches(HELLO).count(), 1, "stdout: {stdout:?}");
+    let exists = run(Command::new("podman").args(["image", "exists", &name]));
+    assert!(
+        exists.status.success(),
+        "cargo make run made no image {name}"
+    );
+}
