@@ -1,23 +1,14 @@
-//! Linker flags of the no_std program (and only of it: `rustc-link-arg-bins` applies to this
-//! package's binaries, not to other workspace members).
+//! Linker flags of the no_std self-test (only of its binaries: `rustc-link-arg-bins`).
 
 fn main() {
     for arg in [
-        // No C start files (crt1.o, crti.o …): syscall-kit's `main!` defines `_start`.
+        // No C start files: syscall-kit's `main!` defines `_start`.
         "-nostartfiles",
-        // No C library, no libgcc: the program calls the kernel itself.
+        // No C library: the program calls the kernel itself.
         "-nostdlib",
-        // A static executable with no ELF interpreter (PT_INTERP) and no dynamic section;
-        // `-no-pie` makes it ET_EXEC at a fixed address, which needs no relocation at start-up.
+        // A static ET_EXEC: no ELF interpreter, no dynamic section, no start-up relocation.
         "-static",
         "-no-pie",
-        // No .note.gnu.build-id and no .eh_frame_hdr: nothing reads them in this program.
-        "-Wl,--build-id=none",
-        "-Wl,--no-eh-frame-hdr",
-        // One read-only, executable segment for headers, code and constants, instead of a page-aligned
-        // segment each (which pads the file to several KiB); no RELRO padding.
-        "-Wl,-z,noseparate-code",
-        "-Wl,-z,norelro",
     ] {
         println!("cargo:rustc-link-arg-bins={arg}");
     }

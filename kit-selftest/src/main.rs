@@ -1,4 +1,6 @@
 #![no_std]
 #![no_main]
 syscall_kit::main!(main);
-fn main() -> i32 { 0 }
+fn main() -> i32 {
+    0
+}

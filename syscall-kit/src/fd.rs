@@ -5,8 +5,8 @@
 
 use core::marker::PhantomData;
 
-use crate::raw::{self, nr};
 use crate::Result;
+use crate::raw::{self, nr};
 
 /// A file descriptor number as the kernel sees it.
 pub type RawFd = i32;
@@ -154,8 +154,7 @@ pub fn dup(fd: impl AsFd) -> Result<OwnedFd> {
 /// Whatever `new` referred to is closed: nobody may own it as an [`OwnedFd`].
 pub unsafe fn dup2(old: impl AsFd, new: RawFd) -> Result<()> {
     // SAFETY: the caller guarantees that closing `new` breaks no ownership.
-    unsafe { raw::syscall3(nr::DUP3, old.as_fd().as_raw_fd() as usize, new as usize, 0) }
-        .map(drop)
+    unsafe { raw::syscall3(nr::DUP3, old.as_fd().as_raw_fd() as usize, new as usize, 0) }.map(drop)
 }
 
 /// `close(2)`: closes `fd` and reports the error, if any (same as [`OwnedFd::close`]).

@@ -64,9 +64,9 @@ macro_rules! __arch_mem_functions {
             ".globl memcpy",
             ".type memcpy,@function",
             "memcpy:",
-            "    mov rax, rdi",           // return dst
-            "    mov rcx, rdx",           // count
-            "    rep movsb",              // copy upwards (the ABI keeps the direction flag clear)
+            "    mov rax, rdi", // return dst
+            "    mov rcx, rdx", // count
+            "    rep movsb",    // copy upwards (the ABI keeps the direction flag clear)
             "    ret",
             ".size memcpy, .-memcpy",
             // void *memmove(void *dst, const void *src, size_t n): overlap allowed
@@ -77,14 +77,14 @@ macro_rules! __arch_mem_functions {
             "    mov rax, rdi",
             "    mov rcx, rdx",
             "    mov rdx, rdi",
-            "    sub rdx, rsi",           // dst - src (wrapping)
+            "    sub rdx, rsi", // dst - src (wrapping)
             "    cmp rdx, rcx",
-            "    jae 2f",                 // dst not inside [src, src + n): copy upwards
+            "    jae 2f", // dst not inside [src, src + n): copy upwards
             "    lea rdi, [rdi + rcx - 1]",
             "    lea rsi, [rsi + rcx - 1]",
-            "    std",                    // copy downwards, last byte first
+            "    std", // copy downwards, last byte first
             "    rep movsb",
-            "    cld",                    // restore the direction flag the ABI requires
+            "    cld", // restore the direction flag the ABI requires
             "    ret",
             "2:  rep movsb",
             "    ret",
@@ -114,7 +114,7 @@ macro_rules! __arch_mem_functions {
             "    jz 3f",
             "2:  movzx eax, byte ptr [rdi]",
             "    movzx ecx, byte ptr [rsi]",
-            "    sub eax, ecx",           // difference of the first unequal unsigned bytes
+            "    sub eax, ecx", // difference of the first unequal unsigned bytes
             "    jnz 3f",
             "    inc rdi",
             "    inc rsi",

@@ -1,0 +1,177 @@
+//! `open`/`openat`, `fstat`/`stat`/`lstat` and paths, against the real kernel.
+
+mod common;
+
+use common::TempDir;
+use syscall_kit::Errno;
+use syscall_kit::fs::{self, CWD, FileType, Mode, OFlags};
+use syscall_kit::io::{read, write_all};
+
+fn mode644() -> Mode {
+    Mode::from_bits_truncate(0o644)
+}
+
+#[test]
+fn open_creates_writes_and_reads_back() {
+    let dir = TempDir::new("open");
+    let path = dir.join("f");
+    let fd = fs::open(
+        &*path,
+        OFlags::CREAT | OFlags::WRONLY | OFlags::EXCL,
+        mode644(),
+    )
+    .unwrap();
+    write_all(&fd, b"syscall-kit").unwrap();
+    fd.close().unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"syscall-kit");
+    let meta =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&path).unwrap().permissions());
+    assert_eq!(meta & 0o777, 0o644 & !umask());
+
+    let fd = fs::open(&*path, OFlags::RDONLY, Mode::empty()).unwrap();
+    let mut buf = [0u8; 64];
+    let n = read(&fd, &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"syscall-kit");
+    assert_eq!(read(&fd, &mut buf), Ok(0), "end of file");
+}
+
+fn umask() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Umask:"))
+        .map(|v| u32::from_str_radix(v.trim(), 8).unwrap())
+        .unwrap()
+}
+
+#[test]
+fn open_reports_enoent_eexist_eisdir_enotdir() {
+    let dir = TempDir::new("errors");
+    let missing = dir.join("missing");
+    assert_eq!(
+        fs::open(&*missing, OFlags::RDONLY, Mode::empty()),
+        Err(Errno::ENOENT)
+    );
+
+    let file = dir.join("file");
+    std::fs::write(&file, b"x").unwrap();
+    assert_eq!(
+        fs::open(
+            &*file,
+            OFlags::CREAT | OFlags::EXCL | OFlags::WRONLY,
+            mode644()
+        ),
+        Err(Errno::EEXIST)
+    );
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(
+        fs::open(d, OFlags::WRONLY, Mode::empty()),
+        Err(Errno::EISDIR)
+    );
+    assert_eq!(
+        fs::open(&*format!("{file}/below"), OFlags::RDONLY, Mode::empty()),
+        Err(Errno::ENOTDIR)
+    );
+    assert_eq!(
+        fs::open(&*file, OFlags::DIRECTORY, Mode::empty()),
+        Err(Errno::ENOTDIR)
+    );
+}
+
+#[test]
+fn a_path_with_an_interior_nul_is_rejected_before_any_syscall() {
+    let dir = TempDir::new("nul");
+    let file = dir.join("file");
+    std::fs::write(&file, b"x").unwrap();
+    // Were the path passed to the kernel, it would stop at the NUL and open `file`.
+    let with_nul = format!("{file}\0garbage");
+    assert_eq!(
+        fs::open(&*with_nul, OFlags::RDONLY, Mode::empty()),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(fs::stat(with_nul.as_bytes()), Err(Errno::EINVAL));
+    // A &CStr is passed as it is.
+    let c = std::ffi::CString::new(file.clone()).unwrap();
+    assert!(fs::open(c.as_c_str(), OFlags::RDONLY, Mode::empty()).is_ok());
+}
+
+#[test]
+fn a_path_of_path_max_bytes_is_rejected() {
+    let long = "a/".repeat(2048);
+    assert_eq!(fs::stat(&*long), Err(Errno::ENAMETOOLONG));
+    assert_eq!(
+        fs::open(&*long, OFlags::RDONLY, Mode::empty()),
+        Err(Errno::ENAMETOOLONG)
+    );
+}
+
+#[test]
+fn openat_is_relative_to_the_directory_fd() {
+    let dir = TempDir::new("openat");
+    std::fs::write(dir.path().join("inner"), b"inside").unwrap();
+    let d = fs::open(
+        dir.path().to_str().unwrap(),
+        OFlags::DIRECTORY | OFlags::RDONLY,
+        Mode::empty(),
+    )
+    .unwrap();
+    let fd = fs::openat(&d, "inner", OFlags::RDONLY, Mode::empty()).unwrap();
+    let mut buf = [0u8; 16];
+    let n = read(&fd, &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"inside");
+    assert_eq!(
+        fs::openat(&d, "nope", OFlags::RDONLY, Mode::empty()),
+        Err(Errno::ENOENT)
+    );
+    // CWD is AT_FDCWD.
+    assert!(fs::openat(CWD, "Cargo.toml", OFlags::RDONLY, Mode::empty()).is_ok());
+}
+
+#[test]
+fn fstat_reports_size_and_type() {
+    let dir = TempDir::new("fstat");
+    let file = dir.join("f");
+    std::fs::write(&file, vec![7u8; 12345]).unwrap();
+    let fd = fs::open(&*file, OFlags::RDONLY, Mode::empty()).unwrap();
+    let st = fs::fstat(&fd).unwrap();
+    let std_meta = std::fs::metadata(&file).unwrap();
+    assert_eq!(st.size, 12345);
+    assert_eq!(st.file_type, FileType::Regular);
+    assert_eq!(st.ino, std::os::unix::fs::MetadataExt::ino(&std_meta));
+    assert_eq!(st.nlink, 1);
+    assert_eq!(st.uid, std::os::unix::fs::MetadataExt::uid(&std_meta));
+
+    let d = fs::open(
+        dir.path().to_str().unwrap(),
+        OFlags::DIRECTORY,
+        Mode::empty(),
+    )
+    .unwrap();
+    assert_eq!(fs::fstat(&d).unwrap().file_type, FileType::Directory);
+    let null = fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).unwrap();
+    assert_eq!(fs::fstat(&null).unwrap().file_type, FileType::CharDevice);
+    let (r, _w) = syscall_kit::io::pipe2(OFlags::CLOEXEC).unwrap();
+    assert_eq!(fs::fstat(&r).unwrap().file_type, FileType::Fifo);
+}
+
+#[test]
+fn stat_follows_links_and_lstat_does_not() {
+    let dir = TempDir::new("stat");
+    let target = dir.join("target");
+    std::fs::write(&target, b"12345").unwrap();
+    let link = dir.join("link");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let st = fs::stat(&*link).unwrap();
+    assert_eq!((st.file_type, st.size), (FileType::Regular, 5));
+    let lst = fs::lstat(&*link).unwrap();
+    assert_eq!(lst.file_type, FileType::Symlink);
+    assert_eq!(lst.size, target.len() as u64);
+    assert_eq!(fs::stat(&*dir.join("missing")), Err(Errno::ENOENT));
+}
+
+#[test]
+fn fstat_of_a_descriptor_that_was_never_open_is_ebadf() {
+    // SAFETY (test): far above any open descriptor; the kernel reports EBADF.
+    let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
+    assert_eq!(fs::fstat(never_open), Err(Errno::EBADF));
+}
