@@ -118,19 +118,19 @@ impl<T: AsFd + ?Sized> AsFd for &mut T {
 /// Standard input, descriptor 0 (see `stdin(3)`).
 ///
 /// The process inherits descriptors 0, 1 and 2 open or not; when one is closed, calls on it fail
-/// with [`Errno::EBADF`].
+/// with [`Errno::EBADF`](crate::Errno::EBADF).
 pub const fn stdin() -> BorrowedFd<'static> {
     // SAFETY: descriptor 0 belongs to the process for its whole life; this kit never closes it.
     unsafe { BorrowedFd::borrow_raw(0) }
 }
 
-/// Standard output, descriptor 1 (see `stdout(3)`). Closed? calls fail with [`Errno::EBADF`].
+/// Standard output, descriptor 1 (see `stdout(3)`). Closed? calls fail with [`Errno::EBADF`](crate::Errno::EBADF).
 pub const fn stdout() -> BorrowedFd<'static> {
     // SAFETY: as for `stdin`.
     unsafe { BorrowedFd::borrow_raw(1) }
 }
 
-/// Standard error, descriptor 2 (see `stderr(3)`). Closed? calls fail with [`Errno::EBADF`].
+/// Standard error, descriptor 2 (see `stderr(3)`). Closed? calls fail with [`Errno::EBADF`](crate::Errno::EBADF).
 pub const fn stderr() -> BorrowedFd<'static> {
     // SAFETY: as for `stdin`.
     unsafe { BorrowedFd::borrow_raw(2) }
@@ -147,7 +147,7 @@ pub fn dup(fd: impl AsFd) -> Result<OwnedFd> {
 /// `dup3(2)`: makes `new` refer to the same open file as `old`, closing what `new` referred to.
 ///
 /// `new` is a raw number because it is usually one of 0, 1 and 2, which no [`OwnedFd`] owns.
-/// Fails with [`Errno::EINVAL`] when both are the same number (this is `dup3`, which every
+/// Fails with [`Errno::EINVAL`](crate::Errno::EINVAL) when both are the same number (this is `dup3`, which every
 /// architecture has, not `dup2`).
 ///
 /// # Safety

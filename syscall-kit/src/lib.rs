@@ -35,7 +35,7 @@ pub mod rt;
 
 pub use errno::Errno;
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd, stderr, stdin, stdout};
-pub use path::PathArg;
+pub use path::{PATH_MAX, PathArg};
 
 /// `Result<T, Errno>`: what every wrapper of this crate returns.
 pub type Result<T> = core::result::Result<T, Errno>;

@@ -108,7 +108,7 @@ fn write_all_survives_partial_writes_and_eintr() {
     let mut buf = vec![0u8; 4096];
     let mut reads = 0u64;
     loop {
-        if reads % 8 == 0 && got.len() < expected.len() {
+        if reads.is_multiple_of(8) && got.len() < expected.len() {
             // SAFETY (test): the writer thread is alive until it has written everything, and the
             // reader (this thread) has not seen end of file yet.
             unsafe { libc::pthread_kill(tid, libc::SIGUSR1) };

@@ -169,3 +169,37 @@ pub fn path_without(tools: &[&str]) -> (TempDir, std::ffi::OsString) {
     let new_path = dir.path().as_os_str().to_owned();
     (dir, new_path)
 }
+
+/// Runs `program args` under `strace -f` and returns its output and the system calls it made
+/// after its `execve`, one per entry, with the process id prefix dropped and runs of spaces
+/// folded (`write(1, "x\n", 2) = 2`). `None` when strace is missing outside CI (the test is
+/// skipped; see [`require_tool`]).
+pub fn strace(program: &Path, args: &[&str]) -> Option<(std::process::Output, Vec<String>)> {
+    if !require_tool("strace", "strace") {
+        return None;
+    }
+    let dir = TempDir::new("strace");
+    let log = dir.path().join("log");
+    let out = Command::new("strace")
+        .args(["-f", "-qq", "-o"])
+        .arg(&log)
+        .arg(program)
+        .args(args)
+        .output()
+        .expect("run strace");
+    let text = std::fs::read_to_string(&log).expect("strace log");
+    let calls = text
+        .lines()
+        .map(|line| {
+            let line = line.trim_start();
+            // `-f` prefixes each line with the process id.
+            let line = line
+                .split_once(' ')
+                .filter(|(pid, _)| pid.parse::<u32>().is_ok())
+                .map_or(line, |(_, rest)| rest);
+            line.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .filter(|l| !l.starts_with("execve("))
+        .collect();
+    Some((out, calls))
+}

@@ -45,8 +45,11 @@ macro_rules! __arch_start {
     };
 }
 
-/// Defines `memcpy`, `memmove`, `memset`, `memcmp` and `bcmp`, the functions the compiler
-/// calls for copies, fills and comparisons and expects a C library to provide.
+/// Defines `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp` and `strlen`, the functions the
+/// compiler and `core` call for copies, fills, comparisons and C strings, and expect a C library
+/// to provide; and `_Unwind_Resume` and `rust_eh_personality`, which the precompiled `alloc` names (see
+/// below). Each is
+/// in a section `.text.kit_libc.NAME` (the unwinding stubs: `.text.kit_unwind.NAME`).
 ///
 /// Used by [`main!`](crate::main), so that only programs on the kit's runtime get them (a `std`
 /// program keeps its C library's). Each function is in a section of its own, so the linker drops
@@ -60,7 +63,7 @@ macro_rules! __arch_mem_functions {
     () => {
         ::core::arch::global_asm!(
             // void *memcpy(void *dst /* rdi */, const void *src /* rsi */, size_t n /* rdx */)
-            ".section .text.memcpy,\"ax\",@progbits",
+            ".section .text.kit_libc.memcpy,\"ax\",@progbits",
             ".globl memcpy",
             ".type memcpy,@function",
             "memcpy:",
@@ -70,7 +73,7 @@ macro_rules! __arch_mem_functions {
             "    ret",
             ".size memcpy, .-memcpy",
             // void *memmove(void *dst, const void *src, size_t n): overlap allowed
-            ".section .text.memmove,\"ax\",@progbits",
+            ".section .text.kit_libc.memmove,\"ax\",@progbits",
             ".globl memmove",
             ".type memmove,@function",
             "memmove:",
@@ -90,7 +93,7 @@ macro_rules! __arch_mem_functions {
             "    ret",
             ".size memmove, .-memmove",
             // void *memset(void *dst, int c /* esi */, size_t n)
-            ".section .text.memset,\"ax\",@progbits",
+            ".section .text.kit_libc.memset,\"ax\",@progbits",
             ".globl memset",
             ".type memset,@function",
             "memset:",
@@ -102,7 +105,7 @@ macro_rules! __arch_mem_functions {
             "    ret",
             ".size memset, .-memset",
             // int memcmp(const void *a, const void *b, size_t n); bcmp is the same function
-            ".section .text.memcmp,\"ax\",@progbits",
+            ".section .text.kit_libc.memcmp,\"ax\",@progbits",
             ".globl memcmp",
             ".type memcmp,@function",
             ".globl bcmp",
@@ -122,6 +125,35 @@ macro_rules! __arch_mem_functions {
             "    jnz 2b",
             "3:  ret",
             ".size memcmp, .-memcmp",
+            // size_t strlen(const char *s): what CStr::from_ptr calls
+            ".section .text.kit_libc.strlen,\"ax\",@progbits",
+            ".globl strlen",
+            ".type strlen,@function",
+            "strlen:",
+            "    mov rax, rdi",
+            "2:  cmp byte ptr [rax], 0",
+            "    je 3f",
+            "    inc rax",
+            "    jmp 2b",
+            "3:  sub rax, rdi",
+            "    ret",
+            ".size strlen, .-strlen",
+            // The precompiled `alloc` and `core` are built to unwind, so they name the unwinder's
+            // `_Unwind_Resume`; with `panic = "abort"` a panic ends the process before anything
+            // unwinds, so it is never called. Trap if it ever were.
+            ".section .text.kit_unwind._Unwind_Resume,\"ax\",@progbits",
+            ".globl _Unwind_Resume",
+            ".type _Unwind_Resume,@function",
+            "_Unwind_Resume:",
+            "    ud2",
+            ".size _Unwind_Resume, .-_Unwind_Resume",
+            // Likewise the personality routine their unwind tables name: never called.
+            ".section .text.kit_unwind.rust_eh_personality,\"ax\",@progbits",
+            ".globl rust_eh_personality",
+            ".type rust_eh_personality,@function",
+            "rust_eh_personality:",
+            "    ud2",
+            ".size rust_eh_personality, .-rust_eh_personality",
             ".text",
         );
     };
