@@ -1,6 +1,8 @@
 //! Owned descriptors close exactly once. One test in its own process: descriptor numbers are
 //! process-wide, and other test threads would reuse them.
 
+#![warn(clippy::undocumented_unsafe_blocks)]
+
 mod common;
 
 use common::fd_is_open;
@@ -22,7 +24,7 @@ fn owned_fds_close_exactly_once() {
     assert!(!fd_is_open(n), "drop closes the descriptor");
 
     // A closed descriptor gives EBADF.
-    // SAFETY (test): `n` is closed and nothing in this process reopens it before the calls.
+    // SAFETY: (test): `n` is closed and nothing in this process reopens it before the calls.
     let closed = unsafe { BorrowedFd::borrow_raw(n) };
     assert_eq!(read(closed, &mut [0u8; 1]), Err(Errno::EBADF));
     assert_eq!(write(closed, b"x"), Err(Errno::EBADF));
@@ -47,13 +49,13 @@ fn owned_fds_close_exactly_once() {
     // into_raw_fd gives up ownership: nothing is closed.
     let raw = c.into_raw_fd();
     assert!(fd_is_open(raw));
-    // SAFETY (test): `raw` is open and owned by nobody since into_raw_fd.
+    // SAFETY: (test): `raw` is open and owned by nobody since into_raw_fd.
     let d = unsafe { OwnedFd::from_raw_fd(raw) };
     fd::close(d).unwrap();
     assert!(!fd_is_open(raw));
 
     // Closing a number that is not open reports EBADF (through an owner made for the test).
-    // SAFETY (test): `raw` is closed; the owner's close is the only call on it.
+    // SAFETY: (test): `raw` is closed; the owner's close is the only call on it.
     let bogus = unsafe { OwnedFd::from_raw_fd(raw) };
     assert_eq!(bogus.close(), Err(Errno::EBADF));
 

@@ -1,5 +1,7 @@
 //! `open`/`openat`, `fstat`/`stat`/`lstat` and paths, against the real kernel.
 
+#![warn(clippy::undocumented_unsafe_blocks)]
+
 mod common;
 
 use common::TempDir;
@@ -171,7 +173,7 @@ fn stat_follows_links_and_lstat_does_not() {
 
 #[test]
 fn fstat_of_a_descriptor_that_was_never_open_is_ebadf() {
-    // SAFETY (test): far above any open descriptor; the kernel reports EBADF.
+    // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
     let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
     assert_eq!(fs::fstat(never_open), Err(Errno::EBADF));
 }

@@ -1,5 +1,7 @@
 //! `read`, `write`, `write_all`, `lseek`, `pipe2`, `dup2`, against the real kernel.
 
+#![warn(clippy::undocumented_unsafe_blocks)]
+
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -85,7 +87,7 @@ extern "C" fn count_signal(_: libc::c_int) {
 /// byte still arrives, in order.
 #[test]
 fn write_all_survives_partial_writes_and_eintr() {
-    // SAFETY (test): installs a handler that only increments an atomic.
+    // SAFETY: (test): installs a handler that only increments an atomic.
     unsafe {
         let mut sa: libc::sigaction = std::mem::zeroed();
         sa.sa_sigaction = count_signal as extern "C" fn(libc::c_int) as usize;
@@ -97,7 +99,7 @@ fn write_all_survives_partial_writes_and_eintr() {
     let expected = data.clone();
     let (tid_tx, tid_rx) = std::sync::mpsc::channel();
     let writer = std::thread::spawn(move || {
-        // SAFETY (test): pthread_self has no preconditions.
+        // SAFETY: (test): pthread_self has no preconditions.
         tid_tx.send(unsafe { libc::pthread_self() }).unwrap();
         let res = write_all(&w, &data);
         drop(w);
@@ -109,7 +111,7 @@ fn write_all_survives_partial_writes_and_eintr() {
     let mut reads = 0u64;
     loop {
         if reads.is_multiple_of(8) && got.len() < expected.len() {
-            // SAFETY (test): the writer thread is alive until it has written everything, and the
+            // SAFETY: (test): the writer thread is alive until it has written everything, and the
             // reader (this thread) has not seen end of file yet.
             unsafe { libc::pthread_kill(tid, libc::SIGUSR1) };
         }
@@ -141,15 +143,13 @@ fn dup2_redirects_a_number_and_rejects_the_same_number() {
     .unwrap();
     let spare = fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).unwrap();
     let n = spare.into_raw_fd();
-    // SAFETY (test): `n` is owned by nobody (into_raw_fd) and is closed by dup2.
+    // SAFETY: (test): `n` is owned by nobody (into_raw_fd) and is closed by dup2.
     unsafe { syscall_kit::fd::dup2(&file, n) }.unwrap();
-    // SAFETY (test): `n` now refers to the file and is owned by this test.
+    // SAFETY: (test): `n` now refers to the file and is owned by this test.
     let again = unsafe { syscall_kit::OwnedFd::from_raw_fd(n) };
     write_all(&again, b"via dup2").unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), b"via dup2");
-    // SAFETY (test): same number: the kernel rejects it without closing anything.
-    assert_eq!(
-        unsafe { syscall_kit::fd::dup2(&file, file.as_fd().as_raw_fd()) },
-        Err(Errno::EINVAL)
-    );
+    // SAFETY: (test): same number: the kernel rejects it without closing anything.
+    let same = unsafe { syscall_kit::fd::dup2(&file, file.as_fd().as_raw_fd()) };
+    assert_eq!(same, Err(Errno::EINVAL));
 }

@@ -1,5 +1,7 @@
 //! `mmap`, `munmap` and `brk`, against the real kernel.
 
+#![warn(clippy::undocumented_unsafe_blocks)]
+
 mod common;
 
 use common::TempDir;
@@ -10,7 +12,7 @@ use syscall_kit::mm::{MapFlags, ProtFlags, brk, mmap, munmap};
 #[test]
 fn anonymous_memory_is_zeroed_writable_and_unmappable() {
     let len = 3 * 4096;
-    // SAFETY (test): a fresh anonymous mapping, used only here, unmapped once.
+    // SAFETY: (test): a fresh anonymous mapping, used only here, unmapped once.
     unsafe {
         let p = mmap(
             std::ptr::null_mut(),
@@ -35,7 +37,7 @@ fn a_file_mapping_shows_its_contents() {
     let path = dir.join("f");
     std::fs::write(&path, b"mapped bytes").unwrap();
     let fd = fs::open(&*path, OFlags::RDONLY, Mode::empty()).unwrap();
-    // SAFETY (test): a private read-only mapping of a file nobody writes meanwhile.
+    // SAFETY: (test): a private read-only mapping of a file nobody writes meanwhile.
     unsafe {
         let p = mmap(
             std::ptr::null_mut(),
@@ -53,7 +55,7 @@ fn a_file_mapping_shows_its_contents() {
 
 #[test]
 fn bad_mmap_arguments_are_reported() {
-    // SAFETY (test): every call fails before mapping anything.
+    // SAFETY: (test): every call fails before mapping anything.
     unsafe {
         // Neither SHARED nor PRIVATE.
         assert_eq!(
@@ -104,14 +106,12 @@ fn bad_mmap_arguments_are_reported() {
 fn brk_reports_the_break_and_an_impossible_one_as_enomem() {
     // Only queries and a refused request: this process's C library owns the break, so the
     // test must not move it (the no_std self-test grows it for real).
-    // SAFETY (test): a null address only asks where the break is.
+    // SAFETY: (test): a null address only asks where the break is.
     let now = unsafe { brk(std::ptr::null_mut()) }.unwrap();
     assert!(!now.is_null());
-    // SAFETY (test): an address in the kernel half cannot be granted; the break stays.
-    assert_eq!(
-        unsafe { brk((usize::MAX - 4095) as *mut u8) },
-        Err(Errno::ENOMEM)
-    );
-    // SAFETY (test): as above.
+    // SAFETY: (test): an address in the kernel half cannot be granted; the break stays.
+    let refused = unsafe { brk((usize::MAX - 4095) as *mut u8) };
+    assert_eq!(refused, Err(Errno::ENOMEM));
+    // SAFETY: (test): as above.
     assert_eq!(unsafe { brk(std::ptr::null_mut()) }.unwrap(), now);
 }

@@ -2,6 +2,8 @@
 //! `exit` and `fork` run in a child process started through `std::process::Command`: this test
 //! binary re-runs itself with `SYSCALL_KIT_CHILD` set.
 
+#![warn(clippy::undocumented_unsafe_blocks)]
+
 use std::process::Command;
 
 use syscall_kit::Errno;
@@ -26,7 +28,7 @@ fn child_entry() {
         "exit42" => process::exit(42),
         "exit300" => process::exit(300),
         "fork" => {
-            // SAFETY (test): the child only calls exit, which touches no lock.
+            // SAFETY: (test): the child only calls exit, which touches no lock.
             match unsafe { process::fork() }.unwrap() {
                 Fork::Child => process::exit(7),
                 Fork::Parent(pid) => {
@@ -34,7 +36,7 @@ fn child_entry() {
                     assert_eq!(got, pid);
                     assert_eq!(status.exit_status(), Some(7));
                     assert_eq!(process::wait4(-1, 0), Err(Errno::ECHILD));
-                    // SAFETY (test): the child calls only kill-free, lock-free syscalls.
+                    // SAFETY: (test): the child calls only kill-free, lock-free syscalls.
                     match unsafe { process::fork() }.unwrap() {
                         Fork::Child => loop {
                             core::hint::spin_loop();
