@@ -8,7 +8,7 @@ FROM scratch
 LABEL org.opencontainers.image.title="hello-nostd" \
       org.opencontainers.image.description="Static no-libc Linux program that prints Hello, world! with two syscalls" \
       org.opencontainers.image.source="https://github.com/hello-nostd/hello-nostd" \
-      org.opencontainers.image.licenses="MIT OR Apache-2.0"
+      org.opencontainers.image.licenses="MIT"
 
 # The only file of the image: the static release binary built by `cargo make build`.
 COPY target/x86_64-unknown-linux-musl/release/hello-nostd /hello
