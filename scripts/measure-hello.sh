@@ -20,7 +20,7 @@ strace -f -qq -o "$log" "$bin" >/dev/null
 # Drop the process id strace -f puts first and the execve line itself; fold runs of spaces.
 calls=$(sed -E 's/^[0-9]+ +//; s/ +/ /g' "$log" | grep -v '^execve(' || true)
 
-echo "binary: $bin"
+echo "binary: $(realpath --relative-to=. "$bin")"
 echo "bytes: $(stat -c %s "$bin")"
 echo "system calls after execve: $(printf '%s\n' "$calls" | grep -c .)"
 printf '%s\n' "$calls" | sed 's/^/  /'
