@@ -322,10 +322,7 @@ fn image_holds_only_the_binary_runs_as_nobody_with_exec_form_entrypoint_and_has_
         label("org.opencontainers.image.source"),
         "https://github.com/hello-nostd/hello-nostd"
     );
-    assert_eq!(
-        label("org.opencontainers.image.licenses"),
-        "MIT"
-    );
+    assert_eq!(label("org.opencontainers.image.licenses"), "MIT");
 }
 
 /// The control: the same packaging of a dynamically linked program cannot work, since its ELF
