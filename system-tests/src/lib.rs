@@ -138,12 +138,13 @@ pub fn cargo_make() -> Command {
     cmd
 }
 
-/// The stdout of a `cargo make` run without cargo-make's own `[cargo-make] …` log lines: what the
-/// tasks themselves printed.
+/// The stdout of a `cargo make` run without cargo-make's own `[cargo-make] …` log lines (written
+/// `[cargo-make][1] …` when cargo-make runs inside another cargo-make task, as under
+/// `cargo make test`): what the tasks themselves printed.
 pub fn task_stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout)
         .split_inclusive('\n')
-        .filter(|l| !l.starts_with("[cargo-make] "))
+        .filter(|l| !l.starts_with("[cargo-make]"))
         .collect()
 }
 
