@@ -1,10 +1,31 @@
 //! Per-architecture code: the only assembly of the kit, and the few constants whose values
-//! differ between architectures. One file per architecture.
+//! differ between architectures. One file per architecture; each provides the same items:
+//!
+//! - `O_DIRECT`, `O_DIRECTORY`, `O_NOFOLLOW`: the `open(2)` flags whose values differ;
+//! - `__arch_start!`: the naked entry point `_start`, used by [`main!`](crate::main);
+//! - `__arch_mem_functions!`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, `strlen` and the
+//!   unwinding stubs, used by [`main!`](crate::main).
+//!
+//! The system call instruction itself is the `sc` crate's (see [`crate::raw`]).
+
+#[cfg(target_arch = "aarch64")]
+mod aarch64;
+#[cfg(target_arch = "aarch64")]
+pub use aarch64::*;
+
+#[cfg(target_arch = "riscv64")]
+mod riscv64;
+#[cfg(target_arch = "riscv64")]
+pub use riscv64::*;
 
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 #[cfg(target_arch = "x86_64")]
 pub use x86_64::*;
 
-#[cfg(not(target_arch = "x86_64"))]
-compile_error!("syscall-kit supports x86_64 Linux only (for now)");
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "riscv64"
+)))]
+compile_error!("syscall-kit supports Linux on x86_64, aarch64 and riscv64");

@@ -28,6 +28,7 @@ pub(crate) static INITIAL_STACK: InitialStack = InitialStack(UnsafeCell::new(cor
 /// # Safety
 /// Called once, by `_start`, with the stack pointer the kernel handed to the process.
 #[doc(hidden)]
+#[inline(always)]
 pub unsafe fn start(initial_stack: *const usize, main: fn() -> i32) -> ! {
     // SAFETY: the one write, before `main` and before any other thread exists.
     unsafe { *INITIAL_STACK.0.get() = initial_stack };

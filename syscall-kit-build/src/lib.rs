@@ -1,0 +1,160 @@
+//! Linker settings for a `#![no_std]`, `#![no_main]` program on syscall-kit, from its
+//! `build.rs`:
+//!
+//! ```no_run
+//! // build.rs
+//! syscall_kit_build::static_executable().emit();
+//! ```
+//!
+//! The program is linked as a static, fixed-address executable (`ET_EXEC`, no `PT_INTERP`, no
+//! `PT_DYNAMIC`) with nothing but its own code: no C start files (the kit's `main!` defines
+//! `_start`) and no C library. The flags go to the package's binaries only
+//! (`cargo:rustc-link-arg-bins`), so other members of a workspace are not affected.
+//!
+//! Two ways of linking are understood, told apart by the target's rustflags:
+//! - through a C compiler driver (`cc`, rustc's default on Linux): flags such as `-nostartfiles`
+//!   and `-Wl,…`; used by plain `cargo build` on the host;
+//! - with `rust-lld` directly (`-C linker-flavor=ld.lld`, as the workspace's `cargo build-nostd`
+//!   alias does for every architecture): plain linker flags. This needs no C toolchain for the
+//!   target, which is what makes aarch64 and riscv64 builds possible on an x86_64 machine.
+
+use std::path::{Path, PathBuf};
+
+/// What a no_std program's build script asks of the linker; see [`static_executable`].
+#[derive(Debug, Clone)]
+pub struct StaticExecutable {
+    script: Option<PathBuf>,
+    release_only: bool,
+}
+
+/// A static executable with no C start files and no C library.
+pub fn static_executable() -> StaticExecutable {
+    StaticExecutable {
+        script: None,
+        release_only: false,
+    }
+}
+
+/// The ELF header fields of the target architecture, for linker scripts that write the header
+/// themselves: `(e_machine, e_flags, page size)`.
+///
+/// `e_flags` matters on riscv64, where it records the float ABI and compressed instructions of
+/// the `riscv64gc` targets; the page size is the largest the architecture's kernels use (64 KiB
+/// on aarch64), so a segment placed at a page boundary works on all of them.
+pub fn elf_machine(target_arch: &str) -> Option<(u16, u32, u32)> {
+    match target_arch {
+        "x86_64" => Some((62, 0, 0x1000)),
+        // EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE
+        "riscv64" => Some((243, 0x5, 0x1000)),
+        "aarch64" => Some((183, 0, 0x10000)),
+        _ => None,
+    }
+}
+
+impl StaticExecutable {
+    /// Also link with the linker script `path` (relative to the package's directory), and pass
+    /// it the symbols `ELF_MACHINE`, `ELF_FLAGS` and `ELF_PAGE` of [`elf_machine`]. With
+    /// `release_only`, only release builds use the script (a script that relies on what LTO
+    /// removes would fail a debug build).
+    pub fn linker_script(mut self, path: impl AsRef<Path>, release_only: bool) -> Self {
+        let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+        self.script = Some(Path::new(&dir).join(path));
+        self.release_only = release_only;
+        self
+    }
+
+    /// The linker arguments, for the target cargo is building for.
+    pub fn args(&self) -> Vec<String> {
+        let lld = links_with_lld(&std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default());
+        let release = std::env::var("PROFILE").as_deref() == Ok("release");
+        let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+        let mut ld = vec![
+            // A fixed-address executable: no relocation at start-up, no dynamic section.
+            "-static".to_string(),
+            "--no-dynamic-linker".to_string(),
+            // Nothing reads a build id or an .eh_frame_hdr in these programs.
+            "--build-id=none".to_string(),
+            "--no-eh-frame-hdr".to_string(),
+            "-z".to_string(),
+            "norelro".to_string(),
+        ];
+        if let Some(script) = self
+            .script
+            .as_ref()
+            .filter(|_| release || !self.release_only)
+        {
+            let (machine, flags, page) =
+                elf_machine(&arch).unwrap_or_else(|| panic!("unsupported architecture {arch}"));
+            ld.push(format!("--defsym=ELF_MACHINE={machine}"));
+            ld.push(format!("--defsym=ELF_FLAGS={flags}"));
+            ld.push(format!("--defsym=ELF_PAGE={page}"));
+            ld.push("-T".to_string());
+            ld.push(script.display().to_string());
+            println!("cargo:rerun-if-changed={}", script.display());
+        }
+        if lld {
+            // rust-lld called directly: plain linker flags. `--no-pie` after rustc's `-pie`.
+            let mut args = vec!["--no-pie".to_string()];
+            args.extend(ld);
+            args
+        } else {
+            // A C compiler driver: no start files, no C library, and `-Wl,` for the linker.
+            let mut args: Vec<String> = ["-nostartfiles", "-nostdlib", "-static", "-no-pie"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let mut i = 0;
+            while i < ld.len() {
+                match ld[i].as_str() {
+                    "-static" => {}
+                    "-z" | "-T" => {
+                        args.push(format!("-Wl,{},{}", ld[i], ld[i + 1]));
+                        i += 1;
+                    }
+                    other => args.push(format!("-Wl,{other}")),
+                }
+                i += 1;
+            }
+            args
+        }
+    }
+
+    /// Prints the `cargo:` lines that hand [`StaticExecutable::args`] to the linker.
+    pub fn emit(&self) {
+        for arg in self.args() {
+            println!("cargo:rustc-link-arg-bins={arg}");
+        }
+        println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+    }
+}
+
+/// Whether the rustflags (as cargo encodes them, separated by `\x1f`) make rustc call rust-lld
+/// directly (`-C linker-flavor=ld.lld`).
+pub fn links_with_lld(encoded_rustflags: &str) -> bool {
+    let flags: Vec<&str> = encoded_rustflags.split('\x1f').collect();
+    flags.iter().enumerate().any(|(i, f)| {
+        *f == "-Clinker-flavor=ld.lld"
+            || (*f == "-C" && flags.get(i + 1) == Some(&"linker-flavor=ld.lld"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_flavor_is_read_from_both_spellings_of_the_flag() {
+        assert!(links_with_lld("-C\x1flinker-flavor=ld.lld"));
+        assert!(links_with_lld("-Clinker-flavor=ld.lld\x1f-Copt-level=z"));
+        assert!(!links_with_lld(""));
+        assert!(!links_with_lld("-C\x1flink-self-contained=no"));
+    }
+
+    #[test]
+    fn every_supported_architecture_has_elf_fields() {
+        assert_eq!(elf_machine("x86_64"), Some((62, 0, 4096)));
+        assert_eq!(elf_machine("aarch64").map(|m| m.0), Some(183));
+        assert_eq!(elf_machine("riscv64").map(|m| m.0), Some(243));
+        assert_eq!(elf_machine("mips"), None);
+    }
+}
