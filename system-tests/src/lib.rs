@@ -27,7 +27,15 @@ pub fn nostd_bin(name: &str) -> PathBuf {
     let built = BUILT.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let out = Command::new(cargo)
-            .args(["build-nostd", "-p", "hello-nostd", "-p", "kit-selftest"])
+            .args([
+                "build-nostd",
+                "-p",
+                "hello-nostd",
+                "-p",
+                "kit-selftest",
+                "-p",
+                "scratch-doctor",
+            ])
             .current_dir(workspace_root())
             .output()
             .map_err(|e| format!("cannot run cargo: {e}"))?;

@@ -1,4 +1,12 @@
-//! Files: `open(2)`/`openat(2)` with typed flags and mode, `fstat(2)`, `stat(2)`, `lstat(2)`.
+//! Files: `open(2)`/`openat(2)` with typed flags and mode, `fstat(2)`, `stat(2)`, `lstat(2)`,
+//! `fchmod(2)`; directories ([`mkdirat`], [`getdents64`], [`getcwd`]) and symbolic links
+//! ([`readlinkat`]) in the submodules, re-exported here.
+
+mod dir;
+mod link;
+
+pub use dir::{DirEntries, DirEntry, getcwd, getdents64, mkdir, mkdirat};
+pub use link::{readlink, readlinkat};
 
 use core::ffi::CStr;
 
@@ -250,4 +258,12 @@ pub fn stat(path: impl PathArg) -> Result<Stat> {
 /// `lstat(2)`: like [`stat`], but a symbolic link is reported as itself.
 pub fn lstat(path: impl PathArg) -> Result<Stat> {
     path.with_c_str(|path| statx(CWD.as_raw_fd(), path, AT_SYMLINK_NOFOLLOW))
+}
+
+/// `fchmod(2)`: sets the permission bits of the open file `fd` to exactly `mode` (the umask
+/// does not apply, unlike the `mode` of [`open`]).
+pub fn fchmod(fd: impl AsFd, mode: Mode) -> Result<()> {
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: `fchmod` reads no memory of ours.
+    unsafe { raw::syscall2(nr::FCHMOD, fd as usize, mode.bits() as usize) }.map(drop)
 }

@@ -1,0 +1,210 @@
+//! Path arithmetic on `/`-separated strings, and [`canonicalize`] (`realpath(3)`) over a
+//! [`Filesystem`].
+
+use alloc::collections::VecDeque;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use syscall_kit::Errno;
+
+use crate::fs::Filesystem;
+
+/// How many symbolic links [`canonicalize`] follows before it gives up with `ELOOP`, as the
+/// kernel does (`MAXSYMLINKS`, see `path_resolution(7)`).
+pub const MAX_SYMLINKS: usize = 40;
+
+/// The directory part of `path` (`dirname(3)`): `/usr/bin/ls` → `/usr/bin`, `ls` → `.`,
+/// `/ls` → `/`.
+pub fn dirname(path: &str) -> &str {
+    let path = path.trim_end_matches('/');
+    match path.rfind('/') {
+        Some(0) => "/",
+        Some(i) => path[..i].trim_end_matches('/'),
+        None if path.is_empty() => "/",
+        None => ".",
+    }
+}
+
+/// The last component of `path` (`basename(3)`).
+pub fn basename(path: &str) -> &str {
+    let path = path.trim_end_matches('/');
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// `dir/name`, with one `/` between them.
+pub fn join(dir: &str, name: &str) -> String {
+    let mut out = String::from(dir.trim_end_matches('/'));
+    out.push('/');
+    out.push_str(name.trim_start_matches('/'));
+    out
+}
+
+/// `path` made absolute against `cwd` and cleaned without touching the file system: no `.`
+/// components, no repeated `/`, and each `..` removes the component before it.
+///
+/// Unlike [`canonicalize`] this does not follow symbolic links, so `a/link/..` becomes `a`
+/// where the kernel would go to the link target's parent.
+pub fn normalize(path: &str, cwd: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let full = if path.starts_with('/') { "" } else { cwd };
+    for part in full.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = String::new();
+    for p in parts {
+        out.push('/');
+        out.push_str(p);
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// The absolute path of `path` with every symbolic link resolved (`realpath(3)`): what the
+/// loader takes as the program's location for `$ORIGIN`.
+///
+/// A loop of links, or more than [`MAX_SYMLINKS`] of them, is [`Errno::ELOOP`]; a missing
+/// component is the error of [`Filesystem::read_link`] (`ENOENT`).
+pub fn canonicalize(fs: &mut dyn Filesystem, path: &str) -> Result<String, Errno> {
+    let start = if path.starts_with('/') {
+        String::new()
+    } else {
+        fs.current_dir()?
+    };
+    let mut todo: VecDeque<String> = start
+        .split('/')
+        .chain(path.split('/'))
+        .filter(|p| !p.is_empty())
+        .map(ToString::to_string)
+        .collect();
+    let mut done: Vec<String> = Vec::new();
+    let mut links = 0;
+    while let Some(part) = todo.pop_front() {
+        match part.as_str() {
+            "." => continue,
+            ".." => {
+                done.pop();
+                continue;
+            }
+            _ => {}
+        }
+        done.push(part);
+        let here = absolute(&done);
+        let Some(target) = fs.read_link(&here)? else {
+            continue;
+        };
+        links += 1;
+        if links > MAX_SYMLINKS {
+            return Err(Errno::ELOOP);
+        }
+        done.pop();
+        if target.starts_with('/') {
+            done.clear();
+        }
+        for p in target.split('/').rev().filter(|p| !p.is_empty()) {
+            todo.push_front(p.into());
+        }
+    }
+    Ok(absolute(&done))
+}
+
+fn absolute(parts: &[String]) -> String {
+    if parts.is_empty() {
+        return "/".into();
+    }
+    let mut out = String::new();
+    for p in parts {
+        out.push('/');
+        out.push_str(p);
+    }
+    out
+}
+
+/// `dir` with the loader's dynamic string tokens replaced (see `ld.so(8)`, "Dynamic string
+/// tokens"): `$ORIGIN` by `origin`, `$LIB` by `lib`, `$PLATFORM` by `platform`, each also
+/// written `${…}`.
+pub fn expand_tokens(dir: &str, origin: &str, lib: &str, platform: &str) -> String {
+    let mut out = String::new();
+    let mut rest = dir;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = match after.strip_prefix('{') {
+            Some(braced) => match braced.find('}') {
+                Some(end) => (&braced[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        let value = match name {
+            "ORIGIN" => Some(origin),
+            "LIB" => Some(lib),
+            "PLATFORM" => Some(platform),
+            _ => None,
+        };
+        match value {
+            Some(v) => {
+                out.push_str(v);
+                rest = &after[len..];
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dirname_basename_join() {
+        assert_eq!(dirname("/usr/bin/ls"), "/usr/bin");
+        assert_eq!(dirname("/ls"), "/");
+        assert_eq!(dirname("ls"), ".");
+        assert_eq!(dirname("a//b/"), "a");
+        assert_eq!(basename("/usr/bin/ls"), "ls");
+        assert_eq!(join("/lib/", "/libc.so.6"), "/lib/libc.so.6");
+    }
+
+    #[test]
+    fn normalize_cleans_lexically() {
+        assert_eq!(normalize("../lib//./x", "/opt/app/bin"), "/opt/app/lib/x");
+        assert_eq!(normalize("/../..", "/x"), "/");
+        assert_eq!(normalize("/a/b/", "/x"), "/a/b");
+    }
+
+    #[test]
+    fn tokens_are_expanded_in_both_spellings() {
+        assert_eq!(
+            expand_tokens(
+                "$ORIGIN/../lib:${ORIGIN}/x/$LIB/$PLATFORM",
+                "/o",
+                "lib64",
+                "x86_64"
+            ),
+            "/o/../lib:/o/x/lib64/x86_64"
+        );
+        assert_eq!(
+            expand_tokens("/a/$FOO/${BAR", "/o", "l", "p"),
+            "/a/$FOO/${BAR"
+        );
+        assert_eq!(expand_tokens("$", "/o", "l", "p"), "$");
+    }
+}

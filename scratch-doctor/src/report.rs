@@ -1,0 +1,240 @@
+//! [`Report`]: everything scratch-doctor says about one file, as text or as one JSON object.
+
+use alloc::format;
+use alloc::string::String;
+use core::fmt::Write;
+
+use crate::closure::{Closure, DLOPEN_WARNING};
+use crate::elf::ElfFacts;
+use crate::json::Object;
+use crate::machine::Host;
+use crate::program::Program;
+use crate::script::Script;
+use crate::verdict::{Verdict, verdict};
+
+/// The facts, verdict and (when asked for) closure of one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The file as it was named.
+    pub file: String,
+    /// What it is.
+    pub program: Program,
+    /// Whether it runs in scratch.
+    pub verdict: Verdict,
+    /// What it needs in an image (`--closure`), for ELF files.
+    pub closure: Option<Closure>,
+}
+
+impl Report {
+    /// The report on `program`, the file `file`, for the machine `host`.
+    pub fn new(file: &str, program: Program, host: Host) -> Report {
+        Report {
+            file: file.into(),
+            verdict: verdict(&program, host),
+            program,
+            closure: None,
+        }
+    }
+
+    /// Whether it runs in an image with its closure: `None` without a closure; otherwise
+    /// it runs alone, or only lacks its interpreter and libraries and none is missing.
+    pub fn runs_with_closure(&self) -> Option<bool> {
+        let closure = self.closure.as_ref()?;
+        let complete = closure.missing.is_empty();
+        Some(complete && (self.verdict.runs || self.verdict.closure_fixes))
+    }
+
+    /// What the exit status counts as success: it runs in scratch, with its closure when one
+    /// was asked for.
+    pub fn all_good(&self) -> bool {
+        self.runs_with_closure().unwrap_or(self.verdict.runs)
+    }
+
+    /// The report as indented text lines, starting with `FILE:`.
+    pub fn text(&self) -> String {
+        let mut out = format!("{}:\n", self.file);
+        match &self.program {
+            Program::Elf(elf) => elf_text(&mut out, elf),
+            Program::Script(s) => {
+                let _ = writeln!(out, "  format: script, {}", s.line);
+            }
+        }
+        let _ = writeln!(out, "  runs in FROM scratch: {}", self.verdict);
+        if let Some(closure) = &self.closure {
+            closure_text(&mut out, closure);
+            if !self.verdict.runs {
+                let _ = match (self.verdict.closure_fixes, closure.missing.len()) {
+                    (true, 0) => writeln!(out, "  runs in FROM scratch with this closure: yes"),
+                    (true, n) => writeln!(
+                        out,
+                        "  runs in FROM scratch with this closure: no: {n} missing"
+                    ),
+                    (false, _) => writeln!(
+                        out,
+                        "  runs in FROM scratch with this closure: no: {}",
+                        self.verdict.reason
+                    ),
+                };
+            }
+            if closure.objects.len() > 1 {
+                let _ = writeln!(out, "  note: {DLOPEN_WARNING}");
+            }
+            if let Program::Elf(elf) = &self.program
+                && uses_origin(elf)
+            {
+                let _ = writeln!(out, "  note: {ORIGIN_NOTE}");
+            }
+        }
+        out
+    }
+
+    /// The report as one JSON object on one line (no newline).
+    pub fn json(&self) -> String {
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.str("file", &self.file);
+        match &self.program {
+            Program::Elf(elf) => elf_json(&mut o, elf),
+            Program::Script(s) => script_json(&mut o, s),
+        }
+        o.bool("runs_in_scratch", self.verdict.runs);
+        o.str("verdict", &format!("{}", self.verdict));
+        if let Some(closure) = &self.closure {
+            closure_json(o.key("closure"), closure);
+            o.bool("runs_with_closure", self.runs_with_closure() == Some(true));
+        }
+        o.end();
+        out
+    }
+}
+
+/// Said when the program's own `DT_RPATH`/`DT_RUNPATH` uses `$ORIGIN`.
+pub const ORIGIN_NOTE: &str = "the program's DT_RPATH/DT_RUNPATH uses $ORIGIN, which glibc finds through /proc/self/exe: container engines mount /proc, but in a bare chroot without it those directories are skipped";
+
+fn uses_origin(elf: &ElfFacts) -> bool {
+    [&elf.rpath, &elf.runpath]
+        .into_iter()
+        .flatten()
+        .any(|p| p.contains("$ORIGIN") || p.contains("${ORIGIN}"))
+}
+
+/// One JSON object for a file that could not be inspected: `{"file":…,"error":…}`.
+pub fn error_json(file: &str, error: &str) -> String {
+    let mut out = String::new();
+    let mut o = Object::new(&mut out);
+    o.str("file", file).str("error", error);
+    o.end();
+    out
+}
+
+fn elf_text(out: &mut String, elf: &ElfFacts) {
+    let _ = writeln!(
+        out,
+        "  format: ELF {}-bit, {}, {}, {}",
+        elf.class.bits(),
+        elf.byte_order.name(),
+        elf.machine_name(),
+        elf.kind.name()
+    );
+    let _ = writeln!(
+        out,
+        "  interpreter: {}",
+        elf.interpreter.as_deref().unwrap_or("none")
+    );
+    let needed = if elf.needed.is_empty() {
+        "none".into()
+    } else {
+        elf.needed.join(", ")
+    };
+    let _ = writeln!(out, "  needed: {needed}");
+    if let Some(rpath) = &elf.rpath {
+        let _ = writeln!(out, "  rpath: {rpath}");
+    }
+    if let Some(runpath) = &elf.runpath {
+        let _ = writeln!(out, "  runpath: {runpath}");
+    }
+}
+
+fn closure_text(out: &mut String, closure: &Closure) {
+    let _ = writeln!(out, "  closure (host path -> path in the image):");
+    for o in &closure.objects {
+        let _ = write!(out, "    {} -> {} (", o.host_path, o.image_path);
+        let _ = match &o.needed_by {
+            None => write!(out, "{}", o.via.name()),
+            Some(_) if o.name == o.host_path => write!(out, "{}", o.via.name()),
+            Some(by) => write!(out, "{}, needed by {by}, via {}", o.name, o.via.name()),
+        };
+        out.push_str(")\n");
+    }
+    for m in &closure.missing {
+        let _ = writeln!(
+            out,
+            "    missing: {} (needed by {}): {}",
+            m.name, m.needed_by, m.reason
+        );
+    }
+}
+
+fn elf_json(o: &mut Object<'_>, elf: &ElfFacts) {
+    let mut format = String::new();
+    let mut f = Object::new(&mut format);
+    f.str("kind", "ELF")
+        .raw("class", &format!("{}", elf.class.bits()))
+        .str("byte_order", elf.byte_order.name())
+        .str("machine", &elf.machine_name())
+        .raw("e_machine", &format!("{}", elf.machine))
+        .str("type", &elf.kind.name());
+    f.end();
+    o.raw("format", &format)
+        .bool("static", elf.is_static())
+        .opt_str("interpreter", elf.interpreter.as_deref())
+        .strs("needed", elf.needed.iter().map(String::as_str))
+        .opt_str("rpath", elf.rpath.as_deref())
+        .opt_str("runpath", elf.runpath.as_deref())
+        .opt_str("soname", elf.soname.as_deref());
+}
+
+fn script_json(o: &mut Object<'_>, s: &Script) {
+    let mut format = String::new();
+    let mut f = Object::new(&mut format);
+    f.str("kind", "script")
+        .str("line", &s.line)
+        .str("interpreter", &s.interpreter)
+        .opt_str("argument", s.argument.as_deref());
+    f.end();
+    o.raw("format", &format);
+}
+
+fn closure_json(out: &mut String, closure: &Closure) {
+    let mut c = Object::new(out);
+    let objects = c.key("objects");
+    objects.push('[');
+    for (i, ob) in closure.objects.iter().enumerate() {
+        if i > 0 {
+            objects.push(',');
+        }
+        let mut e = Object::new(objects);
+        e.str("name", &ob.name)
+            .str("host_path", &ob.host_path)
+            .str("image_path", &ob.image_path)
+            .str("via", ob.via.name())
+            .opt_str("needed_by", ob.needed_by.as_deref());
+        e.end();
+    }
+    objects.push(']');
+    let missing = c.key("missing");
+    missing.push('[');
+    for (i, m) in closure.missing.iter().enumerate() {
+        if i > 0 {
+            missing.push(',');
+        }
+        let mut e = Object::new(missing);
+        e.str("name", &m.name)
+            .str("needed_by", &m.needed_by)
+            .str("reason", &m.reason);
+        e.end();
+    }
+    missing.push(']');
+    c.str("dlopen_warning", DLOPEN_WARNING);
+    c.end();
+}

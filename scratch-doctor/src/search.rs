@@ -1,0 +1,261 @@
+//! Where the dynamic loader looks for a library, in its order (see `ld.so(8)`): [`Search`]
+//! holds what the loader knows of the system (its cache and default directories), and
+//! [`Search::candidates`] lists the paths it tries for one `DT_NEEDED` name.
+//!
+//! glibc's order for a name without `/`: `DT_RPATH` of the object that needs it and of the
+//! objects that loaded that one, up to the program (only while the needing object has no
+//! `DT_RUNPATH`); `LD_LIBRARY_PATH`; that object's own `DT_RUNPATH`; `/etc/ld.so.cache`; the
+//! default directories. `LD_LIBRARY_PATH` is left out: a scratch image sets no environment of
+//! its own. A name with a `/` is a path, used as it is. musl's loader (`ld-musl-*.so.1`) reads
+//! no cache: `DT_RPATH`/`DT_RUNPATH`, then `/etc/ld-musl-ARCH.path` or `/lib:/usr/local/lib:/usr/lib`.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::elf::ElfFacts;
+use crate::fs::Filesystem;
+use crate::ldconfig::{self, LdCache};
+use crate::machine::{Host, machine_name};
+use crate::paths;
+
+/// The loader family, told apart by the interpreter's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loader {
+    /// glibc's `ld-linux*.so.*` / `ld64.so.*` (and any other).
+    Glibc,
+    /// musl's `ld-musl-ARCH.so.1`.
+    Musl,
+}
+
+impl Loader {
+    /// The family of the interpreter `interp`.
+    pub fn of(interp: &str) -> Loader {
+        if paths::basename(interp).starts_with("ld-musl-") {
+            Loader::Musl
+        } else {
+            Loader::Glibc
+        }
+    }
+}
+
+/// Why a path was tried: the step of the loader's search that produced it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// The program itself.
+    Program,
+    /// Its `PT_INTERP`.
+    Interpreter,
+    /// A `DT_NEEDED` name that is a path.
+    Path,
+    /// A `DT_RPATH` directory.
+    Rpath,
+    /// A `DT_RUNPATH` directory.
+    Runpath,
+    /// `/etc/ld.so.cache`.
+    Cache,
+    /// A directory of `/etc/ld.so.conf` (used when there is no cache).
+    Conf,
+    /// A default directory of the loader.
+    Default,
+    /// musl's loader is its own libc (`libc.so`, `libpthread.so.0`, … resolve to it).
+    MuslSelf,
+}
+
+impl Via {
+    /// A few words for the report: `DT_RUNPATH`, `/etc/ld.so.cache`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::Program => "the program",
+            Via::Interpreter => "PT_INTERP",
+            Via::Path => "a path in DT_NEEDED",
+            Via::Rpath => "DT_RPATH",
+            Via::Runpath => "DT_RUNPATH",
+            Via::Cache => "/etc/ld.so.cache",
+            Via::Conf => "/etc/ld.so.conf",
+            Via::Default => "default directory",
+            Via::MuslSelf => "musl's loader is its libc",
+        }
+    }
+}
+
+/// A path to try, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// The path.
+    pub path: String,
+    /// The search step.
+    pub via: Via,
+}
+
+/// What the loader of one program knows about the system.
+#[derive(Clone, Debug)]
+pub struct Search {
+    /// glibc or musl.
+    pub loader: Loader,
+    /// `/etc/ld.so.cache`, when there is a readable one (glibc).
+    pub cache: Option<LdCache>,
+    /// The directories of `/etc/ld.so.conf`: searched only when there is no cache.
+    pub conf_dirs: Vec<String>,
+    /// The loader's built-in directories, in order.
+    pub default_dirs: Vec<String>,
+    /// What `$LIB` expands to.
+    pub lib: String,
+    /// What `$PLATFORM` expands to.
+    pub platform: String,
+}
+
+impl Search {
+    /// What the loader of `program` (by its interpreter) would know on the system `fs`.
+    pub fn load(fs: &mut dyn Filesystem, program: &ElfFacts) -> Search {
+        let loader = program
+            .interpreter
+            .as_deref()
+            .map_or(Loader::Glibc, Loader::of);
+        let multiarch = Host::multiarch(program.machine, program.class, program.byte_order);
+        let platform = machine_name(program.machine, program.class, program.byte_order)
+            .unwrap_or_default()
+            .to_string();
+        match loader {
+            Loader::Glibc => {
+                let cache = fs
+                    .read(ldconfig::LD_SO_CACHE)
+                    .ok()
+                    .and_then(|data| LdCache::parse(&data).ok());
+                let conf_dirs = if cache.is_none() {
+                    ldconfig::conf_dirs(fs, ldconfig::LD_SO_CONF)
+                } else {
+                    Vec::new()
+                };
+                Search {
+                    loader,
+                    cache,
+                    conf_dirs,
+                    default_dirs: glibc_default_dirs(multiarch, program.class.bits()),
+                    lib: multiarch.map_or_else(|| "lib".into(), |m| format!("lib/{m}")),
+                    platform,
+                }
+            }
+            Loader::Musl => {
+                let path_file = format!("/etc/ld-musl-{platform}.path");
+                let default_dirs = match fs.read(&path_file) {
+                    Ok(text) => String::from_utf8_lossy(&text)
+                        .split([':', '\n'])
+                        .filter(|d| !d.is_empty())
+                        .map(ToString::to_string)
+                        .collect(),
+                    Err(_) => ["/lib", "/usr/local/lib", "/usr/lib"]
+                        .map(String::from)
+                        .to_vec(),
+                };
+                Search {
+                    loader,
+                    cache: None,
+                    conf_dirs: Vec::new(),
+                    default_dirs,
+                    lib: "lib".into(),
+                    platform,
+                }
+            }
+        }
+    }
+
+    /// The paths the loader tries for `name`, in order. `chain` is the object that needs it,
+    /// then the object that loaded that one, and so on up to the program: each with its facts
+    /// and what `$ORIGIN` is for it (the directory it was loaded from).
+    pub fn candidates(&self, name: &str, chain: &[(&ElfFacts, &str)]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        if name.contains('/') {
+            out.push(Candidate {
+                path: name.into(),
+                via: Via::Path,
+            });
+            return out;
+        }
+        let Some(&(requester, _)) = chain.first() else {
+            return out;
+        };
+        let push_dirs = |list: &str, origin: &str, via: Via, out: &mut Vec<Candidate>| {
+            for dir in list.split(':').filter(|d| !d.is_empty()) {
+                let dir = paths::expand_tokens(dir, origin, &self.lib, &self.platform);
+                out.push(Candidate {
+                    path: paths::join(&dir, name),
+                    via,
+                });
+            }
+        };
+        if requester.runpath.is_none() {
+            for &(object, origin) in chain {
+                // An object with a DT_RUNPATH has its DT_RPATH ignored.
+                if let (Some(rpath), None) = (&object.rpath, &object.runpath) {
+                    push_dirs(rpath, origin, Via::Rpath, &mut out);
+                }
+            }
+        }
+        if let Some(runpath) = &requester.runpath {
+            push_dirs(runpath, chain[0].1, Via::Runpath, &mut out);
+        }
+        if let Some(cache) = &self.cache {
+            out.extend(cache.lookup(name).into_iter().map(|p| Candidate {
+                path: p.into(),
+                via: Via::Cache,
+            }));
+        }
+        for dir in &self.conf_dirs {
+            out.push(Candidate {
+                path: paths::join(dir, name),
+                via: Via::Conf,
+            });
+        }
+        for dir in &self.default_dirs {
+            out.push(Candidate {
+                path: paths::join(dir, name),
+                via: Via::Default,
+            });
+        }
+        out
+    }
+
+    /// Whether the loader in an image would search `dir` without `/etc/ld.so.cache`.
+    pub fn is_default_dir(&self, dir: &str) -> bool {
+        self.default_dirs
+            .iter()
+            .any(|d| d.trim_end_matches('/') == dir)
+    }
+}
+
+/// The library names musl's loader answers with itself (`ldso/dynlink.c`, `load_library`).
+pub fn is_musl_builtin(name: &str) -> bool {
+    const BUILTIN: [&str; 7] = [
+        "libc",
+        "libdl",
+        "libm",
+        "libpthread",
+        "librt",
+        "libutil",
+        "libxnet",
+    ];
+    name.split_once(".so")
+        .is_some_and(|(stem, _)| BUILTIN.contains(&stem))
+        || name.starts_with("libc.musl-")
+        || name.starts_with("ld-musl-")
+}
+
+/// glibc's built-in directories: Debian and Ubuntu build it with the multiarch directories
+/// first (`/lib/x86_64-linux-gnu`, `/usr/lib/x86_64-linux-gnu`) and then `/lib`, `/usr/lib`
+/// (`ld.so --help` lists them); other distributions use `/lib64`, `/usr/lib64` for 64-bit
+/// programs, which come last here.
+fn glibc_default_dirs(multiarch: Option<&str>, bits: u32) -> Vec<String> {
+    let mut dirs = Vec::new();
+    if let Some(m) = multiarch {
+        dirs.push(format!("/lib/{m}"));
+        dirs.push(format!("/usr/lib/{m}"));
+    }
+    dirs.push("/lib".into());
+    dirs.push("/usr/lib".into());
+    if bits == 64 {
+        dirs.push("/lib64".into());
+        dirs.push("/usr/lib64".into());
+    }
+    dirs
+}

@@ -1,0 +1,36 @@
+//! Symbolic links: `readlinkat(2)`/`readlink(2)`.
+
+use super::CWD;
+use crate::fd::AsFd;
+use crate::raw::{self, nr};
+use crate::{PathArg, Result};
+
+/// `readlinkat(2)`: copies the target of the symbolic link `path` (relative to the directory
+/// `dirfd`, or [`CWD`]) into `buf` and returns its length. No NUL is appended.
+///
+/// A target longer than `buf` is cut to `buf.len()` bytes, as the kernel does: a result equal to
+/// `buf.len()` may be cut (retry with a larger buffer; [`PATH_MAX`](crate::PATH_MAX) always
+/// suffices for a link the kernel can follow). A `path` that is not a symbolic link fails with
+/// [`Errno::EINVAL`](crate::Errno::EINVAL).
+pub fn readlinkat(dirfd: impl AsFd, path: impl PathArg, buf: &mut [u8]) -> Result<usize> {
+    let dirfd = dirfd.as_fd().as_raw_fd();
+    path.with_c_str(|path| {
+        // SAFETY: `path` is NUL-terminated and outlives the call; the kernel writes at most
+        // `buf.len()` bytes into `buf`, which we borrow mutably.
+        unsafe {
+            raw::syscall4(
+                nr::READLINKAT,
+                dirfd as usize,
+                path.as_ptr() as usize,
+                buf.as_mut_ptr() as usize,
+                buf.len(),
+            )
+        }
+    })
+}
+
+/// `readlink(2)`: [`readlinkat`] relative to the current directory (implemented as
+/// `readlinkat(AT_FDCWD, …)`: aarch64 and riscv64 have no `readlink`).
+pub fn readlink(path: impl PathArg, buf: &mut [u8]) -> Result<usize> {
+    readlinkat(CWD, path, buf)
+}
