@@ -10,8 +10,10 @@ LABEL org.opencontainers.image.title="hello-nostd" \
       org.opencontainers.image.source="https://github.com/hello-nostd/hello-nostd" \
       org.opencontainers.image.licenses="MIT"
 
-# The only file of the image: the static release binary built by `cargo make build`.
-COPY target/x86_64-unknown-linux-musl/release/hello-nostd /hello
+# The only file of the image: the static release binary built by `cargo make build`, or the one
+# of another architecture for `cargo make image-multiarch`, which passes its path here.
+ARG HELLO_BIN=target/x86_64-unknown-linux-musl/release/hello-nostd
+COPY ${HELLO_BIN} /hello
 
 # Run as nobody:nogroup by number (there is no /etc/passwd to look names up in).
 USER 65534:65534

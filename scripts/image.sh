@@ -13,6 +13,11 @@ if [[ ! -f "$bin" ]]; then
   echo "error: $bin is missing: build it with \`cargo make build\`" >&2
   exit 1
 fi
+# A manifest list of that name (from `cargo make image-multiarch`) would be left behind untagged,
+# which Podman 4.3 then reports as broken in `podman images`: remove it first.
+if [[ "$engine" == podman ]] && podman manifest inspect "$image" >/dev/null 2>&1; then
+  podman manifest rm "$image" >/dev/null
+fi
 # The engine's progress output goes to stderr, so that stdout of `cargo make run` is the program's.
 "$engine" build --tag "$image" --file "$root/Dockerfile" "$root" >&2
 echo "built image $image with $engine" >&2

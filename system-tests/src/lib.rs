@@ -15,42 +15,122 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The rustup target the no_std programs are built for.
+/// The rustup target the no_std programs are built for on x86_64, this project's host.
 pub const NOSTD_TARGET: &str = "x86_64-unknown-linux-musl";
 
-/// Path of a no_std program of the workspace, built for [`NOSTD_TARGET`] in release mode.
-///
-/// The first call in a test process runs `cargo build-nostd` (the alias in `.cargo/config.toml`)
-/// for every no_std program, so a test never runs a stale binary; later calls reuse that build.
-pub fn nostd_bin(name: &str) -> PathBuf {
-    static BUILT: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let out = Command::new(cargo)
-            .args([
-                "build-nostd",
-                "-p",
-                "hello-nostd",
-                "-p",
-                "kit-selftest",
-                "-p",
-                "scratch-doctor",
-            ])
-            .current_dir(workspace_root())
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+/// An architecture the no_std programs are built for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Arch {
+    /// x86_64, the host of these tests.
+    X86_64,
+    /// aarch64 (arm64), run under qemu-user.
+    Aarch64,
+    /// riscv64, run under qemu-user.
+    Riscv64,
+}
+
+impl Arch {
+    /// Every architecture, host first.
+    pub const ALL: [Arch; 3] = [Arch::X86_64, Arch::Aarch64, Arch::Riscv64];
+
+    /// The name used in task arguments and tables: `x86_64`, `aarch64`, `riscv64`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "x86_64",
+            Arch::Aarch64 => "aarch64",
+            Arch::Riscv64 => "riscv64",
         }
-    });
-    if let Err(e) = built {
-        panic!("`cargo build-nostd` failed:\n{e}");
+    }
+
+    /// The rustup target of the no_std programs.
+    pub fn triple(self) -> &'static str {
+        match self {
+            Arch::X86_64 => NOSTD_TARGET,
+            Arch::Aarch64 => "aarch64-unknown-linux-musl",
+            Arch::Riscv64 => "riscv64gc-unknown-linux-gnu",
+        }
+    }
+
+    /// The cargo alias that builds the no_std programs for it (`.cargo/config.toml`).
+    pub fn alias(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "build-nostd",
+            Arch::Aarch64 => "build-nostd-aarch64",
+            Arch::Riscv64 => "build-nostd-riscv64",
+        }
+    }
+
+    /// The qemu-user program that runs its binaries on another host, if it is foreign here.
+    pub fn qemu(self) -> Option<&'static str> {
+        match self {
+            Arch::X86_64 => None,
+            Arch::Aarch64 => Some("qemu-aarch64"),
+            Arch::Riscv64 => Some("qemu-riscv64"),
+        }
+    }
+
+    /// The ELF `e_machine` of its binaries.
+    pub fn e_machine(self) -> u16 {
+        match self {
+            Arch::X86_64 => 62,
+            Arch::Aarch64 => 183,
+            Arch::Riscv64 => 243,
+        }
+    }
+
+    /// The OCI platform of its images: `linux/amd64`, `linux/arm64`, `linux/riscv64`.
+    pub fn platform(self) -> &'static str {
+        match self {
+            Arch::X86_64 => "linux/amd64",
+            Arch::Aarch64 => "linux/arm64",
+            Arch::Riscv64 => "linux/riscv64",
+        }
+    }
+}
+
+/// Path of a no_std program of the workspace, built for x86_64 ([`NOSTD_TARGET`]) in release
+/// mode; see [`nostd_bin_for`].
+pub fn nostd_bin(name: &str) -> PathBuf {
+    nostd_bin_for(Arch::X86_64, name)
+}
+
+/// Path of a no_std program of the workspace built for `arch` in release mode.
+///
+/// The first call for an architecture in a test process runs its `cargo build-nostd…` alias
+/// (`.cargo/config.toml`) for the no_std programs (hello-nostd and kit-selftest everywhere,
+/// scratch-doctor on x86_64), so a test never runs a stale binary; later calls reuse that build.
+pub fn nostd_bin_for(arch: Arch, name: &str) -> PathBuf {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static BUILT: Mutex<Option<HashMap<Arch, Result<(), String>>>> = Mutex::new(None);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    let result = built
+        .get_or_insert_with(HashMap::new)
+        .entry(arch)
+        .or_insert_with(|| {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut packages = vec!["-p", "hello-nostd", "-p", "kit-selftest"];
+            if arch == Arch::X86_64 {
+                packages.extend(["-p", "scratch-doctor"]);
+            }
+            let out = Command::new(cargo)
+                .arg(arch.alias())
+                .args(packages)
+                .current_dir(workspace_root())
+                .output()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            if out.status.success() {
+                Ok(())
+            } else {
+                Err(String::from_utf8_lossy(&out.stderr).into_owned())
+            }
+        });
+    if let Err(e) = result {
+        panic!("`cargo {}` failed:\n{e}", arch.alias());
     }
     let path = workspace_root()
         .join("target")
-        .join(NOSTD_TARGET)
+        .join(arch.triple())
         .join("release")
         .join(name);
     assert!(path.is_file(), "{} was not built", path.display());
@@ -211,4 +291,18 @@ pub fn strace(program: &Path, args: &[&str]) -> Option<(std::process::Output, Ve
         .filter(|l| !l.starts_with("execve("))
         .collect();
     Some((out, calls))
+}
+
+/// Whether the kernel runs `arch` binaries through qemu-user (a `binfmt_misc` entry
+/// `qemu-<arch>`, enabled). When not: under CI this panics; elsewhere it prints why the calling
+/// test is skipped and returns false. `.ci/setup-binfmt.sh` registers the entries.
+pub fn require_binfmt(arch: Arch) -> bool {
+    let entry = format!("/proc/sys/fs/binfmt_misc/qemu-{}", arch.name());
+    let enabled = std::fs::read_to_string(&entry).is_ok_and(|s| s.starts_with("enabled"));
+    if !enabled {
+        skip_or_fail(&format!(
+            "{entry} is not an enabled binfmt_misc entry (install qemu-user-static and run .ci/setup-binfmt.sh as root)"
+        ));
+    }
+    enabled
 }

@@ -1,0 +1,142 @@
+//! hello-nostd and the self-test on every architecture the kit supports: x86_64 natively,
+//! aarch64 and riscv64 under qemu-user.
+
+use std::process::Command;
+
+use object::elf;
+use object::read::elf::{ElfFile64, FileHeader, ProgramHeader};
+use object::{Endianness, Object};
+use system_tests::{Arch, nostd_bin, nostd_bin_for, require_binfmt, require_tool};
+
+const HELLO: &[u8] = b"Hello, world!\n";
+
+/// The architectures to test: all, or the one named by `ARCH` (`cargo make test-arch ARCH`).
+fn selected() -> Vec<Arch> {
+    match std::env::var("ARCH").as_deref() {
+        Err(_) | Ok("") | Ok("all") => Arch::ALL.to_vec(),
+        Ok(name) => vec![
+            Arch::ALL
+                .into_iter()
+                .find(|a| a.name() == name)
+                .unwrap_or_else(|| panic!("ARCH={name}: use x86_64, aarch64, riscv64 or all")),
+        ],
+    }
+}
+
+/// The selected architectures that are foreign to this x86_64 host (run under qemu-user).
+fn foreign() -> Vec<Arch> {
+    selected()
+        .into_iter()
+        .filter(|a| a.qemu().is_some())
+        .collect()
+}
+
+#[test]
+fn hello_for_every_architecture_is_a_static_executable_of_at_most_1024_bytes() {
+    for arch in selected() {
+        let path = nostd_bin_for(arch, "hello-nostd");
+        let data = std::fs::read(&path).unwrap();
+        assert!(data.len() <= 1024, "{arch:?}: {} bytes", data.len());
+        let file = ElfFile64::<Endianness>::parse(&*data).expect("a 64-bit ELF");
+        let (header, e) = (file.elf_header(), file.endian());
+        assert!(file.is_little_endian());
+        assert_eq!(header.e_machine(e), arch.e_machine(), "{arch:?}: e_machine");
+        assert_eq!(header.e_type(e), elf::ET_EXEC, "{arch:?}: ET_EXEC");
+        for p in header.program_headers(e, &*data).unwrap() {
+            let t = p.p_type(e);
+            assert!(
+                t != elf::PT_INTERP && t != elf::PT_DYNAMIC,
+                "{arch:?}: {t:#x}"
+            );
+            let f = p.p_flags(e);
+            assert!(f & elf::PF_W == 0 || f & elf::PF_X == 0, "{arch:?}: W+X");
+        }
+    }
+}
+
+/// `qemu-ARCH -strace` lines (`PID name(args) = ret`) without the process id.
+fn qemu_strace(qemu: &str, path: &std::path::Path) -> (Vec<u8>, Vec<String>) {
+    let out = Command::new(qemu)
+        .arg("-strace")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{qemu} -strace {path:?}");
+    let calls = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .map(|l| {
+            l.split_once(' ')
+                .map_or(l, |(_, rest)| rest)
+                .trim()
+                .to_string()
+        })
+        .collect();
+    (out.stdout, calls)
+}
+
+#[test]
+fn hello_prints_its_line_with_exactly_two_syscalls_under_qemu() {
+    for arch in foreign() {
+        let qemu = arch.qemu().unwrap();
+        if !require_tool(qemu, "qemu-user") {
+            continue;
+        }
+        let path = nostd_bin_for(arch, "hello-nostd");
+        let out = Command::new(qemu).arg(&path).output().unwrap();
+        assert_eq!(out.stdout, HELLO, "{arch:?}");
+        assert!(out.stderr.is_empty(), "{arch:?}: {:?}", out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{arch:?}");
+        let (stdout, calls) = qemu_strace(qemu, &path);
+        assert_eq!(stdout, HELLO);
+        assert_eq!(calls.len(), 2, "{arch:?}: {calls:?}");
+        assert!(
+            calls[0].starts_with("write(1,0x") && calls[0].ends_with(",14) = 14"),
+            "{arch:?}: {calls:?}"
+        );
+        assert_eq!(calls[1], "exit_group(0)", "{arch:?}");
+    }
+}
+
+#[test]
+fn the_self_test_passes_on_every_architecture() {
+    for arch in foreign() {
+        let qemu = arch.qemu().unwrap();
+        // The self-test re-executes itself (fork + execve), which needs the kernel to run
+        // foreign binaries through qemu: binfmt_misc.
+        if !require_tool(qemu, "qemu-user") || !require_binfmt(arch) {
+            continue;
+        }
+        let out = Command::new(qemu)
+            .arg(nostd_bin_for(arch, "kit-selftest"))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        print!("{}:\n{stdout}", arch.name());
+        let last = stdout.lines().last().unwrap_or_default();
+        let passed: u32 = last
+            .strip_suffix(" passed, 0 failed")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{arch:?}: last line {last:?}"));
+        assert!(passed >= 15, "{arch:?}: only {passed} self-tests");
+        assert_eq!(out.status.code(), Some(0), "{arch:?}: {stdout}");
+    }
+}
+
+#[test]
+fn scratch_doctor_says_foreign_binaries_do_not_run_on_this_host() {
+    let doctor = nostd_bin("scratch-doctor");
+    for arch in foreign() {
+        let hello = nostd_bin_for(arch, "hello-nostd");
+        let out = Command::new(&doctor).arg(&hello).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(
+            stdout.contains(&format!(
+                "runs in FROM scratch: no: {} binary on an x86_64 host: exec format error unless the host has qemu binfmt",
+                arch.name()
+            )),
+            "{stdout}"
+        );
+        assert!(stdout.contains("interpreter: none"), "{stdout}");
+    }
+}
