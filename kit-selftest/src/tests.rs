@@ -49,6 +49,10 @@ pub const ALL: &[Test] = &[
         "heap: out of memory is a clean exit",
         out_of_memory_is_clean,
     ),
+    (
+        "seccomp: the allow-list program, run by a BPF interpreter",
+        seccomp_program_decides_as_documented,
+    ),
 ];
 
 macro_rules! check {
@@ -61,7 +65,11 @@ macro_rules! check {
 
 /// Child modes: `kit-selftest --child-args A B` checks its arguments and environment;
 /// `--panic` panics; `--oom` allocates more than the kernel grants; `--println` prints one
-/// line. `None`: run the tests.
+/// line; `--alloc-mib N` allocates and fills N MiB, 1 MiB at a time, then prints
+/// `allocated N MiB`; `--seccomp-kill` allows only `write` and `exit_group` (kill for anything
+/// else), prints `filter installed` and calls `getpid`, which kills it with `SIGSYS`;
+/// `--seccomp-errno` does the same with `EPERM` as the action and prints what `getpid` returned.
+/// The system tests run these. `None`: run the tests.
 pub fn child_mode() -> Option<i32> {
     let mode = rt::args().nth(1)?.to_bytes();
     match mode {
@@ -76,6 +84,42 @@ pub fn child_mode() -> Option<i32> {
             // One short line: the system tests check under strace that it is one write(2),
             // and that a program that does not allocate asks the kernel for no memory.
             syscall_kit::println!("short line {}", 42);
+            Some(0)
+        }
+        b"--alloc-mib" => {
+            let mib: usize = rt::args()
+                .nth(2)
+                .and_then(|a| a.to_str().ok()?.parse().ok())
+                .unwrap_or(0);
+            let mut blocks: Vec<Vec<u8>> = Vec::new();
+            for i in 0..mib {
+                blocks.push(vec![i as u8 | 1; 1 << 20]);
+            }
+            let ok = blocks
+                .iter()
+                .enumerate()
+                .all(|(i, b)| b[b.len() - 1] == i as u8 | 1);
+            syscall_kit::println!("allocated {} MiB", blocks.len());
+            Some(if ok { 0 } else { 3 })
+        }
+        b"--seccomp-kill" | b"--seccomp-errno" => {
+            use syscall_kit::raw::{self, nr};
+            use syscall_kit::seccomp::{self, Action};
+            let action = if mode == b"--seccomp-kill" {
+                Action::KillProcess
+            } else {
+                Action::Errno(Errno::EPERM)
+            };
+            if let Err(e) = seccomp::allow_only(&[nr::WRITE, nr::EXIT_GROUP], action) {
+                syscall_kit::eprintln!("seccomp: {e}");
+                return Some(2);
+            }
+            syscall_kit::println!("filter installed");
+            // SAFETY: `getpid` touches no memory.
+            match unsafe { raw::syscall0(nr::GETPID) } {
+                Ok(pid) => syscall_kit::println!("getpid: {pid}"),
+                Err(e) => syscall_kit::println!("getpid: {e}"),
+            }
             Some(0)
         }
         b"--oom" => {
@@ -414,4 +458,85 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
+}
+
+/// The seccomp allow-list's program, read back and run by a small classic-BPF interpreter (this
+/// test's own, independent of the kit) for the calls it must allow and refuse. This runs on
+/// every architecture, also under qemu-user, which does not implement `seccomp(2)`; the system
+/// tests install the filter for real (`--seccomp-kill`, `--seccomp-errno`).
+fn seccomp_program_decides_as_documented() -> TestResult {
+    use syscall_kit::raw::nr;
+    use syscall_kit::seccomp::{Action, AllowList, SockFilter};
+    // include/uapi/linux/audit.h, written out here rather than taken from the kit.
+    #[cfg(target_arch = "x86_64")]
+    const NATIVE: u32 = 0xC000_003E;
+    #[cfg(target_arch = "aarch64")]
+    const NATIVE: u32 = 0xC000_00B7;
+    #[cfg(target_arch = "riscv64")]
+    const NATIVE: u32 = 0xC000_00F3;
+    const I386: u32 = 0x4000_0003;
+    const KILL_PROCESS: u32 = 0x8000_0000;
+    const ALLOW: u32 = 0x7fff_0000;
+
+    /// Runs `prog` on `seccomp_data { nr, arch }`: loads of the two fields, `jeq`, `ret`.
+    fn run(prog: &[SockFilter], nr: u32, arch: u32) -> Result<u32, String> {
+        let (mut pc, mut a) = (0usize, 0u32);
+        loop {
+            let ins = prog.get(pc).ok_or(format!("ran off the end at {pc}"))?;
+            pc += 1;
+            match ins.code {
+                0x20 => {
+                    a = match ins.k {
+                        0 => nr,
+                        4 => arch,
+                        k => return Err(format!("load of offset {k}")),
+                    }
+                }
+                0x15 => pc += usize::from(if a == ins.k { ins.jt } else { ins.jf }),
+                0x06 => return Ok(ins.k),
+                code => return Err(format!("unexpected instruction {code:#x}")),
+            }
+        }
+    }
+
+    let kill = AllowList::new(&[nr::WRITE, nr::EXIT_GROUP], Action::KillProcess)
+        .map_err(|e| e.to_string())?;
+    let prog = kill.instructions();
+    check!(prog.len() == 8, "{} instructions", prog.len());
+    check!(
+        prog[0].code == 0x20 && prog[0].k == 4,
+        "the first instruction loads seccomp_data.arch: {:?}",
+        prog[0]
+    );
+    check!(
+        prog[1].code == 0x15 && prog[1].k == NATIVE,
+        "the second compares it with {NATIVE:#x}: {:?}",
+        prog[1]
+    );
+    let (write, exit_group, getpid) = (nr::WRITE as u32, nr::EXIT_GROUP as u32, nr::GETPID as u32);
+    for (what, nr, arch, expected) in [
+        ("write", write, NATIVE, ALLOW),
+        ("exit_group", exit_group, NATIVE, ALLOW),
+        ("getpid", getpid, NATIVE, KILL_PROCESS),
+        ("write through the i386 ABI", write, I386, KILL_PROCESS),
+        (
+            "write with the x32 bit",
+            write | 0x4000_0000,
+            NATIVE,
+            KILL_PROCESS,
+        ),
+    ] {
+        let got = run(prog, nr, arch)?;
+        check!(got == expected, "{what}: {got:#x}, expected {expected:#x}");
+    }
+    let errno =
+        AllowList::new(&[nr::WRITE], Action::Errno(Errno::EPERM)).map_err(|e| e.to_string())?;
+    let got = run(errno.instructions(), getpid, NATIVE)?;
+    check!(got == 0x0005_0001, "getpid with an EPERM action: {got:#x}");
+    let got = run(errno.instructions(), write, I386)?;
+    check!(
+        got == KILL_PROCESS,
+        "another ABI with an EPERM action: {got:#x}"
+    );
+    Ok(())
 }

@@ -12,6 +12,7 @@
 //! | errors | [`Errno`] | named error codes whose `Display` reads `ENOENT: No such file or directory` |
 //! | file descriptors | [`fd`] | [`OwnedFd`] (closed exactly once), [`BorrowedFd`], [`stdin`], [`stdout`], [`stderr`] |
 //! | typed wrappers | [`io`], [`fs`], [`mm`], [`process`] | one small function per system call, each naming its man page |
+//! | least privilege | [`seccomp`] | allow-list filters: [`seccomp::allow_only`] limits the process to the system calls it names |
 //! | runtime (feature `runtime`) | [`rt`] | entry ([`main!`](crate::main)), argv/envp/auxv, panic handler, `print!` macros, heap (feature `alloc`) |
 //!
 //! Without features the crate has no start-up code, no panic handler and no global allocator,
@@ -33,6 +34,7 @@ pub mod process;
 pub mod raw;
 #[cfg(feature = "runtime")]
 pub mod rt;
+pub mod seccomp;
 
 pub use errno::Errno;
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd, stderr, stdin, stdout};

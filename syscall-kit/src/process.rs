@@ -1,5 +1,5 @@
 //! Processes: `getpid(2)`, `getppid(2)`, `exit_group(2)`, `fork(2)`, `execve(2)`, `wait4(2)`,
-//! `kill(2)`.
+//! `kill(2)`, and the `prctl(2)` flag `PR_SET_NO_NEW_PRIVS`.
 
 use core::ffi::{CStr, c_char};
 
@@ -24,9 +24,10 @@ pub fn getppid() -> Pid {
 /// `exit_group(2)`: ends the process (every thread) with exit status `status & 0xff`.
 ///
 /// Nothing is flushed and no destructor runs: syscall-kit's `print!` macros write out what they
-/// format before they return, so nothing is pending.
+/// format before they return, so nothing is pending. Should a seccomp filter refuse the call
+/// with an error, the process stops with `SIGILL` instead (see [`crate::raw::syscall1_noreturn`]).
 pub fn exit(status: i32) -> ! {
-    // SAFETY: `exit_group` does not return and cannot fail.
+    // SAFETY: `exit_group` does not return when it succeeds; if refused, the wrapper traps.
     unsafe { raw::syscall1_noreturn(nr::EXIT_GROUP, status as usize) }
 }
 
@@ -137,4 +138,27 @@ pub fn wait4(pid: Pid, options: i32) -> Result<(Pid, WaitStatus)> {
 pub fn kill(pid: Pid, sig: i32) -> Result<()> {
     // SAFETY: `kill` reads no memory of ours.
     unsafe { raw::syscall2(nr::KILL, pid as usize, sig as usize) }.map(drop)
+}
+
+/// `PR_SET_NO_NEW_PRIVS` (include/uapi/linux/prctl.h).
+const PR_SET_NO_NEW_PRIVS: usize = 38;
+/// `PR_GET_NO_NEW_PRIVS`.
+const PR_GET_NO_NEW_PRIVS: usize = 39;
+
+/// `prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)` (see `prctl(2)`): from now on, no `execve(2)` of this
+/// process or its descendants grants privileges (set-user-ID and set-group-ID bits, file
+/// capabilities are ignored). It cannot be undone, and it is inherited by children.
+///
+/// An unprivileged process must set it before it may install a seccomp filter
+/// ([`crate::seccomp`]), so that it cannot use a filter to confuse a set-user-ID program.
+pub fn set_no_new_privs() -> Result<()> {
+    // SAFETY: this `prctl` reads and writes no memory of ours.
+    unsafe { raw::syscall5(nr::PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }.map(drop)
+}
+
+/// `prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)` (see `prctl(2)`): whether [`set_no_new_privs`] has
+/// been called by this process or an ancestor.
+pub fn no_new_privs() -> Result<bool> {
+    // SAFETY: this `prctl` reads and writes no memory of ours.
+    unsafe { raw::syscall5(nr::PRCTL, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) }.map(|v| v == 1)
 }

@@ -117,13 +117,15 @@ pub unsafe fn syscall6(
 
 /// A system call that never returns (`exit_group`), with one argument.
 ///
+/// Should the call return after all (a seccomp filter that answers it with an error, say), the
+/// program stops with an illegal-instruction trap ([`crate::arch::trap`], `SIGILL`) rather than
+/// run on.
+///
 /// # Safety
-/// `nr` must be a call that does not return to the caller when it succeeds, and it must not be
-/// able to fail with these arguments.
+/// `nr` must be a call that does not return to the caller when it succeeds.
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: usize, a1: usize) -> ! {
     // SAFETY: forwarded to the caller.
-    unsafe { sc::syscall1(nr, a1) };
-    // SAFETY: the caller guarantees that the call does not return.
-    unsafe { core::hint::unreachable_unchecked() }
+    let _ = unsafe { sc::syscall1(nr, a1) };
+    crate::arch::trap()
 }

@@ -9,6 +9,22 @@ pub const O_DIRECTORY: u32 = 0o40000;
 /// `O_NOFOLLOW` on aarch64.
 pub const O_NOFOLLOW: u32 = 0o100000;
 
+/// `AUDIT_ARCH_AARCH64` (include/uapi/linux/audit.h): EM_AARCH64 (183) | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE, the value the kernel puts in
+/// the `arch` field of `struct seccomp_data` for a system call made through this architecture's
+/// native ABI. See [`crate::seccomp`].
+pub const AUDIT_ARCH_AARCH64: u32 = 0xC000_00B7;
+/// The `AUDIT_ARCH_*` value of this architecture: [`AUDIT_ARCH_AARCH64`].
+pub const AUDIT_ARCH: u32 = AUDIT_ARCH_AARCH64;
+
+/// Stops the program with an illegal-instruction trap (`udf #0`): `SIGILL`, which no handler
+/// of the kit catches. For the place after a system call that must not return, such as
+/// `exit_group(2)` refused by a seccomp filter that returns an error.
+#[inline(always)]
+pub fn trap() -> ! {
+    // SAFETY: `udf #0` touches no memory and never returns: the kernel delivers SIGILL.
+    unsafe { core::arch::asm!("udf #0", options(noreturn, nomem, nostack)) }
+}
+
 /// Defines the process entry point `_start`, which calls `$entry(initial stack pointer)`.
 ///
 /// Used by [`main!`](crate::main); a program does not call it directly.
@@ -20,28 +36,20 @@ pub const O_NOFOLLOW: u32 = 0o100000;
 #[macro_export]
 macro_rules! __arch_start {
     ($entry:path) => {
-        /// The process entry point: the kernel jumps here after `execve(2)`.
-        ///
-        /// # Safety
-        /// Only the kernel may call it, once, with the initial process stack.
-        #[unsafe(naked)]
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn _start() -> ! {
-            ::core::arch::naked_asm!(
-                // The outermost frame: a zero frame pointer and link register end stack walks.
-                "mov x29, xzr",
-                "mov x30, xzr",
-                // First argument (x0) = the initial stack pointer (&argc).
-                "mov x0, sp",
-                // Align the stack to 16 bytes (sp cannot be the operand of `and`).
-                "and x1, x0, #-16",
-                "mov sp, x1",
-                "bl {entry}",
-                // `entry` never returns; trap if it ever did.
-                "udf #0",
-                entry = sym $entry,
-            )
-        }
+        $crate::__naked_start!(
+            $entry;
+            // The outermost frame: a zero frame pointer and link register end stack walks.
+            "mov x29, xzr",
+            "mov x30, xzr",
+            // First argument (x0) = the initial stack pointer (&argc).
+            "mov x0, sp",
+            // Align the stack to 16 bytes (sp cannot be the operand of `and`).
+            "and x1, x0, #-16",
+            "mov sp, x1",
+            "bl {entry}",
+            // `entry` never returns; trap if it ever did.
+            "udf #0",
+        );
     };
 }
 

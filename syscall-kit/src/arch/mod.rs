@@ -2,11 +2,33 @@
 //! differ between architectures. One file per architecture; each provides the same items:
 //!
 //! - `O_DIRECT`, `O_DIRECTORY`, `O_NOFOLLOW`: the `open(2)` flags whose values differ;
+//! - `AUDIT_ARCH` (and its named form, `AUDIT_ARCH_X86_64` …): the architecture's value in a
+//!   seccomp filter's `seccomp_data.arch` (see [`crate::seccomp`]);
+//! - `trap()`: an illegal-instruction trap, for what must not happen;
 //! - `__arch_start!`: the naked entry point `_start`, used by [`main!`](crate::main);
 //! - `__arch_mem_functions!`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, `strlen` and the
 //!   unwinding stubs, used by [`main!`](crate::main).
 //!
 //! The system call instruction itself is the `sc` crate's (see [`crate::raw`]).
+
+/// Defines the entry point `_start` with an architecture's instructions (its `__arch_start!`
+/// passes them): what is the same everywhere, the attributes and the contract, is here once.
+/// `{entry}` in the instructions names `$entry`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __naked_start {
+    ($entry:path; $($instruction:literal),+ $(,)?) => {
+        /// The process entry point: the kernel jumps here after `execve(2)`.
+        ///
+        /// # Safety
+        /// Only the kernel may call it, once, with the initial process stack.
+        #[unsafe(naked)]
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn _start() -> ! {
+            ::core::arch::naked_asm!($($instruction),+, entry = sym $entry)
+        }
+    };
+}
 
 #[cfg(target_arch = "aarch64")]
 mod aarch64;

@@ -9,6 +9,22 @@ pub const O_DIRECTORY: u32 = 0o200000;
 /// `O_NOFOLLOW` on x86_64 (asm-generic value).
 pub const O_NOFOLLOW: u32 = 0o400000;
 
+/// `AUDIT_ARCH_X86_64` (include/uapi/linux/audit.h): EM_X86_64 (62) | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE, the value the kernel puts in
+/// the `arch` field of `struct seccomp_data` for a system call made through this architecture's
+/// native ABI. See [`crate::seccomp`].
+pub const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
+/// The `AUDIT_ARCH_*` value of this architecture: [`AUDIT_ARCH_X86_64`].
+pub const AUDIT_ARCH: u32 = AUDIT_ARCH_X86_64;
+
+/// Stops the program with an illegal-instruction trap (`ud2`): `SIGILL`, which no handler
+/// of the kit catches. For the place after a system call that must not return, such as
+/// `exit_group(2)` refused by a seccomp filter that returns an error.
+#[inline(always)]
+pub fn trap() -> ! {
+    // SAFETY: `ud2` touches no memory and never returns: the kernel delivers SIGILL.
+    unsafe { core::arch::asm!("ud2", options(noreturn, nomem, nostack)) }
+}
+
 /// Defines the process entry point `_start`, which calls `$entry(initial stack pointer)`.
 ///
 /// Used by [`main!`](crate::main); a program does not call it directly.
@@ -21,35 +37,27 @@ pub const O_NOFOLLOW: u32 = 0o400000;
 #[macro_export]
 macro_rules! __arch_start {
     ($entry:path) => {
-        /// The process entry point: the kernel jumps here after `execve(2)`.
-        ///
-        /// # Safety
-        /// Only the kernel may call it, once, with the initial process stack.
-        #[unsafe(naked)]
-        #[unsafe(no_mangle)]
-        pub unsafe extern "C" fn _start() -> ! {
-            ::core::arch::naked_asm!(
-                // The outermost frame: a zero frame pointer ends stack walks here.
-                "xor ebp, ebp",
-                // First argument (System V: rdi) = the initial stack pointer (&argc).
-                "mov rdi, rsp",
-                // Align the stack to 16 bytes; the `call` below pushes 8 more, which is
-                // the state the ABI requires at the entry of a function.
-                "and rsp, -16",
-                "call {entry}",
-                // `entry` never returns; trap if it ever did.
-                "ud2",
-                entry = sym $entry,
-            )
-        }
+        $crate::__naked_start!(
+            $entry;
+            // The outermost frame: a zero frame pointer ends stack walks here.
+            "xor ebp, ebp",
+            // First argument (System V: rdi) = the initial stack pointer (&argc).
+            "mov rdi, rsp",
+            // Align the stack to 16 bytes; the `call` below pushes 8 more, which is
+            // the state the ABI requires at the entry of a function.
+            "and rsp, -16",
+            "call {entry}",
+            // `entry` never returns; trap if it ever did.
+            "ud2",
+        );
     };
 }
 
 /// Defines `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp` and `strlen`, the functions the
 /// compiler and `core` call for copies, fills, comparisons and C strings, and expect a C library
-/// to provide; and `_Unwind_Resume` and `rust_eh_personality`, which the precompiled `alloc` names (see
-/// below). Each is
-/// in a section `.text.kit_libc.NAME` (the unwinding stubs: `.text.kit_unwind.NAME`).
+/// to provide; and `_Unwind_Resume` and `rust_eh_personality`, which the precompiled `alloc`
+/// names (see below). Each is in a section `.text.kit_libc.NAME` (the unwinding stubs:
+/// `.text.kit_unwind.NAME`).
 ///
 /// Used by [`main!`](crate::main), so that only programs on the kit's runtime get them (a `std`
 /// program keeps its C library's). Each function is in a section of its own, so the linker drops
