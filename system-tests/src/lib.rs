@@ -97,8 +97,9 @@ pub fn nostd_bin(name: &str) -> PathBuf {
 /// Path of a no_std program of the workspace built for `arch` in release mode.
 ///
 /// The first call for an architecture in a test process runs its `cargo build-nostd…` alias
-/// (`.cargo/config.toml`) for the no_std programs (hello-nostd and kit-selftest everywhere,
-/// scratch-doctor on x86_64), so a test never runs a stale binary; later calls reuse that build.
+/// (`.cargo/config.toml`) for the no_std programs (hello-nostd, hello-locked and kit-selftest
+/// everywhere, scratch-doctor and cat-nostd on x86_64), so a test never runs a stale binary;
+/// later calls reuse that build.
 pub fn nostd_bin_for(arch: Arch, name: &str) -> PathBuf {
     use std::collections::HashMap;
     use std::sync::Mutex;
@@ -109,9 +110,16 @@ pub fn nostd_bin_for(arch: Arch, name: &str) -> PathBuf {
         .entry(arch)
         .or_insert_with(|| {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut packages = vec!["-p", "hello-nostd", "-p", "kit-selftest"];
+            let mut packages = vec![
+                "-p",
+                "hello-nostd",
+                "-p",
+                "hello-locked",
+                "-p",
+                "kit-selftest",
+            ];
             if arch == Arch::X86_64 {
-                packages.extend(["-p", "scratch-doctor"]);
+                packages.extend(["-p", "scratch-doctor", "-p", "cat-nostd"]);
             }
             let out = Command::new(cargo)
                 .arg(arch.alias())
