@@ -10,8 +10,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/target/bench"
 mkdir -p "$out"
 cd "$root"
-for tool in hyperfine valgrind strace gcc musl-gcc as ld python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
+# Each tool with the Debian package that provides it.
+for tool_package in hyperfine:hyperfine valgrind:valgrind strace:strace gcc:gcc \
+  musl-gcc:musl-tools as:binutils ld:binutils python3:python3; do
+  tool=${tool_package%%:*}
+  command -v "$tool" >/dev/null || {
+    echo "bench: $tool not found (Debian/Ubuntu: apt-get install ${tool_package#*:})" >&2
+    exit 1
+  }
 done
 rows="$out/rows.tsv"
 : > "$rows"
