@@ -130,21 +130,37 @@ pub fn splice(
     len: usize,
     flags: SpliceFlags,
 ) -> Result<usize> {
-    let fd_in = fd_in.as_fd().as_raw_fd();
-    let fd_out = fd_out.as_fd().as_raw_fd();
+    between_two_fds(
+        nr::SPLICE,
+        (fd_in.as_fd(), off_in),
+        (fd_out.as_fd(), off_out),
+        len,
+        flags.bits() as usize,
+    )
+}
+
+/// `splice(2)` and `copy_file_range(2)` take the same six arguments: input descriptor and
+/// optional offset, output descriptor and optional offset, length, and one more word (`flags`).
+fn between_two_fds(
+    nr: usize,
+    (fd_in, off_in): (BorrowedFd<'_>, Option<&mut i64>),
+    (fd_out, off_out): (BorrowedFd<'_>, Option<&mut i64>),
+    len: usize,
+    last: usize,
+) -> Result<usize> {
     let off_in = off_in.map_or(0, |o| o as *mut i64 as usize);
     let off_out = off_out.map_or(0, |o| o as *mut i64 as usize);
-    // SAFETY: the kernel reads and writes at most one `i64` at each of `off_in` and `off_out`
-    // (each null or a live exclusive borrow); it touches no other memory of ours.
+    // SAFETY: for both calls the kernel reads and writes at most one `i64` at each of `off_in`
+    // and `off_out` (each null or a live exclusive borrow); it touches no other memory of ours.
     unsafe {
         raw::syscall6(
-            nr::SPLICE,
-            fd_in as usize,
+            nr,
+            fd_in.as_raw_fd() as usize,
             off_in,
-            fd_out as usize,
+            fd_out.as_raw_fd() as usize,
             off_out,
             len,
-            flags.bits() as usize,
+            last,
         )
     }
 }
@@ -165,22 +181,13 @@ pub fn copy_file_range(
     off_out: Option<&mut i64>,
     len: usize,
 ) -> Result<usize> {
-    let fd_in = fd_in.as_fd().as_raw_fd();
-    let fd_out = fd_out.as_fd().as_raw_fd();
-    let off_in = off_in.map_or(0, |o| o as *mut i64 as usize);
-    let off_out = off_out.map_or(0, |o| o as *mut i64 as usize);
-    // SAFETY: as for `splice`: at most one `i64` read and written at each non-null offset.
-    unsafe {
-        raw::syscall6(
-            nr::COPY_FILE_RANGE,
-            fd_in as usize,
-            off_in,
-            fd_out as usize,
-            off_out,
-            len,
-            0,
-        )
-    }
+    between_two_fds(
+        nr::COPY_FILE_RANGE,
+        (fd_in.as_fd(), off_in),
+        (fd_out.as_fd(), off_out),
+        len,
+        0,
+    )
 }
 
 const F_GETFL: usize = 3;

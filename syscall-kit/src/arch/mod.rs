@@ -4,12 +4,27 @@
 //! - `O_DIRECT`, `O_DIRECTORY`, `O_NOFOLLOW`: the `open(2)` flags whose values differ;
 //! - `AUDIT_ARCH` (and its named form, `AUDIT_ARCH_X86_64` …): the architecture's value in a
 //!   seccomp filter's `seccomp_data.arch` (see [`crate::seccomp`]);
-//! - `trap()`: an illegal-instruction trap, for what must not happen;
+//! - `__trap_instruction!`: its illegal instruction, for [`trap`] (defined here, once);
 //! - `__arch_start!`: the naked entry point `_start`, used by [`main!`](crate::main);
 //! - `__arch_mem_functions!`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, `strlen` and the
 //!   unwinding stubs, used by [`main!`](crate::main).
 //!
 //! The system call instruction itself is the `sc` crate's (see [`crate::raw`]).
+
+/// Stops the program with the architecture's illegal instruction (`ud2`, `udf #0`, `unimp`):
+/// `SIGILL`, which no handler of the kit catches. For the place after a system call that must
+/// not return, such as `exit_group(2)` refused by a seccomp filter that returns an error.
+#[inline(always)]
+pub fn trap() -> ! {
+    // SAFETY: the illegal instruction touches no memory and never returns: the kernel delivers
+    // SIGILL.
+    unsafe {
+        core::arch::asm!(
+            crate::__trap_instruction!(),
+            options(noreturn, nomem, nostack)
+        )
+    }
+}
 
 /// Defines the entry point `_start` with an architecture's instructions (its `__arch_start!`
 /// passes them): what is the same everywhere, the attributes and the contract, is here once.

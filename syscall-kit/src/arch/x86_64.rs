@@ -16,13 +16,13 @@ pub const AUDIT_ARCH_X86_64: u32 = 0xC000_003E;
 /// The `AUDIT_ARCH_*` value of this architecture: [`AUDIT_ARCH_X86_64`].
 pub const AUDIT_ARCH: u32 = AUDIT_ARCH_X86_64;
 
-/// Stops the program with an illegal-instruction trap (`ud2`): `SIGILL`, which no handler
-/// of the kit catches. For the place after a system call that must not return, such as
-/// `exit_group(2)` refused by a seccomp filter that returns an error.
-#[inline(always)]
-pub fn trap() -> ! {
-    // SAFETY: `ud2` touches no memory and never returns: the kernel delivers SIGILL.
-    unsafe { core::arch::asm!("ud2", options(noreturn, nomem, nostack)) }
+/// The illegal instruction of this architecture (`ud2`), for [`trap`](super::trap).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __trap_instruction {
+    () => {
+        "ud2"
+    };
 }
 
 /// Defines the process entry point `_start`, which calls `$entry(initial stack pointer)`.
