@@ -105,7 +105,7 @@ fn the_manifest_list_holds_three_platforms_that_each_run_through_binfmt() {
 
     // The list runs the host's (amd64) image; each tagged image holds its architecture's
     // binary, and the foreign ones run through qemu binfmt.
-    let out = podman(&["run", "--rm", &image.name]);
+    let out = podman(&["run", "--rm", "--network", "none", &image.name]);
     assert_eq!(out.stdout, HELLO, "{out:?}");
     for arch in Arch::ALL {
         let tag = format!(
