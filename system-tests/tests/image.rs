@@ -9,83 +9,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use system_tests::{
-    TempDir, cargo_make, nostd_bin, path_without, require_tool, skip_or_fail, task_stdout,
-    workspace_root,
+    TempDir, TestImages, cargo_make, engine_lock, nostd_bin, path_without, require_tool,
+    skip_or_fail, task_stdout, test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
-
-/// A name for an image of this test run: `hello-nostd-test-<pid>-<what>`.
-fn image_name(what: &str) -> String {
-    format!("hello-nostd-test-{}-{what}", std::process::id())
-}
-
-/// Images removed when this guard is dropped, even by a failing test: the named ones, and every
-/// other image that appeared in the store meanwhile (the intermediate images of a build with the
-/// layer cache) unless an image still uses it. Create it after taking [`engine_lock`].
-struct Images {
-    engine: &'static str,
-    names: Vec<String>,
-    before: Vec<String>,
-}
-
-impl Images {
-    fn new(engine: &'static str, names: &[&str]) -> Images {
-        let names = names.iter().map(|n| n.to_string()).collect();
-        let before = image_ids(engine);
-        Images {
-            engine,
-            names,
-            before,
-        }
-    }
-}
-
-/// The IDs of all images in the store of `engine`, intermediate ones included.
-fn image_ids(engine: &str) -> Vec<String> {
-    Command::new(engine)
-        .args(["images", "--all", "--quiet", "--no-trunc"])
-        .output()
-        .map(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-impl Drop for Images {
-    fn drop(&mut self) {
-        for name in &self.names {
-            let _ = Command::new(self.engine)
-                .args(["rmi", "--force", name])
-                .output();
-        }
-        // Without --force, children before parents: a few rounds remove a chain of them.
-        for _ in 0..8 {
-            let new: Vec<String> = image_ids(self.engine)
-                .into_iter()
-                .filter(|id| !self.before.contains(id))
-                .collect();
-            if new.is_empty() {
-                break;
-            }
-            for id in new {
-                let _ = Command::new(self.engine).args(["rmi", &id]).output();
-            }
-        }
-    }
-}
-
-/// Serialises the tests that use the container engine. Podman's image store is not safe for
-/// concurrent builds and removals of images with the same layers: a build may fail with `creating
-/// image "…": layer not known` when another test's `rmi` deletes a layer it is reusing. Take it
-/// first in a test, so that it is released last, after the [`Images`] guard has removed the images.
-fn engine_lock() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
 
 /// Runs `cmd` to completion, capturing its output.
 fn run(cmd: &mut Command) -> Output {
@@ -227,8 +155,8 @@ fn podman_builds_the_dockerfile_and_runs_it_read_only_without_capabilities_or_ne
     if !podman_available() {
         return;
     }
-    let name = image_name("podman");
-    let _images = Images::new("podman", &[&name]);
+    let name = test_image_name("podman");
+    let _images = TestImages::new("podman", &[&name]);
     podman_build(&name, &workspace_root());
 
     let out = run(Command::new("podman").args([
@@ -254,8 +182,8 @@ fn docker_cli_builds_and_runs_the_image_with_the_readme_commands() {
     if !docker_available() {
         return;
     }
-    let name = image_name("docker");
-    let _images = Images::new("docker", &[&name]);
+    let name = test_image_name("docker");
+    let _images = TestImages::new("docker", &[&name]);
 
     let out = run(Command::new("docker")
         .args(["build", "-t", &name, "."])
@@ -273,8 +201,8 @@ fn image_holds_only_the_binary_runs_as_nobody_with_exec_form_entrypoint_and_has_
     if !podman_available() || !require_tool("tar", "tar") {
         return;
     }
-    let name = image_name("contents");
-    let _images = Images::new("podman", &[&name]);
+    let name = test_image_name("contents");
+    let _images = TestImages::new("podman", &[&name]);
     podman_build(&name, &workspace_root());
 
     // The filesystem: every entry of every layer, from the saved image.
@@ -359,8 +287,8 @@ fn dynamically_linked_c_hello_in_a_scratch_image_fails_with_no_such_file_or_dire
         "unexpected interpreter {interpreter}"
     );
 
-    let name = image_name("dynamic");
-    let _images = Images::new("podman", &[&name]);
+    let name = test_image_name("dynamic");
+    let _images = TestImages::new("podman", &[&name]);
     podman_build(&name, context.path());
     let out = run(Command::new("podman").args(["run", "--rm", "--network", "none", &name]));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -437,9 +365,9 @@ fn image_save_writes_an_archive_that_podman_load_restores_and_that_then_runs() {
     if !podman_available() || !require_tool("tar", "tar") {
         return;
     }
-    let name = image_name("save");
-    let renamed = image_name("loaded");
-    let _images = Images::new("podman", &[&name, &renamed]);
+    let name = test_image_name("save");
+    let renamed = test_image_name("loaded");
+    let _images = TestImages::new("podman", &[&name, &renamed]);
     let tmp = TempDir::new("hello-nostd-image-save");
     let archive = tmp.path().join("hello-nostd.oci.tar");
     // An image of its own (see podman_build), which image-save saves as it is: its dependency,
@@ -513,8 +441,8 @@ fn cargo_make_run_builds_the_image_with_podman_and_runs_it() {
     if !podman_available() {
         return;
     }
-    let name = image_name("run");
-    let _images = Images::new("podman", &[&name]);
+    let name = test_image_name("run");
+    let _images = TestImages::new("podman", &[&name]);
     let out = run(cargo_make()
         .arg("run")
         .env("CONTAINER_ENGINE", "podman")

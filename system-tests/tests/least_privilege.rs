@@ -13,8 +13,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use system_tests::{
-    Arch, TempDir, cargo_make, nostd_bin, nostd_bin_for, require_tool, strace, task_stdout,
-    workspace_root,
+    Arch, TempDir, TestImages, cargo_make, engine_lock, nostd_bin, nostd_bin_for, require_tool,
+    strace, task_stdout, test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
@@ -62,72 +62,14 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Serialises this file's tests that use the container engine (see `image.rs`).
-fn engine_lock() -> std::sync::MutexGuard<'static, ()> {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// A name for an image of this test run.
-fn image_name(what: &str) -> String {
-    format!("hello-nostd-test-{}-{what}", std::process::id())
-}
-
-/// The image named `name` (with Podman), removed when dropped, also when a test fails, with
-/// every other image that appeared in the store meanwhile (the intermediate images of a build
-/// with the layer cache, as `cargo make run-locked` makes) unless an image still uses it; as
-/// `image.rs` does. Create it after taking [`engine_lock`].
-struct Image {
-    name: String,
-    before: Vec<String>,
-}
-
-impl Image {
-    fn new(name: String) -> Image {
-        Image {
-            name,
-            before: image_ids(),
-        }
-    }
-}
-
-/// The IDs of all images in Podman's store, intermediate ones included.
-fn image_ids() -> Vec<String> {
-    Command::new("podman")
-        .args(["images", "--all", "--quiet", "--no-trunc"])
-        .output()
-        .map(|o| text(&o.stdout).lines().map(str::to_string).collect())
-        .unwrap_or_default()
-}
-
-impl Drop for Image {
-    fn drop(&mut self) {
-        let _ = Command::new("podman")
-            .args(["rmi", "--force", &self.name])
-            .output();
-        // Without --force, children before parents: a few rounds remove a chain of them.
-        for _ in 0..8 {
-            let new: Vec<String> = image_ids()
-                .into_iter()
-                .filter(|id| !self.before.contains(id))
-                .collect();
-            if new.is_empty() {
-                break;
-            }
-            for id in new {
-                let _ = Command::new("podman").args(["rmi", &id]).output();
-            }
-        }
-    }
-}
-
 /// Builds the image from the committed Dockerfile under a unique name (no layer cache, so that
 /// it is an image of its own; see `image.rs`).
-fn podman_build(what: &str) -> Image {
+fn podman_build(what: &str) -> TestImages {
     let _bin = nostd_bin("hello-nostd");
-    let image = Image::new(image_name(what));
+    let name = test_image_name(what);
+    let image = TestImages::new("podman", &[&name]);
     let out = run(Command::new("podman")
-        .args(["build", "--layers=false", "--tag", &image.name, "--file"])
+        .args(["build", "--layers=false", "--tag", image.name(), "--file"])
         .arg(workspace_root().join("Dockerfile"))
         .arg(workspace_root()));
     assert!(
@@ -204,11 +146,11 @@ fn cargo_make_run_locked_runs_the_image_under_the_profile_and_every_restriction(
     if !require_tool("podman", "podman") {
         return;
     }
-    let image = Image::new(image_name("locked"));
+    let image = TestImages::new("podman", &[&test_image_name("locked")]);
     let out = run(cargo_make()
         .arg("run-locked")
         .env("CONTAINER_ENGINE", "podman")
-        .env("HELLO_IMAGE", &image.name));
+        .env("HELLO_IMAGE", image.name()));
     let stderr = text(&out.stderr);
     assert!(
         out.status.success(),
@@ -220,7 +162,7 @@ fn cargo_make_run_locked_runs_the_image_under_the_profile_and_every_restriction(
     let expected = format!(
         "+ podman run {} --security-opt seccomp=seccomp/hello-nostd.json {}\n",
         LOCKED_FLAGS[..8].join(" "),
-        LOCKED_FLAGS[8..].join(" ") + " " + &image.name
+        LOCKED_FLAGS[8..].join(" ") + " " + image.name()
     );
     assert!(
         stderr.contains(&expected),
@@ -250,7 +192,7 @@ fn under_the_profile_without_write_the_run_fails() {
     std::fs::write(&profile, &without_write).unwrap();
 
     // The same image and flags work with the committed profile...
-    let out = podman_run_locked(&image.name, &profile_path());
+    let out = podman_run_locked(image.name(), &profile_path());
     assert_eq!(
         text(&out.stdout),
         HELLO,
@@ -259,7 +201,7 @@ fn under_the_profile_without_write_the_run_fails() {
         setup_hint()
     );
     // ...and not without write.
-    let out = podman_run_locked(&image.name, &profile);
+    let out = podman_run_locked(image.name(), &profile);
     assert!(!out.status.success(), "the run succeeded without write");
     assert_eq!(text(&out.stdout), "");
 }
@@ -291,7 +233,7 @@ fn with_write_refused_on_stdout_only_hello_nostd_reports_eperm_and_exits_1() {
     let profile = dir.path().join("no-stdout.json");
     std::fs::write(&profile, &controlled).unwrap();
 
-    let out = podman_run_locked(&image.name, &profile);
+    let out = podman_run_locked(image.name(), &profile);
     assert_eq!(text(&out.stdout), "");
     assert_eq!(
         text(&out.stderr),
