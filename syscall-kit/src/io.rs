@@ -14,6 +14,7 @@ use crate::{Errno, Result};
 /// A signal whose handler was installed without `SA_RESTART` ends a blocked read with
 /// [`Errno::EINTR`], which is returned, not retried (with `SA_RESTART` the kernel restarts the
 /// call itself); see `signal(7)`.
+#[inline]
 pub fn read(fd: impl AsFd, buf: &mut [u8]) -> Result<usize> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which we borrow mutably.
@@ -22,6 +23,7 @@ pub fn read(fd: impl AsFd, buf: &mut [u8]) -> Result<usize> {
 
 /// `write(2)`: writes up to `buf.len()` bytes and returns how many were written, which may be
 /// fewer (a "partial write": a pipe or socket with less room, a signal, a full disk).
+#[inline]
 pub fn write(fd: impl AsFd, buf: &[u8]) -> Result<usize> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: the kernel reads at most `buf.len()` bytes from `buf`, which we borrow.
@@ -61,6 +63,7 @@ pub enum Whence {
 }
 
 /// `lseek(2)`: moves the file offset and returns the new offset from the start of the file.
+#[inline]
 pub fn lseek(fd: impl AsFd, offset: i64, whence: Whence) -> Result<u64> {
     let whence = match whence {
         Whence::Start => 0,

@@ -10,15 +10,17 @@ use crate::{Errno, Result};
 pub type Pid = i32;
 
 /// `getpid(2)`: the id of the calling process.
+#[inline]
 pub fn getpid() -> Pid {
     // SAFETY: `getpid` touches no memory and cannot fail.
-    unsafe { raw::syscall0(nr::GETPID) }.map_or(0, |p| p as Pid)
+    unsafe { raw::syscall0_infallible(nr::GETPID) as Pid }
 }
 
 /// `getppid(2)`: the id of the parent process.
+#[inline]
 pub fn getppid() -> Pid {
     // SAFETY: `getppid` touches no memory and cannot fail.
-    unsafe { raw::syscall0(nr::GETPPID) }.map_or(0, |p| p as Pid)
+    unsafe { raw::syscall0_infallible(nr::GETPPID) as Pid }
 }
 
 /// `exit_group(2)`: ends the process (every thread) with exit status `status & 0xff`.
@@ -135,6 +137,7 @@ pub fn wait4(pid: Pid, options: i32) -> Result<(Pid, WaitStatus)> {
 }
 
 /// `kill(2)`: sends signal `sig` to process `pid`.
+#[inline]
 pub fn kill(pid: Pid, sig: i32) -> Result<()> {
     // SAFETY: `kill` reads no memory of ours.
     unsafe { raw::syscall2(nr::KILL, pid as usize, sig as usize) }.map(drop)

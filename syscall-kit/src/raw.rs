@@ -34,6 +34,17 @@ pub unsafe fn syscall0(nr: usize) -> Result<usize, Errno> {
     check(unsafe { sc::syscall0(nr) })
 }
 
+/// System call `nr` with no arguments that cannot fail, such as `getpid(2)`: the kernel's value
+/// as it is, with no error check.
+///
+/// # Safety
+/// The call's contract (see its man page) must hold, and it must have no error return.
+#[inline(always)]
+pub unsafe fn syscall0_infallible(nr: usize) -> usize {
+    // SAFETY: forwarded to the caller.
+    unsafe { sc::syscall0(nr) }
+}
+
 /// System call `nr` with one argument.
 ///
 /// # Safety
