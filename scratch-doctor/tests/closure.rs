@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{TempDir, gcc, run_doctor, status, texts};
-use system_tests::{is_root, require_tool, skip_or_fail};
+use system_tests::{is_root, require_empty_root, require_tool, skip_or_fail};
 
 /// A program that needs `libdoctor.so` through `DT_RUNPATH=$ORIGIN/../lib`: `(dir, program,
 /// library)`, with `dir/bin/needs-lib` and `dir/lib/libdoctor.so`.
@@ -152,25 +152,6 @@ fn a_loop_of_symbolic_links_is_reported_not_followed_forever() {
     );
 }
 
-/// Whether an empty root can be entered here (as scratch-run does): `unshare`, and root or a
-/// user namespace.
-fn empty_root_possible() -> bool {
-    if !require_tool("unshare", "util-linux") {
-        return false;
-    }
-    if is_root() {
-        return true;
-    }
-    let userns = Command::new("unshare")
-        .args(["--user", "--map-root-user", "true"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !userns {
-        skip_or_fail("not root, and unprivileged user namespaces are disabled");
-    }
-    userns
-}
-
 /// Runs `program` (a path inside `root`) with `root` as `/`; with `proc`, a `/proc` is
 /// mounted there as container engines do (`root` must hold a `proc` directory).
 fn run_in_root(root: &Path, program: &str, proc: bool) -> Output {
@@ -223,7 +204,7 @@ fn copy_closure_of_a_dynamic_hello_runs_in_an_empty_root() {
     // Without the copy, exec fails in the empty root: the interpreter is missing.
     let bare = TempDir::new("doctor-bare-root");
     std::fs::copy(&f.dynamic, bare.path().join("hello")).unwrap();
-    if !empty_root_possible() {
+    if !require_empty_root() {
         return;
     }
     let failed = run_in_root(bare.path(), "/hello", false);
@@ -249,7 +230,7 @@ fn copy_closure_keeps_runpath_origin_working() {
     let root = TempDir::new("doctor-runpath-root");
     let out = run_doctor(&[Path::new("--copy-closure"), root.path(), &program]);
     assert_eq!(status(&out), 0, "{:?}", texts(&out));
-    if !empty_root_possible() {
+    if !require_empty_root() {
         return;
     }
     assert!(texts(&out).0.contains("/proc/self/exe"), "the $ORIGIN note");

@@ -174,6 +174,29 @@ pub fn require_root(why: &str) -> bool {
     root
 }
 
+/// Whether a program can be run in an empty root directory here, as `cargo make scratch-run`
+/// does: `unshare` is present, and the tests run as root or can make an unprivileged user
+/// namespace. When not: under CI this panics; elsewhere it prints why the calling test is
+/// skipped and returns false.
+pub fn require_empty_root() -> bool {
+    if !require_tool("unshare", "util-linux") {
+        return false;
+    }
+    if is_root() {
+        return true;
+    }
+    let userns = Command::new("unshare")
+        .args(["--user", "--map-root-user", "true"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !userns {
+        skip_or_fail(
+            "not root, and unprivileged user namespaces are disabled: an empty root needs one",
+        );
+    }
+    userns
+}
+
 /// The effective user id is 0.
 pub fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")

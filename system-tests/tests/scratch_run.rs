@@ -4,7 +4,8 @@
 use std::process::{Command, Output};
 
 use system_tests::{
-    cargo_make, is_root, nostd_bin, path_without, require_tool, skip_or_fail, task_stdout,
+    cargo_make, nostd_bin, path_without, require_empty_root, require_tool, skip_or_fail,
+    task_stdout,
 };
 
 const HELLO: &str = "Hello, world!\n";
@@ -13,27 +14,6 @@ const HELLO: &str = "Hello, world!\n";
 fn run(cmd: &mut Command) -> Output {
     cmd.output()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-/// Whether scratch-run can work here: `unshare` present, and either root or (outside CI) a try
-/// of an unprivileged user namespace succeeds.
-fn scratch_run_possible() -> bool {
-    if !require_tool("unshare", "util-linux") {
-        return false;
-    }
-    if is_root() {
-        return true;
-    }
-    let userns = Command::new("unshare")
-        .args(["--user", "--map-root-user", "true"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !userns {
-        skip_or_fail(
-            "not root, and unprivileged user namespaces are disabled: scratch-run needs one",
-        );
-    }
-    userns
 }
 
 /// Panics with the output of `cargo make` unless it succeeded.
@@ -50,7 +30,7 @@ fn assert_success(out: &Output, what: &str) {
 #[test]
 fn cargo_make_scratch_run_builds_and_prints_hello() {
     let _bin = nostd_bin("hello-nostd");
-    if !scratch_run_possible() {
+    if !require_empty_root() {
         return;
     }
     let out = run(cargo_make().arg("scratch-run"));
@@ -64,7 +44,7 @@ fn cargo_make_scratch_run_builds_and_prints_hello() {
 #[test]
 fn scratch_run_in_an_empty_root_prints_exactly_the_hello_line() {
     let _bin = nostd_bin("hello-nostd");
-    if !scratch_run_possible() {
+    if !require_empty_root() {
         return;
     }
     // Only the scratch-run task itself (nostd_bin built the binary): its stdout is the program's.
@@ -77,7 +57,7 @@ fn scratch_run_in_an_empty_root_prints_exactly_the_hello_line() {
 /// program (fixtures/rootls.c) lists `/` and exits with status 7.
 #[test]
 fn scratch_run_root_holds_only_the_program_and_its_exit_status_is_passed_on() {
-    if !scratch_run_possible() || !require_tool("gcc", "gcc") {
+    if !require_empty_root() || !require_tool("gcc", "gcc") {
         return;
     }
     let tmp = system_tests::TempDir::new("hello-nostd-rootls");
@@ -108,7 +88,7 @@ fn scratch_run_root_holds_only_the_program_and_its_exit_status_is_passed_on() {
 #[test]
 fn cargo_make_run_without_a_container_engine_says_so_and_falls_back_to_scratch_run() {
     let _bin = nostd_bin("hello-nostd");
-    if !scratch_run_possible() {
+    if !require_empty_root() {
         return;
     }
     let (_dir, path) = path_without(&["docker", "podman"]);
