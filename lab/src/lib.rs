@@ -5,15 +5,15 @@
 //! not, system calls (`strace -f`) and user-space instructions (`valgrind --tool=callgrind`).
 //!
 //! [`lab::run`](run) does all of it and returns a [`Report`]; [`table`] and [`chart`] render it;
-//! [`readme`] keeps the README's copy of the table current. The binary (`cargo make lab`) is a
+//! [`doc`] keeps the copy of the table in `docs/lab.md` current. The binary (`cargo make lab`) is a
 //! thin command line over these.
 
 pub mod chart;
 pub mod compile;
+pub mod doc;
 pub mod elf;
 pub mod image;
 pub mod instructions;
-pub mod readme;
 pub mod report;
 pub mod roots;
 pub mod runner;

@@ -1,29 +1,29 @@
 //! `cargo make lab`: runs the scratch lab, prints its Markdown table and writes it with the chart
-//! to `target/lab/lab.md` and `target/lab/lab.svg`. With `--readme` (`cargo make lab-readme`) it
-//! also rewrites the README's lab section and `docs/lab.svg`.
+//! to `target/lab/lab.md` and `target/lab/lab.svg`. With `--doc` (`cargo make lab-doc`) it also
+//! rewrites the lab table of `docs/lab.md` and the chart `docs/lab.svg`.
 //!
 //! Missing tools are named up front with their Debian packages; their figures say `n/a (no
-//! TOOL)`. Under `CI=true` a missing tool fails the lab, and `--readme` always needs every tool.
+//! TOOL)`. Under `CI=true` a missing tool fails the lab, and `--doc` always needs every tool.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use lab::tools::Tools;
 use lab::workspace::{root, target_dir};
-use lab::{chart, readme, table};
+use lab::{chart, doc, table};
 
-const USAGE: &str = "usage: lab [--readme]
+const USAGE: &str = "usage: lab [--doc]
 
 Builds Hello, world! nine ways, runs each in an empty root and a FROM scratch image,
 measures it, prints the table and writes target/lab/lab.md and target/lab/lab.svg.
-  --readme   also rewrite README.md's lab section and docs/lab.svg (needs every tool)
+  --doc      also rewrite the lab table of docs/lab.md and docs/lab.svg (needs every tool)
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let for_readme = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+    let for_doc = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [] => false,
-        ["--readme"] => true,
+        ["--doc"] => true,
         ["-h" | "--help"] => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match lab_main(for_readme) {
+    match lab_main(for_doc) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("lab: error: {e}");
@@ -43,14 +43,14 @@ fn main() -> ExitCode {
 }
 
 /// The lab; every temporary root and image is gone when this returns.
-fn lab_main(for_readme: bool) -> Result<(), String> {
+fn lab_main(for_doc: bool) -> Result<(), String> {
     let tools = Tools::check();
     for m in &tools.missing {
         eprintln!("lab: {m}: its figures say n/a");
     }
     let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    if !tools.missing.is_empty() && (ci || for_readme) {
-        let why = if ci { "CI=true" } else { "--readme" };
+    if !tools.missing.is_empty() && (ci || for_doc) {
+        let why = if ci { "CI=true" } else { "--doc" };
         return Err(format!(
             "{why} and {} tool(s) missing: {}",
             tools.missing.len(),
@@ -67,13 +67,13 @@ fn lab_main(for_readme: bool) -> Result<(), String> {
     print!("{markdown}");
     eprintln!("lab: wrote {0}/lab.md and {0}/lab.svg", out.display());
 
-    if for_readme {
-        let path = root().join("README.md");
+    if for_doc {
+        let path = root().join(doc::PATH);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        write(&path, &readme::replace_section(&text, &markdown)?)?;
-        write(&root().join("docs/lab.svg"), &svg)?;
-        eprintln!("lab: updated README.md and docs/lab.svg");
+        write(&path, &doc::replace_section(&text, &markdown)?)?;
+        write(&root().join(doc::CHART), &svg)?;
+        eprintln!("lab: updated {} and {}", doc::PATH, doc::CHART);
     }
     Ok(())
 }

@@ -43,7 +43,7 @@ impl Outcome {
         }
     }
 
-    /// `runs`, `fails` or `n/a`: what the README freshness check compares.
+    /// `runs`, `fails` or `n/a`: what the freshness check of `docs/lab.md` compares.
     pub fn kind(&self) -> &'static str {
         match self {
             Outcome::Runs => "runs",

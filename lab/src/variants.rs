@@ -1,5 +1,5 @@
 //! The nine rows of the lab: how each binary is built, what its root holds besides it, and what
-//! the README documents it to do in an empty root.
+//! `docs/lab.md` documents it to do in an empty root.
 
 /// How a row's binary is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! The scratch lab's own results, from one run of the lab shared by the tests of this binary
-//! (`results.rs`, `readme.rs`), and the lab's handling of missing tools (`tools.rs`).
+//! (`results.rs`, `doc.rs`), and the lab's handling of missing tools (`tools.rs`).
 //!
 //! The run needs gcc, musl-gcc, strace, valgrind, unshare and a container engine: a test whose
 //! figures need a missing one says `SKIPPED: …` and why, and fails under `CI=true`.
 
-mod readme;
+mod doc;
 mod results;
 mod tools;
 

@@ -6,7 +6,7 @@ use lab::variants::{Adds, Expect, VARIANTS};
 
 use crate::{can_run_images, can_run_roots, lab, ok_or_skip, row};
 
-/// The rows the README documents as running, and those it documents as failing.
+/// The rows `docs/lab.md` documents as running, and those it documents as failing.
 const RUN: [usize; 5] = [1, 3, 4, 6, 9];
 const FAIL: [usize; 4] = [2, 5, 7, 8];
 

@@ -1,26 +1,26 @@
-//! The README's lab table is the lab's: same rows, same programs, same runs and failures. Counts
-//! that vary between machines (bytes, system calls, instructions) are not compared.
+//! The lab table of `docs/lab.md` is the lab's: same rows, same programs, same runs and failures.
+//! Counts that vary between machines (bytes, system calls, instructions) are not compared.
 
-use lab::readme::{self, shapes_of_report, shapes_of_table};
+use lab::doc::{self, shapes_of_report, shapes_of_table};
 use lab::table;
 
 use crate::lab;
 
-/// The README of the workspace.
-fn readme_text() -> String {
-    let path = lab::workspace::root().join("README.md");
+/// The document that holds the lab table, `docs/lab.md`.
+fn doc_text() -> String {
+    let path = lab::workspace::root().join(doc::PATH);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 #[test]
-fn the_readme_table_has_the_rows_runs_and_failures_of_a_fresh_run() {
-    let text = readme_text();
-    let section = readme::section(&text).expect("the README's lab section");
+fn the_doc_table_has_the_rows_runs_and_failures_of_a_fresh_run() {
+    let text = doc_text();
+    let section = doc::section(&text).expect("the lab section of docs/lab.md");
     let committed = shapes_of_table(section);
     assert_eq!(
         committed.len(),
         9,
-        "rows of the README's lab table:\n{section}"
+        "rows of the lab table of docs/lab.md:\n{section}"
     );
     for shape in &committed {
         assert_ne!(
@@ -48,12 +48,12 @@ fn the_readme_table_has_the_rows_runs_and_failures_of_a_fresh_run() {
         }
     }
     assert!(
-        text.contains("![scratch lab chart](docs/lab.svg)"),
-        "the README shows the chart"
+        text.contains("![scratch lab chart](lab.svg)"),
+        "docs/lab.md shows the chart beside it"
     );
     assert!(
-        lab::workspace::root().join("docs/lab.svg").is_file(),
-        "docs/lab.svg is committed (cargo make lab-readme)"
+        lab::workspace::root().join(doc::CHART).is_file(),
+        "docs/lab.svg is committed (cargo make lab-doc)"
     );
 }
 
