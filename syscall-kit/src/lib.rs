@@ -1,23 +1,4 @@
-//! # syscall-kit
-//!
-//! A `#![no_std]` Linux userland kit: everything a program needs from the kernel, with no libc,
-//! no dynamic loader and no files.
-//!
-//! The layers, from the machine up (each is one module):
-//!
-//! | layer | module | what it holds |
-//! |---|---|---|
-//! | architecture | [`arch`] | the only assembly: the naked `_start` of each architecture |
-//! | raw calls | [`raw`] | the one place that calls the [`sc`] crate; the kernel's `-4095..=-1` error convention becomes `Result<usize, Errno>` |
-//! | errors | [`Errno`] | named error codes whose `Display` reads `ENOENT: No such file or directory` |
-//! | file descriptors | [`fd`] | [`OwnedFd`] (closed exactly once), [`BorrowedFd`], [`stdin`], [`stdout`], [`stderr`] |
-//! | typed wrappers | [`io`], [`fs`], [`mm`], [`process`] | one small function per system call, each naming its man page |
-//! | least privilege | [`seccomp`] | allow-list filters: [`seccomp::allow_only`] limits the process to the system calls it names |
-//! | runtime (feature `runtime`) | [`rt`] | entry ([`main!`](crate::main)), argv/envp/auxv, panic handler, `print!` macros, heap (feature `alloc`) |
-//!
-//! Without features the crate has no start-up code, no panic handler and no global allocator,
-//! so it also works inside ordinary `std` programs.
-
+#![doc = include_str!("../README.md")]
 #![no_std]
 #![warn(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
