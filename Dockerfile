@@ -4,10 +4,10 @@
 # Start from the empty image: no shell, no libc, no dynamic loader, no /etc.
 FROM scratch
 
-# Image metadata (OCI annotation keys), shown by `docker inspect` / `podman inspect`.
+# Image metadata (OCI annotation keys), shown by `docker inspect` / `podman inspect`. No
+# `org.opencontainers.image.source`: the project names no published repository.
 LABEL org.opencontainers.image.title="hello-nostd" \
       org.opencontainers.image.description="Static no-libc Linux program that prints Hello, world! with two syscalls" \
-      org.opencontainers.image.source="https://github.com/hello-nostd/hello-nostd" \
       org.opencontainers.image.licenses="MIT"
 
 # The only file of the image: the static release binary built by `cargo make build`, or the one

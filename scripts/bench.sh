@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `cargo make bench`: every comparison of issue 7 side by side, in one run, ending with one
+# `cargo make bench`: every performance comparison side by side, in one run, ending with one
 # Markdown table (also written to target/bench/table.md) of each figure, its peers, the ratio
 # (kit / peer: below 1 is better for time, bytes, calls and instructions) and the goal.
 #

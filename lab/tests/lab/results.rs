@@ -1,4 +1,4 @@
-//! The issue's assertions on the lab's results: which rows run and print `Hello, world!`, which
+//! What `docs/lab.md` says of the lab's results: which rows run and print `Hello, world!`, which
 //! fail and with which error, hello-nostd's system calls and instructions, the sizes.
 
 use lab::Outcome;
@@ -11,7 +11,7 @@ const RUN: [usize; 5] = [1, 3, 4, 6, 9];
 const FAIL: [usize; 4] = [2, 5, 7, 8];
 
 #[test]
-fn the_documented_rows_are_the_ones_of_the_issue() {
+fn the_documented_rows_are_the_ones_the_variants_expect() {
     let runs: Vec<usize> = VARIANTS
         .iter()
         .filter(|v| v.expect == Expect::Runs)
