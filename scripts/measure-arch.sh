@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Prints the README's table of hello-nostd per architecture: size in bytes and system calls
-# after execve, counted by strace on x86_64 and by `qemu-ARCH -strace` for the others. Run
-# scripts/build-arch.sh first (`cargo make measure-arch` does).
+# Prints the table of docs/architectures.md, hello-nostd per architecture: size in bytes and
+# system calls after execve, counted by strace on x86_64 and by `qemu-ARCH -strace` for the
+# others. Run scripts/build-arch.sh first (`cargo make measure-arch` does).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/arch.sh

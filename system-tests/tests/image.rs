@@ -173,10 +173,11 @@ fn podman_builds_the_dockerfile_and_runs_it_read_only_without_capabilities_or_ne
     assert_eq!(String::from_utf8_lossy(&out.stdout), HELLO);
 }
 
-/// The README's commands, `docker build -t hello-nostd .` and `docker run --rm hello-nostd`, from
-/// the workspace root (on CI through Podman's Docker-compatible socket).
+/// The commands of docs/image.md, `docker build -t hello-nostd .` and
+/// `docker run --rm hello-nostd`, from the workspace root (on CI through Podman's
+/// Docker-compatible socket).
 #[test]
-fn docker_cli_builds_and_runs_the_image_with_the_readme_commands() {
+fn docker_cli_builds_and_runs_the_image_with_the_documented_commands() {
     let _engine = engine_lock();
     let _bin = nostd_bin("hello-nostd");
     if !docker_available() {
