@@ -6,8 +6,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use crate::fs::Filesystem;
 use crate::paths;
+use crate::root_view::RootView;
 
 /// The cache glibc's loader reads.
 pub const LD_SO_CACHE: &str = "/etc/ld.so.cache";
@@ -19,13 +19,13 @@ const MAX_INCLUDE_DEPTH: usize = 16;
 
 /// The directories of `/etc/ld.so.conf` (or `conf`), `include` patterns expanded, in order,
 /// each once. Unreadable files are skipped: `ldconfig` warns about them and goes on.
-pub fn conf_dirs(fs: &mut dyn Filesystem, conf: &str) -> Vec<String> {
+pub fn conf_dirs(fs: &mut dyn RootView, conf: &str) -> Vec<String> {
     let mut dirs = Vec::new();
     read_conf(fs, conf, 0, &mut dirs);
     dirs
 }
 
-fn read_conf(fs: &mut dyn Filesystem, path: &str, depth: usize, dirs: &mut Vec<String>) {
+fn read_conf(fs: &mut dyn RootView, path: &str, depth: usize, dirs: &mut Vec<String>) {
     if depth > MAX_INCLUDE_DEPTH {
         return;
     }
@@ -65,7 +65,7 @@ fn read_conf(fs: &mut dyn Filesystem, path: &str, depth: usize, dirs: &mut Vec<S
 
 /// The paths matching the absolute `pattern` (`*`, `?` and `[…]` in any component), sorted
 /// per directory as `glob(3)` sorts them. A `*` does not match a leading `.`.
-pub fn glob(fs: &mut dyn Filesystem, pattern: &str) -> Vec<String> {
+pub fn glob(fs: &mut dyn RootView, pattern: &str) -> Vec<String> {
     let mut found = alloc::vec![String::new()];
     for part in pattern.split('/').filter(|p| !p.is_empty()) {
         let mut next = Vec::new();

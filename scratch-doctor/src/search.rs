@@ -14,10 +14,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::elf::ElfFacts;
-use crate::fs::Filesystem;
 use crate::ldconfig::{self, LdCache};
 use crate::machine::{Host, machine_name};
 use crate::paths;
+use crate::root_view::RootView;
 
 /// The loader family, told apart by the interpreter's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +107,7 @@ pub struct Search {
 
 impl Search {
     /// What the loader of `program` (by its interpreter) would know on the system `fs`.
-    pub fn load(fs: &mut dyn Filesystem, program: &ElfFacts) -> Search {
+    pub fn load(fs: &mut dyn RootView, program: &ElfFacts) -> Search {
         let loader = program
             .interpreter
             .as_deref()

@@ -1,11 +1,11 @@
-//! [`HostRoot`]: the machine's own root file system as a [`Filesystem`], made of syscall-kit's
+//! [`HostRoot`]: the machine's own root file system as a [`RootView`], made of syscall-kit's
 //! wrappers only; and [`read_file`], which the program also uses for its inputs and copies.
 
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use scratch_doctor::Filesystem;
+use scratch_doctor::RootView;
 use syscall_kit::fs::{self, FileType, Mode, OFlags};
 use syscall_kit::{Errno, OwnedFd, PATH_MAX, PathArg};
 
@@ -68,7 +68,7 @@ fn read_to_end(fd: &OwnedFd, size_hint: usize) -> Result<Vec<u8>, Errno> {
     Ok(bytes)
 }
 
-impl Filesystem for HostRoot {
+impl RootView for HostRoot {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno> {
         read_file(path).map(|f| f.bytes)
     }
