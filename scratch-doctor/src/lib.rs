@@ -16,7 +16,8 @@
 //! | [`machine`] | machine names (`e_machine`) and the machine this was built for |
 //! | [`verdict`](mod@verdict) | whether it runs in scratch, and the reason |
 //! | [`closure`] | the interpreter and libraries, resolved like the loader ([`search`]) |
-//! | [`ldconfig`] | `/etc/ld.so.conf` with its includes, and `/etc/ld.so.cache` |
+//! | [`ld_so_conf`] | `/etc/ld.so.conf` with its includes |
+//! | [`ld_so_cache`] | `/etc/ld.so.cache`, ldconfig's table from library names to paths |
 //! | [`paths`] | path arithmetic and symbolic-link resolution over a [`RootView`] |
 //! | [`root_view`] | [`RootView`]: how the analysis reads a root file system |
 //! | [`memory_root`] | [`MemoryRoot`]: a root file system held in memory |
@@ -31,7 +32,8 @@ extern crate alloc;
 pub mod closure;
 pub mod elf;
 pub mod json;
-pub mod ldconfig;
+pub mod ld_so_cache;
+pub mod ld_so_conf;
 pub mod machine;
 pub mod memory_root;
 pub mod paths;
