@@ -44,6 +44,9 @@ pub mod script;
 pub mod search;
 pub mod verdict;
 
+#[cfg(test)]
+mod unit_tests;
+
 pub use closure::{Closure, resolve_closure};
 pub use memory_root::MemoryRoot;
 pub use program::{InputError, Program, inspect};
