@@ -9,8 +9,8 @@ use scratch_doctor::RootView;
 use syscall_kit::fs::{self, FileType, Mode, OFlags};
 use syscall_kit::{Errno, OwnedFd, PATH_MAX, PathArg};
 
-/// The root file system of this machine, through `openat(2)`, `statx(2)`, `read(2)`, `readlinkat(2)`,
-/// `getdents64(2)` and `getcwd(2)`.
+/// The root file system of this machine, through `openat(2)`, `statx(2)`, `read(2)`,
+/// `readlinkat(2)`, `getdents64(2)` and `getcwd(2)`.
 pub struct HostRoot;
 
 /// An open regular file: its contents and permission bits.
