@@ -10,8 +10,8 @@ use alloc::vec::Vec;
 use syscall_kit::Errno;
 
 use crate::elf::{self, ElfFacts};
-use crate::fs::Filesystem;
 use crate::paths;
+use crate::root_view::RootView;
 use crate::search::{Loader, Search, Via, is_musl_builtin};
 
 /// How many objects a closure may hold before the search stops (no real program comes close).
@@ -69,7 +69,7 @@ struct Loaded {
 /// Finds the interpreter and every library `program` (the ELF file at `program_path`) needs,
 /// through `fs`, as the loader described by `search` would.
 pub fn resolve_closure(
-    fs: &mut dyn Filesystem,
+    fs: &mut dyn RootView,
     program_path: &str,
     program: &ElfFacts,
     search: &Search,
@@ -183,7 +183,7 @@ fn is_loaded(closure: &Closure, loaded: &[Loaded], name: &str) -> bool {
 
 /// The first candidate for `name` that is an ELF shared object of the requester's kind.
 fn find(
-    fs: &mut dyn Filesystem,
+    fs: &mut dyn RootView,
     search: &Search,
     loaded: &[Loaded],
     requester: usize,
@@ -276,7 +276,7 @@ impl core::fmt::Display for ReadError {
     }
 }
 
-fn read_elf(fs: &mut dyn Filesystem, path: &str) -> Result<ElfFacts, ReadError> {
+fn read_elf(fs: &mut dyn RootView, path: &str) -> Result<ElfFacts, ReadError> {
     let data = fs.read(path).map_err(ReadError::Os)?;
     if !data.starts_with(b"\x7fELF") {
         return Err(ReadError::Bad("not an ELF file".to_string()));

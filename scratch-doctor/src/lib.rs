@@ -5,9 +5,10 @@
 //! program needs in such an image: its ELF interpreter and every library, searched the way the
 //! dynamic loader searches (see `ld.so(8)`).
 //!
-//! This library is the analysis, over bytes and through the [`Filesystem`] trait, so that it is
-//! `#![no_std]` and testable without touching the disk; the `scratch-doctor` program
-//! (`src/main.rs`) does the I/O with syscall-kit and nothing else.
+//! This library is the analysis, over bytes and through the [`RootView`] trait (a read-only
+//! view of a root file system), so that it is `#![no_std]`, does no I/O, and is tested against
+//! a root held in memory ([`MemoryRoot`]); the `scratch-doctor` program (`src/main.rs` and
+//! `src/cli/`) does the I/O with syscall-kit and nothing else.
 //!
 //! | module | what it holds |
 //! |---|---|
@@ -15,8 +16,11 @@
 //! | [`machine`] | machine names (`e_machine`) and the machine this was built for |
 //! | [`verdict`](mod@verdict) | whether it runs in scratch, and the reason |
 //! | [`closure`] | the interpreter and libraries, resolved like the loader ([`search`]) |
-//! | [`ldconfig`] | `/etc/ld.so.conf` with its includes, and `/etc/ld.so.cache` |
-//! | [`paths`] | path arithmetic and symbolic-link resolution over a [`Filesystem`] |
+//! | [`ld_so_conf`] | `/etc/ld.so.conf` with its includes |
+//! | [`ld_so_cache`] | `/etc/ld.so.cache`, ldconfig's table from library names to paths |
+//! | [`paths`] | path arithmetic and symbolic-link resolution over a [`RootView`] |
+//! | [`root_view`] | [`RootView`]: how the analysis reads a root file system |
+//! | [`memory_root`] | [`MemoryRoot`]: a root file system held in memory |
 //! | [`report`] | the text and JSON output ([`json`]) |
 
 #![no_std]
@@ -27,18 +31,27 @@ extern crate alloc;
 
 pub mod closure;
 pub mod elf;
-pub mod fs;
 pub mod json;
-pub mod ldconfig;
+pub mod ld_so_cache;
+pub mod ld_so_conf;
 pub mod machine;
+pub mod memory_root;
 pub mod paths;
 pub mod program;
 pub mod report;
+pub mod root_view;
 pub mod script;
 pub mod search;
 pub mod verdict;
 
+#[cfg(test)]
+mod unit_tests;
+
 pub use closure::{Closure, resolve_closure};
-pub use fs::Filesystem;
+pub use memory_root::MemoryRoot;
 pub use program::{InputError, Program, inspect};
+pub use root_view::RootView;
+/// The former name of [`RootView`], for callers not yet renamed.
+#[doc(hidden)]
+pub use root_view::RootView as Filesystem;
 pub use verdict::{Verdict, verdict};

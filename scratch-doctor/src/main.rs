@@ -3,16 +3,14 @@
 //! A `#![no_std]`, `#![no_main]`, static program on syscall-kit: it reads files with `openat`,
 //! `statx` and `read`, lists directories with `getdents64`, allocates from the kit's `brk`
 //! heap and prints through the kit's stdio; the analysis is the `scratch_doctor` library. See
-//! `args::USAGE` for the command line.
+//! `cli::args::USAGE` for the command line.
 
 #![no_std]
 #![no_main]
 
 extern crate alloc;
 
-mod args;
-mod copy;
-mod host_fs;
+mod cli;
 
 use scratch_doctor::closure::DLOPEN_WARNING;
 use scratch_doctor::machine::Host;
@@ -22,7 +20,8 @@ use scratch_doctor::{Program, inspect, resolve_closure};
 use syscall_kit::rt::heap::KernelHeap;
 use syscall_kit::{eprintln, print, println};
 
-use host_fs::{SyscallFs, read_file};
+use cli::host_root::{self, HostRoot, read_file};
+use cli::{args, copy};
 
 #[global_allocator]
 static HEAP: KernelHeap = KernelHeap::new();
@@ -76,8 +75,8 @@ fn main() -> i32 {
         if options.closure
             && let Program::Elf(elf) = &report.program
         {
-            let search = Search::load(&mut SyscallFs, elf);
-            report.closure = Some(resolve_closure(&mut SyscallFs, &name, elf, &search));
+            let search = Search::load(&mut HostRoot, elf);
+            report.closure = Some(resolve_closure(&mut HostRoot, &name, elf, &search));
         }
         if options.json {
             println!("{}", report.json());
@@ -115,7 +114,7 @@ fn read_problem(e: syscall_kit::Errno) -> alloc::string::String {
     use syscall_kit::Errno;
     match e {
         Errno::EISDIR => "is a directory, not a program".into(),
-        host_fs::NOT_REGULAR => "not a regular file (a device, FIFO or socket)".into(),
+        host_root::NOT_REGULAR => "not a regular file (a device, FIFO or socket)".into(),
         e => alloc::format!("cannot read: {e}"),
     }
 }

@@ -1,5 +1,5 @@
 //! Path arithmetic on `/`-separated strings, and [`canonicalize`] (`realpath(3)`) over a
-//! [`Filesystem`].
+//! [`RootView`].
 
 use alloc::collections::VecDeque;
 use alloc::string::{String, ToString};
@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 
 use syscall_kit::Errno;
 
-use crate::fs::Filesystem;
+use crate::root_view::RootView;
 
 /// How many symbolic links [`canonicalize`] follows before it gives up with `ELOOP`, as the
 /// kernel does (`MAXSYMLINKS`, see `path_resolution(7)`).
@@ -71,8 +71,8 @@ pub fn normalize(path: &str, cwd: &str) -> String {
 /// loader takes as the program's location for `$ORIGIN`.
 ///
 /// A loop of links, or more than [`MAX_SYMLINKS`] of them, is [`Errno::ELOOP`]; a missing
-/// component is the error of [`Filesystem::read_link`] (`ENOENT`).
-pub fn canonicalize(fs: &mut dyn Filesystem, path: &str) -> Result<String, Errno> {
+/// component is the error of [`RootView::read_link`] (`ENOENT`).
+pub fn canonicalize(fs: &mut dyn RootView, path: &str) -> Result<String, Errno> {
     let start = if path.starts_with('/') {
         String::new()
     } else {

@@ -14,10 +14,11 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::elf::ElfFacts;
-use crate::fs::Filesystem;
-use crate::ldconfig::{self, LdCache};
+use crate::ld_so_cache::{LD_SO_CACHE, LdCache};
+use crate::ld_so_conf::{self, LD_SO_CONF};
 use crate::machine::{Host, machine_name};
 use crate::paths;
+use crate::root_view::RootView;
 
 /// The loader family, told apart by the interpreter's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +108,7 @@ pub struct Search {
 
 impl Search {
     /// What the loader of `program` (by its interpreter) would know on the system `fs`.
-    pub fn load(fs: &mut dyn Filesystem, program: &ElfFacts) -> Search {
+    pub fn load(fs: &mut dyn RootView, program: &ElfFacts) -> Search {
         let loader = program
             .interpreter
             .as_deref()
@@ -119,11 +120,11 @@ impl Search {
         match loader {
             Loader::Glibc => {
                 let cache = fs
-                    .read(ldconfig::LD_SO_CACHE)
+                    .read(LD_SO_CACHE)
                     .ok()
                     .and_then(|data| LdCache::parse(&data).ok());
                 let conf_dirs = if cache.is_none() {
-                    ldconfig::conf_dirs(fs, ldconfig::LD_SO_CONF)
+                    ld_so_conf::conf_dirs(fs, LD_SO_CONF)
                 } else {
                     Vec::new()
                 };

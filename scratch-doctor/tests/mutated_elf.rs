@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use scratch_doctor::machine::Host;
 use scratch_doctor::report::Report;
 use scratch_doctor::search::Search;
-use scratch_doctor::{Filesystem, Program, inspect, resolve_closure};
+use scratch_doctor::{Program, RootView, inspect, resolve_closure};
 use syscall_kit::Errno;
 
 /// Cases per property: enough to reach the dynamic section and string table often, few enough
@@ -30,7 +30,7 @@ fn bases() -> Vec<Vec<u8>> {
 /// parses mutated libraries too.
 struct SameEverywhere(Vec<u8>);
 
-impl Filesystem for SameEverywhere {
+impl RootView for SameEverywhere {
     fn read(&mut self, _: &str) -> Result<Vec<u8>, Errno> {
         Ok(self.0.clone())
     }

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use common::{StdFs, require_tool, run_doctor, status, texts};
 use scratch_doctor::elf::ElfFacts;
-use scratch_doctor::ldconfig::LdCache;
+use scratch_doctor::ld_so_cache::LdCache;
 use scratch_doctor::{Program, inspect};
 
 /// Every ELF file in `/usr/bin` and `/usr/lib/x86_64-linux-gnu/*.so*`.

@@ -1,16 +1,17 @@
-//! [`SyscallFs`]: the doctor's [`Filesystem`], made of syscall-kit's wrappers only.
+//! [`HostRoot`]: the machine's own root file system as a [`RootView`], made of syscall-kit's
+//! wrappers only; and [`read_file`], which the program also uses for its inputs and copies.
 
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use scratch_doctor::Filesystem;
+use scratch_doctor::RootView;
 use syscall_kit::fs::{self, FileType, Mode, OFlags};
 use syscall_kit::{Errno, OwnedFd, PATH_MAX, PathArg};
 
-/// The real file system, through `openat(2)`, `statx(2)`, `read(2)`, `readlinkat(2)`,
-/// `getdents64(2)` and `getcwd(2)`.
-pub struct SyscallFs;
+/// The root file system of this machine, through `openat(2)`, `statx(2)`, `read(2)`,
+/// `readlinkat(2)`, `getdents64(2)` and `getcwd(2)`.
+pub struct HostRoot;
 
 /// An open regular file: its contents and permission bits.
 pub struct FileData {
@@ -67,7 +68,7 @@ fn read_to_end(fd: &OwnedFd, size_hint: usize) -> Result<Vec<u8>, Errno> {
     Ok(bytes)
 }
 
-impl Filesystem for SyscallFs {
+impl RootView for HostRoot {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno> {
         read_file(path).map(|f| f.bytes)
     }

@@ -10,7 +10,7 @@ use syscall_kit::fs::{self, Mode, OFlags};
 use syscall_kit::io::write_all;
 use syscall_kit::{Errno, OwnedFd};
 
-use crate::host_fs::read_file;
+use super::host_root::read_file;
 
 /// Copies every object of `closure` from its host path (symbolic links followed: the file's
 /// contents) to `dir` + its image path, creating directories as needed, with the host file's

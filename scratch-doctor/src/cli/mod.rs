@@ -1,0 +1,7 @@
+//! The program's own modules, the only ones that do I/O: the command line, the host's root
+//! file system read through syscall-kit, and the copy of a closure. The analysis they feed is
+//! the `scratch_doctor` library, which reads nothing itself.
+
+pub mod args;
+pub mod copy;
+pub mod host_root;

@@ -1,0 +1,168 @@
+//! `/etc/ld.so.conf`: the directories `ldconfig(8)` builds the cache from, with its
+//! `include`s (glob patterns, expanded as `glob(3)` would). glibc's loader searches them only
+//! through the cache; the doctor uses them when there is no cache to read.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::paths;
+use crate::root_view::RootView;
+
+/// The configuration `ldconfig` builds the cache from.
+pub const LD_SO_CONF: &str = "/etc/ld.so.conf";
+
+/// How deep `include`s may nest before [`conf_dirs`] stops (a file including itself).
+const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// The directories of `/etc/ld.so.conf` (or `conf`), `include` patterns expanded, in order,
+/// each once. Unreadable files are skipped: `ldconfig` warns about them and goes on.
+pub fn conf_dirs(fs: &mut dyn RootView, conf: &str) -> Vec<String> {
+    let mut dirs = Vec::new();
+    read_conf(fs, conf, 0, &mut dirs);
+    dirs
+}
+
+fn read_conf(fs: &mut dyn RootView, path: &str, depth: usize, dirs: &mut Vec<String>) {
+    if depth > MAX_INCLUDE_DEPTH {
+        return;
+    }
+    let Ok(text) = fs.read(path) else { return };
+    let text = String::from_utf8_lossy(&text).into_owned();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(patterns) = line
+            .strip_prefix("include")
+            .filter(|r| r.starts_with([' ', '\t']))
+        {
+            for pattern in patterns.split_whitespace() {
+                let pattern = if pattern.starts_with('/') {
+                    pattern.to_string()
+                } else {
+                    paths::join(paths::dirname(path), pattern)
+                };
+                for file in glob(fs, &pattern) {
+                    read_conf(fs, &file, depth + 1, dirs);
+                }
+            }
+        } else if line.starts_with("hwcap") && line[5..].starts_with([' ', '\t']) {
+            // Obsolete hardware-capability lines: ignored by current ldconfig.
+        } else {
+            // One directory per line, optionally `dir=TYPE` (libc5 era).
+            let dir = line.split('=').next().unwrap_or_default().trim();
+            let dir = dir.trim_end_matches('/');
+            if dir.starts_with('/') && !dirs.iter().any(|d| d == dir) {
+                dirs.push(dir.into());
+            }
+        }
+    }
+}
+
+/// The paths matching the absolute `pattern` (`*`, `?` and `[…]` in any component), sorted
+/// per directory as `glob(3)` sorts them. A `*` does not match a leading `.`.
+pub fn glob(fs: &mut dyn RootView, pattern: &str) -> Vec<String> {
+    let mut found = alloc::vec![String::new()];
+    for part in pattern.split('/').filter(|p| !p.is_empty()) {
+        let mut next = Vec::new();
+        for base in &found {
+            if part.contains(['*', '?', '[']) {
+                let dir = if base.is_empty() { "/" } else { base.as_str() };
+                let mut names = fs.list_dir(dir).unwrap_or_default();
+                names.sort();
+                for name in names {
+                    if !name.starts_with('.') && matches(part.as_bytes(), name.as_bytes()) {
+                        next.push(format!("{base}/{name}"));
+                    }
+                }
+            } else {
+                next.push(format!("{base}/{part}"));
+            }
+        }
+        found = next;
+    }
+    found.retain(|p| !p.is_empty());
+    found
+}
+
+/// `fnmatch(3)` of one path component: `*`, `?` and bracket sets (`[a-z]`, `[!x]`).
+fn matches(pattern: &[u8], name: &[u8]) -> bool {
+    match pattern.split_first() {
+        None => name.is_empty(),
+        Some((b'*', rest)) => (0..=name.len()).any(|i| matches(rest, &name[i..])),
+        Some((b'?', rest)) => !name.is_empty() && matches(rest, &name[1..]),
+        Some((b'[', rest)) => {
+            let Some(close) = rest.iter().skip(1).position(|&b| b == b']').map(|p| p + 1) else {
+                return name.first() == Some(&b'[') && matches(rest, &name[1..]);
+            };
+            let Some((&c, name_rest)) = name.split_first() else {
+                return false;
+            };
+            let (negate, set) = match rest[..close].split_first() {
+                Some((b'!' | b'^', set)) => (true, set),
+                _ => (false, &rest[..close]),
+            };
+            let mut hit = false;
+            let mut i = 0;
+            while i < set.len() {
+                if i + 2 < set.len() && set[i + 1] == b'-' {
+                    hit |= set[i] <= c && c <= set[i + 2];
+                    i += 3;
+                } else {
+                    hit |= set[i] == c;
+                    i += 1;
+                }
+            }
+            hit != negate && matches(&rest[close + 1..], name_rest)
+        }
+        Some((&p, rest)) => name.first() == Some(&p) && matches(rest, &name[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory_root::MemoryRoot;
+
+    #[test]
+    fn includes_are_globbed_sorted_and_read_in_place() {
+        let mut root = MemoryRoot::new();
+        root.file(
+            LD_SO_CONF,
+            "/opt/first/ # a comment\ninclude ld.so.conf.d/*.conf\nhwcap 0 nosegneg\n/opt/last=libc6\n",
+        )
+        .file("/etc/ld.so.conf.d/b.conf", "/opt/b\n/opt/first\n")
+        .file("/etc/ld.so.conf.d/a.conf", "/opt/a\n")
+        .file("/etc/ld.so.conf.d/.hidden.conf", "/opt/hidden\n")
+        .file("/etc/ld.so.conf.d/c.conf~", "/opt/backup\n")
+        .file("/etc/ld.so.conf.d/relative.conf", "opt/relative\n");
+        assert_eq!(
+            conf_dirs(&mut root, LD_SO_CONF),
+            ["/opt/first", "/opt/a", "/opt/b", "/opt/last"]
+        );
+        assert_eq!(
+            glob(&mut root, "/etc/ld.so.conf.d/[ab].conf"),
+            ["/etc/ld.so.conf.d/a.conf", "/etc/ld.so.conf.d/b.conf"]
+        );
+        assert_eq!(conf_dirs(&mut root, "/etc/none.conf"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_file_that_includes_itself_is_read_to_a_bounded_depth() {
+        let mut root = MemoryRoot::new();
+        root.file("/etc/loop.conf", "/opt/x\ninclude loop.conf\n/opt/y\n");
+        assert_eq!(conf_dirs(&mut root, "/etc/loop.conf"), ["/opt/x", "/opt/y"]);
+    }
+
+    #[test]
+    fn fnmatch_subset() {
+        assert!(matches(b"*.conf", b"libc.conf"));
+        assert!(!matches(b"*.conf", b"libc.conf~"));
+        assert!(matches(b"x?[0-9][!a]", b"xy5b"));
+        assert!(!matches(b"x?[0-9][!a]", b"xy5a"));
+        assert!(matches(b"[", b"["));
+        assert!(matches(b"**", b""));
+    }
+}

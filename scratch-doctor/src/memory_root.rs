@@ -1,0 +1,235 @@
+//! [`MemoryRoot`]: a root file system held in memory, a [`RootView`] that needs no disk.
+//!
+//! The unit tests build the systems they search in with it (a program, its libraries, an
+//! `ld.so.cache`, symbolic links); a root that exists only as data, such as an image's layers,
+//! can be read into one.
+
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use syscall_kit::Errno;
+
+use crate::paths::{self, MAX_SYMLINKS};
+use crate::root_view::RootView;
+
+/// One file of a [`MemoryRoot`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Node {
+    File(Vec<u8>),
+    Symlink(String),
+    Dir,
+}
+
+/// A root file system in memory: regular files, symbolic links and directories, each at an
+/// absolute path, and a current directory (`/` unless set).
+///
+/// Paths are stored as given (normalized: no `.`, `..` or repeated `/`), not resolved: a file
+/// belongs at its real path, and a symbolic link where the root has one. The directories above
+/// an added path are created where missing. Reading follows symbolic links as the kernel does
+/// (relative targets from the link's directory, at most [`MAX_SYMLINKS`] of them).
+#[derive(Clone, Debug)]
+pub struct MemoryRoot {
+    /// Every file by its absolute path, `/` included (a directory).
+    nodes: BTreeMap<String, Node>,
+    cwd: String,
+}
+
+impl Default for MemoryRoot {
+    fn default() -> MemoryRoot {
+        MemoryRoot::new()
+    }
+}
+
+impl MemoryRoot {
+    /// An empty root: only the directory `/`, which is also the current directory.
+    pub fn new() -> MemoryRoot {
+        let mut nodes = BTreeMap::new();
+        nodes.insert("/".into(), Node::Dir);
+        MemoryRoot {
+            nodes,
+            cwd: "/".into(),
+        }
+    }
+
+    /// Adds the regular file `path` holding `contents` (replacing what was there).
+    pub fn file(&mut self, path: &str, contents: impl Into<Vec<u8>>) -> &mut MemoryRoot {
+        self.insert(path, Node::File(contents.into()))
+    }
+
+    /// Adds the symbolic link `path` pointing to `target` (replacing what was there).
+    pub fn symlink(&mut self, path: &str, target: &str) -> &mut MemoryRoot {
+        self.insert(path, Node::Symlink(target.into()))
+    }
+
+    /// Adds the directory `path` (an existing one stays as it is).
+    pub fn dir(&mut self, path: &str) -> &mut MemoryRoot {
+        let path = paths::normalize(path, "/");
+        self.make_parents(&path);
+        self.nodes.entry(path).or_insert(Node::Dir);
+        self
+    }
+
+    /// Sets the directory relative paths are resolved against (made absolute against `/`).
+    pub fn set_current_dir(&mut self, path: &str) -> &mut MemoryRoot {
+        self.cwd = paths::normalize(path, "/");
+        self
+    }
+
+    fn insert(&mut self, path: &str, node: Node) -> &mut MemoryRoot {
+        let path = paths::normalize(path, "/");
+        if path != "/" {
+            self.make_parents(&path);
+            self.nodes.insert(path, node);
+        }
+        self
+    }
+
+    fn make_parents(&mut self, path: &str) {
+        let mut dir = paths::dirname(path);
+        while dir != "/" {
+            self.nodes.entry(dir.into()).or_insert(Node::Dir);
+            dir = paths::dirname(dir);
+        }
+    }
+
+    /// The stored path `path` leads to: every symbolic link on the way followed, and the last
+    /// component too when `follow_last` (as `open(2)` does, and `readlink(2)` does not).
+    fn resolve(&self, path: &str, follow_last: bool) -> Result<String, Errno> {
+        let start = if path.starts_with('/') { "" } else { &self.cwd };
+        let mut todo: VecDeque<String> = components(start).chain(components(path)).collect();
+        let mut done = String::new();
+        let mut links = 0;
+        while let Some(part) = todo.pop_front() {
+            if part == "." {
+                continue;
+            }
+            if part == ".." {
+                done.truncate(done.rfind('/').unwrap_or(0));
+                continue;
+            }
+            let here = alloc::format!("{done}/{part}");
+            match self.nodes.get(&here) {
+                None => return Err(Errno::ENOENT),
+                Some(Node::Symlink(target)) if follow_last || !todo.is_empty() => {
+                    links += 1;
+                    if links > MAX_SYMLINKS {
+                        return Err(Errno::ELOOP);
+                    }
+                    if target.starts_with('/') {
+                        done.clear();
+                    }
+                    for p in components(target).collect::<Vec<_>>().into_iter().rev() {
+                        todo.push_front(p);
+                    }
+                }
+                Some(Node::File(_)) if !todo.is_empty() => return Err(Errno::ENOTDIR),
+                Some(_) => done = here,
+            }
+        }
+        if done.is_empty() {
+            done.push('/');
+        }
+        Ok(done)
+    }
+}
+
+/// The non-empty components of `path`.
+fn components(path: &str) -> impl Iterator<Item = String> + '_ {
+    path.split('/')
+        .filter(|p| !p.is_empty())
+        .map(ToString::to_string)
+}
+
+impl RootView for MemoryRoot {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno> {
+        match self.nodes.get(&self.resolve(path, true)?) {
+            Some(Node::File(bytes)) => Ok(bytes.clone()),
+            Some(Node::Dir) => Err(Errno::EISDIR),
+            _ => Err(Errno::ENOENT),
+        }
+    }
+
+    fn read_link(&mut self, path: &str) -> Result<Option<String>, Errno> {
+        match self.nodes.get(&self.resolve(path, false)?) {
+            Some(Node::Symlink(target)) => Ok(Some(target.clone())),
+            _ => Ok(None),
+        }
+    }
+
+    fn list_dir(&mut self, path: &str) -> Result<Vec<String>, Errno> {
+        let dir = self.resolve(path, true)?;
+        if self.nodes.get(&dir) != Some(&Node::Dir) {
+            return Err(Errno::ENOTDIR);
+        }
+        let prefix = if dir == "/" { dir } else { dir + "/" };
+        Ok(self
+            .nodes
+            .range(prefix.clone()..)
+            .map(|(path, _)| path)
+            .take_while(|path| path.starts_with(&prefix))
+            .filter_map(|path| path.get(prefix.len()..))
+            .filter(|name| !name.is_empty() && !name.contains('/'))
+            .map(ToString::to_string)
+            .collect())
+    }
+
+    fn current_dir(&mut self) -> Result<String, Errno> {
+        Ok(self.cwd.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::vec;
+
+    use super::*;
+
+    fn root() -> MemoryRoot {
+        let mut root = MemoryRoot::new();
+        root.file("/usr/lib/libc.so.6", "libc")
+            .symlink("/lib", "usr/lib")
+            .symlink("/usr/lib/libc.so", "libc.so.6")
+            .symlink("/loop", "/loop")
+            .dir("/empty");
+        root
+    }
+
+    #[test]
+    fn read_follows_links_relative_and_absolute() {
+        let mut root = root();
+        assert_eq!(root.read("/usr/lib/libc.so.6"), Ok(b"libc".to_vec()));
+        assert_eq!(root.read("/lib/libc.so"), Ok(b"libc".to_vec()));
+        assert_eq!(root.read("/lib/../lib/./libc.so.6"), Ok(b"libc".to_vec()));
+        assert_eq!(root.read("/usr/lib"), Err(Errno::EISDIR));
+        assert_eq!(root.read("/usr/lib/missing"), Err(Errno::ENOENT));
+        assert_eq!(root.read("/usr/lib/libc.so.6/x"), Err(Errno::ENOTDIR));
+        assert_eq!(root.read("/loop"), Err(Errno::ELOOP));
+        root.set_current_dir("/usr");
+        assert_eq!(root.read("lib/libc.so"), Ok(b"libc".to_vec()));
+    }
+
+    #[test]
+    fn read_link_answers_for_the_last_component_only() {
+        let mut root = root();
+        assert_eq!(root.read_link("/lib"), Ok(Some("usr/lib".into())));
+        assert_eq!(root.read_link("/lib/libc.so"), Ok(Some("libc.so.6".into())));
+        assert_eq!(root.read_link("/lib/libc.so.6"), Ok(None));
+        assert_eq!(root.read_link("/nowhere"), Err(Errno::ENOENT));
+        assert_eq!(root.current_dir(), Ok("/".into()));
+    }
+
+    #[test]
+    fn list_dir_names_the_children_only() {
+        let mut root = root();
+        let mut names = root.list_dir("/").unwrap();
+        names.sort();
+        assert_eq!(names, vec!["empty", "lib", "loop", "usr"]);
+        let mut names = root.list_dir("/lib").unwrap();
+        names.sort();
+        assert_eq!(names, vec!["libc.so", "libc.so.6"]);
+        assert_eq!(root.list_dir("/empty"), Ok(Vec::new()));
+        assert_eq!(root.list_dir("/lib/libc.so.6"), Err(Errno::ENOTDIR));
+        assert_eq!(root.list_dir("/none"), Err(Errno::ENOENT));
+    }
+}
