@@ -6,7 +6,6 @@
 
 #![no_std]
 #![no_main]
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 use syscall_kit::io::write_all;
 use syscall_kit::{Errno, stderr, stdout};

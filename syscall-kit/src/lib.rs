@@ -19,9 +19,6 @@
 //! so it also works inside ordinary `std` programs.
 
 #![no_std]
-#![warn(missing_docs)]
-#![deny(unsafe_op_in_unsafe_fn)]
-#![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 pub mod arch;
 mod errno;

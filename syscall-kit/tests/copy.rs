@@ -1,7 +1,6 @@
 //! `sendfile`, `splice`, `copy_file_range`, `fcntl` status flags and `poll`, against the real
 //! kernel: the data that arrives, the offsets that move, and the errors of misuse.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 mod common;
 

@@ -1,7 +1,6 @@
 //! Owned descriptors close exactly once. One test in its own process: descriptor numbers are
 //! process-wide, and other test threads would reuse them.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 mod common;
 

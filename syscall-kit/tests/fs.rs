@@ -1,6 +1,5 @@
 //! `open`/`openat`, `fstat`/`stat`/`lstat` and paths, against the real kernel.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 mod common;
 

@@ -1,6 +1,5 @@
 //! `read`, `write`, `write_all`, `lseek`, `pipe2`, `dup2`, against the real kernel.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 mod common;
 

@@ -1,6 +1,5 @@
 //! `mmap`, `munmap` and `brk`, against the real kernel.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 mod common;
 

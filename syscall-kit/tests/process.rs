@@ -2,7 +2,6 @@
 //! `exit` and `fork` run in a child process started through `std::process::Command`: this test
 //! binary re-runs itself with `SYSCALL_KIT_CHILD` set.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 use std::process::Command;
 
