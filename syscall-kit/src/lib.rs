@@ -11,7 +11,7 @@
 //! | raw calls | [`raw`] | the one place that calls the [`sc`] crate; the kernel's `-4095..=-1` error convention becomes `Result<usize, Errno>` |
 //! | errors | [`Errno`] | named error codes whose `Display` reads `ENOENT: No such file or directory` |
 //! | file descriptors | [`fd`] | [`OwnedFd`] (closed exactly once), [`BorrowedFd`], [`stdin`], [`stdout`], [`stderr`] |
-//! | typed wrappers | [`io`], [`fs`], [`mm`], [`process`] | one small function per system call, each naming its man page |
+//! | typed wrappers | [`io`] (read and write, copies inside the kernel, `fcntl`, `poll`), [`fs`] (files, directories, links), [`mm`], [`process`] | one small function per system call, named as the kernel names it, each linking its man page |
 //! | least privilege | [`seccomp`] | allow-list filters: [`seccomp::allow_only`] limits the process to the system calls it names |
 //! | runtime (feature `runtime`) | [`rt`] | entry ([`main!`](crate::main)), argv/envp/auxv, panic handler, `print!` macros, heap (feature `alloc`) |
 //!

@@ -1,5 +1,4 @@
-//! `mmap`, `munmap` and `brk`, against the real kernel.
-
+//! `mmap`, `munmap` and `brk` (`src/mm.rs`), against the real kernel.
 
 mod common;
 
