@@ -29,7 +29,8 @@ pub mod mm;
 mod path;
 pub mod process;
 pub mod raw;
-#[cfg(feature = "runtime")]
+// Documented whatever the features, so that the crate docs can link to it.
+#[cfg(any(feature = "runtime", doc))]
 pub mod rt;
 pub mod seccomp;
 

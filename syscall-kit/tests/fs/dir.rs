@@ -112,7 +112,7 @@ fn getdents64_errors_enotdir_einval_ebadf() {
     let d = open_dir(dir.path().to_str().unwrap());
     let mut tiny = [0u8; 8];
     assert_eq!(fs::getdents64(&d, &mut tiny), Err(Errno::EINVAL));
-    // SAFETY (test): far above any open descriptor; the kernel reports EBADF.
+    // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
     let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
     assert_eq!(fs::getdents64(never_open, &mut buf), Err(Errno::EBADF));
 }

@@ -203,7 +203,7 @@ fn fchmod_sets_exact_bits_whatever_the_umask() {
     let bits = std::fs::metadata(&file).unwrap().permissions().mode() & 0o7777;
     assert_eq!(bits, 0o757);
     assert_eq!(fs::fstat(&fd).unwrap().permissions, 0o757);
-    // SAFETY (test): far above any open descriptor; the kernel reports EBADF.
+    // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
     let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
     assert_eq!(fs::fchmod(never_open, mode(0o644)), Err(Errno::EBADF));
 }

@@ -25,7 +25,7 @@ fn status_flags_of_a_closed_descriptor_are_ebadf() {
     let (r, _w) = pipe2(OFlags::CLOEXEC).unwrap();
     let n = r.as_raw_fd();
     drop(r);
-    // SAFETY: (test) the number is closed: the calls must fail, not touch another file.
+    // SAFETY: (test): the number is closed: the calls must fail, not touch another file.
     let closed = unsafe { syscall_kit::BorrowedFd::borrow_raw(n) };
     assert_eq!(fcntl_getfl(closed), Err(Errno::EBADF));
     assert_eq!(fcntl_setfl(closed, OFlags::NONBLOCK), Err(Errno::EBADF));

@@ -21,7 +21,7 @@ fn poll_times_out_then_sees_data_and_a_closed_descriptor() {
     assert!(out[0].revents().contains(PollFlags::ERR), "reader gone");
     let n = w.as_raw_fd();
     drop(w);
-    // SAFETY: (test) the number is closed; poll only reports it as invalid.
+    // SAFETY: (test): the number is closed; poll only reports it as invalid.
     let closed = unsafe { syscall_kit::BorrowedFd::borrow_raw(n) };
     let mut bad = [PollFd::new(closed, PollFlags::IN)];
     assert_eq!(poll(&mut bad, 0), Ok(1));
@@ -35,7 +35,7 @@ fn poll_of_more_descriptors_than_rlimit_nofile_is_einval() {
         rlim_cur: 0,
         rlim_max: 0,
     };
-    // SAFETY: (test) getrlimit writes one `rlimit` into `lim`.
+    // SAFETY: (test): getrlimit writes one `rlimit` into `lim`.
     assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
     let entries = usize::try_from(lim.rlim_cur).unwrap() + 1;
     assert!(entries <= 1 << 24, "soft RLIMIT_NOFILE too large to test");
