@@ -137,11 +137,21 @@ pub struct WaitStatus(pub i32);
 
 impl WaitStatus {
     /// The exit status, if the child exited (`WIFEXITED`, `WEXITSTATUS`).
+    ///
+    /// # References
+    ///  - [Linux]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/wait.2.html
     pub fn exit_status(self) -> Option<i32> {
         (self.0 & 0x7f == 0).then_some((self.0 >> 8) & 0xff)
     }
 
     /// The signal that killed the child, if one did (`WIFSIGNALED`, `WTERMSIG`).
+    ///
+    /// # References
+    ///  - [Linux]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/wait.2.html
     pub fn terminating_signal(self) -> Option<i32> {
         let sig = self.0 & 0x7f;
         (sig != 0 && sig != 0x7f).then_some(sig)
