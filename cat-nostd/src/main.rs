@@ -33,7 +33,6 @@
 
 #![no_std]
 #![no_main]
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 use syscall_kit::fs::{self, FileType, Mode, OFlags, Stat};
 use syscall_kit::io::{self, PollFd, PollFlags, SpliceFlags, Whence};

@@ -17,36 +17,25 @@
 
 #![no_std]
 #![no_main]
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 use syscall_kit::io::write_all;
 use syscall_kit::raw::nr;
+use syscall_kit::rt::stdio::report_error;
 use syscall_kit::seccomp::{self, Action};
-use syscall_kit::{Errno, stderr, stdout};
+use syscall_kit::stdout;
 
 syscall_kit::main!(main);
 
 fn main() -> i32 {
     if let Err(e) = seccomp::allow_only(&[nr::WRITE, nr::EXIT_GROUP], Action::KillProcess) {
-        report(b"seccomp", e);
+        report_error(b"hello-locked: seccomp: ", e);
         return 1;
     }
     match write_all(stdout(), b"Hello, world!\n") {
         Ok(()) => 0,
         Err(e) => {
-            report(b"stdout", e);
+            report_error(b"hello-locked: stdout: ", e);
             1
         }
     }
-}
-
-/// Writes `hello-locked: WHAT: ENOSPC` (the error's name) to standard error, piece by piece
-/// rather than with `core::fmt`, which would multiply the program's size.
-fn report(what: &[u8], e: Errno) {
-    let err = stderr();
-    let _ = write_all(err, b"hello-locked: ");
-    let _ = write_all(err, what);
-    let _ = write_all(err, b": ");
-    let _ = write_all(err, e.name().unwrap_or("unknown error").as_bytes());
-    let _ = write_all(err, b"\n");
 }

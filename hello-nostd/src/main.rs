@@ -6,10 +6,10 @@
 
 #![no_std]
 #![no_main]
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 use syscall_kit::io::write_all;
-use syscall_kit::{Errno, stderr, stdout};
+use syscall_kit::rt::stdio::report_error;
+use syscall_kit::stdout;
 
 syscall_kit::main!(main);
 
@@ -17,19 +17,9 @@ fn main() -> i32 {
     match write_all(stdout(), b"Hello, world!\n") {
         Ok(()) => 0,
         Err(e) => {
-            report(e);
+            // `hello-nostd: stdout: ENOSPC`, without `core::fmt` (see `report_error`).
+            report_error(b"hello-nostd: stdout: ", e);
             1
         }
     }
-}
-
-/// Writes `hello-nostd: stdout: ENOSPC` (the error's name) to standard error.
-///
-/// Written piece by piece rather than with `core::fmt`, which would pull the formatting
-/// machinery into the binary and multiply its size.
-fn report(e: Errno) {
-    let err = stderr();
-    let _ = write_all(err, b"hello-nostd: stdout: ");
-    let _ = write_all(err, e.name().unwrap_or("unknown error").as_bytes());
-    let _ = write_all(err, b"\n");
 }

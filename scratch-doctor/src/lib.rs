@@ -24,7 +24,6 @@
 //! | [`report`] | the text and JSON output ([`json`]) |
 
 #![no_std]
-#![warn(missing_docs)]
 #![deny(unsafe_code)]
 
 extern crate alloc;

@@ -6,6 +6,11 @@ use core::fmt;
 ///
 /// `Display` prints the name and the usual text, `ENOENT: No such file or directory`; an
 /// unknown number prints as `errno 150`.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/errno.3.html
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Errno(i32);
 

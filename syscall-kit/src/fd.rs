@@ -1,4 +1,5 @@
-//! File descriptors: [`OwnedFd`] closes exactly once, [`BorrowedFd`] never closes.
+//! File descriptors: [`OwnedFd`] closes exactly once, [`BorrowedFd`] never closes; `dup(2)`,
+//! `dup2(2)` and `close(2)`.
 //!
 //! The model is `std::os::fd`'s (and rustix's): owning a descriptor is a type, so closing it twice,
 //! or using it after close, does not compile.
@@ -43,6 +44,11 @@ impl OwnedFd {
     /// Closes the descriptor and reports the error of `close(2)`, if any. Whatever the result,
     /// the number is released (Linux frees it even when `close` fails), so it is never closed
     /// again.
+    ///
+    /// # References
+    ///  - [Linux]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/close.2.html
     pub fn close(self) -> Result<()> {
         let fd = self.into_raw_fd();
         // SAFETY: `fd` was owned by `self`, which is consumed, so nobody else closes it.
@@ -119,24 +125,46 @@ impl<T: AsFd + ?Sized> AsFd for &mut T {
 ///
 /// The process inherits descriptors 0, 1 and 2 open or not; when one is closed, calls on it fail
 /// with [`Errno::EBADF`](crate::Errno::EBADF).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/stdin.3.html
 pub const fn stdin() -> BorrowedFd<'static> {
     // SAFETY: descriptor 0 belongs to the process for its whole life; this kit never closes it.
     unsafe { BorrowedFd::borrow_raw(0) }
 }
 
-/// Standard output, descriptor 1 (see `stdout(3)`). Closed? calls fail with [`Errno::EBADF`](crate::Errno::EBADF).
+/// Standard output, descriptor 1 (see `stdout(3)`). Closed? calls fail with
+/// [`Errno::EBADF`](crate::Errno::EBADF).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/stdin.3.html
 pub const fn stdout() -> BorrowedFd<'static> {
     // SAFETY: as for `stdin`.
     unsafe { BorrowedFd::borrow_raw(1) }
 }
 
-/// Standard error, descriptor 2 (see `stderr(3)`). Closed? calls fail with [`Errno::EBADF`](crate::Errno::EBADF).
+/// Standard error, descriptor 2 (see `stderr(3)`). Closed? calls fail with
+/// [`Errno::EBADF`](crate::Errno::EBADF).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/stdin.3.html
 pub const fn stderr() -> BorrowedFd<'static> {
     // SAFETY: as for `stdin`.
     unsafe { BorrowedFd::borrow_raw(2) }
 }
 
 /// `dup(2)`: a new descriptor for the same open file, the lowest free number.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/dup.2.html
 pub fn dup(fd: impl AsFd) -> Result<OwnedFd> {
     // SAFETY: `dup` reads no memory; the new number is ours.
     let new = unsafe { raw::syscall1(nr::DUP, fd.as_fd().as_raw_fd() as usize) }?;
@@ -144,20 +172,92 @@ pub fn dup(fd: impl AsFd) -> Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(new as RawFd) })
 }
 
-/// `dup3(2)`: makes `new` refer to the same open file as `old`, closing what `new` referred to.
+/// `dup2(2)`: makes `new` refer to the same open file as `fd`; what `new` referred to is closed
+/// (atomically: the number is never free in between). `new` keeps its number and stays owned.
 ///
-/// `new` is a raw number because it is usually one of 0, 1 and 2, which no [`OwnedFd`] owns.
-/// Fails with [`Errno::EINVAL`](crate::Errno::EINVAL) when both are the same number (this is `dup3`, which every
-/// architecture has, not `dup2`).
+/// `new` is an [`OwnedFd`] borrowed mutably, so no other owner of the number can see the
+/// change behind its back (rustix's shape). To redirect standard input, output or error, which
+/// no `OwnedFd` owns, use [`dup2_stdin`], [`dup2_stdout`], [`dup2_stderr`].
+///
+/// Made with `dup3(2)` and no flags, the call every architecture has (aarch64 and riscv64
+/// have no `dup2`). `dup3` refuses equal numbers with `EINVAL`, where `dup2` does nothing:
+/// this wrapper does nothing too, since `new` is open.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/dup.2.html
+pub fn dup2(fd: impl AsFd, new: &mut OwnedFd) -> Result<()> {
+    let fd = fd.as_fd();
+    if fd.as_raw_fd() == new.fd {
+        return Ok(());
+    }
+    // SAFETY: `new` is borrowed exclusively: the one owner of the number sees its descriptor
+    // now refer to `fd`'s open file, which is what it asked for; `dup3` reads no memory.
+    unsafe { dup3(fd, new.fd) }
+}
+
+/// `dup3(fd, new, 0)`.
 ///
 /// # Safety
-/// Whatever `new` referred to is closed: nobody may own it as an [`OwnedFd`].
-pub unsafe fn dup2(old: impl AsFd, new: RawFd) -> Result<()> {
-    // SAFETY: the caller guarantees that closing `new` breaks no ownership.
-    unsafe { raw::syscall3(nr::DUP3, old.as_fd().as_raw_fd() as usize, new as usize, 0) }.map(drop)
+/// Whatever `new` refers to is closed: no owner of it may mind.
+unsafe fn dup3(fd: BorrowedFd<'_>, new: RawFd) -> Result<()> {
+    // SAFETY: forwarded to the caller; `dup3` reads and writes no memory of ours.
+    unsafe { raw::syscall3(nr::DUP3, fd.as_raw_fd() as usize, new as usize, 0) }.map(drop)
+}
+
+/// `dup2(fd, STDIN_FILENO)`: makes descriptor 0 refer to `fd`'s open file (nothing, when `fd`
+/// is 0). See [`dup2`].
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/dup.2.html
+pub fn dup2_stdin(fd: impl AsFd) -> Result<()> {
+    dup2_stdio(fd.as_fd(), stdin())
+}
+
+/// `dup2(fd, STDOUT_FILENO)`: makes descriptor 1 refer to `fd`'s open file (nothing, when `fd`
+/// is 1). See [`dup2`].
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/dup.2.html
+pub fn dup2_stdout(fd: impl AsFd) -> Result<()> {
+    dup2_stdio(fd.as_fd(), stdout())
+}
+
+/// `dup2(fd, STDERR_FILENO)`: makes descriptor 2 refer to `fd`'s open file (nothing, when `fd`
+/// is 2). See [`dup2`].
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/dup.2.html
+pub fn dup2_stderr(fd: impl AsFd) -> Result<()> {
+    dup2_stdio(fd.as_fd(), stderr())
+}
+
+/// The three above. A process started with one of 0, 1, 2 closed may have had that number
+/// handed out by a later `open`: then the file of that [`OwnedFd`] is the one replaced, as with
+/// `dup2(2)` in C (rustix's `dup2_stdin` … make the same choice).
+fn dup2_stdio(fd: BorrowedFd<'_>, std: BorrowedFd<'static>) -> Result<()> {
+    if fd.as_raw_fd() == std.as_raw_fd() {
+        return Ok(());
+    }
+    // SAFETY: descriptors 0, 1 and 2 belong to the process, and this kit lends them only as
+    // [`stdin`], [`stdout`], [`stderr`], which stay valid: the replacement is atomic, so the
+    // number stays open and now refers to `fd`'s open file.
+    unsafe { dup3(fd, std.as_raw_fd()) }
 }
 
 /// `close(2)`: closes `fd` and reports the error, if any (same as [`OwnedFd::close`]).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/close.2.html
 pub fn close(fd: OwnedFd) -> Result<()> {
     fd.close()
 }

@@ -49,6 +49,11 @@ bitflags::bitflags! {
 /// behaviour if Rust still uses that memory. A shared mapping of a file can change under the
 /// program when another process writes the file. The caller must uphold Rust's aliasing rules
 /// for the memory it reads through the returned pointer.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/mmap.2.html
 pub unsafe fn mmap(
     addr: *mut u8,
     len: usize,
@@ -78,6 +83,11 @@ pub unsafe fn mmap(
 /// # Safety
 /// Nothing may use the memory afterwards; it must not belong to anything Rust still owns (the
 /// stack, a static, an allocation of the global allocator).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/mmap.2.html
 pub unsafe fn munmap(addr: *mut u8, len: usize) -> Result<()> {
     // SAFETY: forwarded to the caller.
     unsafe { raw::syscall2(nr::MUNMAP, addr as usize, len) }.map(drop)
@@ -93,6 +103,11 @@ pub unsafe fn munmap(addr: *mut u8, len: usize) -> Result<()> {
 /// Lowering the break unmaps memory that must no longer be in use. A process has one break:
 /// whoever else moves it (a C library's `malloc`, for one) must not be present, or must not
 /// mind. syscall-kit's `rt::heap::KernelHeap` (feature `alloc`) only raises it.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/brk.2.html
 pub unsafe fn brk(addr: *mut u8) -> Result<*mut u8> {
     // SAFETY: forwarded to the caller.
     let now = unsafe { raw::syscall1(nr::BRK, addr as usize) }? as *mut u8;

@@ -1,4 +1,4 @@
-//! Processes: `getpid(2)`, `getppid(2)`, `exit_group(2)`, `fork(2)`, `execve(2)`, `wait4(2)`,
+//! Processes: `getpid(2)`, `getppid(2)`, `exit_group(2)` (as [`exit`]), `fork(2)`, `execve(2)`, `wait4(2)`,
 //! `kill(2)`, and the `prctl(2)` flag `PR_SET_NO_NEW_PRIVS`.
 
 use core::ffi::{CStr, c_char};
@@ -10,6 +10,11 @@ use crate::{Errno, Result};
 pub type Pid = i32;
 
 /// `getpid(2)`: the id of the calling process.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/getpid.2.html
 #[inline]
 pub fn getpid() -> Pid {
     // SAFETY: `getpid` touches no memory and cannot fail.
@@ -17,17 +22,29 @@ pub fn getpid() -> Pid {
 }
 
 /// `getppid(2)`: the id of the parent process.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/getpid.2.html
 #[inline]
 pub fn getppid() -> Pid {
     // SAFETY: `getppid` touches no memory and cannot fail.
     unsafe { raw::syscall0_infallible(nr::GETPPID) as Pid }
 }
 
-/// `exit_group(2)`: ends the process (every thread) with exit status `status & 0xff`.
+/// `exit_group(2)`: ends the process, every thread of it, with exit status `status & 0xff`.
 ///
-/// Nothing is flushed and no destructor runs: syscall-kit's `print!` macros write out what they
-/// format before they return, so nothing is pending. Should a seccomp filter refuse the call
+/// This is `exit_group(2)`, not the kernel's `exit(2)` (which ends only the calling thread),
+/// and not C's `exit(3)` either (which runs `atexit` handlers and flushes `stdio` before it
+/// calls `exit_group`): nothing runs, nothing is flushed and no destructor runs. syscall-kit's
+/// `print!` macros write out what they format before they return, so nothing is pending. Should a seccomp filter refuse the call
 /// with an error, the process stops with `SIGILL` instead (see [`crate::raw::syscall1_noreturn`]).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/exit_group.2.html
 pub fn exit(status: i32) -> ! {
     // SAFETY: `exit_group` does not return when it succeeds; if refused, the wrapper traps.
     unsafe { raw::syscall1_noreturn(nr::EXIT_GROUP, status as usize) }
@@ -49,6 +66,13 @@ pub enum Fork {
 /// The child has only the calling thread. If the process has other threads, the child may hold
 /// locks that will never be released (of the allocator, say): until it calls [`execve`] or
 /// [`exit`], it must use nothing that another thread could have held.
+///
+/// # References
+///  - [Linux]
+///  - [Linux clone]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/fork.2.html
+/// [Linux clone]: https://man7.org/linux/man-pages/man2/clone.2.html
 pub unsafe fn fork() -> Result<Fork> {
     const SIGCHLD: usize = 17;
     // SAFETY: forwarded to the caller; with no stack argument the child continues on a copy of
@@ -70,6 +94,11 @@ pub const EXECVE_MAX_STRINGS: usize = 255;
 /// The pointer arrays the kernel wants are built on the stack, so each of `argv` and `envp`
 /// may hold at most [`EXECVE_MAX_STRINGS`] strings; more fail with [`Errno::E2BIG`] before any
 /// system call.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/execve.2.html
 pub fn execve(path: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
     fn table(strings: &[&CStr], out: &mut [*const c_char; EXECVE_MAX_STRINGS + 1]) -> bool {
         if strings.len() > EXECVE_MAX_STRINGS {
@@ -108,11 +137,21 @@ pub struct WaitStatus(pub i32);
 
 impl WaitStatus {
     /// The exit status, if the child exited (`WIFEXITED`, `WEXITSTATUS`).
+    ///
+    /// # References
+    ///  - [Linux]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/wait.2.html
     pub fn exit_status(self) -> Option<i32> {
         (self.0 & 0x7f == 0).then_some((self.0 >> 8) & 0xff)
     }
 
     /// The signal that killed the child, if one did (`WIFSIGNALED`, `WTERMSIG`).
+    ///
+    /// # References
+    ///  - [Linux]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/wait.2.html
     pub fn terminating_signal(self) -> Option<i32> {
         let sig = self.0 & 0x7f;
         (sig != 0 && sig != 0x7f).then_some(sig)
@@ -121,6 +160,11 @@ impl WaitStatus {
 
 /// `wait4(2)`: waits for the child `pid` (-1: any child) to end, and returns its id and status.
 /// `EINTR` is returned, not retried.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/wait4.2.html
 pub fn wait4(pid: Pid, options: i32) -> Result<(Pid, WaitStatus)> {
     let mut status = 0i32;
     // SAFETY: the kernel writes one int into `status`; no rusage is asked for.
@@ -137,6 +181,11 @@ pub fn wait4(pid: Pid, options: i32) -> Result<(Pid, WaitStatus)> {
 }
 
 /// `kill(2)`: sends signal `sig` to process `pid`.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/kill.2.html
 #[inline]
 pub fn kill(pid: Pid, sig: i32) -> Result<()> {
     // SAFETY: `kill` reads no memory of ours.
@@ -154,6 +203,11 @@ const PR_GET_NO_NEW_PRIVS: usize = 39;
 ///
 /// An unprivileged process must set it before it may install a seccomp filter
 /// ([`crate::seccomp`]), so that it cannot use a filter to confuse a set-user-ID program.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/prctl.2.html
 pub fn set_no_new_privs() -> Result<()> {
     // SAFETY: this `prctl` reads and writes no memory of ours.
     unsafe { raw::syscall5(nr::PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }.map(drop)
@@ -161,6 +215,11 @@ pub fn set_no_new_privs() -> Result<()> {
 
 /// `prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)` (see `prctl(2)`): whether [`set_no_new_privs`] has
 /// been called by this process or an ancestor.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/prctl.2.html
 pub fn no_new_privs() -> Result<bool> {
     // SAFETY: this `prctl` reads and writes no memory of ours.
     unsafe { raw::syscall5(nr::PRCTL, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) }.map(|v| v == 1)

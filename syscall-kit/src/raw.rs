@@ -8,6 +8,11 @@
 //! A system call can do anything the process can: write through any pointer, unmap memory, close
 //! descriptors owned by someone else. Each function is `unsafe`; the caller must pass arguments
 //! that satisfy the contract of the system call's man page.
+//!
+//! # References
+//!  - [Linux]: the calling convention of each architecture, and the error return
+//!
+//! [Linux]: https://man7.org/linux/man-pages/man2/syscall.2.html
 
 use crate::Errno;
 

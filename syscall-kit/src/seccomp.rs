@@ -241,6 +241,13 @@ impl AllowList {
     /// [`Errno::ESRCH`] when another thread of the process cannot take the filter. Filters
     /// stack: a call must be allowed by every filter installed, and the most severe action of
     /// all of them wins.
+    ///
+    /// # References
+    ///  - [Linux]
+    ///  - [Linux prctl]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/seccomp.2.html
+    /// [Linux prctl]: https://man7.org/linux/man-pages/man2/prctl.2.html
     pub fn install(&self) -> Result<()> {
         install(self.instructions())
     }
@@ -259,6 +266,13 @@ impl core::fmt::Debug for AllowList {
 /// Everything the process does afterwards must be in the list, including what the kit does for
 /// it: [`crate::process::exit`] and a `main!` program's return are `exit_group`; `print!` is
 /// `write`; the heap (feature `alloc`) asks for memory with `brk`.
+///
+/// # References
+///  - [Linux]
+///  - [Linux prctl]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/seccomp.2.html
+/// [Linux prctl]: https://man7.org/linux/man-pages/man2/prctl.2.html
 pub fn allow_only(syscalls: &[usize], otherwise: Action) -> Result<()> {
     let mut program = [MaybeUninit::uninit(); program_len(MAX_ALLOWED)];
     let len = write_program(&mut program, syscalls, otherwise)?;

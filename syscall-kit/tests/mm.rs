@@ -1,6 +1,4 @@
-//! `mmap`, `munmap` and `brk`, against the real kernel.
-
-#![warn(clippy::undocumented_unsafe_blocks)]
+//! `mmap`, `munmap` and `brk` (`src/mm.rs`), against the real kernel.
 
 mod common;
 

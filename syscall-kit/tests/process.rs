@@ -1,95 +1,119 @@
-//! `getpid`, `getppid`, `exit`, `kill`, `wait4`, `fork` and `execve`, against the real kernel.
-//! `exit` and `fork` run in a child process started through `std::process::Command`: this test
-//! binary re-runs itself with `SYSCALL_KIT_CHILD` set.
+//! `getpid`, `getppid`, `exit`, `kill`, `wait4`, `fork` and `execve` (`src/process.rs`), against
+//! the real kernel. What ends or replaces a process runs in a child made with the kit's own
+//! `fork`, whose exit status the parent checks.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
+use syscall_kit::fs::OFlags;
+use syscall_kit::io::{pipe2, read};
+use syscall_kit::process::{self, Fork, WaitStatus};
+use syscall_kit::{Errno, fd};
 
-use std::process::Command;
-
-use syscall_kit::Errno;
-use syscall_kit::process::{self, Fork};
-
-/// Runs the named child scenario in a fresh copy of this test binary and returns its output.
-fn child(scenario: &str) -> std::process::Output {
-    Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_entry", "--nocapture", "--test-threads=1"])
-        .env("SYSCALL_KIT_CHILD", scenario)
-        .output()
-        .unwrap()
-}
-
-/// The child side: does what `SYSCALL_KIT_CHILD` says, in a process of its own.
-#[test]
-fn child_entry() {
-    let Ok(scenario) = std::env::var("SYSCALL_KIT_CHILD") else {
-        return; // run as an ordinary test: nothing to do
-    };
-    match scenario.as_str() {
-        "exit42" => process::exit(42),
-        "exit300" => process::exit(300),
-        "fork" => {
-            // SAFETY: (test): the child only calls exit, which touches no lock.
-            match unsafe { process::fork() }.unwrap() {
-                Fork::Child => process::exit(7),
-                Fork::Parent(pid) => {
-                    let (got, status) = process::wait4(pid, 0).unwrap();
+/// Forks; the child runs `child`, which ends the process itself (exit status 99 if it does not),
+/// and the parent returns its wait status. The test process has other threads, whose locks the child may not take: a
+/// child makes only system calls through the kit (no allocation, no `std` I/O, no panics; it
+/// reports what went wrong by its exit status).
+fn in_child(child: impl FnOnce()) -> WaitStatus {
+    // SAFETY: (test): the child runs only `child`, which makes system calls through the kit and
+    // ends the process (see above).
+    match unsafe { process::fork() }.expect("fork") {
+        Fork::Child => {
+            child();
+            process::exit(99)
+        }
+        Fork::Parent(pid) => loop {
+            match process::wait4(pid, 0) {
+                Ok((got, status)) => {
                     assert_eq!(got, pid);
-                    assert_eq!(status.exit_status(), Some(7));
-                    assert_eq!(process::wait4(-1, 0), Err(Errno::ECHILD));
-                    // SAFETY: (test): the child calls only kill-free, lock-free syscalls.
-                    match unsafe { process::fork() }.unwrap() {
-                        Fork::Child => loop {
-                            core::hint::spin_loop();
-                        },
-                        Fork::Parent(pid) => {
-                            process::kill(pid, 9).unwrap();
-                            let (_, status) = process::wait4(pid, 0).unwrap();
-                            assert_eq!(status.terminating_signal(), Some(9));
-                            assert_eq!(status.exit_status(), None);
-                        }
-                    }
-                    process::exit(0)
+                    return status;
                 }
+                Err(Errno::EINTR) => {}
+                Err(e) => panic!("wait4: {e}"),
             }
-        }
-        "execve" => {
-            let err = process::execve(
-                c"/bin/sh",
-                &[c"sh", c"-c", c"echo \"$GREETING from exec\"; exit 3"],
-                &[c"GREETING=hello"],
-            );
-            panic!("execve returned {err}");
-        }
-        other => panic!("unknown scenario {other}"),
+        },
     }
 }
 
 #[test]
 fn exit_ends_the_process_with_the_status() {
-    assert_eq!(child("exit42").status.code(), Some(42));
-    assert_eq!(child("exit300").status.code(), Some(300 & 0xff));
+    assert_eq!(in_child(|| process::exit(42)).exit_status(), Some(42));
+    assert_eq!(
+        in_child(|| process::exit(300)).exit_status(),
+        Some(300 & 0xff)
+    );
 }
 
 #[test]
 fn fork_wait4_and_kill_work_together() {
-    let out = child("fork");
+    // The child forks in turn and checks its own children; each failed check is an exit status.
+    let status = in_child(|| {
+        // SAFETY: (test): the grandchild only calls exit.
+        let pid = match unsafe { process::fork() } {
+            Ok(Fork::Child) => process::exit(7),
+            Ok(Fork::Parent(pid)) => pid,
+            Err(_) => process::exit(10),
+        };
+        match process::wait4(pid, 0) {
+            Ok((got, status)) if got == pid && status.exit_status() == Some(7) => {}
+            _ => process::exit(11),
+        }
+        if process::wait4(-1, 0) != Err(Errno::ECHILD) {
+            process::exit(12);
+        }
+        // SAFETY: (test): the grandchild spins, touching nothing, until it is killed.
+        let pid = match unsafe { process::fork() } {
+            Ok(Fork::Child) => loop {
+                core::hint::spin_loop();
+            },
+            Ok(Fork::Parent(pid)) => pid,
+            Err(_) => process::exit(13),
+        };
+        if process::kill(pid, 9).is_err() {
+            process::exit(14);
+        }
+        match process::wait4(pid, 0) {
+            Ok((_, s)) if s.terminating_signal() == Some(9) && s.exit_status().is_none() => {}
+            _ => process::exit(15),
+        }
+        process::exit(0)
+    });
     assert_eq!(
-        out.status.code(),
+        status.exit_status(),
         Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{status:?}: see the exit codes above"
     );
 }
 
 #[test]
 fn execve_replaces_the_program_with_args_and_env() {
-    let out = child("execve");
-    assert!(
-        String::from_utf8_lossy(&out.stdout).ends_with("child_entry ... hello from exec\n"),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
+    let status = in_child(|| {
+        // Standard output into the pipe (descriptor 1 is not close-on-exec, unlike `w`).
+        if fd::dup2_stdout(&w).is_err() {
+            process::exit(126);
+        }
+        let _ = process::execve(
+            c"/bin/sh",
+            &[c"sh", c"-c", c"echo \"$GREETING from exec\"; exit 3"],
+            &[c"GREETING=hello"],
+        );
+        process::exit(127)
+    });
+    drop(w);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 256];
+    loop {
+        match read(&r, &mut buf) {
+            Ok(0) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(Errno::EINTR) => {}
+            Err(e) => panic!("read: {e}"),
+        }
+    }
+    assert_eq!(String::from_utf8_lossy(&out), "hello from exec\n");
+    assert_eq!(
+        status.exit_status(),
+        Some(3),
+        "{status:?} (126: dup2, 127: execve failed)"
     );
-    assert_eq!(out.status.code(), Some(3));
 }
 
 #[test]

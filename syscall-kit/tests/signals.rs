@@ -1,6 +1,9 @@
 //! A signal interrupting a blocking `read` in the kit: with a handler installed without
 //! `SA_RESTART`, [`syscall_kit::io::read`] returns `Err(EINTR)` (it reports, never retries);
 //! with `SA_RESTART` the kernel restarts the call and the read goes on to return the data.
+//!
+//! A test binary of its own, apart from `io/`: signal dispositions belong to the whole process,
+//! and `io/read_write.rs` installs a handler of its own for the same signal.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;

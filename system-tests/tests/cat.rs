@@ -226,10 +226,8 @@ fn pipe(nonblock_read: bool, nonblock_write: bool) -> (OwnedFd, OwnedFd) {
     for (fd, nonblock) in [(fds[0], nonblock_read), (fds[1], nonblock_write)] {
         if nonblock {
             // SAFETY: `fd` was just opened; F_SETFL changes only its status flags.
-            assert_eq!(
-                unsafe { libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK) },
-                0
-            );
+            let set = unsafe { libc::fcntl(fd, libc::F_SETFL, libc::O_NONBLOCK) };
+            assert_eq!(set, 0);
         }
     }
     // SAFETY: both numbers were just opened by pipe2 and are owned by nobody else.

@@ -10,6 +10,11 @@ use crate::{PathArg, Result};
 
 /// `mkdirat(2)`: creates the directory `path` relative to the directory `dirfd` (or [`CWD`]),
 /// with permission bits `mode` less the umask.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/mkdir.2.html
 pub fn mkdirat(dirfd: impl AsFd, path: impl PathArg, mode: Mode) -> Result<()> {
     let dirfd = dirfd.as_fd().as_raw_fd();
     path.with_c_str(|path| {
@@ -30,6 +35,11 @@ pub fn mkdirat(dirfd: impl AsFd, path: impl PathArg, mode: Mode) -> Result<()> {
 ///
 /// Implemented as `mkdirat(AT_FDCWD, …)`, the call every architecture has (aarch64 and riscv64
 /// have no `mkdir`).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/mkdir.2.html
 pub fn mkdir(path: impl PathArg, mode: Mode) -> Result<()> {
     mkdirat(CWD, path, mode)
 }
@@ -40,6 +50,11 @@ pub fn mkdir(path: impl PathArg, mode: Mode) -> Result<()> {
 ///
 /// A `buf` too small for even one entry fails with [`Errno::EINVAL`](crate::Errno::EINVAL);
 /// a descriptor that is not a directory with [`Errno::ENOTDIR`](crate::Errno::ENOTDIR).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/getdents.2.html
 pub fn getdents64(fd: impl AsFd, buf: &mut [u8]) -> Result<usize> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which we borrow mutably.
@@ -126,6 +141,11 @@ impl<'buf> Iterator for DirEntries<'buf> {
 /// A `buf` too small for the path and its NUL fails with [`Errno::ERANGE`](crate::Errno::ERANGE);
 /// [`PATH_MAX`](crate::PATH_MAX) bytes always suffice. A current directory that was removed,
 /// or that is outside the process's root, fails with [`Errno::ENOENT`](crate::Errno::ENOENT).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/getcwd.2.html
 pub fn getcwd(buf: &mut [u8]) -> Result<&CStr> {
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which we borrow mutably.
     let len = unsafe { raw::syscall2(nr::GETCWD, buf.as_mut_ptr() as usize, buf.len()) }?;

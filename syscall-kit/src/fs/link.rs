@@ -12,6 +12,11 @@ use crate::{PathArg, Result};
 /// `buf.len()` may be cut (retry with a larger buffer; [`PATH_MAX`](crate::PATH_MAX) always
 /// suffices for a link the kernel can follow). A `path` that is not a symbolic link fails with
 /// [`Errno::EINVAL`](crate::Errno::EINVAL).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/readlink.2.html
 pub fn readlinkat(dirfd: impl AsFd, path: impl PathArg, buf: &mut [u8]) -> Result<usize> {
     let dirfd = dirfd.as_fd().as_raw_fd();
     path.with_c_str(|path| {
@@ -31,6 +36,11 @@ pub fn readlinkat(dirfd: impl AsFd, path: impl PathArg, buf: &mut [u8]) -> Resul
 
 /// `readlink(2)`: [`readlinkat`] relative to the current directory (implemented as
 /// `readlinkat(AT_FDCWD, …)`: aarch64 and riscv64 have no `readlink`).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/readlink.2.html
 pub fn readlink(path: impl PathArg, buf: &mut [u8]) -> Result<usize> {
     readlinkat(CWD, path, buf)
 }

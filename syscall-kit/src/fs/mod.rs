@@ -96,11 +96,21 @@ bitflags::bitflags! {
 /// Implemented as `openat(AT_FDCWD, …)`, the call every architecture has (aarch64 and riscv64
 /// have no `open`). The new descriptor is owned by the result. `mode` is used only with
 /// [`OFlags::CREAT`].
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/open.2.html
 pub fn open(path: impl PathArg, flags: OFlags, mode: Mode) -> Result<OwnedFd> {
     openat(CWD, path, flags, mode)
 }
 
 /// `openat(2)`: opens `path` relative to the directory `dirfd` (or [`CWD`]).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/open.2.html
 pub fn openat(dirfd: impl AsFd, path: impl PathArg, flags: OFlags, mode: Mode) -> Result<OwnedFd> {
     let dirfd = dirfd.as_fd().as_raw_fd();
     path.with_c_str(|path| {
@@ -246,22 +256,48 @@ fn statx(dirfd: RawFd, path: &CStr, flags: usize) -> Result<Stat> {
 ///
 /// Implemented with `statx(2)` and `AT_EMPTY_PATH`, whose result has the same layout on every
 /// architecture (`struct stat` has not).
+///
+/// # References
+///  - [Linux]
+///  - [Linux statx]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
+/// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
 pub fn fstat(fd: impl AsFd) -> Result<Stat> {
     statx(fd.as_fd().as_raw_fd(), c"", AT_EMPTY_PATH)
 }
 
 /// `stat(2)`: what the kernel knows of the file at `path`, following symbolic links.
+///
+/// # References
+///  - [Linux]
+///  - [Linux statx]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
+/// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
 pub fn stat(path: impl PathArg) -> Result<Stat> {
     path.with_c_str(|path| statx(CWD.as_raw_fd(), path, 0))
 }
 
 /// `lstat(2)`: like [`stat`], but a symbolic link is reported as itself.
+///
+/// # References
+///  - [Linux]
+///  - [Linux statx]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
+/// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
 pub fn lstat(path: impl PathArg) -> Result<Stat> {
     path.with_c_str(|path| statx(CWD.as_raw_fd(), path, AT_SYMLINK_NOFOLLOW))
 }
 
 /// `fchmod(2)`: sets the permission bits of the open file `fd` to exactly `mode` (the umask
 /// does not apply, unlike the `mode` of [`open`]).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/chmod.2.html
 pub fn fchmod(fd: impl AsFd, mode: Mode) -> Result<()> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: `fchmod` reads no memory of ours.

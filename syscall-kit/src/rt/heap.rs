@@ -11,9 +11,11 @@
 //! needed. Freeing a small block pushes it on its list, so allocating and freeing small blocks
 //! costs a few instructions instead of a search through the list heap's holes, which grows
 //! with the number of live blocks. Small blocks are never given back to the list heap: memory
-//! a class once held stays with that class. Larger blocks go to the list heap directly. When the kernel refuses more memory, the allocation
-//! returns null, and Rust's allocation error handler panics with `memory allocation of N bytes
-//! failed`, which the runtime's panic handler prints before exiting with status 101.
+//! a class once held stays with that class. Larger blocks go to the list heap directly.
+//!
+//! When the kernel refuses more memory, the allocation returns null, and Rust's allocation error
+//! handler panics with `memory allocation of N bytes failed`, which the runtime's panic handler
+//! prints before exiting with status 101.
 //!
 //! ```ignore
 //! #[global_allocator]
@@ -175,9 +177,23 @@ fn grow(heap: &mut Heap, layout: Layout) -> Result<()> {
     Ok(())
 }
 
-// SAFETY: every block returned comes from `Heap::allocate_first_fit` for that layout, within
-// memory that stays mapped; blocks go back to the same heap with the same layout. The spin lock
-// of `LockedHeap` serialises all access.
+// SAFETY: `GlobalAlloc` asks that a block be null or at least `layout.size()` bytes aligned to
+// `layout.align()`, overlap no other live block, and stay valid until it is freed. There are two
+// kinds of block, and which kind depends only on the layout (`class_of`), so the `dealloc` or
+// `realloc` of a block (given the layout of its `alloc`, by the trait's contract) finds the kind
+// and the class it came from:
+// - Large layouts go to the list heap with that layout and come back to it with the same one,
+//   which is `linked_list_allocator`'s own contract.
+// - A small layout of class `c` gets a block of `class_size(c)` bytes, a power of two no smaller
+//   than the size. Blocks are cut one after the other from a chunk, a live block of the list
+//   heap (16-aligned, a multiple of the class size) that is never given back; so blocks are
+//   disjoint, and each sits at a multiple of its class size from a 16-aligned start, which is
+//   16-aligned, and no small layout asks more than 16. A freed block is pushed on the free list
+//   of its own class only, and handed out again only from that list, for a layout of that class
+//   (`realloc` within one class keeps the block, which is already big enough).
+// The memory stays mapped: the break is never lowered, and a `from_region` heap's caller
+// promised its region. The free lists and chunk pointers are read and written only with the spin
+// lock of `heap` held, which serialises every call; none of them panics.
 unsafe impl GlobalAlloc for KernelHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let mut heap = self.heap.lock();

@@ -108,6 +108,11 @@ pub fn env() -> CStrs {
 }
 
 /// The value of the environment variable `name` (see `getenv(3)`).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/getenv.3.html
 pub fn getenv(name: &str) -> Option<&'static CStr> {
     env().find_map(|entry| {
         let bytes = entry.to_bytes_with_nul();
@@ -117,6 +122,11 @@ pub fn getenv(name: &str) -> Option<&'static CStr> {
 }
 
 /// The value of the auxiliary vector entry `key` (`AT_*`), as `getauxval(3)` gives it.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/getauxval.3.html
 pub fn auxv(key: usize) -> Option<usize> {
     let (argc, argv) = stack();
     if argv.is_null() {
@@ -138,11 +148,21 @@ pub fn auxv(key: usize) -> Option<usize> {
 }
 
 /// The page size (`AT_PAGESZ`), or 4096 when the runtime did not start.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/getauxval.3.html
 pub fn page_size() -> usize {
     auxv(AT_PAGESZ).unwrap_or(4096)
 }
 
 /// The 16 random bytes the kernel put on the initial stack (`AT_RANDOM`), good for a seed.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/getauxval.3.html
 pub fn random_bytes() -> Option<&'static [u8; 16]> {
     // SAFETY: AT_RANDOM is the address of 16 bytes on the initial stack, which lives as long as
     // the process and is never written by this kit.

@@ -1,4 +1,5 @@
-//! `print!`, `println!`, `eprint!`, `eprintln!` over `core::fmt`, and [`FdWriter`] under them.
+//! `print!`, `println!`, `eprint!`, `eprintln!` over `core::fmt`, and [`FdWriter`] under them;
+//! [`report_error`], a program's one-line error report without `core::fmt`.
 //!
 //! Each macro call formats into a buffer on the stack ([`LINE_BUFFER`] bytes) and writes it out
 //! before it returns: a short line is one `write(2)`, and nothing is ever left unwritten at
@@ -82,6 +83,20 @@ pub fn write_fmt(fd: impl AsFd, args: fmt::Arguments<'_>) -> Result<()> {
         (Err(_), None) => panic!("a formatting trait implementation returned an error"),
         (Ok(()), None) => w.flush(),
     }
+}
+
+/// Writes `prefix`, the name of `e` and a newline to standard error, for a program's one-line
+/// error report: `report_error(b"hello-nostd: stdout: ", Errno::ENOSPC)` writes
+/// `hello-nostd: stdout: ENOSPC`. A number with no name is written as `unknown error`.
+///
+/// Three [`write_all`] calls, with no `core::fmt`: the formatting machinery would multiply the
+/// size of a program as small as hello-nostd. Write errors are ignored: with standard error
+/// gone, the exit status is all that is left.
+pub fn report_error(prefix: &[u8], e: Errno) {
+    let err = stderr();
+    let _ = write_all(err, prefix);
+    let _ = write_all(err, e.name().unwrap_or("unknown error").as_bytes());
+    let _ = write_all(err, b"\n");
 }
 
 #[doc(hidden)]

@@ -1,15 +1,12 @@
-//! `read`, `write`, `write_all`, `lseek`, `pipe2`, `dup2`, against the real kernel.
-
-#![warn(clippy::undocumented_unsafe_blocks)]
-
-mod common;
+//! `read`, `write`, `write_all`, `lseek` and `pipe2` (`src/io/read_write.rs`), against the real
+//! kernel.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use common::TempDir;
+use crate::common::TempDir;
+use syscall_kit::Errno;
 use syscall_kit::fs::{self, Mode, OFlags};
 use syscall_kit::io::{Whence, lseek, pipe2, read, write, write_all};
-use syscall_kit::{AsFd, Errno};
 
 #[test]
 fn lseek_moves_the_offset_and_rejects_pipes() {
@@ -129,27 +126,4 @@ fn write_all_survives_partial_writes_and_eintr() {
         SIGNALS.load(Ordering::Relaxed) > 0,
         "signals were delivered during the writes"
     );
-}
-
-#[test]
-fn dup2_redirects_a_number_and_rejects_the_same_number() {
-    let dir = TempDir::new("dup2");
-    let path = dir.join("out");
-    let file = fs::open(
-        &*path,
-        OFlags::CREAT | OFlags::WRONLY,
-        Mode::from_bits_truncate(0o600),
-    )
-    .unwrap();
-    let spare = fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).unwrap();
-    let n = spare.into_raw_fd();
-    // SAFETY: (test): `n` is owned by nobody (into_raw_fd) and is closed by dup2.
-    unsafe { syscall_kit::fd::dup2(&file, n) }.unwrap();
-    // SAFETY: (test): `n` now refers to the file and is owned by this test.
-    let again = unsafe { syscall_kit::OwnedFd::from_raw_fd(n) };
-    write_all(&again, b"via dup2").unwrap();
-    assert_eq!(std::fs::read(&path).unwrap(), b"via dup2");
-    // SAFETY: (test): same number: the kernel rejects it without closing anything.
-    let same = unsafe { syscall_kit::fd::dup2(&file, file.as_fd().as_raw_fd()) };
-    assert_eq!(same, Err(Errno::EINVAL));
 }

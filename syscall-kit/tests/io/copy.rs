@@ -1,17 +1,12 @@
-//! `sendfile`, `splice`, `copy_file_range`, `fcntl` status flags and `poll`, against the real
-//! kernel: the data that arrives, the offsets that move, and the errors of misuse.
+//! `sendfile`, `splice` and `copy_file_range` (`src/io/copy.rs`), against the real kernel: the
+//! data that arrives, the offsets that move, and the errors of misuse.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
-
-mod common;
-
-use common::TempDir;
+use crate::common::TempDir;
 use syscall_kit::fs::{self, Mode, OFlags};
 use syscall_kit::io::{
-    PollFd, PollFlags, SpliceFlags, Whence, copy_file_range, get_status_flags, lseek, pipe2, poll,
-    read, sendfile, set_status_flags, splice, write_all,
+    SpliceFlags, Whence, copy_file_range, lseek, pipe2, read, sendfile, splice, write_all,
 };
-use syscall_kit::{AsFd, Errno, OwnedFd};
+use syscall_kit::{Errno, OwnedFd};
 
 /// 300 KiB of a pattern that repeats every 251 bytes, so misplaced bytes show.
 fn pattern() -> Vec<u8> {
@@ -166,73 +161,4 @@ fn splice_errors_espipe_einval_and_eagain() {
         splice(&r, None, &dst, None, 3, SpliceFlags::NONBLOCK),
         Err(Errno::EAGAIN)
     );
-}
-
-#[test]
-fn status_flags_read_and_set_nonblock() {
-    let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
-    let flags = get_status_flags(&w).unwrap();
-    assert!(flags.contains(OFlags::WRONLY));
-    assert!(!flags.contains(OFlags::NONBLOCK));
-    set_status_flags(&r, get_status_flags(&r).unwrap() | OFlags::NONBLOCK).unwrap();
-    assert!(get_status_flags(&r).unwrap().contains(OFlags::NONBLOCK));
-    // Now a read of the empty pipe fails at once instead of blocking.
-    assert_eq!(read(&r, &mut [0u8; 1]), Err(Errno::EAGAIN));
-    set_status_flags(&r, OFlags::empty()).unwrap();
-    assert!(!get_status_flags(&r).unwrap().contains(OFlags::NONBLOCK));
-    drop(w);
-    assert_eq!(read(&r, &mut [0u8; 1]), Ok(0));
-}
-
-#[test]
-fn status_flags_of_a_closed_descriptor_are_ebadf() {
-    let (r, _w) = pipe2(OFlags::CLOEXEC).unwrap();
-    let n = r.as_raw_fd();
-    drop(r);
-    // SAFETY: (test) the number is closed: the calls must fail, not touch another file.
-    let closed = unsafe { syscall_kit::BorrowedFd::borrow_raw(n) };
-    assert_eq!(get_status_flags(closed), Err(Errno::EBADF));
-    assert_eq!(
-        set_status_flags(closed, OFlags::NONBLOCK),
-        Err(Errno::EBADF)
-    );
-}
-
-#[test]
-fn poll_times_out_then_sees_data_and_a_closed_descriptor() {
-    let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
-    let mut fds = [PollFd::new(r.as_fd(), PollFlags::IN)];
-    assert_eq!(poll(&mut fds, 10), Ok(0), "empty pipe: time-out");
-    assert!(fds[0].revents().is_empty());
-    write_all(&w, b"x").unwrap();
-    assert_eq!(poll(&mut fds, -1), Ok(1));
-    assert!(fds[0].revents().contains(PollFlags::IN));
-    let mut out = [PollFd::new(w.as_fd(), PollFlags::OUT)];
-    assert_eq!(poll(&mut out, 0), Ok(1));
-    assert!(out[0].revents().contains(PollFlags::OUT));
-    drop(r);
-    assert_eq!(poll(&mut out, 0), Ok(1));
-    assert!(out[0].revents().contains(PollFlags::ERR), "reader gone");
-    let n = w.as_raw_fd();
-    drop(w);
-    // SAFETY: (test) the number is closed; poll only reports it as invalid.
-    let closed = unsafe { syscall_kit::BorrowedFd::borrow_raw(n) };
-    let mut bad = [PollFd::new(closed, PollFlags::IN)];
-    assert_eq!(poll(&mut bad, 0), Ok(1));
-    assert!(bad[0].revents().contains(PollFlags::NVAL));
-}
-
-#[test]
-fn poll_of_more_descriptors_than_rlimit_nofile_is_einval() {
-    let (r, _w) = pipe2(OFlags::CLOEXEC).unwrap();
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: (test) getrlimit writes one `rlimit` into `lim`.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-    let entries = usize::try_from(lim.rlim_cur).unwrap() + 1;
-    assert!(entries <= 1 << 24, "soft RLIMIT_NOFILE too large to test");
-    let mut fds = vec![PollFd::new(r.as_fd(), PollFlags::IN); entries];
-    assert_eq!(poll(&mut fds, 0), Err(Errno::EINVAL));
 }

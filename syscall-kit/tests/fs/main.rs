@@ -1,13 +1,29 @@
-//! `open`/`openat`, `fstat`/`stat`/`lstat` and paths, against the real kernel.
+//! The tests of `syscall_kit::fs`: `open`/`openat`, `fstat`/`stat`/`lstat`, `fchmod` and paths
+//! (`src/fs/mod.rs`) here, directories and links in the files of the submodules (`dir.rs`,
+//! `link.rs`), as in `src/fs/`; against the real kernel.
 
-#![warn(clippy::undocumented_unsafe_blocks)]
-
+#[path = "../common/mod.rs"]
 mod common;
+
+mod dir;
+mod link;
+
+use std::os::unix::fs::PermissionsExt;
 
 use common::TempDir;
 use syscall_kit::Errno;
 use syscall_kit::fs::{self, CWD, FileType, Mode, OFlags};
 use syscall_kit::io::{read, write_all};
+
+/// The permission bits `bits` as a [`Mode`].
+pub fn mode(bits: u32) -> Mode {
+    Mode::from_bits_truncate(bits)
+}
+
+/// The directory at `path`, opened for reading its entries.
+pub fn open_dir(path: &str) -> syscall_kit::OwnedFd {
+    fs::open(path, OFlags::DIRECTORY | OFlags::RDONLY, Mode::empty()).unwrap()
+}
 
 fn mode644() -> Mode {
     Mode::from_bits_truncate(0o644)
@@ -176,4 +192,18 @@ fn fstat_of_a_descriptor_that_was_never_open_is_ebadf() {
     // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
     let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
     assert_eq!(fs::fstat(never_open), Err(Errno::EBADF));
+}
+
+#[test]
+fn fchmod_sets_exact_bits_whatever_the_umask() {
+    let dir = TempDir::new("fchmod");
+    let file = dir.join("f");
+    let fd = fs::open(&*file, OFlags::CREAT | OFlags::WRONLY, mode(0o600)).unwrap();
+    fs::fchmod(&fd, mode(0o757)).unwrap();
+    let bits = std::fs::metadata(&file).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(bits, 0o757);
+    assert_eq!(fs::fstat(&fd).unwrap().permissions, 0o757);
+    // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
+    let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
+    assert_eq!(fs::fchmod(never_open, mode(0o644)), Err(Errno::EBADF));
 }

@@ -1,0 +1,107 @@
+//! Reading and writing: `read(2)`, `write(2)`, [`write_all`] over it, `lseek(2)` and `pipe2(2)`.
+
+use crate::fd::{AsFd, OwnedFd};
+use crate::fs::OFlags;
+use crate::raw::{self, nr};
+use crate::{Errno, Result};
+
+/// `read(2)`: reads up to `buf.len()` bytes; `Ok(0)` is end of file.
+///
+/// A signal whose handler was installed without `SA_RESTART` ends a blocked read with
+/// [`Errno::EINTR`], which is returned, not retried (with `SA_RESTART` the kernel restarts the
+/// call itself); see `signal(7)`.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/read.2.html
+#[inline]
+pub fn read(fd: impl AsFd, buf: &mut [u8]) -> Result<usize> {
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which we borrow mutably.
+    unsafe { raw::syscall3(nr::READ, fd as usize, buf.as_mut_ptr() as usize, buf.len()) }
+}
+
+/// `write(2)`: writes up to `buf.len()` bytes and returns how many were written, which may be
+/// fewer (a "partial write": a pipe or socket with less room, a signal, a full disk).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/write.2.html
+#[inline]
+pub fn write(fd: impl AsFd, buf: &[u8]) -> Result<usize> {
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: the kernel reads at most `buf.len()` bytes from `buf`, which we borrow.
+    unsafe { raw::syscall3(nr::WRITE, fd as usize, buf.as_ptr() as usize, buf.len()) }
+}
+
+/// Writes all of `buf` with as many `write(2)` calls as it takes: a partial write continues
+/// with the rest, and `EINTR` (a signal before anything was written) retries.
+///
+/// Any other error is returned at once; the bytes before it were written. A `write` that
+/// returns 0 for a non-empty buffer would loop forever, so it is reported as [`Errno::EIO`].
+/// On a non-blocking descriptor, a full pipe gives [`Errno::EAGAIN`] after the bytes that fit.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/write.2.html
+pub fn write_all(fd: impl AsFd, mut buf: &[u8]) -> Result<()> {
+    let fd = fd.as_fd();
+    while !buf.is_empty() {
+        match write(fd, buf) {
+            Ok(0) => return Err(Errno::EIO),
+            // `get` rather than `[n..]`: the kernel never reports more than it was given,
+            // and this keeps panicking code out of programs that never panic.
+            Ok(n) => buf = buf.get(n..).unwrap_or_default(),
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Where [`lseek`] counts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Whence {
+    /// `SEEK_SET`: from the start of the file.
+    Start,
+    /// `SEEK_CUR`: from the current offset.
+    Current,
+    /// `SEEK_END`: from the end of the file.
+    End,
+}
+
+/// `lseek(2)`: moves the file offset and returns the new offset from the start of the file.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/lseek.2.html
+#[inline]
+pub fn lseek(fd: impl AsFd, offset: i64, whence: Whence) -> Result<u64> {
+    let whence = match whence {
+        Whence::Start => 0,
+        Whence::Current => 1,
+        Whence::End => 2,
+    };
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: `lseek` reads and writes no memory of ours.
+    unsafe { raw::syscall3(nr::LSEEK, fd as usize, offset as usize, whence) }.map(|o| o as u64)
+}
+
+/// `pipe2(2)`: a pipe, as `(read end, write end)`. `flags` may hold [`OFlags::CLOEXEC`],
+/// [`OFlags::NONBLOCK`] and [`OFlags::DIRECT`].
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/pipe.2.html
+pub fn pipe2(flags: OFlags) -> Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [-1i32; 2];
+    // SAFETY: the kernel writes two descriptor numbers into `fds`, which is ours and that big.
+    unsafe { raw::syscall2(nr::PIPE2, fds.as_mut_ptr() as usize, flags.bits() as usize) }?;
+    // SAFETY: the kernel just opened both numbers for us; nobody else owns them.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}

@@ -1,0 +1,110 @@
+//! The error path of every wrapper, one row each (call, expected errno), as nolibc-test writes
+//! its cases: the kernel's `-errno` must come back as that [`Errno`] (`src/errno.rs`), never as
+//! a value, and the checks the kit makes before any system call give their documented error.
+
+mod common;
+
+use common::TempDir;
+use syscall_kit::fs::{self, Mode, OFlags};
+use syscall_kit::mm::{self, MapFlags, ProtFlags};
+use syscall_kit::seccomp::{Action, AllowList, MAX_ALLOWED};
+use syscall_kit::{BorrowedFd, Errno, OwnedFd, PATH_MAX, fd, io, process, raw};
+
+/// Runs each `call => ERRNO` row, then fails listing every row whose result was not
+/// `Err(Errno::ERRNO)`.
+macro_rules! error_paths {
+    ($($call:expr => $errno:ident;)*) => {{
+        let mut wrong = Vec::new();
+        $(
+            let got = $call.map(|_| ());
+            if got != Err(Errno::$errno) {
+                wrong.push(format!(
+                    "{} => {}: got {got:?}",
+                    stringify!($call),
+                    stringify!($errno)
+                ));
+            }
+        )*
+        assert!(wrong.is_empty(), "rows that failed:\n{}", wrong.join("\n"));
+    }};
+}
+
+#[test]
+fn error_paths() {
+    let dir = TempDir::new("error-paths");
+    let file = dir.join("file");
+    std::fs::write(&file, b"x").unwrap();
+    let file_below = format!("{file}/below");
+    let missing = dir.join("missing");
+    let with_nul = format!("{file}\0garbage");
+    let too_long = "a/".repeat(PATH_MAX / 2);
+    let d = dir.path().to_str().unwrap();
+    let read_only = fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).unwrap();
+    let full = fs::open("/dev/full", OFlags::WRONLY, Mode::empty()).unwrap();
+    let regular = fs::open(&*file, OFlags::RDONLY, Mode::empty()).unwrap();
+    let (pipe_r, _pipe_w) = io::pipe2(OFlags::CLOEXEC).unwrap();
+    let mut owned: OwnedFd = fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).unwrap();
+    // SAFETY: (test): far above any open descriptor; every call on it fails with EBADF.
+    let never_open = unsafe { BorrowedFd::borrow_raw(1 << 20) };
+    let execve = |path| Err::<(), _>(process::execve(path, &[c"x"], &[]));
+    let mut buf = [0u8; 64];
+
+    error_paths! {
+        // fs
+        fs::open(&*missing, OFlags::RDONLY, Mode::empty()) => ENOENT;
+        fs::open(&*file, OFlags::CREAT | OFlags::EXCL | OFlags::WRONLY, Mode::RUSR) => EEXIST;
+        fs::open(d, OFlags::WRONLY, Mode::empty()) => EISDIR;
+        fs::open(&*file_below, OFlags::RDONLY, Mode::empty()) => ENOTDIR;
+        fs::open(&*file, OFlags::DIRECTORY, Mode::empty()) => ENOTDIR;
+        fs::open(&*with_nul, OFlags::RDONLY, Mode::empty()) => EINVAL;
+        fs::open(&*too_long, OFlags::RDONLY, Mode::empty()) => ENAMETOOLONG;
+        fs::openat(never_open, "x", OFlags::RDONLY, Mode::empty()) => EBADF;
+        fs::stat(&*missing) => ENOENT;
+        fs::lstat(&*file_below) => ENOTDIR;
+        fs::fstat(never_open) => EBADF;
+        fs::fchmod(never_open, Mode::RUSR) => EBADF;
+        // fs::dir
+        fs::mkdir(d, Mode::RUSR) => EEXIST;
+        fs::mkdir(&*dir.join("missing/below"), Mode::RUSR) => ENOENT;
+        fs::getdents64(&regular, &mut buf) => ENOTDIR;
+        fs::getdents64(never_open, &mut buf) => EBADF;
+        fs::getcwd(&mut [0u8; 1]) => ERANGE;
+        // fs::link
+        fs::readlink(&*file, &mut buf) => EINVAL;
+        fs::readlink(&*missing, &mut buf) => ENOENT;
+        // io
+        io::read(never_open, &mut buf) => EBADF;
+        io::write(&read_only, b"x") => EBADF;
+        io::write(&full, b"x") => ENOSPC;
+        io::write_all(&full, b"x") => ENOSPC;
+        io::lseek(&pipe_r, 0, io::Whence::Current) => ESPIPE;
+        io::lseek(&regular, -1, io::Whence::Start) => EINVAL;
+        io::sendfile(&regular, &regular, None, 1) => EBADF;
+        io::splice(&regular, None, &full, None, 1, io::SpliceFlags::empty()) => EINVAL;
+        io::copy_file_range(&pipe_r, None, &full, None, 1) => EINVAL;
+        io::fcntl_getfl(never_open) => EBADF;
+        io::fcntl_setfl(never_open, OFlags::NONBLOCK) => EBADF;
+        // fd
+        fd::dup(never_open) => EBADF;
+        fd::dup2(never_open, &mut owned) => EBADF;
+        // process
+        process::kill(i32::MAX, 0) => ESRCH;
+        process::kill(process::getpid(), 1000) => EINVAL;
+        process::wait4(-1, 0) => ECHILD;
+        execve(c"/nonexistent/program") => ENOENT;
+        execve(c"/") => EACCES;
+        // mm
+        // SAFETY: (test): neither SHARED nor PRIVATE: nothing is mapped.
+        unsafe { mm::mmap(std::ptr::null_mut(), 4096, ProtFlags::READ, MapFlags::ANONYMOUS, None, 0) } => EINVAL;
+        // SAFETY: (test): an unaligned address: nothing is unmapped.
+        unsafe { mm::munmap(std::ptr::dangling_mut::<u8>(), 4096) } => EINVAL;
+        // SAFETY: (test): an address in the kernel half cannot be granted; the break stays.
+        unsafe { mm::brk((usize::MAX - 4095) as *mut u8) } => ENOMEM;
+        // seccomp (checked before any system call)
+        AllowList::new(&[0; MAX_ALLOWED + 1], Action::KillProcess) => E2BIG;
+        AllowList::new(&[1 << 32], Action::KillProcess) => EINVAL;
+        // raw
+        // SAFETY: (test): `close` of a number that is not open closes nothing.
+        unsafe { raw::syscall1(raw::nr::CLOSE, 1 << 20) } => EBADF;
+    }
+}
