@@ -8,7 +8,6 @@
 
 #![no_std]
 #![no_main]
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 extern crate alloc;
 

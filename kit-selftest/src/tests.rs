@@ -147,8 +147,8 @@ fn run_self(args: &[&CStr], env: &[&CStr]) -> Result<(i32, String), String> {
     // SAFETY: single-threaded program; the child only calls dup2, execve and exit.
     match unsafe { process::fork() }.map_err(|e| format!("fork: {e}"))? {
         Fork::Child => {
-            // SAFETY: fd 2 is standard error, owned by no OwnedFd.
-            if unsafe { syscall_kit::fd::dup2(&w, 2) }.is_err() {
+            // Standard error (fd 2) is owned by no OwnedFd: dup2_stderr replaces it.
+            if syscall_kit::fd::dup2_stderr(&w).is_err() {
                 process::exit(126);
             }
             let _ = process::execve(self_path(), &argv, env);
