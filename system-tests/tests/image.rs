@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use system_tests::{
-    TempDir, TestImages, cargo_make, engine_lock, nostd_bin, path_without, require_tool,
-    skip_or_fail, task_stdout, test_image_name, workspace_root,
+    TempDir, TestImages, cargo_make, engine_lock, locked_run_flags, nostd_bin, path_without,
+    require_tool, skip_or_fail, task_stdout, test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
@@ -159,16 +159,10 @@ fn podman_builds_the_dockerfile_and_runs_it_read_only_without_capabilities_or_ne
     let _images = TestImages::new("podman", &[&name]);
     podman_build(&name, &workspace_root());
 
-    let out = run(Command::new("podman").args([
-        "run",
-        "--rm",
-        "--read-only",
-        "--cap-drop",
-        "ALL",
-        "--network",
-        "none",
-        &name,
-    ]));
+    let out = run(Command::new("podman")
+        .args(["run", "--rm"])
+        .args(locked_run_flags(None))
+        .arg(&name));
     assert_success(&out, "podman run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), HELLO);
 }
@@ -305,18 +299,13 @@ fn dynamically_linked_c_hello_in_a_scratch_image_fails_with_no_such_file_or_dire
     );
 }
 
-/// The ELF interpreter (PT_INTERP) of the program at `path`, if any.
+/// The ELF interpreter (PT_INTERP) of the program at `path`, if any, read by scratch-doctor's
+/// library (the workspace's one ELF reader of it).
 fn elf_interpreter(path: &Path) -> Option<String> {
-    use object::read::elf::{FileHeader, ProgramHeader};
-    let data = std::fs::read(path).unwrap();
-    let header = object::elf::FileHeader64::<object::Endianness>::parse(&*data).unwrap();
-    let endian = header.endian().unwrap();
-    header
-        .program_headers(endian, &*data)
-        .unwrap()
-        .iter()
-        .find_map(|ph| ph.interpreter(endian, &*data).unwrap())
-        .map(|i| String::from_utf8_lossy(i).into_owned())
+    match scratch_doctor::inspect(&std::fs::read(path).unwrap()) {
+        Ok(scratch_doctor::Program::Elf(facts)) => facts.interpreter,
+        other => panic!("{}: not an ELF program: {other:?}", path.display()),
+    }
 }
 
 #[test]

@@ -13,27 +13,13 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use system_tests::{
-    Arch, TempDir, TestImages, cargo_make, engine_lock, nostd_bin, nostd_bin_for, require_tool,
-    strace, task_stdout, test_image_name, workspace_root,
+    Arch, TempDir, TestImages, cargo_make, committed_profile, engine_lock, locked_run_flags,
+    nostd_bin, nostd_bin_for, require_tool, strace, task_stdout, test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
 const SIGPIPE: i32 = 13;
 const SIGSYS: i32 = 31;
-
-/// The restrictions of `cargo make run-locked`, before `--security-opt seccomp=…`.
-const LOCKED_FLAGS: [&str; 10] = [
-    "--rm",
-    "--read-only",
-    "--cap-drop",
-    "ALL",
-    "--network",
-    "none",
-    "--security-opt",
-    "no-new-privileges",
-    "--user",
-    "65534:65534",
-];
 
 /// The system calls the committed profile allows: hello-nostd's two, and what runc 1.1 makes
 /// between installing the profile and `execve` (see the profile's comments).
@@ -48,10 +34,6 @@ const PROFILE_CALLS: [&str; 9] = [
     "rt_sigreturn",
     "execve",
 ];
-
-fn profile_path() -> std::path::PathBuf {
-    workspace_root().join("seccomp/hello-nostd.json")
-}
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output()
@@ -84,12 +66,10 @@ fn podman_build(what: &str) -> TestImages {
 /// `podman run` of `image` with every restriction of run-locked and the seccomp profile
 /// `profile`.
 fn podman_run_locked(image: &str, profile: &Path) -> Output {
-    let seccomp = format!("seccomp={}", profile.display());
-    run(Command::new("podman").arg("run").args(LOCKED_FLAGS).args([
-        "--security-opt",
-        &seccomp,
-        image,
-    ]))
+    run(Command::new("podman")
+        .args(["run", "--rm"])
+        .args(locked_run_flags(Some(profile)))
+        .arg(image))
 }
 
 fn setup_hint() -> &'static str {
@@ -122,7 +102,7 @@ fn profile_names(json: &str) -> Vec<String> {
 
 #[test]
 fn the_committed_profile_refuses_by_default_and_allows_exactly_the_documented_calls() {
-    let json = std::fs::read_to_string(profile_path()).unwrap();
+    let json = std::fs::read_to_string(committed_profile()).unwrap();
     assert!(
         json.contains(r#""defaultAction": "SCMP_ACT_ERRNO""#),
         "anything not listed fails with an error"
@@ -159,11 +139,8 @@ fn cargo_make_run_locked_runs_the_image_under_the_profile_and_every_restriction(
     );
     let stdout = task_stdout(&out);
     assert!(stdout.ends_with(HELLO), "stdout: {stdout:?}");
-    let expected = format!(
-        "+ podman run {} --security-opt seccomp=seccomp/hello-nostd.json {}\n",
-        LOCKED_FLAGS[..8].join(" "),
-        LOCKED_FLAGS[8..].join(" ") + " " + image.name()
-    );
+    let flags = locked_run_flags(Some(Path::new("seccomp/hello-nostd.json")));
+    let expected = format!("+ podman run --rm {} {}\n", flags.join(" "), image.name());
     assert!(
         stderr.contains(&expected),
         "the printed command, {expected:?}, is not in: {stderr}"
@@ -180,7 +157,7 @@ fn under_the_profile_without_write_the_run_fails() {
         return;
     }
     let image = podman_build("nowrite");
-    let json = std::fs::read_to_string(profile_path()).unwrap();
+    let json = std::fs::read_to_string(committed_profile()).unwrap();
     let without_write = json.replacen(r#"["write", "#, "[", 1);
     assert_eq!(
         profile_names(&without_write).len(),
@@ -192,7 +169,7 @@ fn under_the_profile_without_write_the_run_fails() {
     std::fs::write(&profile, &without_write).unwrap();
 
     // The same image and flags work with the committed profile...
-    let out = podman_run_locked(image.name(), &profile_path());
+    let out = podman_run_locked(image.name(), &committed_profile());
     assert_eq!(
         text(&out.stdout),
         HELLO,
@@ -216,7 +193,7 @@ fn with_write_refused_on_stdout_only_hello_nostd_reports_eperm_and_exits_1() {
         return;
     }
     let image = podman_build("stdout-eperm");
-    let json = std::fs::read_to_string(profile_path()).unwrap();
+    let json = std::fs::read_to_string(committed_profile()).unwrap();
     let write_rule = r#"{
       "names": ["write"],
       "action": "SCMP_ACT_ALLOW",
@@ -316,7 +293,7 @@ fn hello_locked_reports_a_closed_or_full_stdout_and_exits_1_inside_its_filter() 
 /// interpreter instead (`cargo make test-arch`).
 #[test]
 fn hello_locked_under_qemu_user_refuses_to_run_without_its_filter() {
-    for arch in [Arch::Aarch64, Arch::Riscv64] {
+    for arch in [Arch::AARCH64, Arch::RISCV64] {
         let qemu = arch.qemu().unwrap();
         if !require_tool(qemu, "qemu-user") {
             return;
