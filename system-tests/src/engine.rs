@@ -56,6 +56,17 @@ pub fn committed_profile() -> PathBuf {
     workspace_root().join(profile)
 }
 
+/// A hint for failures on machines whose Podman needs this project's CI settings (empty when
+/// `CONTAINERS_CONF` is set, as `.ci/setup-engine.sh` does).
+pub fn engine_setup_hint() -> &'static str {
+    if std::env::var_os("CONTAINERS_CONF").is_none() {
+        "\n(hint: on a machine whose Podman needs runc and lower ulimits, such as this project's \
+         CI, run `source .ci/setup-engine.sh` first)"
+    } else {
+        ""
+    }
+}
+
 /// Serialises the tests of a test process that use the container engine. Podman's image store
 /// is not safe for concurrent builds and removals of images with the same layers: a build may
 /// fail with `creating image "…": layer not known` when another test's `rmi` deletes a layer it

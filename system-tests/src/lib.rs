@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`arch`](mod@arch) | the architectures ([`Arch`], the table of `syscall-kit-build`), binfmt_misc |
 //! | [`build`] | the workspace, the no_std programs built for a test ([`nostd_bin`]), `cargo make` |
+//! | [`command`] | running a command and showing its output when it fails |
 //! | [`require`] | the skip rule: a missing tool skips a test, or fails it under `CI=true` |
 //! | [`strace`](mod@strace) | running a program under strace or `qemu-user -strace`, and reading the log |
 //! | [`engine`] | the container engine: its lock, test images, the locked-down `run` flags |
@@ -14,6 +15,7 @@
 
 pub mod arch;
 pub mod build;
+pub mod command;
 pub mod engine;
 pub mod ldd;
 pub mod require;
@@ -22,7 +24,11 @@ pub mod temp;
 
 pub use arch::{Arch, NOSTD_TARGET, require_binfmt};
 pub use build::{cargo_make, nostd_bin, nostd_bin_for, task_stdout, workspace_root};
-pub use engine::{TestImages, committed_profile, engine_lock, locked_run_flags, test_image_name};
+pub use command::{assert_success_with, run};
+pub use engine::{
+    TestImages, committed_profile, engine_lock, engine_setup_hint, locked_run_flags,
+    test_image_name,
+};
 pub use ldd::ldd;
 pub use require::{
     in_ci, is_root, path_without, require_empty_root, require_root, require_tool, skip_or_fail,

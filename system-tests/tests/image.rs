@@ -9,38 +9,16 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use system_tests::{
-    TempDir, TestImages, cargo_make, engine_lock, locked_run_flags, nostd_bin, path_without,
-    require_tool, skip_or_fail, task_stdout, test_image_name, workspace_root,
+    TempDir, TestImages, assert_success_with, cargo_make, engine_lock, engine_setup_hint,
+    locked_run_flags, nostd_bin, path_without, require_tool, run, skip_or_fail, task_stdout,
+    test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
 
-/// Runs `cmd` to completion, capturing its output.
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-/// Panics with the command's output unless it succeeded.
+/// Panics with the command's output, and how to set up Podman, unless it succeeded.
 fn assert_success(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        setup_hint()
-    );
-}
-
-/// A hint for failures on machines whose Podman needs this project's CI settings.
-fn setup_hint() -> &'static str {
-    if std::env::var_os("CONTAINERS_CONF").is_none() {
-        "\n(hint: on a machine whose Podman needs runc and lower ulimits, such as this project's \
-         CI, run `source .ci/setup-engine.sh` first)"
-    } else {
-        ""
-    }
+    assert_success_with(out, what, engine_setup_hint());
 }
 
 /// Whether `podman` can be used (else the test is skipped, or fails under CI).
@@ -295,7 +273,7 @@ fn dynamically_linked_c_hello_in_a_scratch_image_fails_with_no_such_file_or_dire
         stderr.contains("exec /hello: no such file or directory"),
         "podman run failed otherwise than with the missing interpreter {interpreter}: \
          {stderr}{}",
-        setup_hint()
+        engine_setup_hint()
     );
 }
 

@@ -7,16 +7,11 @@ use std::process::{Command, Output};
 use object::Endianness;
 use object::read::elf::{ElfFile64, FileHeader};
 use system_tests::{
-    Arch, TempDir, cargo_make, locked_run_flags, nostd_bin_for, require_binfmt, require_tool,
+    Arch, TempDir, cargo_make, locked_run_flags, nostd_bin_for, require_binfmt, require_tool, run,
     task_stdout,
 };
 
 const HELLO: &[u8] = b"Hello, world!\n";
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
 
 fn podman(args: &[&str]) -> Output {
     run(Command::new("podman").args(args))

@@ -13,8 +13,9 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use system_tests::{
-    Arch, TempDir, TestImages, cargo_make, committed_profile, engine_lock, locked_run_flags,
-    nostd_bin, nostd_bin_for, require_tool, strace, task_stdout, test_image_name, workspace_root,
+    Arch, TempDir, TestImages, cargo_make, committed_profile, engine_lock, engine_setup_hint,
+    locked_run_flags, nostd_bin, nostd_bin_for, require_tool, run, strace, task_stdout,
+    test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
@@ -35,11 +36,6 @@ const PROFILE_CALLS: [&str; 9] = [
     "execve",
 ];
 
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -58,7 +54,7 @@ fn podman_build(what: &str) -> TestImages {
         out.status.success(),
         "podman build: {}{}",
         text(&out.stderr),
-        setup_hint()
+        engine_setup_hint()
     );
     image
 }
@@ -70,15 +66,6 @@ fn podman_run_locked(image: &str, profile: &Path) -> Output {
         .args(["run", "--rm"])
         .args(locked_run_flags(Some(profile)))
         .arg(image))
-}
-
-fn setup_hint() -> &'static str {
-    if std::env::var_os("CONTAINERS_CONF").is_none() {
-        "\n(hint: on a machine whose Podman needs runc and lower ulimits, such as this project's \
-         CI, run `source .ci/setup-engine.sh` first)"
-    } else {
-        ""
-    }
 }
 
 /// The system-call names of every `"names": [...]` list of a Docker/Podman seccomp profile.
@@ -135,7 +122,7 @@ fn cargo_make_run_locked_runs_the_image_under_the_profile_and_every_restriction(
     assert!(
         out.status.success(),
         "cargo make run-locked: {stderr}{}",
-        setup_hint()
+        engine_setup_hint()
     );
     let stdout = task_stdout(&out);
     assert!(stdout.ends_with(HELLO), "stdout: {stdout:?}");
@@ -175,7 +162,7 @@ fn under_the_profile_without_write_the_run_fails() {
         HELLO,
         "{}{}",
         text(&out.stderr),
-        setup_hint()
+        engine_setup_hint()
     );
     // ...and not without write.
     let out = podman_run_locked(image.name(), &profile);
@@ -216,7 +203,7 @@ fn with_write_refused_on_stdout_only_hello_nostd_reports_eperm_and_exits_1() {
         text(&out.stderr),
         "hello-nostd: stdout: EPERM\n",
         "{}",
-        setup_hint()
+        engine_setup_hint()
     );
     assert_eq!(out.status.code(), Some(1));
 }
