@@ -95,3 +95,27 @@ fn no_more(args: &[String]) -> Result<(), String> {
         _ => Err(format!("unexpected arguments {args:?}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Arch, arches_and_rest};
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_first_argument_names_the_architectures_and_the_rest_goes_to_cargo() {
+        let a = args(&["aarch64", "-p", "hello-nostd"]);
+        let (arches, rest) = arches_and_rest(&a, "all");
+        assert_eq!(arches, Ok(vec![Arch::AARCH64]));
+        assert_eq!(rest, &a[1..]);
+        let a = args(&["-p", "hello-nostd"]);
+        let (arches, rest) = arches_and_rest(&a, "x86_64");
+        assert_eq!(arches, Ok(vec![Arch::X86_64]));
+        assert_eq!(rest, &a[..]);
+        let (arches, _) = arches_and_rest(&[], "all");
+        assert_eq!(arches, Ok(Arch::ALL.to_vec()));
+        assert!(arches_and_rest(&args(&["mips"]), "all").0.is_err());
+    }
+}

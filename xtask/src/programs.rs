@@ -32,3 +32,32 @@ pub fn for_arch(arch: Arch) -> Vec<&'static str> {
 
 /// The hellos, whose sizes `cargo xtask build-arch` prints.
 pub const HELLOS: [&str; 2] = ["hello-nostd", "hello-locked"];
+
+#[cfg(test)]
+mod tests {
+    use super::{HELLOS, for_arch};
+    use syscall_kit_build::Arch;
+
+    #[test]
+    fn the_host_builds_every_program_and_the_others_the_portable_ones() {
+        assert_eq!(
+            for_arch(Arch::X86_64),
+            [
+                "hello-nostd",
+                "hello-locked",
+                "kit-selftest",
+                "scratch-doctor",
+                "cat-nostd"
+            ]
+        );
+        for arch in [Arch::AARCH64, Arch::RISCV64] {
+            assert_eq!(
+                for_arch(arch),
+                ["hello-nostd", "hello-locked", "kit-selftest"]
+            );
+        }
+        for hello in HELLOS {
+            assert!(Arch::ALL.iter().all(|&a| for_arch(a).contains(&hello)));
+        }
+    }
+}
