@@ -9,9 +9,9 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use system_tests::{
-    TempDir, TestImages, assert_success_with, cargo_make, engine_lock, engine_setup_hint,
-    locked_run_flags, nostd_bin, path_without, require_tool, run, skip_or_fail, task_stdout,
-    test_image_name, workspace_root,
+    NOSTD_TARGET, TempDir, TestImages, assert_success_with, cargo_make, engine_lock,
+    engine_setup_hint, locked_run_flags, nostd_bin, path_without, require_tool, run, skip_or_fail,
+    task_stdout, test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
@@ -238,7 +238,9 @@ fn dynamically_linked_c_hello_in_a_scratch_image_fails_with_no_such_file_or_dire
     let context = TempDir::new("hello-nostd-dynamic-context");
     let release = context
         .path()
-        .join("target/x86_64-unknown-linux-musl/release");
+        .join("target")
+        .join(NOSTD_TARGET)
+        .join("release");
     std::fs::create_dir_all(&release).unwrap();
     let bin = release.join("hello-nostd");
     let source = workspace_root().join("system-tests/fixtures/hello.c");

@@ -102,3 +102,27 @@ pub fn build_arch(arches: &[Arch]) -> Result<(), String> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Arch, release_bin, root};
+
+    /// The files that cannot read the table name the host's row themselves: they must agree.
+    #[test]
+    fn the_files_that_name_the_host_target_name_the_tables() {
+        let hello = release_bin(Arch::X86_64, "hello-nostd");
+        let hello = hello.to_str().unwrap();
+        for (file, expected) in [
+            (
+                "Makefile.toml",
+                format!("NOSTD_TARGET = \"{}\"", Arch::X86_64.triple()),
+            ),
+            ("Dockerfile", format!("ARG HELLO_BIN={hello}")),
+            ("scripts/image.sh", format!("/{hello}")),
+            ("scripts/scratch-run.sh", format!("/{hello}")),
+        ] {
+            let text = std::fs::read_to_string(root().join(file)).unwrap();
+            assert!(text.contains(&expected), "{file} does not say {expected}");
+        }
+    }
+}
