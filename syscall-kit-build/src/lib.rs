@@ -14,9 +14,10 @@
 //! Two ways of linking are understood, told apart by the target's rustflags:
 //! - through a C compiler driver (`cc`, rustc's default on Linux): flags such as `-nostartfiles`
 //!   and `-Wl,…`; used by plain `cargo build` on the host;
-//! - with `rust-lld` directly (`-C linker-flavor=ld.lld`, as the workspace's `cargo build-nostd`
-//!   (`cargo xtask build`) does for every architecture): plain linker flags. This needs no C toolchain for the
-//!   target, which is what makes aarch64 and riscv64 builds possible on an x86_64 machine.
+//! - with `rust-lld` directly (`-C linker-flavor=ld.lld`, as the workspace's `cargo build-nostd`,
+//!   that is `cargo xtask build`, does for every architecture): plain linker flags. This needs no
+//!   C toolchain for the target, which is what makes aarch64 and riscv64 builds possible on an
+//!   x86_64 machine.
 //!
 //! The architectures and the rustflags of their no_std builds are the table in [`arch`].
 

@@ -9,8 +9,9 @@ use crate::require::skip_or_fail;
 pub const NOSTD_TARGET: &str = Arch::X86_64.triple();
 
 /// Whether the kernel runs `arch` binaries: natively, or through qemu-user (an enabled
-/// `binfmt_misc` entry named after [`Arch::qemu`]). When not: under CI this panics; elsewhere it prints why the calling
-/// test is skipped and returns false. `.ci/setup-binfmt.sh` registers the entries.
+/// `binfmt_misc` entry named after [`Arch::qemu`]). When not: under CI this panics; elsewhere
+/// it prints why the calling test is skipped and returns false. `.ci/setup-binfmt.sh` registers
+/// the entries.
 pub fn require_binfmt(arch: Arch) -> bool {
     let Some(qemu) = arch.qemu() else {
         return true; // the host's own
