@@ -8,13 +8,7 @@ use syscall_kit_build::Arch;
 
 use crate::programs;
 
-/// The workspace root.
-pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives inside the workspace")
-        .to_path_buf()
-}
+pub use system_tests::workspace_root as root;
 
 /// `target/TRIPLE/release/NAME`, relative to the workspace root.
 pub fn release_bin(arch: Arch, name: &str) -> PathBuf {
