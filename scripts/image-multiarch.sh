@@ -1,26 +1,28 @@
 #!/usr/bin/env bash
-# Builds the image for linux/amd64, linux/arm64 and linux/riscv64 and a manifest list named
-# $HELLO_IMAGE (default hello-nostd) holding the three, with Podman's own multi-platform support
+# Builds the image for every architecture of the table (`cargo xtask arches`: linux/amd64,
+# linux/arm64 and linux/riscv64) and a manifest list named $HELLO_IMAGE (default hello-nostd)
+# holding them, with Podman's own multi-platform support
 # (`podman build --platform`, `podman manifest create` and `podman manifest add`), so that
 # `podman run hello-nostd` picks the image of the host's architecture. Each platform's image is
 # also tagged $HELLO_IMAGE:<arch> (amd64, arm64, riscv64): `podman run hello-nostd:arm64` runs
-# the arm64 one (through qemu binfmt on another host). Run scripts/build-arch.sh all first
+# the arm64 one (through qemu binfmt on another host). Run `cargo xtask build-arch all` first
 # (`cargo make image-multiarch` does).
 #
 # Podman only: with Docker the same needs `docker buildx` and a builder that can emulate the
 # other platforms, which this project's machines do not have to test it.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=scripts/arch.sh
-source "$root/scripts/arch.sh"
 image=${HELLO_IMAGE:-hello-nostd}
 
 if [[ "${CONTAINER_ENGINE:-podman}" != podman ]] || ! command -v podman >/dev/null; then
   echo "error: image-multiarch needs Podman (podman manifest); install it (apt-get install podman) — with Docker, build each platform with docker buildx" >&2
   exit 1
 fi
-for arch in "${ARCHES[@]}"; do
-  bin=target/$(arch_triple "$arch")/release/hello-nostd
+# NAME TRIPLE PLATFORM QEMU, a line an architecture.
+mapfile -t arches < <(cd "$root" && cargo xtask arches)
+for line in "${arches[@]}"; do
+  read -r _ triple _ _ <<<"$line"
+  bin=target/$triple/release/hello-nostd
   [[ -f "$root/$bin" ]] || {
     echo "error: $bin is missing: run \`cargo make build-arch\` first" >&2
     exit 1
@@ -31,16 +33,16 @@ done
 # name. A manifest list cannot take the name of an image: drop an earlier single-platform image
 # or list of that name first.
 podman manifest rm "$image" >/dev/null 2>&1 || podman rmi "$image" >/dev/null 2>&1 || true
-for arch in "${ARCHES[@]}"; do
-  platform=$(arch_platform "$arch")
+for line in "${arches[@]}"; do
+  read -r _ triple platform _ <<<"$line"
   podman build --quiet --layers=false --platform "$platform" \
-    --build-arg "HELLO_BIN=target/$(arch_triple "$arch")/release/hello-nostd" \
+    --build-arg "HELLO_BIN=target/$triple/release/hello-nostd" \
     --tag "$image:${platform#linux/}" --file "$root/Dockerfile" "$root" >/dev/null
   echo "built $image:${platform#linux/} for $platform" >&2
 done
 podman manifest create "$image" >/dev/null
-for arch in "${ARCHES[@]}"; do
-  platform=$(arch_platform "$arch")
+for line in "${arches[@]}"; do
+  read -r _ _ platform _ <<<"$line"
   podman manifest add "$image" "containers-storage:localhost/$image:${platform#linux/}" >/dev/null
 done
 echo "built manifest list $image: $(podman manifest inspect "$image" | grep -o '"architecture": *"[a-z0-9]*"' | grep -o '[a-z0-9]*"$' | tr -d '"' | paste -sd ' ' -)" >&2

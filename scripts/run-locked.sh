@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Builds the image and runs it locked down, printing the exact command first (on stderr, so that
-# stdout is the program's):
-#   ENGINE run --rm --read-only --cap-drop ALL --network none \
-#     --security-opt no-new-privileges --security-opt seccomp=seccomp/hello-nostd.json \
-#     --user 65534:65534 hello-nostd
+# stdout is the program's): `ENGINE run --rm FLAGS hello-nostd` with the FLAGS of
+# seccomp/run-locked.args (read-only, no capabilities, no network, no new privileges, the user
+# nobody, the seccomp profile seccomp/hello-nostd.json).
 # HELLO_IMAGE names the image (default hello-nostd); HELLO_SECCOMP_PROFILE replaces the profile
 # (the system tests' control runs); CONTAINER_ENGINE=docker|podman forces an engine (engine.sh).
 set -euo pipefail
@@ -11,7 +10,15 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 image=${HELLO_IMAGE:-hello-nostd}
-profile=${HELLO_SECCOMP_PROFILE:-seccomp/hello-nostd.json}
+# The arguments, one a line; # starts a comment line.
+flags=()
+while IFS= read -r arg; do
+  [[ -z "$arg" || "$arg" == \#* ]] && continue
+  if [[ "$arg" == seccomp=* && -n "${HELLO_SECCOMP_PROFILE:-}" ]]; then
+    arg=seccomp=$HELLO_SECCOMP_PROFILE
+  fi
+  flags+=("$arg")
+done <seccomp/run-locked.args
 
 engine=$("$root/scripts/engine.sh")
 # The docker CLI sends the profile's text; Podman 4.3's Docker-compatible API takes that text for
@@ -29,8 +36,6 @@ if [[ "$engine" == docker && -z "${CONTAINER_ENGINE:-}" ]] &&
 fi
 
 CONTAINER_ENGINE=$engine "$root/scripts/image.sh"
-cmd=("$engine" run --rm --read-only --cap-drop ALL --network none
-  --security-opt no-new-privileges --security-opt "seccomp=$profile"
-  --user 65534:65534 "$image")
+cmd=("$engine" run --rm "${flags[@]}" "$image")
 echo "+ ${cmd[*]}" >&2
 exec "${cmd[@]}"

@@ -1,8 +1,8 @@
 //! What a binary asks of the system before it runs: its ELF interpreter (`PT_INTERP`) and the
-//! libraries it needs (`DT_NEEDED`), read with the `object` crate.
+//! libraries it needs (`DT_NEEDED`), read by scratch-doctor's library (`scratch_doctor::inspect`),
+//! the workspace's one ELF reader.
 
-use object::elf;
-use object::read::elf::{Dyn, FileHeader, ProgramHeader};
+use scratch_doctor::Program;
 
 /// The ELF facts the table shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -13,34 +13,16 @@ pub struct ElfFacts {
     pub needed: Vec<String>,
 }
 
-/// Reads the facts of a 64-bit little- or big-endian ELF file.
+/// Reads the facts of an ELF file.
 pub fn read(data: &[u8]) -> Result<ElfFacts, String> {
-    let header = elf::FileHeader64::<object::Endianness>::parse(data).map_err(|e| e.to_string())?;
-    let endian = header.endian().map_err(|e| e.to_string())?;
-    let mut facts = ElfFacts::default();
-    for ph in header
-        .program_headers(endian, data)
-        .map_err(|e| e.to_string())?
-    {
-        if let Some(interp) = ph.interpreter(endian, data).map_err(|e| e.to_string())? {
-            facts.interpreter = Some(String::from_utf8_lossy(interp).into_owned());
-        }
+    match scratch_doctor::inspect(data) {
+        Ok(Program::Elf(facts)) => Ok(ElfFacts {
+            interpreter: facts.interpreter,
+            needed: facts.needed,
+        }),
+        Ok(Program::Script(_)) => Err("a script, not an ELF file".into()),
+        Err(e) => Err(e.to_string()),
     }
-    let sections = header.sections(endian, data).map_err(|e| e.to_string())?;
-    if let Some((entries, link)) = sections.dynamic(endian, data).map_err(|e| e.to_string())? {
-        let strings = sections
-            .strings(endian, data, link)
-            .map_err(|e| e.to_string())?;
-        for d in entries {
-            if d.tag32(endian) == Some(elf::DT_NEEDED) {
-                let name = d.string(endian, strings).map_err(|e| e.to_string())?;
-                facts
-                    .needed
-                    .push(String::from_utf8_lossy(name).into_owned());
-            }
-        }
-    }
-    Ok(facts)
 }
 
 #[cfg(test)]
@@ -50,5 +32,14 @@ mod tests {
     #[test]
     fn refuses_what_is_not_elf() {
         assert!(read(b"#!/bin/sh\necho hello\n").is_err());
+        assert!(read(b"\x7fELF but too short").is_err());
+    }
+
+    #[test]
+    fn reads_the_interpreter_and_the_libraries_of_a_dynamic_program() {
+        // This test program: a std Rust program for the host's GNU target, dynamically linked.
+        let facts = read(&std::fs::read(std::env::current_exe().unwrap()).unwrap()).unwrap();
+        assert!(facts.interpreter.is_some_and(|i| i.starts_with('/')));
+        assert!(facts.needed.iter().any(|n| n.starts_with("libc.so")));
     }
 }

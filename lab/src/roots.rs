@@ -7,49 +7,35 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use system_tests::TempDir;
+
 use crate::compile;
 use crate::report::Outcome;
 use crate::tools::namespaces;
 use crate::variants::Adds;
 use crate::workspace::{clean_env, output};
 
-/// A temporary directory, removed with everything in it when dropped.
+/// A temporary directory, removed with everything in it when dropped (system-tests' `TempDir`).
 #[derive(Debug)]
-pub struct Scratch(PathBuf);
+pub struct Scratch(TempDir);
 
 impl Scratch {
     /// Creates `$TMPDIR/PREFIX-PID-N`.
     pub fn new(prefix: &str) -> Result<Scratch, String> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "{prefix}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path)
-            .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        Ok(Scratch(path))
+        TempDir::try_new(prefix).map(Scratch)
     }
 
     /// Its path.
     pub fn path(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 
     /// A new empty directory `NAME` inside it.
     pub fn dir(&self, name: &str) -> Result<PathBuf, String> {
-        let dir = self.0.join(name);
+        let dir = self.path().join(name);
         std::fs::create_dir_all(&dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         Ok(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

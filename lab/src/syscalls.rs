@@ -1,21 +1,22 @@
 //! The system calls a program makes from its start (its `execve`) to its exit, as `strace -f`
 //! logs them: on this machine, or in its root by tracing the `unshare` that starts it there.
+//! The runner and the log's reader are system-tests' (`system_tests::strace`), shared with the
+//! tests and `cargo xtask measure`.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use system_tests::strace;
+
 use crate::report::Figure;
 use crate::tools::namespaces;
-use crate::workspace::{clean_env, output};
+use crate::workspace::clean_env;
 
 /// Traces `program` run directly on this machine.
 pub fn on_host(program: &Path, work: &Path) -> Result<Figure<Vec<String>>, String> {
     let log = work.join("strace-host.log");
-    let mut cmd = Command::new("strace");
-    clean_env(&mut cmd)
-        .args(["-f", "-qq", "-o"])
-        .arg(&log)
-        .arg(program);
+    let mut cmd = strace::command(&log);
+    clean_env(&mut cmd).arg(program);
     trace(cmd, &log, &program.to_string_lossy())
 }
 
@@ -23,10 +24,8 @@ pub fn on_host(program: &Path, work: &Path) -> Result<Figure<Vec<String>>, Strin
 /// that executes `/hello`, after that `execve`, are counted, not those of `unshare`.
 pub fn in_root(root: &Path, work: &Path) -> Result<Figure<Vec<String>>, String> {
     let log = work.join("strace-root.log");
-    let mut cmd = Command::new("strace");
+    let mut cmd = strace::command(&log);
     clean_env(&mut cmd)
-        .args(["-f", "-qq", "-o"])
-        .arg(&log)
         .arg("unshare")
         .args(namespaces())
         .arg(format!("--root={}", root.display()))
@@ -36,55 +35,17 @@ pub fn in_root(root: &Path, work: &Path) -> Result<Figure<Vec<String>>, String> 
 
 /// Runs the strace command `cmd` and reads the calls of `program` from `log`.
 fn trace(mut cmd: Command, log: &Path, program: &str) -> Result<Figure<Vec<String>>, String> {
-    let out = output(cmd.stdin(Stdio::null()))?;
-    let text = std::fs::read_to_string(log).map_err(|e| {
-        format!(
-            "strace wrote no log {} ({e}; strace {}): {}",
-            log.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        )
-    })?;
-    let _ = std::fs::remove_file(log);
+    let (_, text) = strace::run(cmd.stdin(Stdio::null()), log)?;
     Ok(calls_after_execve(&text, program))
 }
 
 /// The names of the system calls in a `strace -f -qq` log that the process executing `program`
-/// makes after its `execve` of it. `Err` when that `execve` failed (the program never started;
-/// the text names the error) or is not in the log.
+/// makes after its `execve` of it (the reader is system-tests' [`strace::calls_after_execve`]).
+/// `Err` when that `execve` failed (the program never started; the text names the error) or is
+/// not in the log.
 pub fn calls_after_execve(log: &str, program: &str) -> Figure<Vec<String>> {
-    let mut lines = log.lines().map(split_pid);
-    let marker = format!("execve(\"{program}\"");
-    let Some((pid, execve)) = lines.by_ref().find(|(_, call)| call.starts_with(&marker)) else {
-        return Err(format!("n/a (no execve of {program} in the strace log)"));
-    };
-    if let Some((_, result)) = execve.rsplit_once(" = ")
-        && result.starts_with("-1")
-    {
-        let errno = result.split_whitespace().nth(1).unwrap_or("an error");
-        return Err(format!("none (execve fails: {errno})"));
-    }
-    Ok(lines
-        .filter(|(p, call)| {
-            *p == pid
-                && !call.starts_with("<...")
-                && !call.starts_with("---")
-                && !call.starts_with("+++")
-        })
-        .filter_map(|(_, call)| call.split_once('(').map(|(name, _)| name.to_string()))
-        .collect())
-}
-
-/// `PID rest` as strace -f writes each line (the PID is missing while only one process is
-/// traced): the PID (0 when missing) and the rest, trimmed.
-fn split_pid(line: &str) -> (u32, &str) {
-    let line = line.trim_start();
-    match line.split_once(' ') {
-        Some((pid, rest)) if pid.parse::<u32>().is_ok() => {
-            (pid.parse().unwrap_or(0), rest.trim_start())
-        }
-        _ => (0, line),
-    }
+    strace::calls_after_execve(log, program)
+        .map(|calls| calls.iter().map(|c| strace::name(c).to_string()).collect())
 }
 
 /// `count: name, name×3, …` for short lists (up to `max_listed` calls), else the count alone.
@@ -116,42 +77,22 @@ pub fn summary(calls: &[String], max_listed: usize) -> String {
 mod tests {
     use super::{calls_after_execve, summary};
 
-    const ROOT_LOG: &str = r#"100 execve("/usr/bin/unshare", ["unshare"], 0x7ffd /* 20 vars */) = 0
-100 brk(NULL) = 0x5555
-100 clone(child_stack=NULL, flags=SIGCHLD) = 101
-100 wait4(-1,  <unfinished ...>
-101 execve("/hello", ["/hello"], 0x7ffd /* 20 vars */) = 0
-101 write(1, "Hello, world!\n", 14 <unfinished ...>
-100 <... wait4 resumed>[{WIFEXITED(s) && WEXITSTATUS(s) == 0}], 0, NULL) = 101
-101 <... write resumed>) = 14
-101 exit_group(0) = ?
-100 --- SIGCHLD {si_signo=SIGCHLD} ---
-100 exit_group(0) = ?
-"#;
-
+    // The reading of the log (which process, after which execve) is tested with system-tests'
+    // strace module; here, that the lab keeps the names, and the reader's errors.
     #[test]
-    fn counts_only_the_program_after_its_execve() {
-        let calls = calls_after_execve(ROOT_LOG, "/hello").unwrap();
-        assert_eq!(calls, ["write", "exit_group"]);
-    }
-
-    #[test]
-    fn a_failed_execve_means_the_program_never_started() {
-        let log = "7 execve(\"/hello\", [\"/hello\"], 0x1 /* 1 var */) = -1 ENOENT (No such file or directory)\n7 exit_group(127) = ?\n";
+    fn the_calls_of_the_program_by_name() {
+        let log = "9 execve(\"/sbin/unshare\", [\"unshare\"], 0x1 /* 1 var */) = 0\n\
+                   10 execve(\"/hello\", [\"/hello\"], 0x1 /* 1 var */) = 0\n\
+                   10 write(1, \"Hello, world!\\n\", 14) = 14\n\
+                   10 exit_group(0) = ?\n";
         assert_eq!(
-            calls_after_execve(log, "/hello"),
-            Err("none (execve fails: ENOENT)".to_string())
-        );
-    }
-
-    #[test]
-    fn a_log_without_pids_is_one_process() {
-        let log = "execve(\"/b\", [\"/b\"], 0x1 /* 1 var */) = 0\nwrite(1, \"x\", 1) = 1\nexit_group(0) = ?\n";
-        assert_eq!(
-            calls_after_execve(log, "/b").unwrap(),
+            calls_after_execve(log, "/hello").unwrap(),
             ["write", "exit_group"]
         );
-        assert!(calls_after_execve(log, "/other").is_err());
+        assert_eq!(
+            calls_after_execve(log, "/other"),
+            Err("n/a (no execve of /other in the strace log)".to_string())
+        );
     }
 
     #[test]

@@ -102,14 +102,8 @@ pub fn which(tool: &str) -> Option<std::path::PathBuf> {
 /// The `unshare` options that give a program its own root: new mount and PID namespaces, and as
 /// a non-root user a user namespace mapping the caller to root in it (as `scripts/scratch-run.sh`).
 pub fn namespaces() -> Vec<&'static str> {
-    let root = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-        s.lines()
-            .find(|l| l.starts_with("Uid:"))
-            .and_then(|l| l.split_whitespace().nth(2))
-            == Some("0")
-    });
     let mut args = Vec::new();
-    if !root {
+    if !system_tests::is_root() {
         args.extend(["--user", "--map-root-user"]);
     }
     args.extend(["--mount", "--pid", "--fork"]);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{TempDir, gcc, run_doctor, status, texts};
-use system_tests::{is_root, require_empty_root, require_tool, skip_or_fail};
+use system_tests::{is_root, ldd, require_empty_root, require_tool, skip_or_fail};
 
 /// A program that needs `libdoctor.so` through `DT_RUNPATH=$ORIGIN/../lib`: `(dir, program,
 /// library)`, with `dir/bin/needs-lib` and `dir/lib/libdoctor.so`.
@@ -51,25 +51,6 @@ fn closure_pairs(stdout: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The paths `ldd` prints for `program` (the `=> path` ones and the interpreter).
-fn ldd_paths(program: &Path) -> Vec<String> {
-    let out = Command::new("ldd").arg(program).output().unwrap();
-    let mut paths: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            let path = match l.split_once(" => ") {
-                Some((_, rest)) => rest,
-                None => l,
-            };
-            let path = path.split(" (").next()?;
-            path.starts_with('/').then(|| path.to_owned())
-        })
-        .collect();
-    paths.sort();
-    paths
-}
-
 #[test]
 fn runpath_with_origin_is_followed_like_ldd() {
     let Some((_dir, program, _lib)) = runpath_program() else {
@@ -87,7 +68,7 @@ fn runpath_with_origin_is_followed_like_ldd() {
             .map(|(host, _)| host)
             .collect();
         ours.sort();
-        assert_eq!(ours, ldd_paths(&program));
+        assert_eq!(ours, ldd(&program));
     }
 }
 

@@ -12,6 +12,7 @@ use common::{StdFs, require_tool, run_doctor, status, texts};
 use scratch_doctor::elf::ElfFacts;
 use scratch_doctor::ld_so_cache::LdCache;
 use scratch_doctor::{Program, inspect};
+use system_tests::ldd;
 
 /// Every ELF file in `/usr/bin` and `/usr/lib/x86_64-linux-gnu/*.so*`.
 fn elf_files() -> Vec<PathBuf> {
@@ -158,22 +159,6 @@ fn the_program_agrees_with_the_library_on_all_of_usr_bin() {
             .collect();
         assert_eq!(needed, f.needed, "{}", file.display());
     }
-}
-
-/// The paths `ldd` prints (libraries and interpreter; not the vDSO).
-fn ldd(program: &Path) -> Vec<String> {
-    let out = Command::new("ldd").arg(program).output().unwrap();
-    let mut paths: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            let path = l.split_once(" => ").map_or(l, |(_, p)| p);
-            let path = path.split(" (").next()?;
-            path.starts_with('/').then(|| path.to_owned())
-        })
-        .collect();
-    paths.sort();
-    paths
 }
 
 #[test]

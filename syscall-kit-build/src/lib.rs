@@ -14,11 +14,18 @@
 //! Two ways of linking are understood, told apart by the target's rustflags:
 //! - through a C compiler driver (`cc`, rustc's default on Linux): flags such as `-nostartfiles`
 //!   and `-Wl,…`; used by plain `cargo build` on the host;
-//! - with `rust-lld` directly (`-C linker-flavor=ld.lld`, as the workspace's `cargo build-nostd`
-//!   alias does for every architecture): plain linker flags. This needs no C toolchain for the
-//!   target, which is what makes aarch64 and riscv64 builds possible on an x86_64 machine.
+//! - with `rust-lld` directly (`-C linker-flavor=ld.lld`, as the workspace's `cargo build-nostd`,
+//!   that is `cargo xtask build`, does for every architecture): plain linker flags. This needs no
+//!   C toolchain for the target, which is what makes aarch64 and riscv64 builds possible on an
+//!   x86_64 machine.
+//!
+//! The architectures and the rustflags of their no_std builds are the table in [`arch`].
 
 use std::path::{Path, PathBuf};
+
+pub mod arch;
+
+pub use arch::Arch;
 
 /// What a no_std program's build script asks of the linker; see [`static_executable`].
 #[derive(Debug, Clone)]
@@ -35,20 +42,15 @@ pub fn static_executable() -> StaticExecutable {
     }
 }
 
-/// The ELF header fields of the target architecture, for linker scripts that write the header
-/// themselves: `(e_machine, e_flags, page size)`.
+/// The ELF header fields of the target architecture (Rust's `target_arch`), for linker scripts
+/// that write the header themselves: `(e_machine, e_flags, page size)`, from the table in
+/// [`arch`].
 ///
 /// `e_flags` matters on riscv64, where it records the float ABI and compressed instructions of
 /// the `riscv64gc` targets; the page size is the largest the architecture's kernels use (64 KiB
 /// on aarch64), so a segment placed at a page boundary works on all of them.
 pub fn elf_machine(target_arch: &str) -> Option<(u16, u32, u32)> {
-    match target_arch {
-        "x86_64" => Some((62, 0, 0x1000)),
-        // EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE
-        "riscv64" => Some((243, 0x5, 0x1000)),
-        "aarch64" => Some((183, 0, 0x10000)),
-        _ => None,
-    }
+    Arch::named(target_arch).map(|a| (a.e_machine(), a.e_flags(), a.page_size()))
 }
 
 impl StaticExecutable {

@@ -62,15 +62,7 @@ fn qemu_strace(qemu: &str, path: &std::path::Path) -> (Vec<u8>, Vec<String>) {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{qemu} -strace {path:?}");
-    let calls = String::from_utf8_lossy(&out.stderr)
-        .lines()
-        .map(|l| {
-            l.split_once(' ')
-                .map_or(l, |(_, rest)| rest)
-                .trim()
-                .to_string()
-        })
-        .collect();
+    let calls = system_tests::strace::qemu_calls(&String::from_utf8_lossy(&out.stderr));
     (out.stdout, calls)
 }
 

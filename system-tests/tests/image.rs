@@ -9,38 +9,16 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use system_tests::{
-    TempDir, TestImages, cargo_make, engine_lock, nostd_bin, path_without, require_tool,
-    skip_or_fail, task_stdout, test_image_name, workspace_root,
+    NOSTD_TARGET, TempDir, TestImages, assert_success_with, cargo_make, engine_lock,
+    engine_setup_hint, locked_run_flags, nostd_bin, path_without, require_tool, run, skip_or_fail,
+    task_stdout, test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
 
-/// Runs `cmd` to completion, capturing its output.
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
-/// Panics with the command's output unless it succeeded.
+/// Panics with the command's output, and how to set up Podman, unless it succeeded.
 fn assert_success(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        setup_hint()
-    );
-}
-
-/// A hint for failures on machines whose Podman needs this project's CI settings.
-fn setup_hint() -> &'static str {
-    if std::env::var_os("CONTAINERS_CONF").is_none() {
-        "\n(hint: on a machine whose Podman needs runc and lower ulimits, such as this project's \
-         CI, run `source .ci/setup-engine.sh` first)"
-    } else {
-        ""
-    }
+    assert_success_with(out, what, engine_setup_hint());
 }
 
 /// Whether `podman` can be used (else the test is skipped, or fails under CI).
@@ -159,16 +137,10 @@ fn podman_builds_the_dockerfile_and_runs_it_read_only_without_capabilities_or_ne
     let _images = TestImages::new("podman", &[&name]);
     podman_build(&name, &workspace_root());
 
-    let out = run(Command::new("podman").args([
-        "run",
-        "--rm",
-        "--read-only",
-        "--cap-drop",
-        "ALL",
-        "--network",
-        "none",
-        &name,
-    ]));
+    let out = run(Command::new("podman")
+        .args(["run", "--rm"])
+        .args(locked_run_flags(None))
+        .arg(&name));
     assert_success(&out, "podman run");
     assert_eq!(String::from_utf8_lossy(&out.stdout), HELLO);
 }
@@ -269,7 +241,9 @@ fn dynamically_linked_c_hello_in_a_scratch_image_fails_with_no_such_file_or_dire
     let context = TempDir::new("hello-nostd-dynamic-context");
     let release = context
         .path()
-        .join("target/x86_64-unknown-linux-musl/release");
+        .join("target")
+        .join(NOSTD_TARGET)
+        .join("release");
     std::fs::create_dir_all(&release).unwrap();
     let bin = release.join("hello-nostd");
     let source = workspace_root().join("system-tests/fixtures/hello.c");
@@ -304,22 +278,17 @@ fn dynamically_linked_c_hello_in_a_scratch_image_fails_with_no_such_file_or_dire
         stderr.contains("exec /hello: no such file or directory"),
         "podman run failed otherwise than with the missing interpreter {interpreter}: \
          {stderr}{}",
-        setup_hint()
+        engine_setup_hint()
     );
 }
 
-/// The ELF interpreter (PT_INTERP) of the program at `path`, if any.
+/// The ELF interpreter (PT_INTERP) of the program at `path`, if any, read by scratch-doctor's
+/// library (the workspace's one ELF reader of it).
 fn elf_interpreter(path: &Path) -> Option<String> {
-    use object::read::elf::{FileHeader, ProgramHeader};
-    let data = std::fs::read(path).unwrap();
-    let header = object::elf::FileHeader64::<object::Endianness>::parse(&*data).unwrap();
-    let endian = header.endian().unwrap();
-    header
-        .program_headers(endian, &*data)
-        .unwrap()
-        .iter()
-        .find_map(|ph| ph.interpreter(endian, &*data).unwrap())
-        .map(|i| String::from_utf8_lossy(i).into_owned())
+    match scratch_doctor::inspect(&std::fs::read(path).unwrap()) {
+        Ok(scratch_doctor::Program::Elf(facts)) => facts.interpreter,
+        other => panic!("{}: not an ELF program: {other:?}", path.display()),
+    }
 }
 
 #[test]

@@ -13,27 +13,14 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use system_tests::{
-    Arch, TempDir, TestImages, cargo_make, engine_lock, nostd_bin, nostd_bin_for, require_tool,
-    strace, task_stdout, test_image_name, workspace_root,
+    Arch, TempDir, TestImages, cargo_make, committed_profile, engine_lock, engine_setup_hint,
+    locked_run_flags, nostd_bin, nostd_bin_for, require_tool, run, strace, task_stdout,
+    test_image_name, workspace_root,
 };
 
 const HELLO: &str = "Hello, world!\n";
 const SIGPIPE: i32 = 13;
 const SIGSYS: i32 = 31;
-
-/// The restrictions of `cargo make run-locked`, before `--security-opt seccomp=…`.
-const LOCKED_FLAGS: [&str; 10] = [
-    "--rm",
-    "--read-only",
-    "--cap-drop",
-    "ALL",
-    "--network",
-    "none",
-    "--security-opt",
-    "no-new-privileges",
-    "--user",
-    "65534:65534",
-];
 
 /// The system calls the committed profile allows: hello-nostd's two, and what runc 1.1 makes
 /// between installing the profile and `execve` (see the profile's comments).
@@ -48,15 +35,6 @@ const PROFILE_CALLS: [&str; 9] = [
     "rt_sigreturn",
     "execve",
 ];
-
-fn profile_path() -> std::path::PathBuf {
-    workspace_root().join("seccomp/hello-nostd.json")
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -76,7 +54,7 @@ fn podman_build(what: &str) -> TestImages {
         out.status.success(),
         "podman build: {}{}",
         text(&out.stderr),
-        setup_hint()
+        engine_setup_hint()
     );
     image
 }
@@ -84,21 +62,10 @@ fn podman_build(what: &str) -> TestImages {
 /// `podman run` of `image` with every restriction of run-locked and the seccomp profile
 /// `profile`.
 fn podman_run_locked(image: &str, profile: &Path) -> Output {
-    let seccomp = format!("seccomp={}", profile.display());
-    run(Command::new("podman").arg("run").args(LOCKED_FLAGS).args([
-        "--security-opt",
-        &seccomp,
-        image,
-    ]))
-}
-
-fn setup_hint() -> &'static str {
-    if std::env::var_os("CONTAINERS_CONF").is_none() {
-        "\n(hint: on a machine whose Podman needs runc and lower ulimits, such as this project's \
-         CI, run `source .ci/setup-engine.sh` first)"
-    } else {
-        ""
-    }
+    run(Command::new("podman")
+        .args(["run", "--rm"])
+        .args(locked_run_flags(Some(profile)))
+        .arg(image))
 }
 
 /// The system-call names of every `"names": [...]` list of a Docker/Podman seccomp profile.
@@ -122,7 +89,7 @@ fn profile_names(json: &str) -> Vec<String> {
 
 #[test]
 fn the_committed_profile_refuses_by_default_and_allows_exactly_the_documented_calls() {
-    let json = std::fs::read_to_string(profile_path()).unwrap();
+    let json = std::fs::read_to_string(committed_profile()).unwrap();
     assert!(
         json.contains(r#""defaultAction": "SCMP_ACT_ERRNO""#),
         "anything not listed fails with an error"
@@ -155,15 +122,12 @@ fn cargo_make_run_locked_runs_the_image_under_the_profile_and_every_restriction(
     assert!(
         out.status.success(),
         "cargo make run-locked: {stderr}{}",
-        setup_hint()
+        engine_setup_hint()
     );
     let stdout = task_stdout(&out);
     assert!(stdout.ends_with(HELLO), "stdout: {stdout:?}");
-    let expected = format!(
-        "+ podman run {} --security-opt seccomp=seccomp/hello-nostd.json {}\n",
-        LOCKED_FLAGS[..8].join(" "),
-        LOCKED_FLAGS[8..].join(" ") + " " + image.name()
-    );
+    let flags = locked_run_flags(Some(Path::new("seccomp/hello-nostd.json")));
+    let expected = format!("+ podman run --rm {} {}\n", flags.join(" "), image.name());
     assert!(
         stderr.contains(&expected),
         "the printed command, {expected:?}, is not in: {stderr}"
@@ -180,7 +144,7 @@ fn under_the_profile_without_write_the_run_fails() {
         return;
     }
     let image = podman_build("nowrite");
-    let json = std::fs::read_to_string(profile_path()).unwrap();
+    let json = std::fs::read_to_string(committed_profile()).unwrap();
     let without_write = json.replacen(r#"["write", "#, "[", 1);
     assert_eq!(
         profile_names(&without_write).len(),
@@ -192,13 +156,13 @@ fn under_the_profile_without_write_the_run_fails() {
     std::fs::write(&profile, &without_write).unwrap();
 
     // The same image and flags work with the committed profile...
-    let out = podman_run_locked(image.name(), &profile_path());
+    let out = podman_run_locked(image.name(), &committed_profile());
     assert_eq!(
         text(&out.stdout),
         HELLO,
         "{}{}",
         text(&out.stderr),
-        setup_hint()
+        engine_setup_hint()
     );
     // ...and not without write.
     let out = podman_run_locked(image.name(), &profile);
@@ -216,7 +180,7 @@ fn with_write_refused_on_stdout_only_hello_nostd_reports_eperm_and_exits_1() {
         return;
     }
     let image = podman_build("stdout-eperm");
-    let json = std::fs::read_to_string(profile_path()).unwrap();
+    let json = std::fs::read_to_string(committed_profile()).unwrap();
     let write_rule = r#"{
       "names": ["write"],
       "action": "SCMP_ACT_ALLOW",
@@ -239,7 +203,7 @@ fn with_write_refused_on_stdout_only_hello_nostd_reports_eperm_and_exits_1() {
         text(&out.stderr),
         "hello-nostd: stdout: EPERM\n",
         "{}",
-        setup_hint()
+        engine_setup_hint()
     );
     assert_eq!(out.status.code(), Some(1));
 }
@@ -316,7 +280,7 @@ fn hello_locked_reports_a_closed_or_full_stdout_and_exits_1_inside_its_filter() 
 /// interpreter instead (`cargo make test-arch`).
 #[test]
 fn hello_locked_under_qemu_user_refuses_to_run_without_its_filter() {
-    for arch in [Arch::Aarch64, Arch::Riscv64] {
+    for arch in [Arch::AARCH64, Arch::RISCV64] {
         let qemu = arch.qemu().unwrap();
         if !require_tool(qemu, "qemu-user") {
             return;

@@ -4,27 +4,15 @@
 use std::process::{Command, Output};
 
 use system_tests::{
-    cargo_make, nostd_bin, path_without, require_empty_root, require_tool, skip_or_fail,
-    task_stdout,
+    assert_success_with, cargo_make, nostd_bin, path_without, require_empty_root, require_tool,
+    run, skip_or_fail, task_stdout,
 };
 
 const HELLO: &str = "Hello, world!\n";
 
-/// Runs `cmd` to completion, capturing its output.
-fn run(cmd: &mut Command) -> Output {
-    cmd.output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
-}
-
 /// Panics with the output of `cargo make` unless it succeeded.
 fn assert_success(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success_with(out, what, "");
 }
 
 #[test]

@@ -1,0 +1,196 @@
+//! The architectures the no_std programs are built for: one row each in [`Arch::ALL`], read by
+//! every build script (through [`elf_machine`](crate::elf_machine)), by the workspace's task
+//! binary (`cargo xtask build`, which adds the rustup target and passes the rustflags) and by the
+//! system tests. Adding an architecture is adding a row.
+
+/// An architecture the no_std programs are built for, and how to build, run and package them.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Arch {
+    name: &'static str,
+    triple: &'static str,
+    rustflags: &'static [&'static str],
+    qemu: Option<&'static str>,
+    platform: &'static str,
+    e_machine: u16,
+    e_flags: u32,
+    page_size: u32,
+}
+
+/// The rustflags of every no_std build, before the architecture's own ([`Arch::rustflags`]).
+///
+/// - `link-self-contained=no`: for musl targets rustc links its own copy of musl's start files
+///   (crt1.o …) into every executable; crt1.o defines `_start`, which syscall-kit's runtime
+///   defines too. The flag would break ordinary std programs built for the same target (they
+///   need those start files and musl's libc.a), so it is not set for the target as a whole: only
+///   builds of no_std programs get it.
+/// - `linker-flavor=ld.lld` (with `linker = "rust-lld"`, see [`Arch::cargo_config`]): link with
+///   the LLVM linker that ships with Rust, called directly, so no C toolchain is needed, for any
+///   of the architectures.
+/// - `relocation-model=static`: fixed-address code, no GOT: nothing to relocate at start-up.
+/// - `force-unwind-tables=no`: these programs abort on panic and never unwind.
+pub const COMMON_RUSTFLAGS: [&str; 8] = [
+    "-C",
+    "link-self-contained=no",
+    "-C",
+    "linker-flavor=ld.lld",
+    "-C",
+    "relocation-model=static",
+    "-C",
+    "force-unwind-tables=no",
+];
+
+impl Arch {
+    /// Every architecture, the host of this project (x86_64) first: the table.
+    pub const ALL: [Arch; 3] = [
+        Arch {
+            name: "x86_64",
+            triple: "x86_64-unknown-linux-musl",
+            rustflags: &[],
+            qemu: None,
+            platform: "linux/amd64",
+            e_machine: 62,
+            e_flags: 0,
+            page_size: 0x1000,
+        },
+        Arch {
+            name: "aarch64",
+            triple: "aarch64-unknown-linux-musl",
+            // Data reached with one instruction instead of two; the program must stay under
+            // 1 MiB, as the kit's programs do.
+            rustflags: &["-C", "code-model=tiny"],
+            qemu: Some("qemu-aarch64"),
+            platform: "linux/arm64",
+            e_machine: 183,
+            e_flags: 0,
+            // The largest page size of aarch64 kernels.
+            page_size: 0x10000,
+        },
+        Arch {
+            name: "riscv64",
+            triple: "riscv64gc-unknown-linux-gnu",
+            rustflags: &[],
+            qemu: Some("qemu-riscv64"),
+            platform: "linux/riscv64",
+            e_machine: 243,
+            // EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE: the riscv64gc targets' compressed
+            // instructions and float ABI.
+            e_flags: 0x5,
+            page_size: 0x1000,
+        },
+    ];
+
+    /// x86_64, the host of this project's machines and tests.
+    pub const X86_64: Arch = Arch::ALL[0];
+    /// aarch64 (arm64).
+    pub const AARCH64: Arch = Arch::ALL[1];
+    /// riscv64.
+    pub const RISCV64: Arch = Arch::ALL[2];
+
+    /// The architecture called `name` (`x86_64`, `aarch64`, `riscv64`: Rust's `target_arch`).
+    pub fn named(name: &str) -> Option<Arch> {
+        Arch::ALL.into_iter().find(|a| a.name == name)
+    }
+
+    /// The architectures an argument names: one by its name, or `all` (every one).
+    pub fn parse_list(arg: &str) -> Result<Vec<Arch>, String> {
+        if arg == "all" {
+            return Ok(Arch::ALL.to_vec());
+        }
+        Arch::named(arg).map(|a| vec![a]).ok_or_else(|| {
+            let names: Vec<&str> = Arch::ALL.iter().map(|a| a.name).collect();
+            format!(
+                "unknown architecture '{arg}': use {} or all",
+                names.join(", ")
+            )
+        })
+    }
+
+    /// Its name, as Rust's `target_arch` spells it and as task arguments and tables use it.
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+
+    /// The rustup target the no_std programs are built for.
+    pub const fn triple(self) -> &'static str {
+        self.triple
+    }
+
+    /// The rustflags of its no_std builds after [`COMMON_RUSTFLAGS`].
+    pub const fn rustflags(self) -> &'static [&'static str] {
+        self.rustflags
+    }
+
+    /// The qemu-user program that runs its binaries on an x86_64 host; `None` for x86_64.
+    pub const fn qemu(self) -> Option<&'static str> {
+        self.qemu
+    }
+
+    /// The OCI platform of its images: `linux/amd64`, `linux/arm64`, `linux/riscv64`.
+    pub const fn platform(self) -> &'static str {
+        self.platform
+    }
+
+    /// The ELF `e_machine` of its binaries.
+    pub const fn e_machine(self) -> u16 {
+        self.e_machine
+    }
+
+    /// The ELF `e_flags` of its binaries.
+    pub const fn e_flags(self) -> u32 {
+        self.e_flags
+    }
+
+    /// The largest page size its kernels use: a segment placed at such a boundary works on all.
+    pub const fn page_size(self) -> u32 {
+        self.page_size
+    }
+
+    /// The `--config` values of a `cargo build` of no_std programs for it: rust-lld as the
+    /// linker, [`COMMON_RUSTFLAGS`] and its own [`rustflags`](Arch::rustflags).
+    pub fn cargo_config(self) -> [String; 2] {
+        let flags: Vec<String> = COMMON_RUSTFLAGS
+            .iter()
+            .chain(self.rustflags)
+            .map(|f| format!("'{f}'"))
+            .collect();
+        [
+            format!("target.{}.linker = 'rust-lld'", self.triple),
+            format!("target.{}.rustflags = [{}]", self.triple, flags.join(", ")),
+        ]
+    }
+}
+
+/// Only the name: the rows are in the source.
+impl core::fmt::Debug for Arch {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Arch;
+
+    #[test]
+    fn names_are_unique_and_parse() {
+        for a in Arch::ALL {
+            assert_eq!(Arch::named(a.name()), Some(a));
+            assert_eq!(Arch::parse_list(a.name()), Ok(vec![a]));
+        }
+        assert_eq!(Arch::parse_list("all").unwrap().len(), Arch::ALL.len());
+        assert!(Arch::parse_list("mips").is_err());
+    }
+
+    #[test]
+    fn the_config_passes_the_common_and_the_architectures_flags() {
+        let [linker, flags] = Arch::AARCH64.cargo_config();
+        assert_eq!(
+            linker,
+            "target.aarch64-unknown-linux-musl.linker = 'rust-lld'"
+        );
+        assert!(flags.starts_with(
+            "target.aarch64-unknown-linux-musl.rustflags = ['-C', 'link-self-contained=no', "
+        ));
+        assert!(flags.ends_with("'-C', 'force-unwind-tables=no', '-C', 'code-model=tiny']"));
+    }
+}

@@ -1,0 +1,121 @@
+//! The workspace's tasks: `cargo xtask COMMAND` (an alias in `.cargo/config.toml`); the
+//! `cargo make` tasks and `cargo build-nostd` call it.
+//!
+//! ```text
+//! cargo xtask build [ARCH|all] [CARGO BUILD ARGS…]   the no_std programs, release
+//! cargo xtask build-arch [ARCH|all]                   the same, then the hellos' sizes
+//! cargo xtask measure [BINARY]                        bytes and system calls of a hello
+//! cargo xtask measure-arch                            the table of hello-nostd per architecture
+//! cargo xtask add-targets [ARCH|all]                  rustup targets that are missing
+//! cargo xtask arches                                  NAME TRIPLE PLATFORM QEMU, a line each
+//! cargo xtask targets                                 the rustup targets, a line each
+//! ```
+//!
+//! ARCH is a name of the table (`syscall_kit_build::Arch::ALL`): x86_64, aarch64, riscv64.
+
+mod build;
+mod measure;
+mod programs;
+
+use std::process::ExitCode;
+
+use syscall_kit_build::Arch;
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // cargo-make passes on the `--` of `cargo make TASK -- ARGS`.
+    if args.get(1).is_some_and(|a| a == "--") {
+        args.remove(1);
+    }
+    let result = match args.first().map(String::as_str) {
+        Some("build") => {
+            let (arches, rest) = arches_and_rest(&args[1..], "all");
+            arches.and_then(|arches| build::build(&arches, rest))
+        }
+        Some("build-arch") => {
+            let default = std::env::var("ARCH").ok().filter(|a| !a.is_empty());
+            let (arches, rest) = arches_and_rest(&args[1..], default.as_deref().unwrap_or("all"));
+            no_more(rest)
+                .and(arches)
+                .and_then(|a| build::build_arch(&a))
+        }
+        Some("add-targets") => {
+            let (arches, rest) = arches_and_rest(&args[1..], "all");
+            no_more(rest)
+                .and(arches)
+                .and_then(|a| build::add_targets(&a))
+        }
+        Some("measure") => match &args[1..] {
+            [] => measure::measure(&build::release_bin(Arch::X86_64, "hello-nostd")),
+            [bin] => measure::measure(bin.as_ref()),
+            _ => Err("measure takes one binary at most".into()),
+        },
+        Some("measure-arch") => no_more(&args[1..]).and_then(|()| measure::measure_arch()),
+        Some("arches") => no_more(&args[1..]).map(|()| {
+            for a in Arch::ALL {
+                let qemu = a.qemu().unwrap_or("-");
+                println!("{} {} {} {qemu}", a.name(), a.triple(), a.platform());
+            }
+        }),
+        Some("targets") => no_more(&args[1..]).map(|()| {
+            for a in Arch::ALL {
+                println!("{}", a.triple());
+            }
+        }),
+        other => Err(format!(
+            "{}usage: cargo xtask build|build-arch|measure|measure-arch|add-targets|arches|targets …\n(see xtask/src/main.rs)",
+            other.map_or(String::new(), |o| format!("unknown command '{o}'\n"))
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The architectures named by the first argument (an architecture or `all`), else by `default`,
+/// and the arguments after it.
+fn arches_and_rest<'a>(
+    args: &'a [String],
+    default: &str,
+) -> (Result<Vec<Arch>, String>, &'a [String]) {
+    match args.first() {
+        Some(a) if !a.starts_with('-') => (Arch::parse_list(a), &args[1..]),
+        _ => (Arch::parse_list(default), args),
+    }
+}
+
+/// `Err` when there are arguments left.
+fn no_more(args: &[String]) -> Result<(), String> {
+    match args {
+        [] => Ok(()),
+        _ => Err(format!("unexpected arguments {args:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Arch, arches_and_rest};
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_first_argument_names_the_architectures_and_the_rest_goes_to_cargo() {
+        let a = args(&["aarch64", "-p", "hello-nostd"]);
+        let (arches, rest) = arches_and_rest(&a, "all");
+        assert_eq!(arches, Ok(vec![Arch::AARCH64]));
+        assert_eq!(rest, &a[1..]);
+        let a = args(&["-p", "hello-nostd"]);
+        let (arches, rest) = arches_and_rest(&a, "x86_64");
+        assert_eq!(arches, Ok(vec![Arch::X86_64]));
+        assert_eq!(rest, &a[..]);
+        let (arches, _) = arches_and_rest(&[], "all");
+        assert_eq!(arches, Ok(Arch::ALL.to_vec()));
+        assert!(arches_and_rest(&args(&["mips"]), "all").0.is_err());
+    }
+}

@@ -1,0 +1,104 @@
+//! The figures the README shows of hello-nostd: its size and the system calls it makes after
+//! `execve`, on this machine under strace and on the other architectures under
+//! `qemu-ARCH -strace`. The binaries must be built first (`cargo make measure`,
+//! `cargo make measure-arch` do).
+
+use std::path::Path;
+use std::process::Command;
+
+use syscall_kit_build::Arch;
+use system_tests::{TempDir, strace};
+
+use crate::build::{release_bin, root};
+
+/// Fails with the Debian package of `tool` when it is not on `PATH`.
+fn need(tool: &str, package: &str) -> Result<(), String> {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {tool}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        Ok(())
+    } else {
+        Err(format!(
+            "{tool} not found (Debian/Ubuntu: apt-get install {package})"
+        ))
+    }
+}
+
+/// Runs `bin` under strace: its standard output and its calls after `execve`.
+fn strace_calls(bin: &Path) -> Result<(Vec<u8>, Vec<String>), String> {
+    need("strace", "strace")?;
+    let bin = std::fs::canonicalize(bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+    let dir = TempDir::try_new("xtask-strace")?;
+    let log = dir.path().join("log");
+    let (out, text) = strace::run(strace::command(&log).arg(&bin), &log)?;
+    let calls = strace::calls_after_execve(&text, &bin.to_string_lossy())?;
+    Ok((out.stdout, calls))
+}
+
+fn size(bin: &Path) -> Result<u64, String> {
+    Ok(std::fs::metadata(bin)
+        .map_err(|e| format!("{}: {e}", bin.display()))?
+        .len())
+}
+
+/// `cargo make measure`: the binary's path, its size in bytes and its system calls after
+/// `execve`, one a line.
+pub fn measure(bin: &Path) -> Result<(), String> {
+    if !bin.is_file() {
+        return Err(format!(
+            "{}: not found or not executable (run: cargo make build)",
+            bin.display()
+        ));
+    }
+    let (_, calls) = strace_calls(bin)?;
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let shown = std::fs::canonicalize(bin)
+        .ok()
+        .and_then(|b| b.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| bin.to_path_buf());
+    println!("binary: {}", shown.display());
+    println!("bytes: {}", size(bin)?);
+    println!("system calls after execve: {}", calls.len());
+    for call in calls {
+        println!("  {call}");
+    }
+    Ok(())
+}
+
+/// `cargo make measure-arch`: the README's table of hello-nostd per architecture.
+pub fn measure_arch() -> Result<(), String> {
+    println!("| architecture | rustup target | bytes | system calls | output |");
+    println!("|---|---|---|---|---|");
+    for arch in Arch::ALL {
+        let bin = root().join(release_bin(arch, "hello-nostd"));
+        let (stdout, calls) = match arch.qemu() {
+            None => strace_calls(&bin)?,
+            Some(qemu) => {
+                need(qemu, "qemu-user")?;
+                let out = Command::new(qemu)
+                    .arg("-strace")
+                    .arg(&bin)
+                    .output()
+                    .map_err(|e| format!("cannot run {qemu}: {e}"))?;
+                (
+                    out.stdout,
+                    strace::qemu_calls(&String::from_utf8_lossy(&out.stderr)),
+                )
+            }
+        };
+        let names: Vec<&str> = calls.iter().map(|c| strace::name(c)).collect();
+        println!(
+            "| {} | `{}` | {} | {} ({}) | {} |",
+            arch.name(),
+            arch.triple(),
+            size(&bin)?,
+            names.len(),
+            names.join(", "),
+            String::from_utf8_lossy(&stdout).trim_end_matches('\n')
+        );
+    }
+    Ok(())
+}
