@@ -31,9 +31,12 @@ done
 # name. A manifest list cannot take the name of an image: drop an earlier single-platform image
 # or list of that name first.
 podman manifest rm "$image" >/dev/null 2>&1 || podman rmi "$image" >/dev/null 2>&1 || true
+# --timestamp: the creation time of each image and its files' times are SOURCE_DATE_EPOCH
+# (scripts/source-date-epoch.sh), so the same binaries give the same digests (see image.sh).
+epoch=$("$root/scripts/source-date-epoch.sh")
 for arch in "${ARCHES[@]}"; do
   platform=$(arch_platform "$arch")
-  podman build --quiet --layers=false --platform "$platform" \
+  podman build --quiet --layers=false --timestamp "$epoch" --platform "$platform" \
     --build-arg "HELLO_BIN=target/$(arch_triple "$arch")/release/hello-nostd" \
     --tag "$image:${platform#linux/}" --file "$root/Dockerfile" "$root" >/dev/null
   echo "built $image:${platform#linux/} for $platform" >&2
