@@ -1,4 +1,4 @@
-//! The assertions on the lab's results: which rows run and print `Hello, world!`, which
+//! What the README says of the lab's results, asserted: which rows run and print `Hello, world!`, which
 //! fail and with which error, hello-nostd's system calls and instructions, the sizes.
 
 use std::path::{Path, PathBuf};
