@@ -1,5 +1,5 @@
-//! What the README says of the lab's results, asserted: which rows run and print `Hello, world!`, which
-//! fail and with which error, hello-nostd's system calls and instructions, the sizes.
+//! What the README says of the lab's results, asserted: which rows run and print
+//! `Hello, world!`, which fail and with which error, the system calls and instructions, the sizes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
