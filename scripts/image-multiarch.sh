@@ -33,9 +33,12 @@ done
 # name. A manifest list cannot take the name of an image: drop an earlier single-platform image
 # or list of that name first.
 podman manifest rm "$image" >/dev/null 2>&1 || podman rmi "$image" >/dev/null 2>&1 || true
+# --timestamp: the creation time of each image and its files' times are SOURCE_DATE_EPOCH
+# (scripts/source-date-epoch.sh), so the same binaries give the same digests (see image.sh).
+epoch=$("$root/scripts/source-date-epoch.sh")
 for line in "${arches[@]}"; do
   read -r _ triple platform _ <<<"$line"
-  podman build --quiet --layers=false --platform "$platform" \
+  podman build --quiet --layers=false --timestamp "$epoch" --platform "$platform" \
     --build-arg "HELLO_BIN=target/$triple/release/hello-nostd" \
     --tag "$image:${platform#linux/}" --file "$root/Dockerfile" "$root" >/dev/null
   echo "built $image:${platform#linux/} for $platform" >&2

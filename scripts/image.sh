@@ -18,6 +18,19 @@ fi
 if [[ "$engine" == podman ]] && podman manifest inspect "$image" >/dev/null 2>&1; then
   podman manifest rm "$image" >/dev/null
 fi
+# No time of the build in the image: its creation time and its history's are SOURCE_DATE_EPOCH
+# (scripts/source-date-epoch.sh). With Podman, --timestamp sets them and every file's time in the
+# layer, so the same binary gives the same image digest on any machine; --layers=false makes
+# each build a real one (no intermediate image of an earlier build is reused). With Docker,
+# BuildKit (docker buildx 0.10 on) takes SOURCE_DATE_EPOCH from the environment for the config
+# and the history, while the layer keeps the binary's modification time; the classic builder
+# has no such setting.
 # The engine's progress output goes to stderr, so that stdout of `cargo make run` is the program's.
-"$engine" build --tag "$image" --file "$root/Dockerfile" "$root" >&2
+epoch=$("$root/scripts/source-date-epoch.sh")
+if [[ "$engine" == podman ]]; then
+  reproducible=(--layers=false --timestamp "$epoch")
+else
+  reproducible=()
+fi
+SOURCE_DATE_EPOCH=$epoch "$engine" build "${reproducible[@]}" --tag "$image" --file "$root/Dockerfile" "$root" >&2
 echo "built image $image with $engine" >&2

@@ -343,7 +343,7 @@ fn image_save_writes_an_archive_that_podman_load_restores_and_that_then_runs() {
     let tmp = TempDir::new("hello-nostd-image-save");
     let archive = tmp.path().join("hello-nostd.oci.tar");
     // An image of its own (see podman_build), which image-save saves as it is: its dependency,
-    // the image task (a build with the layer cache), is skipped.
+    // the image task (which would build it again), is skipped.
     podman_build(&name, &workspace_root());
     let id = podman_image_id(&name);
 
@@ -428,5 +428,89 @@ fn cargo_make_run_builds_the_image_with_podman_and_runs_it() {
     assert!(
         exists.status.success(),
         "cargo make run made no image {name}"
+    );
+}
+
+/// What makes an image's digest, as `podman image inspect` shows it: its ID (the digest of its
+/// config), its creation time and its history's times, in seconds since the epoch.
+#[derive(Debug, PartialEq, Eq)]
+struct ImageIdentity {
+    id: String,
+    created: String,
+    history: String,
+}
+
+fn podman_identity(name: &str) -> ImageIdentity {
+    let inspect = |format: &str| {
+        let out = run(Command::new("podman").args(["image", "inspect", "--format", format, name]));
+        assert_success(&out, "podman image inspect");
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    ImageIdentity {
+        id: inspect("{{.Id}}"),
+        created: inspect("{{.Created.Unix}}"),
+        history: inspect("{{range .History}}{{.Created.Unix}} {{end}}"),
+    }
+}
+
+/// `cargo make image` with Podman, the image named `name`, from the binary already built.
+fn cargo_make_image_with_podman(name: &str) {
+    let out = run(cargo_make()
+        .args(["--skip-tasks", "^(build|rustup-target)$", "image"])
+        .env("CONTAINER_ENGINE", "podman")
+        .env("HELLO_IMAGE", name));
+    assert_success(&out, &format!("cargo make image of {name}"));
+}
+
+/// `cargo make image` twice gives the same image, ID and all: no time of the build is written in
+/// its config or its history (they hold SOURCE_DATE_EPOCH, scripts/source-date-epoch.sh). The
+/// second build is a real one: the first image is removed before it, with whatever its build left
+/// in the store, and the image task builds without Podman's layer cache; and the binary's
+/// modification time changes in between, as on another machine (`--timestamp` sets every file's
+/// time in the layer).
+#[test]
+fn reproducible_cargo_make_image_twice_with_podman_gives_the_same_image_id() {
+    let _engine = engine_lock();
+    let bin = nostd_bin("hello-nostd");
+    if !podman_available() {
+        return;
+    }
+    let epoch = run(&mut Command::new(
+        workspace_root().join("scripts/source-date-epoch.sh"),
+    ));
+    assert_success(&epoch, "scripts/source-date-epoch.sh");
+    let epoch = String::from_utf8_lossy(&epoch.stdout).trim().to_string();
+
+    let first_name = test_image_name("reproducible-1");
+    let first = {
+        let _images = TestImages::new("podman", &[&first_name]);
+        cargo_make_image_with_podman(&first_name);
+        podman_identity(&first_name)
+    };
+    let exists = run(Command::new("podman").args(["image", "exists", &first.id]));
+    assert!(
+        !exists.status.success(),
+        "image {} is still in the store: the second build could reuse it",
+        first.id
+    );
+    // The binary as a build on another machine leaves it: the same bytes, another time.
+    std::fs::File::options()
+        .write(true)
+        .open(&bin)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .unwrap_or_else(|e| panic!("cannot set the time of {}: {e}", bin.display()));
+
+    let second_name = test_image_name("reproducible-2");
+    let _images = TestImages::new("podman", &[&second_name]);
+    cargo_make_image_with_podman(&second_name);
+    let second = podman_identity(&second_name);
+
+    assert_eq!(first, second, "two builds of the same binary");
+    assert_eq!(first.created, epoch, "the image's creation time: {first:?}");
+    let steps: Vec<&str> = first.history.split_whitespace().collect();
+    assert!(!steps.is_empty(), "no history: {first:?}");
+    assert!(
+        steps.iter().all(|t| *t == epoch),
+        "the history's times, SOURCE_DATE_EPOCH {epoch} expected: {first:?}"
     );
 }

@@ -1,8 +1,12 @@
-//! What `docs/lab.md` says of the lab's results: which rows run and print `Hello, world!`, which
-//! fail and with which error, hello-nostd's system calls and instructions, the sizes.
+//! What `docs/lab.md` says of the lab's results, asserted: which rows run and print
+//! `Hello, world!`, which fail and with which error, the system calls and instructions, the sizes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use lab::Outcome;
-use lab::variants::{Adds, Expect, VARIANTS};
+use lab::variants::{Adds, Build, Expect, VARIANTS};
+use system_tests::TempDir;
 
 use crate::{can_run_images, can_run_roots, lab, ok_or_skip, row};
 
@@ -11,7 +15,7 @@ const RUN: [usize; 5] = [1, 3, 4, 6, 9];
 const FAIL: [usize; 4] = [2, 5, 7, 8];
 
 #[test]
-fn the_documented_rows_are_the_ones_the_variants_expect() {
+fn the_rows_documented_to_run_are_1_3_4_6_9() {
     let runs: Vec<usize> = VARIANTS
         .iter()
         .filter(|v| v.expect == Expect::Runs)
@@ -139,6 +143,66 @@ fn hello_nostd_makes_the_fewest_syscalls_of_all_rows() {
     assert_eq!(compared, 7);
 }
 
+/// The calls of a row that ran under strace (else the test is skipped, or fails under CI).
+fn calls(n: usize) -> &'static [String] {
+    row(n)
+        .syscalls
+        .as_ref()
+        .unwrap_or_else(|e| panic!("row {n}: {e}"))
+}
+
+#[test]
+fn the_system_calls_are_those_the_lab_doc_explains() {
+    if !ok_or_skip(&lab().0.strace, "strace") || !can_run_roots() {
+        return;
+    }
+    // Row 4: musl's whole start-up is `arch_prctl` and `set_tid_address`; stdio asks whether
+    // standard output is a terminal (`ioctl`) and writes with one `writev`.
+    assert_eq!(
+        calls(4),
+        [
+            "arch_prctl",
+            "set_tid_address",
+            "ioctl",
+            "writev",
+            "exit_group"
+        ]
+    );
+    // Row 8: with no ld.so.cache in the root the loader probes every default directory for
+    // libc.so.6; those probes are most of its calls.
+    let probes = calls(8)
+        .iter()
+        .filter(|c| *c == "openat" || *c == "newfstatat")
+        .count();
+    assert!(
+        2 * probes > calls(8).len(),
+        "row 8: {probes} openat/newfstatat of {} calls: {:?}",
+        calls(8).len(),
+        calls(8)
+    );
+    // Row 9: the same probing before the loader finds libc.so.6: more calls than row 2, whose
+    // loader reads the host's ld.so.cache.
+    assert!(
+        calls(9).len() > calls(2).len(),
+        "row 9 makes {} calls, row 2 {}",
+        calls(9).len(),
+        calls(2).len()
+    );
+    // Each row that runs ends with `exit_group`, and prints its line with one write.
+    for n in [1, 3, 4, 6, 9] {
+        assert_eq!(
+            calls(n).last().map(String::as_str),
+            Some("exit_group"),
+            "row {n}"
+        );
+        let writes = calls(n)
+            .iter()
+            .filter(|c| *c == "write" || *c == "writev")
+            .count();
+        assert_eq!(writes, 1, "row {n}: {:?}", calls(n));
+    }
+}
+
 #[test]
 fn hello_nostd_runs_the_fewest_instructions_of_all_rows() {
     if !ok_or_skip(&lab().0.valgrind, "valgrind") {
@@ -148,7 +212,14 @@ fn hello_nostd_runs_the_fewest_instructions_of_all_rows() {
         .instructions
         .as_ref()
         .expect("hello-nostd's instructions");
-    assert!(nostd > 0);
+    // An exact count, the same on every run of the same program with the same path and
+    // environment: measure it again.
+    let bin = hello_nostd();
+    let work = TempDir::new("lab-test-callgrind");
+    let again = lab::instructions::on_host(&bin, work.path())
+        .expect("run callgrind")
+        .expect("a callgrind total");
+    assert_eq!(again, nostd, "hello-nostd's instructions, measured twice");
     let mut compared = 0;
     for r in &lab().1.rows[1..] {
         if let Ok(n) = r.instructions {
@@ -159,27 +230,76 @@ fn hello_nostd_runs_the_fewest_instructions_of_all_rows() {
     assert_eq!(compared, 7, "every row but 7 has a count");
 }
 
+/// hello-nostd as the lab runs it (built by the lab run).
+fn hello_nostd() -> PathBuf {
+    let tools = &lab().0;
+    let work = TempDir::new("lab-test-bin");
+    lab::compile::binary(Build::HelloNostd, tools, work.path())
+        .expect("hello-nostd's path")
+        .expect("hello-nostd is built by cargo")
+}
+
+/// The bytes of the file at `path` (symbolic links followed).
+fn file_bytes(path: &Path) -> u64 {
+    std::fs::metadata(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .len()
+}
+
+/// The bytes of the binary of `build` as the lab builds it: the cargo-built programs where
+/// cargo left them, the C ones built again into a directory of their own (the same compiler,
+/// flags and source give the same file).
+fn built_bytes(build: Build) -> u64 {
+    let work = TempDir::new("lab-test-bin");
+    let bin = lab::compile::binary(build, &lab().0, work.path())
+        .unwrap_or_else(|e| panic!("{build:?}: {e}"))
+        .unwrap_or_else(|why| panic!("{build:?}: {why}"));
+    file_bytes(&bin)
+}
+
+/// A figure that must have been measured.
+fn measured(figure: &lab::Figure<u64>, what: &str) -> u64 {
+    *figure.as_ref().unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
 #[test]
-fn sizes_are_positive_and_images_hold_at_least_the_binary() {
+fn binary_bytes_are_the_size_of_the_file_the_lab_built() {
     for r in &lab().1.rows {
         let n = r.variant.number;
-        let binary = *r
-            .binary_bytes
-            .as_ref()
-            .unwrap_or_else(|e| panic!("row {n}: {e}"));
-        let image = *r
-            .image_bytes
-            .as_ref()
-            .unwrap_or_else(|e| panic!("row {n}: {e}"));
-        assert!(binary > 0, "row {n}");
-        if r.variant.adds == Adds::Nothing {
-            assert_eq!(image, binary, "row {n}: the binary is all its image holds");
-        } else {
-            assert!(
-                image > binary,
-                "row {n}: {image} bytes with its added files"
-            );
-        }
+        let binary = measured(&r.binary_bytes, &format!("row {n}"));
+        assert_eq!(binary, built_bytes(r.variant.build), "row {n}");
+    }
+}
+
+#[test]
+fn image_bytes_are_the_binary_plus_the_files_the_row_adds() {
+    let rows = &lab().1.rows;
+    // The files rows 7 to 9 add, on this machine: the interpreter row 2 names, and the
+    // libc.so.6 that gcc links against.
+    let interpreter = row(2)
+        .elf
+        .as_ref()
+        .ok()
+        .and_then(|e| e.interpreter.clone())
+        .expect("row 2's ELF interpreter");
+    let libc = Command::new("gcc")
+        .arg("-print-file-name=libc.so.6")
+        .output()
+        .expect("run gcc");
+    let libc = PathBuf::from(String::from_utf8_lossy(&libc.stdout).trim());
+    assert!(libc.is_absolute(), "gcc found no libc.so.6: {libc:?}");
+    let (interpreter, libc) = (file_bytes(Path::new(&interpreter)), file_bytes(&libc));
+    for r in rows {
+        let n = r.variant.number;
+        let binary = measured(&r.binary_bytes, &format!("row {n}"));
+        let image = measured(&r.image_bytes, &format!("row {n}"));
+        let added = match r.variant.adds {
+            Adds::Nothing => 0,
+            Adds::OnlyLibc => libc,
+            Adds::OnlyInterpreter => interpreter,
+            Adds::Closure => libc + interpreter,
+        };
+        assert_eq!(image, binary + added, "row {n}: {:?}", r.variant.adds);
     }
 }
 

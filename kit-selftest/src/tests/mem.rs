@@ -1,0 +1,44 @@
+//! The runtime's assembly memory functions (`memcpy`, `memmove`, `memset`, `memcmp`).
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::support::Rng;
+use crate::TestResult;
+
+/// The memory functions, through the calls the compiler makes for slice operations, at sizes
+/// and offsets that cover short, long and overlapping cases.
+pub fn memory_functions() -> TestResult {
+    let mut rng = Rng::new();
+    for &len in &[0usize, 1, 7, 8, 15, 64, 255, 4096, 100_003] {
+        let src: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        let mut dst = vec![0u8; len];
+        dst.copy_from_slice(&src); // memcpy
+        check!(dst == src, "memcpy of {len} bytes");
+        for i in 0..len {
+            check!(dst[i] == src[i], "byte {i} of memcpy differs");
+        }
+        let mut filled = vec![0u8; len];
+        filled.fill(0xa5); // memset
+        check!(filled.iter().all(|&b| b == 0xa5), "memset of {len} bytes");
+        if len > 2 {
+            // memcmp: equal, then one byte different near the end.
+            let mut other = src.clone();
+            check!(other == src, "memcmp says equal slices differ");
+            other[len - 2] ^= 1;
+            check!(other != src, "memcmp missed a difference");
+            check!(
+                (other < src) == (other[len - 2] < src[len - 2]),
+                "memcmp ordering"
+            );
+            // memmove, both directions, overlapping.
+            let mut buf = src.clone();
+            buf.copy_within(0..len - 2, 2);
+            check!(buf[2..] == src[..len - 2], "memmove up by 2 ({len})");
+            let mut buf = src.clone();
+            buf.copy_within(2..len, 0);
+            check!(buf[..len - 2] == src[2..], "memmove down by 2 ({len})");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,70 @@
+//! The seccomp allow-list's program, read back and run by this program's own classic-BPF
+//! interpreter ([`crate::bpf`]) for the calls it must allow and refuse.
+
+use alloc::string::ToString;
+
+use syscall_kit::Errno;
+use syscall_kit::raw::nr;
+use syscall_kit::seccomp::{Action, AllowList};
+
+use crate::TestResult;
+use crate::bpf::{JEQ_K, LD_W_ABS, OFFSET_ARCH, run};
+
+/// The `AUDIT_ARCH_*` of this architecture (include/uapi/linux/audit.h), written out here
+/// rather than taken from the kit.
+#[cfg(target_arch = "x86_64")]
+const NATIVE: u32 = 0xC000_003E;
+#[cfg(target_arch = "aarch64")]
+const NATIVE: u32 = 0xC000_00B7;
+#[cfg(target_arch = "riscv64")]
+const NATIVE: u32 = 0xC000_00F3;
+/// `AUDIT_ARCH_I386`: another ABI the kernel may enter through on x86_64.
+const I386: u32 = 0x4000_0003;
+/// `SECCOMP_RET_KILL_PROCESS` and `SECCOMP_RET_ALLOW` (include/uapi/linux/seccomp.h).
+const KILL_PROCESS: u32 = 0x8000_0000;
+const ALLOW: u32 = 0x7fff_0000;
+
+/// Runs on every architecture, also under qemu-user, which does not implement `seccomp(2)`; the
+/// system tests install the filter for real (`--seccomp-kill`, `--seccomp-errno`).
+pub fn program_decides_as_documented() -> TestResult {
+    let kill = AllowList::new(&[nr::WRITE, nr::EXIT_GROUP], Action::KillProcess)
+        .map_err(|e| e.to_string())?;
+    let prog = kill.instructions();
+    check!(prog.len() == 8, "{} instructions", prog.len());
+    check!(
+        prog[0].code == LD_W_ABS && prog[0].k == OFFSET_ARCH,
+        "the first instruction loads seccomp_data.arch: {:?}",
+        prog[0]
+    );
+    check!(
+        prog[1].code == JEQ_K && prog[1].k == NATIVE,
+        "the second compares it with {NATIVE:#x}: {:?}",
+        prog[1]
+    );
+    let (write, exit_group, getpid) = (nr::WRITE as u32, nr::EXIT_GROUP as u32, nr::GETPID as u32);
+    for (what, nr, arch, expected) in [
+        ("write", write, NATIVE, ALLOW),
+        ("exit_group", exit_group, NATIVE, ALLOW),
+        ("getpid", getpid, NATIVE, KILL_PROCESS),
+        ("write through the i386 ABI", write, I386, KILL_PROCESS),
+        (
+            "write with the x32 bit",
+            write | 0x4000_0000,
+            NATIVE,
+            KILL_PROCESS,
+        ),
+    ] {
+        let got = run(prog, nr, arch)?;
+        check!(got == expected, "{what}: {got:#x}, expected {expected:#x}");
+    }
+    let errno =
+        AllowList::new(&[nr::WRITE], Action::Errno(Errno::EPERM)).map_err(|e| e.to_string())?;
+    let got = run(errno.instructions(), getpid, NATIVE)?;
+    check!(got == 0x0005_0001, "getpid with an EPERM action: {got:#x}");
+    let got = run(errno.instructions(), write, I386)?;
+    check!(
+        got == KILL_PROCESS,
+        "another ABI with an EPERM action: {got:#x}"
+    );
+    Ok(())
+}
