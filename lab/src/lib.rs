@@ -8,8 +8,8 @@
 //! [`readme`] keeps the README's copy of the table current. The binary (`cargo make lab`) is a
 //! thin command line over these.
 //!
-//! [`bench`] is `cargo make bench` (the binary `bench`): the kit against its peers, reusing the
-//! lab's builds, counts and table lines.
+//! [`bench`](mod@bench) is `cargo make bench` (the binary `bench`): the kit against its peers,
+//! reusing the lab's builds, counts and table lines.
 
 pub mod bench;
 pub mod chart;
