@@ -1,6 +1,7 @@
 /* Hello, world! written by hand for x86_64 Linux, the floor hello-nostd is compared with in
  * `cargo make bench`: write(1, msg, 14) and exit_group(0), nothing else. Built by
- * scripts/bench.sh with `as` and linked with plain `ld -s` (static, no libc). */
+ * `cargo make bench` (lab/src/bench/hellos.rs) with `as` and linked with plain `ld -s` (static,
+ * no libc). */
     .globl _start
     .text
 _start:

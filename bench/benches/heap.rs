@@ -1,6 +1,6 @@
 //! The heap: syscall-kit's `KernelHeap` against glibc's `malloc` (Rust's `System` allocator
 //! on this target), on a mixed workload and per size class (Criterion groups `heap-mixed` and
-//! `heap-class-N`; `scripts/bench.sh` prints the ratios).
+//! `heap-class-N`; `cargo make bench` prints the ratios).
 //!
 //! `KernelHeap` is not this process's global allocator: glibc's `malloc` owns the program
 //! break here, so the kit's heap is made with `KernelHeap::from_region` over 1 GiB from

@@ -1,6 +1,6 @@
 //! System-call cost: one `write(2)` of one byte to `/dev/null`, and one `getppid(2)`, through
 //! syscall-kit, glibc (the `libc` crate) and rustix, side by side (Criterion groups `write`
-//! and `getppid`; `scripts/bench.sh` prints the ratios).
+//! and `getppid`; `cargo make bench` prints the ratios).
 
 use std::hint::black_box;
 use std::os::fd::AsRawFd;

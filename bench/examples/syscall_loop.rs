@@ -1,5 +1,5 @@
 //! `syscall_loop IMPL CALL N`: makes the system call CALL (`write`: one byte to `/dev/null`;
-//! `getppid`) N times through IMPL (`kit`, `libc` or `rustix`). `scripts/bench.sh` runs it
+//! `getppid`) N times through IMPL (`kit`, `libc` or `rustix`). `cargo make bench` runs it
 //! under `valgrind --tool=callgrind` for two values of N: the difference of the two totals,
 //! divided by the difference of N, is the exact number of user-space instructions one call
 //! costs through that wrapper, free of the noise that timing has on a shared machine.

@@ -1,2 +1,2 @@
 //! Benchmarks of syscall-kit against its peers; the code is in `benches/` (Criterion) and
-//! `scripts/bench.sh` runs everything (`cargo make bench`). This library is empty.
+//! `cargo make bench` (its driver is lab/src/bench/) runs everything. This library is empty.

@@ -47,18 +47,44 @@ fn release_bin(target: &str, name: &str) -> PathBuf {
 /// The binary of `build`, after [`cargo_builds`]: built into `out_dir` for the C rows. `Ok(Err)`
 /// when the compiler is missing (the row says `n/a (no gcc)`); `Err` when a build fails.
 pub fn binary(build: Build, tools: &Tools, out_dir: &Path) -> Result<Figure<PathBuf>, String> {
-    let source = root().join("lab/hello.c");
-    let (compiler, available, flags, name): (&str, _, &[&str], &str) = match build {
-        Build::HelloNostd => return Ok(Ok(release_bin(MUSL_TARGET, "hello-nostd"))),
-        Build::RustStdHost => return Ok(Ok(release_bin(GNU_TARGET, "hello-std"))),
-        Build::RustStdMusl => return Ok(Ok(release_bin(MUSL_TARGET, "hello-std"))),
-        Build::GccDynamic => ("gcc", &tools.gcc, &[], "c-glibc-dynamic"),
-        Build::GccStatic => ("gcc", &tools.gcc, &["-static"], "c-glibc-static"),
-        Build::MuslGccStatic => ("musl-gcc", &tools.musl_gcc, &["-static"], "c-musl-static"),
+    if let Some(bin) = cargo_binary(build) {
+        return Ok(Ok(bin));
+    }
+    let available = match build {
+        Build::MuslGccStatic => &tools.musl_gcc,
+        _ => &tools.gcc,
     };
     if let Err(why) = available {
         return Ok(Err(why.clone()));
     }
+    c_binary(build, out_dir).map(Ok)
+}
+
+/// The path of a Rust row's binary as [`cargo_builds`] builds it; `None` for the C rows.
+pub fn cargo_binary(build: Build) -> Option<PathBuf> {
+    match build {
+        Build::HelloNostd => Some(release_bin(MUSL_TARGET, "hello-nostd")),
+        Build::RustStdHost => Some(release_bin(GNU_TARGET, "hello-std")),
+        Build::RustStdMusl => Some(release_bin(MUSL_TARGET, "hello-std")),
+        Build::GccDynamic | Build::GccStatic | Build::MuslGccStatic => None,
+    }
+}
+
+/// Compiles `lab/hello.c` into `out_dir` as a C row is built (`-Os -s`, the compiler and flags of
+/// `build`): the one recipe of every C hello of the lab and of `cargo make bench`. The compiler
+/// must be on `PATH`; `Err` when a build fails or `build` is a Rust row.
+pub fn c_binary(build: Build, out_dir: &Path) -> Result<PathBuf, String> {
+    let source = root().join("lab/hello.c");
+    let (compiler, flags, name): (&str, &[&str], &str) = match build {
+        Build::GccDynamic => ("gcc", &[], "c-glibc-dynamic"),
+        Build::GccStatic => ("gcc", &["-static"], "c-glibc-static"),
+        Build::MuslGccStatic => ("musl-gcc", &["-static"], "c-musl-static"),
+        Build::HelloNostd | Build::RustStdHost | Build::RustStdMusl => {
+            return Err(format!(
+                "{build:?} is built with cargo, not from lab/hello.c"
+            ));
+        }
+    };
     std::fs::create_dir_all(out_dir)
         .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
     let bin = out_dir.join(name);
@@ -76,5 +102,5 @@ pub fn binary(build: Build, tools: &Tools, out_dir: &Path) -> Result<Figure<Path
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    Ok(Ok(bin))
+    Ok(bin)
 }

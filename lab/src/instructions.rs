@@ -16,12 +16,22 @@ use crate::workspace::{clean_env, output};
 
 /// Counts the instructions of `program` run directly on this machine.
 pub fn on_host(program: &Path, work: &Path) -> Result<Figure<u64>, String> {
+    on_host_with_args(program, &[], work)
+}
+
+/// Counts the instructions of `program ARGS…` run directly on this machine.
+pub fn on_host_with_args(
+    program: &Path,
+    args: &[&str],
+    work: &Path,
+) -> Result<Figure<u64>, String> {
     let out_file = work.join("callgrind.out");
     let out = output(
         clean_env(&mut Command::new("valgrind"))
             .arg("--tool=callgrind")
             .arg(format!("--callgrind-out-file={}", out_file.display()))
             .arg(program)
+            .args(args)
             .stdin(Stdio::null()),
     )?;
     Ok(read_total(&out_file, &out))

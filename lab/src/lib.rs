@@ -7,7 +7,11 @@
 //! [`lab::run`](run) does all of it and returns a [`Report`]; [`table`] and [`chart`] render it;
 //! [`doc`] keeps the copy of the table in `docs/lab.md` current. The binary (`cargo make lab`) is a
 //! thin command line over these.
+//!
+//! [`bench`](mod@bench) is `cargo make bench` (the binary `bench`): the kit against its peers,
+//! reusing the lab's builds, counts and table lines.
 
+pub mod bench;
 pub mod chart;
 pub mod compile;
 pub mod doc;

@@ -136,7 +136,7 @@ pub fn grouped(n: u64) -> String {
 }
 
 /// One table line; `|` inside a cell is escaped.
-fn line(cells: impl Iterator<Item = String>) -> String {
+pub fn line(cells: impl Iterator<Item = String>) -> String {
     let cells: Vec<String> = cells.map(|c| c.replace('|', "\\|")).collect();
     format!("| {} |\n", cells.join(" | "))
 }

@@ -1,0 +1,130 @@
+//! `cargo make bench`: every performance comparison of the kit with its peers, in one run,
+//! ending in one Markdown table ([`table`]) of each figure, its peer's, the ratio kit / peer and
+//! the goal:
+//!
+//! - [`criterion`]: the Criterion benchmarks of `bench/` (system calls, heap), as child
+//!   `cargo bench` runs;
+//! - [`per_call`]: exact user-space instructions per system call (callgrind);
+//! - [`hellos`]: hello-nostd against C (the lab's recipe), Rust std and assembly hellos;
+//! - [`cat`]: cat-nostd against GNU cat on 512 MiB.
+//!
+//! It reuses the lab's builds ([`crate::compile`]), system-call counts ([`crate::syscalls`]),
+//! instruction counts ([`crate::instructions`]) and table lines ([`crate::table`]).
+
+pub mod cat;
+pub mod criterion;
+pub mod hellos;
+pub mod hyperfine;
+pub mod json;
+pub mod per_call;
+pub mod table;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::compile;
+use crate::tools::{PACKAGES, on_path};
+use crate::workspace::{cargo, checked, root, target_dir};
+
+pub use table::{Row, Unit};
+
+/// Every tool the bench runs (besides cargo and the shell's `cat` and `tail`).
+pub const TOOLS: [&str; 7] = [
+    "hyperfine",
+    "valgrind",
+    "strace",
+    "gcc",
+    "musl-gcc",
+    "as",
+    "ld",
+];
+
+/// The Debian packages of the bench's tools that the lab does not use ([`PACKAGES`] has the
+/// others).
+const BENCH_PACKAGES: [(&str, &str); 3] = [
+    ("hyperfine", "hyperfine"),
+    ("as", "binutils"),
+    ("ld", "binutils"),
+];
+
+/// One line for each missing tool, naming its Debian package.
+pub fn missing_tools() -> Vec<String> {
+    TOOLS
+        .iter()
+        .filter(|tool| !on_path(tool))
+        .map(|tool| {
+            let package = PACKAGES
+                .iter()
+                .chain(&BENCH_PACKAGES)
+                .find(|(t, _)| t == tool)
+                .map_or("?", |(_, p)| p);
+            format!("{tool} not found (Debian/Ubuntu: apt-get install {package})")
+        })
+        .collect()
+}
+
+/// Runs every comparison; `out` (`target/bench`) receives the built hellos, the tools' JSON and
+/// logs, and the 512 MiB file. Progress goes to standard error.
+pub fn run(out: &Path) -> Result<Vec<Row>, String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let target = target_dir();
+
+    eprintln!("== building");
+    compile::cargo_builds()?;
+    checked(
+        cargo()
+            .args(["build-nostd", "-p", "cat-nostd"])
+            .current_dir(root()),
+        "cargo build-nostd -p cat-nostd",
+    )?;
+    let cat_nostd = target.join(compile::MUSL_TARGET).join("release/cat-nostd");
+
+    eprintln!("== Criterion: system calls and heap");
+    for bench in ["syscalls", "heap"] {
+        criterion::run(bench, &target)?;
+    }
+    let mut rows = criterion::rows(&target)?;
+
+    eprintln!("== system calls: exact user-space instructions per call (callgrind)");
+    let syscall_loop = criterion::build_example("syscall_loop", &target)?;
+    rows.extend(per_call::rows(&syscall_loop, out)?);
+
+    eprintln!("== hello: bytes, system calls, instructions, exec-to-exit time");
+    rows.extend(hellos::rows(out)?);
+
+    eprintln!("== cat: 512 MiB from the page cache");
+    rows.extend(cat::rows(&cat_nostd, out)?);
+    Ok(rows)
+}
+
+/// Runs `cmd` with its standard output on standard error (the report of `cargo bench` and
+/// `hyperfine`, for the reader, not for the table); `Err` unless it exits with status 0.
+pub(crate) fn run_to_stderr(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let status = cmd
+        .stdin(Stdio::null())
+        .stdout(std::io::stderr())
+        .status()
+        .map_err(|e| format!("cannot run {:?}: {e}", cmd.get_program()))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+/// `machine: MODEL, N CPUs, Linux RELEASE`, the line printed under the table.
+pub fn machine() -> String {
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cpus = std::thread::available_parallelism().map_or(0, usize::from);
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map_or_else(|_| "?".into(), |r| r.trim().to_string());
+    format!("machine: {model}, {cpus} CPUs, Linux {release}")
+}

@@ -1,0 +1,42 @@
+//! `cargo make bench`: runs every performance comparison of the kit with its peers (see
+//! [`lab::bench`]), prints one Markdown table of ratios and goals and writes it to
+//! `target/bench/table.md`. Every missing tool is named with its Debian package first.
+
+use std::process::ExitCode;
+
+use lab::bench;
+use lab::workspace::target_dir;
+
+fn main() -> ExitCode {
+    if std::env::args().len() > 1 {
+        eprintln!(
+            "usage: bench\n\nRuns every performance comparison and prints the table \
+             (also target/bench/table.md). Takes a few minutes."
+        );
+        return ExitCode::from(2);
+    }
+    let missing = bench::missing_tools();
+    if !missing.is_empty() {
+        for m in &missing {
+            eprintln!("bench: {m}");
+        }
+        return ExitCode::FAILURE;
+    }
+    let out = target_dir().join("bench");
+    let table = match bench::run(&out).map(|rows| bench::table::markdown(&rows)) {
+        Ok(table) => table,
+        Err(e) => {
+            eprintln!("bench: error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let file = out.join("table.md");
+    if let Err(e) = std::fs::write(&file, &table) {
+        eprintln!("bench: error: cannot write {}: {e}", file.display());
+        return ExitCode::FAILURE;
+    }
+    print!("{table}");
+    println!();
+    println!("{}", bench::machine());
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,43 @@
+//! `cargo make bench` (the binary `bench`) with its tools missing: one line for each, naming its
+//! Debian package, and nothing measured.
+
+use std::process::Command;
+
+use system_tests::TempDir;
+
+#[test]
+fn each_missing_tool_is_one_line_naming_its_package() {
+    let empty = TempDir::new("bench-no-tools");
+    let out = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .env("PATH", empty.path())
+        .output()
+        .expect("run the bench");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty(), "no table without the tools");
+    let expected: Vec<String> = [
+        ("hyperfine", "hyperfine"),
+        ("valgrind", "valgrind"),
+        ("strace", "strace"),
+        ("gcc", "gcc"),
+        ("musl-gcc", "musl-tools"),
+        ("as", "binutils"),
+        ("ld", "binutils"),
+    ]
+    .iter()
+    .map(|(tool, package)| {
+        format!("bench: {tool} not found (Debian/Ubuntu: apt-get install {package})")
+    })
+    .collect();
+    assert_eq!(stderr.lines().collect::<Vec<_>>(), expected, "{stderr}");
+}
+
+#[test]
+fn arguments_are_refused() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .arg("--nonsense")
+        .output()
+        .expect("run the bench");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("usage: bench"));
+}
