@@ -50,7 +50,4 @@ pub use closure::{Closure, resolve_closure};
 pub use memory_root::MemoryRoot;
 pub use program::{InputError, Program, inspect};
 pub use root_view::RootView;
-/// The former name of [`RootView`], for callers not yet renamed.
-#[doc(hidden)]
-pub use root_view::RootView as Filesystem;
 pub use verdict::{Verdict, verdict};

@@ -1,10 +1,10 @@
-//! Helpers of scratch-doctor's tests: the built program, the C fixtures, a std `Filesystem`.
+//! Helpers of scratch-doctor's tests: the built program, the C fixtures, a std `RootView`.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use scratch_doctor::Filesystem;
+use scratch_doctor::RootView;
 use syscall_kit::Errno;
 pub use system_tests::{TempDir, require_tool};
 
@@ -122,7 +122,7 @@ fn errno(e: std::io::Error) -> Errno {
     Errno::from_raw(e.raw_os_error().unwrap_or(Errno::EIO.raw()))
 }
 
-impl Filesystem for StdFs {
+impl RootView for StdFs {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno> {
         if Path::new(path).is_dir() {
             return Err(Errno::EISDIR);
