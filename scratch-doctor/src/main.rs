@@ -90,7 +90,7 @@ fn main() -> i32 {
             status = SOME_DO_NOT;
         }
         if let (Some(dir), Some(closure)) = (options.copy_to, &report.closure) {
-            match copy::copy_closure(closure, dir) {
+            match copy::copy_closure(closure, dir, options.force) {
                 Ok(written) => {
                     copied |= written.len() > 1;
                     eprintln!(
@@ -99,7 +99,11 @@ fn main() -> i32 {
                         dir.to_string_lossy()
                     );
                 }
-                Err(e) => status = fail(&e),
+                Err(problems) => {
+                    for p in &problems {
+                        status = fail(p);
+                    }
+                }
             }
         }
     }

@@ -1,4 +1,4 @@
-//! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR] FILE...`.
+//! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] FILE...`.
 
 use core::ffi::CStr;
 
@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 
 /// The usage text of `--help`.
 pub const USAGE: &str = "\
-usage: scratch-doctor [--json] [--closure] [--copy-closure DIR] [--] FILE...
+usage: scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] [--] FILE...
 
 Tells whether each FILE runs in a FROM scratch container image (nothing in it but
 the file), and why not.
@@ -17,7 +17,14 @@ the file), and why not.
                        ELF interpreter and every library, found the way the dynamic
                        loader finds them, each with its path here and in the image
   --copy-closure DIR   copy each FILE and its closure into DIR at those paths, for
-                       `COPY DIR /` in a FROM scratch image (implies --closure)
+                       `COPY DIR /` in a FROM scratch image (implies --closure).
+                       Nothing is written outside DIR: a symbolic link on the way
+                       (DIR/lib -> ...), a FIFO, device, socket, directory or link at
+                       a destination, or a file with other hard links is refused, one
+                       line each (exit status 2); an identical file is left alone, a
+                       different one refused
+  --force              with --copy-closure: replace a different file (or one with
+                       other hard links) by a new file; what else is refused stays so
   --json               one JSON object per FILE, one per line
   -h, --help           this text
 
@@ -33,6 +40,8 @@ pub struct Options {
     pub closure: bool,
     /// `--copy-closure DIR`.
     pub copy_to: Option<&'static CStr>,
+    /// `--force`: `--copy-closure` replaces a different file at a destination.
+    pub force: bool,
     /// The files, in order.
     pub files: Vec<&'static CStr>,
 }
@@ -43,6 +52,7 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         json: false,
         closure: false,
         copy_to: None,
+        force: false,
         files: Vec::new(),
     };
     let mut options_done = false;
@@ -64,6 +74,7 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 o.copy_to = Some(dir);
                 o.closure = true;
             }
+            b"--force" => o.force = true,
             _ => {
                 return Err(format!(
                     "unknown option {} (see --help)",
@@ -71,6 +82,9 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 ));
             }
         }
+    }
+    if o.force && o.copy_to.is_none() {
+        return Err("--force needs --copy-closure DIR (see --help)".into());
     }
     if o.files.is_empty() {
         return Err("no FILE given (see --help)".into());

@@ -1,12 +1,19 @@
 //! Files: `open(2)`/`openat(2)` with typed flags and mode, `fstat(2)`, `stat(2)`, `lstat(2)`,
-//! `fchmod(2)`; directories ([`mkdirat`], [`getdents64`], [`getcwd`]) and symbolic links
-//! ([`readlinkat`]) in the submodules, re-exported here.
+//! `fchmod(2)`; in the submodules, re-exported here: directories ([`mkdirat`], [`getdents64`],
+//! [`getcwd`]), symbolic links ([`readlinkat`]), resolution that stays beneath a directory
+//! ([`openat2`]), renaming ([`renameat2`]) and removing ([`unlinkat`]).
 
 mod dir;
 mod link;
+mod openat2;
+mod rename;
+mod unlink;
 
 pub use dir::{DirEntries, DirEntry, getcwd, getdents64, mkdir, mkdirat};
 pub use link::{readlink, readlinkat};
+pub use openat2::{OpenHow, ResolveFlags, openat2};
+pub use rename::{RenameFlags, renameat2};
+pub use unlink::{UnlinkFlags, unlinkat};
 
 use core::ffi::CStr;
 

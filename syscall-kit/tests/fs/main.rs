@@ -1,12 +1,15 @@
 //! The tests of `syscall_kit::fs`: `open`/`openat`, `fstat`/`stat`/`lstat`, `fchmod` and paths
-//! (`src/fs/mod.rs`) here, directories and links in the files of the submodules (`dir.rs`,
-//! `link.rs`), as in `src/fs/`; against the real kernel.
+//! (`src/fs/mod.rs`) here, the submodules' in files of the same names (`dir.rs`, `link.rs`,
+//! `openat2.rs`, `rename.rs`, `unlink.rs`), as in `src/fs/`; against the real kernel.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod dir;
 mod link;
+mod openat2;
+mod rename;
+mod unlink;
 
 use std::os::unix::fs::PermissionsExt;
 
