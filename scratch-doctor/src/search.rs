@@ -13,12 +13,14 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use syscall_kit::Errno;
+
 use crate::elf::ElfFacts;
 use crate::ld_so_cache::{LD_SO_CACHE, LdCache};
 use crate::ld_so_conf::{self, LD_SO_CONF};
 use crate::machine::{Host, machine_name};
 use crate::paths;
-use crate::root_view::RootView;
+use crate::root_view::{RootView, ViewError};
 
 /// The loader family, told apart by the interpreter's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,7 +110,12 @@ pub struct Search {
 
 impl Search {
     /// What the loader of `program` (by its interpreter) would know on the system `fs`.
-    pub fn load(fs: &mut dyn RootView, program: &ElfFacts) -> Search {
+    ///
+    /// A missing `/etc/ld.so.cache` (`ENOENT`) means the loader has none, and so does a
+    /// malformed one (glibc ignores it); any other error reading it (`EACCES`, `EIO` …) is a
+    /// [`ViewError`]: the answer would depend on a file the doctor could not read. The same
+    /// for musl's `/etc/ld-musl-ARCH.path`.
+    pub fn load(fs: &mut dyn RootView, program: &ElfFacts) -> Result<Search, ViewError> {
         let loader = program
             .interpreter
             .as_deref()
@@ -119,23 +126,24 @@ impl Search {
             .to_string();
         match loader {
             Loader::Glibc => {
-                let cache = fs
-                    .read(LD_SO_CACHE)
-                    .ok()
-                    .and_then(|data| LdCache::parse(&data).ok());
+                let cache = match fs.map_file(LD_SO_CACHE) {
+                    Ok(data) => LdCache::parse(&data).ok(),
+                    Err(Errno::ENOENT) => None,
+                    Err(e) => return Err(ViewError::new(LD_SO_CACHE, e)),
+                };
                 let conf_dirs = if cache.is_none() {
                     ld_so_conf::conf_dirs(fs, LD_SO_CONF)
                 } else {
                     Vec::new()
                 };
-                Search {
+                Ok(Search {
                     loader,
                     cache,
                     conf_dirs,
                     default_dirs: glibc_default_dirs(multiarch, program.class.bits()),
                     lib: multiarch.map_or_else(|| "lib".into(), |m| format!("lib/{m}")),
                     platform,
-                }
+                })
             }
             Loader::Musl => {
                 let path_file = format!("/etc/ld-musl-{platform}.path");
@@ -145,18 +153,19 @@ impl Search {
                         .filter(|d| !d.is_empty())
                         .map(ToString::to_string)
                         .collect(),
-                    Err(_) => ["/lib", "/usr/local/lib", "/usr/lib"]
+                    Err(Errno::ENOENT) => ["/lib", "/usr/local/lib", "/usr/lib"]
                         .map(String::from)
                         .to_vec(),
+                    Err(e) => return Err(ViewError::new(path_file, e)),
                 };
-                Search {
+                Ok(Search {
                     loader,
                     cache: None,
                     conf_dirs: Vec::new(),
                     default_dirs,
                     lib: "lib".into(),
                     platform,
-                }
+                })
             }
         }
     }

@@ -3,6 +3,7 @@
 //! here. Nothing is read from the disk of the machine running the tests.
 
 mod search_order;
+mod view_errors;
 
 use alloc::vec::Vec;
 
