@@ -188,3 +188,32 @@ fn out_of_memory_is_one_line() {
         .unwrap_or_else(|| panic!("not the one line: {stderr:?}"));
     assert!(size.parse::<usize>().is_ok_and(|n| n > 0), "{stderr}");
 }
+
+/// The doctor maps a file and reads its headers and dynamic section only: a 2 GiB file (sparse,
+/// an ELF file at its start) costs no more heap than the ELF file alone. `ulimit -d` caps the
+/// heap (the break and private writable mappings) at 16 MiB, far below the file's size.
+#[test]
+fn a_huge_file_costs_no_more_memory_than_its_headers() {
+    let dir = TempDir::new("doctor-huge-file");
+    let huge = dir.path().join("huge");
+    std::fs::copy("/bin/ls", &huge).unwrap();
+    File::options()
+        .write(true)
+        .open(&huge)
+        .unwrap()
+        .set_len(2 << 30)
+        .unwrap();
+    let huge = huge.to_str().unwrap();
+    let plain = sh(r#"exec "$0" --closure /bin/ls"#, &[]);
+    let capped = sh(
+        r#"ulimit -d 16384 && exec "$0" --closure "$1""#,
+        &[huge],
+    );
+    let (stdout, stderr) = texts(&capped);
+    assert_eq!(status(&capped), status(&plain), "{stdout}{stderr}");
+    assert_eq!(
+        stdout.replace(huge, "/bin/ls"),
+        texts(&plain).0,
+        "the same report as for the file it starts with"
+    );
+}
