@@ -178,7 +178,12 @@ pub fn resolve_closure(
                 continue;
             }
             match find(fs, search, &loaded, i, &name, &mut cwd)? {
-                Ok((path, via, facts, image_candidate)) => {
+                Ok(Found {
+                    path,
+                    via,
+                    facts,
+                    image: image_candidate,
+                }) => {
                     let canonical = Some(canonical(fs, &path)?);
                     if loaded.iter().any(|l| l.canonical == canonical) {
                         continue; // the same file under another name: loaded once
@@ -223,6 +228,15 @@ fn is_loaded(closure: &Closure, loaded: &[Loaded], name: &str) -> bool {
         || closure.missing.iter().any(|m| m.name == name)
 }
 
+/// A library [`find`] found: its path here, the search step, its facts, and the path that step
+/// gives in the image.
+struct Found {
+    path: String,
+    via: Via,
+    facts: ElfFacts,
+    image: String,
+}
+
 /// The first candidate for `name` that is an ELF shared object of the requester's kind, with
 /// the path the same search step gives in the image (`$ORIGIN` there being the directory of
 /// each object's image path), or why there is none.
@@ -233,7 +247,7 @@ fn find(
     requester: usize,
     name: &str,
     cwd: &mut Cwd,
-) -> Result<Result<(String, Via, ElfFacts, String), String>, ViewError> {
+) -> Result<Result<Found, String>, ViewError> {
     let mut chain = Vec::new();
     let mut image_chain = Vec::new();
     let mut at = Some(requester);
@@ -278,7 +292,14 @@ fn find(
                     want.machine_name()
                 ));
             }
-            Ok(f) => return Ok(Ok((path, c.via, f, image.path))),
+            Ok(facts) => {
+                return Ok(Ok(Found {
+                    path,
+                    via: c.via,
+                    facts,
+                    image: image.path,
+                }));
+            }
             Err(ReadError::Os(Errno::ENOENT)) => {}
             Err(e) => problems.push(format!("{path}: {e}")),
         }
@@ -295,9 +316,9 @@ fn find(
     Ok(Err(reason))
 }
 
-/// Where a library found at `path` must be in the image. Found through `DT_RPATH`,
-/// `DT_RUNPATH`, a path, or a default directory: the same path, which the loader in the image
-/// searches too. Found through the cache or `ld.so.conf` in another directory: the image has
+/// Where a library must be in the image, given `path`, the path the step that found it gives
+/// in the image (with `$ORIGIN` that of the image). Found through `DT_RPATH`, `DT_RUNPATH`, a
+/// path, or a default directory: that path, which the loader in the image searches too. Found through the cache or `ld.so.conf` in another directory: the image has
 /// no cache, so the library goes into the loader's first default directory.
 fn image_path(search: &Search, path: String, via: Via, name: &str) -> String {
     match via {

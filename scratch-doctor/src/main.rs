@@ -16,6 +16,7 @@ extern crate alloc;
 
 mod cli;
 
+use scratch_doctor::binfmt;
 use scratch_doctor::closure::DLOPEN_WARNING;
 use scratch_doctor::machine::Host;
 use scratch_doctor::report::{Report, error_json};
@@ -76,6 +77,8 @@ fn run() -> Result<i32, Errno> {
     };
     let mut status = ALL_RUN;
     let mut copied = false;
+    // /proc/sys/fs/binfmt_misc, read once, for the first foreign program.
+    let mut binfmt = None;
     for (i, file) in options.files.iter().enumerate() {
         let name = file.to_string_lossy();
         let fail = |problem: &str| -> Result<i32, Errno> {
@@ -99,8 +102,15 @@ fn run() -> Result<i32, Errno> {
                 continue;
             }
         };
-        drop(data);
         let mut report = Report::new(&name, program, Host::this());
+        if let Program::Elf(elf) = &report.program
+            && !Host::this().runs(elf.machine, elf.class, elf.byte_order)
+        {
+            let entries = binfmt.get_or_insert_with(|| binfmt::load(&mut HostRoot));
+            let header = data.get(..binfmt::HEADER_BYTES).unwrap_or(&data);
+            report.this_host = Some(binfmt::this_host(entries, header));
+        }
+        drop(data);
         if options.closure
             && let Program::Elf(elf) = &report.program
         {

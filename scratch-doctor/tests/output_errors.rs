@@ -205,10 +205,7 @@ fn a_huge_file_costs_no_more_memory_than_its_headers() {
         .unwrap();
     let huge = huge.to_str().unwrap();
     let plain = sh(r#"exec "$0" --closure /bin/ls"#, &[]);
-    let capped = sh(
-        r#"ulimit -d 16384 && exec "$0" --closure "$1""#,
-        &[huge],
-    );
+    let capped = sh(r#"ulimit -d 16384 && exec "$0" --closure "$1""#, &[huge]);
     let (stdout, stderr) = texts(&capped);
     assert_eq!(status(&capped), status(&plain), "{stdout}{stderr}");
     assert_eq!(
