@@ -80,7 +80,8 @@ fn run() -> Result<i32, Errno> {
     // /proc/sys/fs/binfmt_misc, read once, for the first foreign program.
     let mut binfmt = None;
     for (i, file) in options.files.iter().enumerate() {
-        let name = file.to_string_lossy();
+        // The name as the analysis holds it: bytes that are not UTF-8 escaped, not lost.
+        let name = scratch_doctor::paths::from_bytes(file.to_bytes());
         let fail = |problem: &str| -> Result<i32, Errno> {
             warn!("{name}: {problem}");
             if options.json {
@@ -142,7 +143,7 @@ fn run() -> Result<i32, Errno> {
                     warn!(
                         "{name}: copied {} files into {}",
                         written.len(),
-                        dir.to_string_lossy()
+                        scratch_doctor::paths::from_bytes(dir.to_bytes())
                     );
                 }
                 Err(e) => status = fail(&e)?,

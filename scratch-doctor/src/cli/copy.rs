@@ -44,7 +44,8 @@ pub fn copy_closure(closure: &Closure, dir: &CStr) -> Result<Vec<String>, String
 /// `mkdirat` for each directory above `rel` inside `root` (existing ones are fine).
 fn make_parents(root: &OwnedFd, rel: &str) -> Result<(), Errno> {
     for (i, _) in rel.match_indices('/') {
-        match fs::mkdirat(root, &rel[..i], Mode::from_bits_truncate(0o755)) {
+        let dir = scratch_doctor::paths::to_bytes(&rel[..i]);
+        match fs::mkdirat(root, dir.as_slice(), Mode::from_bits_truncate(0o755)) {
             Ok(()) | Err(Errno::EEXIST) => {}
             Err(e) => return Err(e),
         }
@@ -57,7 +58,7 @@ fn make_parents(root: &OwnedFd, rel: &str) -> Result<(), Errno> {
 fn write_file(root: &OwnedFd, rel: &str, bytes: &[u8], permissions: u32) -> Result<(), Errno> {
     let fd = fs::openat(
         root,
-        rel,
+        scratch_doctor::paths::to_bytes(rel).as_slice(),
         OFlags::WRONLY | OFlags::CREAT | OFlags::TRUNC | OFlags::CLOEXEC | OFlags::NOFOLLOW,
         Mode::from_bits_truncate(0o600),
     )?;

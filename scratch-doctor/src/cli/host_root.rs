@@ -5,8 +5,8 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use scratch_doctor::RootView;
 use scratch_doctor::root_view::FileBytes;
+use scratch_doctor::{RootView, paths};
 use syscall_kit::fs::{self, FileType, Mode, OFlags};
 use syscall_kit::mm::{self, MapFlags, ProtFlags};
 use syscall_kit::{AsFd, Errno, OwnedFd, PATH_MAX, PathArg};
@@ -46,9 +46,10 @@ fn open_regular(path: impl PathArg) -> Result<(OwnedFd, u64, u32), Errno> {
     }
 }
 
-/// Reads the regular file `path` whole, following symbolic links (see [`open_regular`]).
-pub fn read_file(path: impl PathArg) -> Result<FileData, Errno> {
-    let (fd, size, permissions) = open_regular(path)?;
+/// Reads the regular file `path` (a path as the analysis holds it: see
+/// `scratch_doctor::paths::to_bytes`) whole, following symbolic links (see [`open_regular`]).
+pub fn read_file(path: &str) -> Result<FileData, Errno> {
+    let (fd, size, permissions) = open_regular(paths::to_bytes(path).as_slice())?;
     // Only a hint: a size past usize (a 32-bit machine) reads on until the memory runs out.
     let bytes = read_to_end(&fd, usize::try_from(size).unwrap_or(0))?;
     Ok(FileData { bytes, permissions })
@@ -135,15 +136,13 @@ impl RootView for HostRoot {
     }
 
     fn map_file(&mut self, path: &str) -> Result<FileBytes, Errno> {
-        map_file(path)
+        map_file(paths::to_bytes(path).as_slice())
     }
 
     fn read_link(&mut self, path: &str) -> Result<Option<String>, Errno> {
         let mut buf = [0u8; PATH_MAX];
-        match fs::readlink(path, &mut buf) {
-            Ok(n) => Ok(Some(
-                String::from_utf8_lossy(buf.get(..n).unwrap_or_default()).into_owned(),
-            )),
+        match fs::readlink(paths::to_bytes(path).as_slice(), &mut buf) {
+            Ok(n) => Ok(Some(paths::from_bytes(buf.get(..n).unwrap_or_default()))),
             Err(Errno::EINVAL) => Ok(None),
             Err(e) => Err(e),
         }
@@ -151,7 +150,7 @@ impl RootView for HostRoot {
 
     fn list_dir(&mut self, path: &str) -> Result<Vec<String>, Errno> {
         let dir = fs::open(
-            path,
+            paths::to_bytes(path).as_slice(),
             OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
             Mode::empty(),
         )?;
@@ -165,7 +164,7 @@ impl RootView for HostRoot {
             for entry in fs::DirEntries::new(buf.get(..n).unwrap_or_default()) {
                 let name = entry.name.to_bytes();
                 if name != b"." && name != b".." {
-                    names.push(String::from_utf8_lossy(name).into_owned());
+                    names.push(paths::from_bytes(name));
                 }
             }
         }
@@ -174,6 +173,6 @@ impl RootView for HostRoot {
     fn current_dir(&mut self) -> Result<String, Errno> {
         let mut buf = [0u8; PATH_MAX];
         let cwd = fs::getcwd(&mut buf)?;
-        Ok(String::from_utf8_lossy(cwd.to_bytes()).into_owned())
+        Ok(paths::from_bytes(cwd.to_bytes()))
     }
 }
