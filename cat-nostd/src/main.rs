@@ -28,6 +28,9 @@
 //!   with `SIGPIPE` ignored sees `EPIPE`, reported as a write error.
 //! - An input that is the output file itself (same regular file, not yet at its end):
 //!   `cat-nostd: NAME: input file is output file`, skipped, exit status 1.
+//! - A standard output whose `fstat(2)` fails (closed, or an error of the kernel), so that the
+//!   check above cannot be made: `cat-nostd: standard output: text`, exit status 1 before
+//!   anything is read.
 //!
 //! Options are not supported, except `-u` (ignored, as GNU cat does) and `--`.
 
@@ -64,7 +67,15 @@ enum Method {
 
 fn main() -> i32 {
     let out = stdout();
-    let out_stat = fs::fstat(out).ok();
+    // Without the output's identity the "input file is output file" check cannot be made:
+    // `cat x >> x` would grow x until the disk is full. GNU cat stops here too.
+    let out_stat = match fs::fstat(out) {
+        Ok(s) => s,
+        Err(e) => {
+            report(&[b"standard output: ", text(e)]);
+            return 1;
+        }
+    };
     let mut buf = [0u8; BUF_SIZE];
     let mut status = 0;
     let mut operands = false;
@@ -84,14 +95,14 @@ fn main() -> i32 {
         }
         operands = true;
         let result = if name == b"-" {
-            copy(stdin(), name, out, out_stat.as_ref(), &mut buf)
+            copy(stdin(), name, out, &out_stat, &mut buf)
         } else {
             match fs::open(arg, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) {
                 Ok(fd) => copy(
                     syscall_kit::AsFd::as_fd(&fd),
                     name,
                     out,
-                    out_stat.as_ref(),
+                    &out_stat,
                     &mut buf,
                 ),
                 Err(e) => Err(Failure::Read(e)),
@@ -111,7 +122,7 @@ fn main() -> i32 {
         }
     }
     if !operands {
-        match copy(stdin(), b"-", out, out_stat.as_ref(), &mut buf) {
+        match copy(stdin(), b"-", out, &out_stat, &mut buf) {
             Ok(true) => {}
             Ok(false) => status = 1,
             Err(Failure::Read(e)) => {
@@ -133,24 +144,23 @@ fn copy(
     input: BorrowedFd<'_>,
     name: &[u8],
     out: BorrowedFd<'_>,
-    out_stat: Option<&Stat>,
+    out_stat: &Stat,
     buf: &mut [u8],
 ) -> Result<bool, Failure> {
     let in_stat = fs::fstat(input).map_err(Failure::Read)?;
     let in_type = in_stat.file_type;
-    let out_type = out_stat.map(|s| s.file_type);
-    if let Some(o) = out_stat
-        && in_type == FileType::Regular
-        && o.file_type == FileType::Regular
-        && (o.dev, o.ino) == (in_stat.dev, in_stat.ino)
+    let out_type = out_stat.file_type;
+    if in_type == FileType::Regular
+        && out_stat.file_type == FileType::Regular
+        && (out_stat.dev, out_stat.ino) == (in_stat.dev, in_stat.ino)
         && io::lseek(input, 0, Whence::Current).is_ok_and(|pos| pos < in_stat.size)
     {
         report(&[name, b": input file is output file"]);
         return Ok(false);
     }
-    let method = if in_type == FileType::Regular && out_type == Some(FileType::Regular) {
+    let method = if in_type == FileType::Regular && out_type == FileType::Regular {
         Method::CopyFileRange
-    } else if in_type == FileType::Fifo || out_type == Some(FileType::Fifo) {
+    } else if in_type == FileType::Fifo || out_type == FileType::Fifo {
         Method::Splice
     } else {
         Method::Sendfile

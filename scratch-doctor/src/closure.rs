@@ -11,7 +11,7 @@ use syscall_kit::Errno;
 
 use crate::elf::{self, ElfFacts};
 use crate::paths;
-use crate::root_view::RootView;
+use crate::root_view::{RootView, ViewError};
 use crate::search::{Loader, Search, Via, is_musl_builtin};
 
 /// How many objects a closure may hold before the search stops (no real program comes close).
@@ -58,32 +58,70 @@ pub struct Closure {
 
 struct Loaded {
     facts: ElfFacts,
-    /// `$ORIGIN` for it.
+    /// `$ORIGIN` for it here.
     origin: String,
+    /// `$ORIGIN` for it in the image: the directory of its image path, which differs from
+    /// `origin` for a program called through a symbolic link (the copy is a regular file there)
+    /// and for a library moved into a default directory.
+    image_origin: String,
     /// Its real path, to recognise one file loaded under two names.
     canonical: Option<String>,
     /// The object that loaded it.
     loader: Option<usize>,
 }
 
+/// The current directory of the view, asked for once and only when a relative path needs it
+/// (a deleted working directory does not matter to `--closure /usr/bin/ls`).
+struct Cwd(Option<String>);
+
+impl Cwd {
+    /// `path` made absolute and cleaned ([`paths::normalize`]).
+    fn absolute(&mut self, fs: &mut dyn RootView, path: &str) -> Result<String, ViewError> {
+        if path.starts_with('/') {
+            return Ok(paths::normalize(path, "/"));
+        }
+        if self.0.is_none() {
+            let cwd = fs
+                .current_dir()
+                .map_err(|e| ViewError::new("the current directory", e))?;
+            self.0 = Some(cwd);
+        }
+        Ok(paths::normalize(path, self.0.as_deref().unwrap_or("/")))
+    }
+}
+
+/// The real path of `path` ([`paths::canonicalize`]); an error of the view is a [`ViewError`].
+fn canonical(fs: &mut dyn RootView, path: &str) -> Result<String, ViewError> {
+    paths::canonicalize(fs, path).map_err(|e| match e {
+        Errno::ELOOP | Errno::ENOENT | Errno::ENOTDIR => ViewError::new(path, e),
+        _ => ViewError::new(format!("{path} (resolving its symbolic links)"), e),
+    })
+}
+
 /// Finds the interpreter and every library `program` (the ELF file at `program_path`) needs,
 /// through `fs`, as the loader described by `search` would.
+///
+/// A library that cannot be found is [`Missing`]; a failure of the view itself that leaves the
+/// answer unknown (the current directory, needed for a relative path, cannot be had; the
+/// symbolic links of a file that was read cannot be resolved) is a [`ViewError`], never a
+/// guess.
 pub fn resolve_closure(
     fs: &mut dyn RootView,
     program_path: &str,
     program: &ElfFacts,
     search: &Search,
-) -> Closure {
-    let cwd = fs.current_dir().unwrap_or_else(|_| "/".into());
+) -> Result<Closure, ViewError> {
+    let mut cwd = Cwd(None);
     let mut closure = Closure::default();
-    let canonical = paths::canonicalize(fs, program_path).ok();
     // In the image, the program keeps the path it is called by here (its contents copied).
-    let program_image = paths::normalize(program_path, &cwd);
+    let program_image = cwd.absolute(fs, program_path)?;
+    let canonical_program = canonical(fs, program_path)?;
     let mut loaded = alloc::vec![Loaded {
         facts: program.clone(),
         // glibc takes the program's $ORIGIN from /proc/self/exe: symbolic links resolved.
-        origin: paths::dirname(canonical.as_deref().unwrap_or(&program_image)).into(),
-        canonical,
+        origin: paths::dirname(&canonical_program).into(),
+        image_origin: paths::dirname(&program_image).into(),
+        canonical: Some(canonical_program),
         loader: None,
     }];
     closure.objects.push(Object {
@@ -97,16 +135,18 @@ pub fn resolve_closure(
     if let Some(interp) = &program.interpreter {
         match read_elf(fs, interp) {
             Ok(facts) => {
+                let image_path = cwd.absolute(fs, interp)?;
                 loaded.push(Loaded {
                     origin: paths::dirname(interp).into(),
-                    canonical: paths::canonicalize(fs, interp).ok(),
+                    image_origin: paths::dirname(&image_path).into(),
+                    canonical: Some(canonical(fs, interp)?),
                     facts,
                     loader: Some(0),
                 });
                 closure.objects.push(Object {
                     name: interp.clone(),
                     host_path: interp.clone(),
-                    image_path: paths::normalize(interp, &cwd),
+                    image_path,
                     via: Via::Interpreter,
                     needed_by: Some(program_path.into()),
                 });
@@ -137,16 +177,23 @@ pub fn resolve_closure(
                 });
                 continue;
             }
-            match find(fs, search, &loaded, i, &name, &cwd) {
-                Ok((path, via, facts)) => {
-                    let canonical = paths::canonicalize(fs, &path).ok();
-                    if canonical.is_some() && loaded.iter().any(|l| l.canonical == canonical) {
+            match find(fs, search, &loaded, i, &name, &mut cwd)? {
+                Ok(Found {
+                    path,
+                    via,
+                    facts,
+                    image: image_candidate,
+                }) => {
+                    let canonical = Some(canonical(fs, &path)?);
+                    if loaded.iter().any(|l| l.canonical == canonical) {
                         continue; // the same file under another name: loaded once
                     }
-                    let image_path = image_path(search, &path, via, &name, &cwd);
+                    let image_path =
+                        image_path(search, cwd.absolute(fs, &image_candidate)?, via, &name);
                     loaded.push(Loaded {
                         facts,
                         origin: paths::dirname(&path).into(),
+                        image_origin: paths::dirname(&image_path).into(),
                         canonical,
                         loader: Some(i),
                     });
@@ -167,7 +214,7 @@ pub fn resolve_closure(
             }
         }
     }
-    closure
+    Ok(closure)
 }
 
 /// Whether an object already loaded answers to `name` (by the name it was asked for, or its
@@ -181,30 +228,49 @@ fn is_loaded(closure: &Closure, loaded: &[Loaded], name: &str) -> bool {
         || closure.missing.iter().any(|m| m.name == name)
 }
 
-/// The first candidate for `name` that is an ELF shared object of the requester's kind.
+/// A library [`find`] found: its path here, the search step, its facts, and the path that step
+/// gives in the image.
+struct Found {
+    path: String,
+    via: Via,
+    facts: ElfFacts,
+    image: String,
+}
+
+/// The first candidate for `name` that is an ELF shared object of the requester's kind, with
+/// the path the same search step gives in the image (`$ORIGIN` there being the directory of
+/// each object's image path), or why there is none.
 fn find(
     fs: &mut dyn RootView,
     search: &Search,
     loaded: &[Loaded],
     requester: usize,
     name: &str,
-    cwd: &str,
-) -> Result<(String, Via, ElfFacts), String> {
+    cwd: &mut Cwd,
+) -> Result<Result<Found, String>, ViewError> {
     let mut chain = Vec::new();
+    let mut image_chain = Vec::new();
     let mut at = Some(requester);
     while let Some(i) = at {
         chain.push((&loaded[i].facts, loaded[i].origin.as_str()));
+        image_chain.push((&loaded[i].facts, loaded[i].image_origin.as_str()));
         // A malformed loader chain cannot loop: each object's loader was loaded before it.
         at = loaded[i].loader.filter(|&l| l < i);
     }
     let want = &loaded[requester].facts;
     let mut problems: Vec<String> = Vec::new();
     let mut dirs: Vec<String> = Vec::new();
-    for c in search.candidates(name, &chain) {
+    // The same steps in the same order, only `$ORIGIN` differs: the lists pair up.
+    let image_candidates = search.candidates(name, &image_chain);
+    for (c, image) in search
+        .candidates(name, &chain)
+        .into_iter()
+        .zip(image_candidates)
+    {
         let path = if c.path.starts_with('/') {
             c.path
         } else {
-            paths::normalize(&c.path, cwd)
+            cwd.absolute(fs, &c.path)?
         };
         let dir = format!("{} ({})", paths::dirname(&path), c.via.name());
         if !dirs.contains(&dir) {
@@ -226,7 +292,14 @@ fn find(
                     want.machine_name()
                 ));
             }
-            Ok(f) => return Ok((path, c.via, f)),
+            Ok(facts) => {
+                return Ok(Ok(Found {
+                    path,
+                    via: c.via,
+                    facts,
+                    image: image.path,
+                }));
+            }
             Err(ReadError::Os(Errno::ENOENT)) => {}
             Err(e) => problems.push(format!("{path}: {e}")),
         }
@@ -240,15 +313,14 @@ fn find(
         reason.push_str("; ");
         reason.push_str(&p);
     }
-    Err(reason)
+    Ok(Err(reason))
 }
 
-/// Where a library found at `path` must be in the image. Found through `DT_RPATH`,
-/// `DT_RUNPATH`, a path, or a default directory: the same path, which the loader in the image
-/// searches too. Found through the cache or `ld.so.conf` in another directory: the image has
+/// Where a library must be in the image, given `path`, the path the step that found it gives
+/// in the image (with `$ORIGIN` that of the image). Found through `DT_RPATH`, `DT_RUNPATH`, a
+/// path, or a default directory: that path, which the loader in the image searches too. Found through the cache or `ld.so.conf` in another directory: the image has
 /// no cache, so the library goes into the loader's first default directory.
-fn image_path(search: &Search, path: &str, via: Via, name: &str, cwd: &str) -> String {
-    let path = paths::normalize(path, cwd);
+fn image_path(search: &Search, path: String, via: Via, name: &str) -> String {
     match via {
         Via::Cache | Via::Conf if !search.is_default_dir(paths::dirname(&path)) => {
             match search.default_dirs.first() {
@@ -277,7 +349,7 @@ impl core::fmt::Display for ReadError {
 }
 
 fn read_elf(fs: &mut dyn RootView, path: &str) -> Result<ElfFacts, ReadError> {
-    let data = fs.read(path).map_err(ReadError::Os)?;
+    let data = fs.map_file(path).map_err(ReadError::Os)?;
     if !data.starts_with(b"\x7fELF") {
         return Err(ReadError::Bad("not an ELF file".to_string()));
     }

@@ -208,7 +208,7 @@ fn parse_with<H: FileHeader<Endian = Endianness>>(
         if interpreter.is_none()
             && let Some(path) = ph.interpreter(endian, data)?
         {
-            interpreter = Some(String::from_utf8_lossy(path).into_owned());
+            interpreter = Some(crate::paths::from_bytes(path));
         }
         if dynamic.is_none()
             && let Some(entries) = ph.dynamic(endian, data)?
@@ -277,7 +277,7 @@ fn read_dynamic<H: FileHeader<Endian = Endianness>>(
         let name = d
             .string(endian, strings)
             .map_err(|_| err("a dynamic entry's string lies outside the string table"))?;
-        let name = String::from_utf8_lossy(name).into_owned();
+        let name = crate::paths::from_bytes(name);
         match slot {
             None => facts.needed.push(name),
             // The first of each, as the loader uses it.

@@ -106,7 +106,7 @@ fn u32_at(data: &[u8], at: usize, little: bool) -> Option<u32> {
 fn c_string_at(data: &[u8], at: usize) -> Option<String> {
     let rest = data.get(at..)?;
     let len = rest.iter().position(|&b| b == 0)?;
-    Some(String::from_utf8_lossy(&rest[..len]).into_owned())
+    Some(crate::paths::from_bytes(&rest[..len]))
 }
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ pub fn glob(fs: &mut dyn RootView, pattern: &str) -> Vec<String> {
         for base in &found {
             if part.contains(['*', '?', '[']) {
                 let dir = if base.is_empty() { "/" } else { base.as_str() };
+                // An unreadable directory matches nothing, as for glob(3) without GLOB_ERR.
                 let mut names = fs.list_dir(dir).unwrap_or_default();
                 names.sort();
                 for name in names {

@@ -15,6 +15,7 @@
 //! | [`program`] | [`inspect`]: an ELF file's facts ([`elf`]) or a `#!` script's line ([`script`]) |
 //! | [`machine`] | machine names (`e_machine`) and the machine this was built for |
 //! | [`verdict`](mod@verdict) | whether it runs in scratch, and the reason |
+//! | [`binfmt`] | `binfmt_misc`: whether this host runs a foreign program through an interpreter |
 //! | [`closure`] | the interpreter and libraries, resolved like the loader ([`search`]) |
 //! | [`ld_so_conf`] | `/etc/ld.so.conf` with its includes |
 //! | [`ld_so_cache`] | `/etc/ld.so.cache`, ldconfig's table from library names to paths |
@@ -28,6 +29,7 @@
 
 extern crate alloc;
 
+pub mod binfmt;
 pub mod closure;
 pub mod elf;
 pub mod json;

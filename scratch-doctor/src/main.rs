@@ -1,9 +1,13 @@
 //! scratch-doctor: does a program run in a `FROM scratch` image, and what does it need there?
 //!
 //! A `#![no_std]`, `#![no_main]`, static program on syscall-kit: it reads files with `openat`,
-//! `statx` and `read`, lists directories with `getdents64`, allocates from the kit's `brk`
-//! heap and prints through the kit's stdio; the analysis is the `scratch_doctor` library. See
-//! `cli::args::USAGE` for the command line.
+//! `statx`, `mmap` and `read`, lists directories with `getdents64`, allocates from the kit's
+//! `brk` heap and prints through the kit's stdio; the analysis is the `scratch_doctor` library.
+//! See `cli::args::USAGE` for the command line.
+//!
+//! Its output follows the kit's policy for tools (`syscall_kit::rt::stdio`, "Output errors"):
+//! a failed write of standard output ends it with one line on standard error and status 2
+//! (quietly for `EPIPE`); a failed write of standard error changes nothing but what is seen.
 
 #![no_std]
 #![no_main]
@@ -12,15 +16,18 @@ extern crate alloc;
 
 mod cli;
 
+use scratch_doctor::binfmt;
 use scratch_doctor::closure::DLOPEN_WARNING;
 use scratch_doctor::machine::Host;
 use scratch_doctor::report::{Report, error_json};
 use scratch_doctor::search::Search;
 use scratch_doctor::{Program, inspect, resolve_closure};
+use syscall_kit::Errno;
 use syscall_kit::rt::heap::KernelHeap;
-use syscall_kit::{eprintln, print, println};
+use syscall_kit::rt::stdio::report_output_error;
+use syscall_kit::{try_eprintln, try_print, try_println};
 
-use cli::host_root::{self, HostRoot, read_file};
+use cli::host_root::{self, HostRoot, map_file};
 use cli::{args, copy};
 
 #[global_allocator]
@@ -28,63 +35,103 @@ static HEAP: KernelHeap = KernelHeap::new();
 
 syscall_kit::main!(main);
 
+/// The name in messages.
+const NAME: &str = "scratch-doctor";
+
 /// Exit statuses.
 const ALL_RUN: i32 = 0;
 const SOME_DO_NOT: i32 = 1;
 const USAGE_OR_INPUT: i32 = 2;
 
 fn main() -> i32 {
+    syscall_kit::rt::panic::set_program_name(NAME);
+    match run() {
+        Ok(status) => status,
+        Err(e) => {
+            report_output_error(NAME.as_bytes(), e);
+            USAGE_OR_INPUT
+        }
+    }
+}
+
+/// A line on standard error. Its own write error is ignored on purpose: the exit status,
+/// which the caller sets, is what is left to tell of the problem.
+macro_rules! warn {
+    ($($arg:tt)*) => {
+        let _ = try_eprintln!("{}: {}", NAME, ::core::format_args!($($arg)*));
+    };
+}
+
+/// The program, with every write of standard output checked: `Err` is the error of one.
+fn run() -> Result<i32, Errno> {
     let options = match args::parse(syscall_kit::rt::args().skip(1)) {
         Ok(Some(o)) => o,
         Ok(None) => {
-            print!("{}", args::USAGE);
-            return ALL_RUN;
+            try_print!("{}", args::USAGE)?;
+            return Ok(ALL_RUN);
         }
         Err(e) => {
-            eprintln!("scratch-doctor: {e}");
-            return USAGE_OR_INPUT;
+            warn!("{e}");
+            return Ok(USAGE_OR_INPUT);
         }
     };
     let mut status = ALL_RUN;
     let mut copied = false;
+    // /proc/sys/fs/binfmt_misc, read once, for the first foreign program.
+    let mut binfmt = None;
     for (i, file) in options.files.iter().enumerate() {
-        let name = file.to_string_lossy();
-        let fail = |problem: &str| {
-            eprintln!("scratch-doctor: {name}: {problem}");
+        // The name as the analysis holds it: bytes that are not UTF-8 escaped, not lost.
+        let name = scratch_doctor::paths::from_bytes(file.to_bytes());
+        let fail = |problem: &str| -> Result<i32, Errno> {
+            warn!("{name}: {problem}");
             if options.json {
-                println!("{}", error_json(&name, problem));
+                try_println!("{}", error_json(&name, problem))?;
             }
-            USAGE_OR_INPUT
+            Ok(USAGE_OR_INPUT)
         };
-        let data = match read_file(*file) {
-            Ok(f) => f.bytes,
+        let data = match map_file(*file) {
+            Ok(bytes) => bytes,
             Err(e) => {
-                status = fail(&read_problem(e));
+                status = fail(&read_problem(e))?;
                 continue;
             }
         };
         let program = match inspect(&data) {
             Ok(p) => p,
             Err(e) => {
-                status = fail(&alloc::format!("{e}"));
+                status = fail(&alloc::format!("{e}"))?;
                 continue;
             }
         };
-        drop(data);
         let mut report = Report::new(&name, program, Host::this());
+        if let Program::Elf(elf) = &report.program
+            && !Host::this().runs(elf.machine, elf.class, elf.byte_order)
+        {
+            let entries = binfmt.get_or_insert_with(|| binfmt::load(&mut HostRoot));
+            let header = data.get(..binfmt::HEADER_BYTES).unwrap_or(&data);
+            report.this_host = Some(binfmt::this_host(entries, header));
+        }
+        drop(data);
         if options.closure
             && let Program::Elf(elf) = &report.program
         {
-            let search = Search::load(&mut HostRoot, elf);
-            report.closure = Some(resolve_closure(&mut HostRoot, &name, elf, &search));
+            let closure = Search::load(&mut HostRoot, elf)
+                .and_then(|search| resolve_closure(&mut HostRoot, &name, elf, &search));
+            match closure {
+                Ok(c) => report.closure = Some(c),
+                Err(e) => {
+                    status = fail(&alloc::format!("cannot resolve its closure: {e}"))?;
+                    continue;
+                }
+            }
         }
         if options.json {
-            println!("{}", report.json());
+            try_println!("{}", report.json())?;
         } else {
             if i > 0 {
-                println!();
+                try_println!()?;
             }
-            print!("{}", report.text());
+            try_print!("{}", report.text())?;
         }
         if !report.all_good() && status == ALL_RUN {
             status = SOME_DO_NOT;
@@ -93,29 +140,28 @@ fn main() -> i32 {
             match copy::copy_closure(closure, dir, options.force) {
                 Ok(written) => {
                     copied |= written.len() > 1;
-                    eprintln!(
-                        "scratch-doctor: {name}: copied {} files into {}",
+                    warn!(
+                        "{name}: copied {} files into {}",
                         written.len(),
-                        dir.to_string_lossy()
+                        scratch_doctor::paths::from_bytes(dir.to_bytes())
                     );
                 }
                 Err(problems) => {
                     for p in &problems {
-                        status = fail(p);
+                        status = fail(p)?;
                     }
                 }
             }
         }
     }
     if copied {
-        eprintln!("scratch-doctor: warning: {DLOPEN_WARNING}");
+        warn!("warning: {DLOPEN_WARNING}");
     }
-    status
+    Ok(status)
 }
 
 /// The one-line problem for a file that could not be read.
-fn read_problem(e: syscall_kit::Errno) -> alloc::string::String {
-    use syscall_kit::Errno;
+fn read_problem(e: Errno) -> alloc::string::String {
     match e {
         Errno::EISDIR => "is a directory, not a program".into(),
         host_root::NOT_REGULAR => "not a regular file (a device, FIFO or socket)".into(),

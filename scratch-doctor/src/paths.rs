@@ -1,5 +1,13 @@
 //! Path arithmetic on `/`-separated strings, and [`canonicalize`] (`realpath(3)`) over a
-//! [`RootView`].
+//! [`RootView`]; [`from_bytes`] and [`to_bytes`], how a file name that is not UTF-8 is held.
+//!
+//! # Names that are not UTF-8
+//!
+//! A Linux file name is bytes. The analysis holds paths as `String`s in which each byte that is
+//! not part of valid UTF-8 is written `\xHH` and a backslash `\\` ([`from_bytes`]), so that
+//! nothing is lost (`U+FFFD` would be) and the report shows the name escaped; every system call
+//! takes the bytes back ([`to_bytes`]). A name that is valid UTF-8 and has no backslash is the
+//! same string either way.
 
 use alloc::collections::VecDeque;
 use alloc::string::{String, ToString};
@@ -12,6 +20,57 @@ use crate::root_view::RootView;
 /// How many symbolic links [`canonicalize`] follows before it gives up with `ELOOP`, as the
 /// kernel does (`MAXSYMLINKS`, see `path_resolution(7)`).
 pub const MAX_SYMLINKS: usize = 40;
+
+/// The bytes `name` (a file name, a path, a string of an ELF file) as the analysis holds them:
+/// valid UTF-8 as it is, a backslash as `\\`, any other byte as `\xHH` (see
+/// [the module](self#names-that-are-not-utf-8)).
+pub fn from_bytes(name: &[u8]) -> String {
+    let mut out = String::with_capacity(name.len());
+    for chunk in name.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&alloc::format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// The bytes of a name held by [`from_bytes`], for a system call. A backslash that starts no
+/// escape stays a backslash.
+pub fn to_bytes(held: &str) -> Vec<u8> {
+    let bytes = held.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| {
+            bytes
+                .get(at..at + 2)
+                .and_then(|h| core::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
+        match (bytes[i], bytes.get(i + 1)) {
+            (b'\\', Some(b'\\')) => {
+                out.push(b'\\');
+                i += 2;
+            }
+            (b'\\', Some(b'x')) if hex(i + 2).is_some() => {
+                out.extend(hex(i + 2));
+                i += 4;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
+}
 
 /// The directory part of `path` (`dirname(3)`): `/usr/bin/ls` → `/usr/bin`, `ls` → `.`,
 /// `/ls` → `/`.
@@ -172,6 +231,17 @@ pub fn expand_tokens(dir: &str, origin: &str, lib: &str, platform: &str) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_are_not_utf8_are_escaped_and_come_back() {
+        let raw: &[u8] = b"/tmp/bad-\xff\xfe-name\\x41";
+        let held = from_bytes(raw);
+        assert_eq!(held, "/tmp/bad-\\xff\\xfe-name\\\\x41");
+        assert_eq!(to_bytes(&held), raw);
+        assert_eq!(from_bytes("/usr/bin/ls".as_bytes()), "/usr/bin/ls");
+        assert_eq!(from_bytes("é".as_bytes()), "é");
+        assert_eq!(to_bytes("a\\b\\xzz"), b"a\\b\\xzz");
+    }
 
     #[test]
     fn dirname_basename_join() {

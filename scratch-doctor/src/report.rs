@@ -23,6 +23,10 @@ pub struct Report {
     pub verdict: Verdict,
     /// What it needs in an image (`--closure`), for ELF files.
     pub closure: Option<Closure>,
+    /// For a program of another machine: what this host does with it
+    /// ([`binfmt::this_host`](crate::binfmt::this_host)), which the verdict for scratch leaves
+    /// out.
+    pub this_host: Option<String>,
 }
 
 impl Report {
@@ -33,6 +37,7 @@ impl Report {
             verdict: verdict(&program, host),
             program,
             closure: None,
+            this_host: None,
         }
     }
 
@@ -60,6 +65,9 @@ impl Report {
             }
         }
         let _ = writeln!(out, "  runs in FROM scratch: {}", self.verdict);
+        if let Some(here) = &self.this_host {
+            let _ = writeln!(out, "  on this host: {here}");
+        }
         if let Some(closure) = &self.closure {
             closure_text(&mut out, closure);
             if !self.verdict.runs {
@@ -99,6 +107,9 @@ impl Report {
         }
         o.bool("runs_in_scratch", self.verdict.runs);
         o.str("verdict", &format!("{}", self.verdict));
+        if let Some(here) = &self.this_host {
+            o.str("on_this_host", here);
+        }
         if let Some(closure) = &self.closure {
             closure_json(o.key("closure"), closure);
             o.bool("runs_with_closure", self.runs_with_closure() == Some(true));

@@ -13,12 +13,14 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use syscall_kit::Errno;
+
 use crate::elf::ElfFacts;
 use crate::ld_so_cache::{LD_SO_CACHE, LdCache};
 use crate::ld_so_conf::{self, LD_SO_CONF};
 use crate::machine::{Host, machine_name};
 use crate::paths;
-use crate::root_view::RootView;
+use crate::root_view::{RootView, ViewError};
 
 /// The loader family, told apart by the interpreter's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,11 +106,20 @@ pub struct Search {
     pub lib: String,
     /// What `$PLATFORM` expands to.
     pub platform: String,
+    /// The `glibc-hwcaps` subdirectories searched in each directory before the directory
+    /// itself, best first: the x86-64 levels this CPU supports (`x86-64-v4`, `-v3`, `-v2`;
+    /// see [`x86_64_levels`]), as glibc 2.33 and later search them (`ld.so --help` lists them).
+    pub hwcaps: Vec<String>,
 }
 
 impl Search {
     /// What the loader of `program` (by its interpreter) would know on the system `fs`.
-    pub fn load(fs: &mut dyn RootView, program: &ElfFacts) -> Search {
+    ///
+    /// A missing `/etc/ld.so.cache` (`ENOENT`) means the loader has none, and so does a
+    /// malformed one (glibc ignores it); any other error reading it (`EACCES`, `EIO` …) is a
+    /// [`ViewError`]: the answer would depend on a file the doctor could not read. The same
+    /// for musl's `/etc/ld-musl-ARCH.path`.
+    pub fn load(fs: &mut dyn RootView, program: &ElfFacts) -> Result<Search, ViewError> {
         let loader = program
             .interpreter
             .as_deref()
@@ -119,23 +130,33 @@ impl Search {
             .to_string();
         match loader {
             Loader::Glibc => {
-                let cache = fs
-                    .read(LD_SO_CACHE)
-                    .ok()
-                    .and_then(|data| LdCache::parse(&data).ok());
+                let cache = match fs.map_file(LD_SO_CACHE) {
+                    Ok(data) => LdCache::parse(&data).ok(),
+                    Err(Errno::ENOENT) => None,
+                    Err(e) => return Err(ViewError::new(LD_SO_CACHE, e)),
+                };
                 let conf_dirs = if cache.is_none() {
                     ld_so_conf::conf_dirs(fs, LD_SO_CONF)
                 } else {
                     Vec::new()
                 };
-                Search {
+                let hwcaps = if program.machine == object::elf::EM_X86_64
+                    && program.class.bits() == 64
+                    && Host::this().machine == object::elf::EM_X86_64
+                {
+                    cpu_levels(fs)
+                } else {
+                    Vec::new()
+                };
+                Ok(Search {
                     loader,
                     cache,
+                    hwcaps,
                     conf_dirs,
                     default_dirs: glibc_default_dirs(multiarch, program.class.bits()),
                     lib: multiarch.map_or_else(|| "lib".into(), |m| format!("lib/{m}")),
                     platform,
-                }
+                })
             }
             Loader::Musl => {
                 let path_file = format!("/etc/ld-musl-{platform}.path");
@@ -145,18 +166,20 @@ impl Search {
                         .filter(|d| !d.is_empty())
                         .map(ToString::to_string)
                         .collect(),
-                    Err(_) => ["/lib", "/usr/local/lib", "/usr/lib"]
+                    Err(Errno::ENOENT) => ["/lib", "/usr/local/lib", "/usr/lib"]
                         .map(String::from)
                         .to_vec(),
+                    Err(e) => return Err(ViewError::new(path_file, e)),
                 };
-                Search {
+                Ok(Search {
                     loader,
                     cache: None,
+                    hwcaps: Vec::new(),
                     conf_dirs: Vec::new(),
                     default_dirs,
                     lib: "lib".into(),
                     platform,
-                }
+                })
             }
         }
     }
@@ -176,13 +199,23 @@ impl Search {
         let Some(&(requester, _)) = chain.first() else {
             return out;
         };
+        // A directory: its glibc-hwcaps subdirectories first, then itself.
+        let push_dir = |dir: &str, via: Via, out: &mut Vec<Candidate>| {
+            for level in &self.hwcaps {
+                out.push(Candidate {
+                    path: paths::join(&paths::join(&paths::join(dir, "glibc-hwcaps"), level), name),
+                    via,
+                });
+            }
+            out.push(Candidate {
+                path: paths::join(dir, name),
+                via,
+            });
+        };
         let push_dirs = |list: &str, origin: &str, via: Via, out: &mut Vec<Candidate>| {
             for dir in list.split(':').filter(|d| !d.is_empty()) {
                 let dir = paths::expand_tokens(dir, origin, &self.lib, &self.platform);
-                out.push(Candidate {
-                    path: paths::join(&dir, name),
-                    via,
-                });
+                push_dir(&dir, via, out);
             }
         };
         if requester.runpath.is_none() {
@@ -203,16 +236,10 @@ impl Search {
             }));
         }
         for dir in &self.conf_dirs {
-            out.push(Candidate {
-                path: paths::join(dir, name),
-                via: Via::Conf,
-            });
+            push_dir(dir, Via::Conf, &mut out);
         }
         for dir in &self.default_dirs {
-            out.push(Candidate {
-                path: paths::join(dir, name),
-                via: Via::Default,
-            });
+            push_dir(dir, Via::Default, &mut out);
         }
         out
     }
@@ -223,6 +250,52 @@ impl Search {
             .iter()
             .any(|d| d.trim_end_matches('/') == dir)
     }
+}
+
+/// Where the kernel says what this CPU has: the `flags` line of `/proc/cpuinfo`.
+pub const CPUINFO: &str = "/proc/cpuinfo";
+
+/// The x86-64 levels of this CPU (by [`CPUINFO`] read through `fs`), best first. An unreadable
+/// or missing file gives none: the loader may then find a library the doctor calls missing,
+/// never the reverse.
+fn cpu_levels(fs: &mut dyn RootView) -> Vec<String> {
+    let text = fs.read(CPUINFO).unwrap_or_default();
+    let text = String::from_utf8_lossy(&text);
+    let flags = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("flags")
+                .and_then(|r| r.trim_start().strip_prefix(':'))
+        })
+        .unwrap_or_default();
+    x86_64_levels(flags).into_iter().map(String::from).collect()
+}
+
+/// The x86-64 micro-architecture levels (psABI) that the CPU flags `flags` (the names of
+/// `/proc/cpuinfo`) support, best first, as glibc names its `glibc-hwcaps` subdirectories.
+pub fn x86_64_levels(flags: &str) -> Vec<&'static str> {
+    const V2: &[&str] = &[
+        "cx16", "lahf_lm", "popcnt", "pni", "sse4_1", "sse4_2", "ssse3",
+    ];
+    const V3: &[&str] = &[
+        "avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave",
+    ];
+    const V4: &[&str] = &["avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"];
+    let has = |set: &[&str]| {
+        set.iter()
+            .all(|f| flags.split_whitespace().any(|g| g == *f))
+    };
+    let mut levels = Vec::new();
+    if has(V2) {
+        if has(V3) {
+            if has(V4) {
+                levels.push("x86-64-v4");
+            }
+            levels.push("x86-64-v3");
+        }
+        levels.push("x86-64-v2");
+    }
+    levels
 }
 
 /// The library names musl's loader answers with itself (`ldso/dynlink.c`, `load_library`).

@@ -201,8 +201,9 @@ fn closure_equals_ldd_on_a_sample_of_dynamic_programs() {
     }
     // Through the library too, with std I/O instead of system calls.
     let f = facts(Path::new("/bin/ls"));
-    let search = scratch_doctor::search::Search::load(&mut StdFs, &f);
-    let closure = scratch_doctor::resolve_closure(&mut StdFs, "/bin/ls", &f, &search);
+    let search = scratch_doctor::search::Search::load(&mut StdFs, &f).expect("the search");
+    let closure =
+        scratch_doctor::resolve_closure(&mut StdFs, "/bin/ls", &f, &search).expect("the closure");
     let mut ours: Vec<String> = closure.objects[1..]
         .iter()
         .map(|o| o.host_path.clone())

@@ -358,3 +358,49 @@ fn output_to_dev_null_and_from_proc() {
     let expected = format!("{}\0/proc/self/cmdline\0", cat_nostd().display());
     assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
 }
+
+/// GNU cat stops when it cannot `fstat` its output (`cat: standard output: TEXT`, status 1):
+/// without the output's identity, `cat x >> x` would not be caught.
+#[test]
+fn a_failed_fstat_of_the_output_stops_it_like_gnu_cat() {
+    if !gnu_cat() {
+        return;
+    }
+    let dir = files();
+    // A closed standard output: fstat fails with EBADF, before any input is opened.
+    let closed = |program: &Path| {
+        Command::new("sh")
+            .arg("-c")
+            .arg(r#"exec "$0" a >&-"#)
+            .arg(program)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let (ours, gnu) = (closed(&cat_nostd()), closed(Path::new("cat")));
+    assert_eq!(ours.status.code(), gnu.status.code());
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&gnu.stderr).replacen("cat:", "cat-nostd:", 1)
+    );
+    // statx(2) of the output fails once: the input that is the output is not copied into
+    // itself. (`ulimit -f` bounds the damage of a cat that would.)
+    if !system_tests::require_tool("strace", "strace") {
+        return;
+    }
+    let path = dir.path().join("a");
+    let before = std::fs::read(&path).unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -f 256 && exec strace -qq -o /dev/null -e inject=statx:error=EIO:when=1 "$0" a >> a"#)
+        .arg(cat_nostd())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{:?}", out.status);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "cat-nostd: standard output: Input/output error\n"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}

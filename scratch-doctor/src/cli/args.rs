@@ -29,7 +29,8 @@ the file), and why not.
   -h, --help           this text
 
 Exit status: 0 every FILE runs in scratch (with its closure, under --closure or
---copy-closure), 1 some would not or a library is missing, 2 usage or input error.
+--copy-closure), 1 some would not or a library is missing, 2 usage or input error,
+or output that cannot be written.
 ";
 
 /// What the command line asks for.

@@ -25,6 +25,7 @@ use alloc::vec::Vec;
 use core::ffi::CStr;
 
 use scratch_doctor::Closure;
+use scratch_doctor::paths::to_bytes;
 use syscall_kit::fs::{
     self, FileType, Mode, OFlags, OpenHow, RenameFlags, ResolveFlags, Stat, UnlinkFlags,
 };
@@ -141,14 +142,15 @@ fn copy_one(dest: &Dest<'_>, host_path: &str, force: bool) -> Result<(), Problem
     write_new(dest, &parent, name, &file.bytes, permissions, replace)
 }
 
-/// `openat2` beneath `dirfd` with [`BENEATH`].
+/// `openat2` beneath `dirfd` with [`BENEATH`]; `path` is held as the doctor holds names
+/// (`paths::from_bytes`), turned back into the bytes of the name here.
 fn open_beneath(dirfd: impl AsFd, path: &str, flags: OFlags, mode: Mode) -> Result<OwnedFd, Errno> {
     let how = OpenHow {
         flags: flags | OFlags::CLOEXEC,
         mode,
         resolve: BENEATH,
     };
-    fs::openat2(dirfd, path, &how)
+    fs::openat2(dirfd, to_bytes(path).as_slice(), &how)
 }
 
 /// The directory `DIR/parents...`, each component opened beneath the one before (and created
@@ -165,7 +167,7 @@ fn open_parents(dest: &Dest<'_>, parents: &[&str]) -> Result<OwnedFd, Problem> {
         walked.push_str(c);
         let mut opened = open_beneath(&dir, c, dir_flags, Mode::empty());
         if matches!(opened, Err(Errno::ENOENT)) {
-            match fs::mkdirat(&dir, *c, Mode::from_bits_truncate(0o755)) {
+            match fs::mkdirat(&dir, to_bytes(c).as_slice(), Mode::from_bits_truncate(0o755)) {
                 Ok(()) | Err(Errno::EEXIST) => {}
                 Err(e) => return Err(dest.fatal("create the directory", &walked, e)),
             }
@@ -318,7 +320,13 @@ fn write_new(
         RenameFlags::NOREPLACE
     };
     let problem = match written {
-        Ok(()) => match fs::renameat2(parent, &*temp, parent, name, flags) {
+        Ok(()) => match fs::renameat2(
+            parent,
+            to_bytes(&temp).as_slice(),
+            parent,
+            to_bytes(name).as_slice(),
+            flags,
+        ) {
             Ok(()) => return Ok(()),
             Err(Errno::EEXIST) => Problem::Refused("a file appeared there while copying".into()),
             Err(Errno::EINVAL) if !replace => Problem::Fatal(format!(
@@ -331,7 +339,7 @@ fn write_new(
         },
         Err(e) => dest.fatal("write", dest.rel, e),
     };
-    match fs::unlinkat(parent, &*temp, UnlinkFlags::empty()) {
+    match fs::unlinkat(parent, to_bytes(&temp).as_slice(), UnlinkFlags::empty()) {
         Ok(()) => Err(problem),
         Err(e) => {
             let also = format!("; and cannot remove the temporary file {temp} there: {e}");

@@ -2,7 +2,10 @@
 //! [`MemoryRoot`](crate::MemoryRoot), from the small ELF files and `ld.so.cache` files made
 //! here. Nothing is read from the disk of the machine running the tests.
 
+#[cfg(target_arch = "x86_64")]
+mod hwcaps;
 mod search_order;
+mod view_errors;
 
 use alloc::vec::Vec;
 

@@ -28,8 +28,8 @@ fn facts(elf: Elf) -> ElfFacts {
 /// The closure of the program at `path` in `root`, as the doctor finds it.
 fn closure(root: &mut MemoryRoot, path: &str) -> Closure {
     let program = elf::parse(&root.read(path).unwrap()).unwrap();
-    let search = Search::load(root, &program);
-    resolve_closure(root, path, &program, &search)
+    let search = Search::load(root, &program).unwrap();
+    resolve_closure(root, path, &program, &search).unwrap()
 }
 
 /// Where the closure found `name`, and how; `None` when it is missing.
@@ -77,7 +77,7 @@ fn the_program_and_its_interpreter_come_first() {
 #[test]
 fn without_cache_or_paths_the_default_directories_are_searched_in_order() {
     let program = facts(Elf::program(&[LIB]));
-    let search = Search::load(&mut glibc_root(), &program);
+    let search = Search::load(&mut glibc_root(), &program).unwrap();
     let tried: Vec<String> = search
         .candidates(LIB, &[(&program, "/bin")])
         .into_iter()
@@ -158,7 +158,7 @@ fn the_full_order_rpath_cache_defaults_and_runpath_cache_defaults() {
         rpath: Some("/opt/r"),
         ..Elf::program(&[LIB])
     });
-    let search = Search::load(&mut root, &with_rpath);
+    let search = Search::load(&mut root, &with_rpath).unwrap();
     let order = |program: &ElfFacts| -> Vec<(String, Via)> {
         search
             .candidates(LIB, &[(program, "/bin")])
@@ -403,7 +403,7 @@ fn the_cache_gives_plain_entries_before_hwcaps_and_only_glibc_libraries() {
         ]),
     );
     let program = facts(Elf::program(&[LIB]));
-    let search = Search::load(&mut root, &program);
+    let search = Search::load(&mut root, &program).unwrap();
     let cached: Vec<String> = search
         .candidates(LIB, &[(&program, "/bin")])
         .into_iter()
@@ -432,7 +432,7 @@ fn ld_so_conf_directories_are_searched_only_without_a_cache() {
     assert_eq!(found(&c, LIB), at("/opt/b/libfoo.so.1", Via::Conf));
     assert_eq!(image_path(&c, LIB), "/lib/x86_64-linux-gnu/libfoo.so.1");
     let program = facts(Elf::program(&[LIB]));
-    let search = Search::load(&mut root, &program);
+    let search = Search::load(&mut root, &program).unwrap();
     assert_eq!(search.conf_dirs, ["/opt/a", "/opt/b"]);
     let tried = search.candidates(LIB, &[(&program, "/bin")]);
     assert_eq!(tried[0].path, "/opt/a/libfoo.so.1");
@@ -529,7 +529,7 @@ fn musl_reads_no_cache_and_is_its_own_libc() {
     assert_eq!(found(&c, LIB), at("/usr/lib/libfoo.so.1", Via::Default));
     assert_eq!(found(&c, "libc.so"), None);
     assert!(c.missing.is_empty(), "{:?}", c.missing);
-    let search = Search::load(&mut root, &facts(program));
+    let search = Search::load(&mut root, &facts(program)).unwrap();
     assert_eq!(search.default_dirs, ["/lib", "/usr/local/lib", "/usr/lib"]);
 
     // /etc/ld-musl-ARCH.path replaces the default directories.
@@ -537,6 +537,6 @@ fn musl_reads_no_cache_and_is_its_own_libc() {
         .file("/opt/o/libfoo.so.1", Elf::library(&[]).bytes());
     let c = closure(&mut root, "/bin/prog");
     assert_eq!(found(&c, LIB), at("/opt/o/libfoo.so.1", Via::Default));
-    let search = Search::load(&mut root, &facts(program));
+    let search = Search::load(&mut root, &facts(program)).unwrap();
     assert_eq!(search.default_dirs, ["/opt/m", "/opt/n", "/opt/o"]);
 }

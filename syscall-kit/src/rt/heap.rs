@@ -15,7 +15,8 @@
 //!
 //! When the kernel refuses more memory, the allocation returns null, and Rust's allocation error
 //! handler panics with `memory allocation of N bytes failed`, which the runtime's panic handler
-//! prints before exiting with status 101.
+//! reports as the one line `PROGRAM: out of memory (N bytes)` before exiting with status 101
+//! (see [`rt::panic`](super::panic#out-of-memory)).
 //!
 //! ```ignore
 //! #[global_allocator]

@@ -1,9 +1,34 @@
-//! `print!`, `println!`, `eprint!`, `eprintln!` over `core::fmt`, and [`FdWriter`] under them;
-//! [`report_error`], a program's one-line error report without `core::fmt`.
+//! `print!`, `println!`, `eprint!`, `eprintln!` over `core::fmt`, their fallible forms
+//! `try_print!`, `try_println!`, `try_eprint!`, `try_eprintln!`, and [`FdWriter`] under them;
+//! [`report_error`], a program's one-line error report without `core::fmt`; and
+//! [`report_output_error`], the tools' policy for a failed write of their output.
 //!
 //! Each macro call formats into a buffer on the stack ([`LINE_BUFFER`] bytes) and writes it out
 //! before it returns: a short line is one `write(2)`, and nothing is ever left unwritten at
 //! exit. Longer output goes out in buffer-sized `write(2)` calls.
+//!
+//! # Output errors
+//!
+//! `print!` and its kin panic when the write fails, as `std`'s do: the program ends with a
+//! `panicked at` message and status 101. That suits a program for which a failed write is a
+//! bug. A tool whose output may go to a full disk, a closed descriptor or a pipe whose reader
+//! has left writes with the `try_` macros, which return `Result<(), Errno>`, and on an error
+//! stops and calls [`report_output_error`]:
+//!
+//! - one line on standard error, `PROGRAM: write error: ENOSPC: No space left on device`, and
+//!   the tool's own error status (what it returns for any other failure);
+//! - for `EPIPE` (the reader has gone, and `SIGPIPE` is ignored, or the program would already
+//!   have been killed by it) nothing is written: the reader asked for no more, as GNU tools
+//!   stay quiet there;
+//! - a failed write of standard error itself changes nothing but what the user sees: the
+//!   status stays the one the tool meant to return.
+//!
+//! ```ignore
+//! if let Err(e) = syscall_kit::try_println!("{report}") {
+//!     syscall_kit::rt::stdio::report_output_error(b"mytool", e);
+//!     return 2;
+//! }
+//! ```
 
 use core::fmt;
 
@@ -99,6 +124,26 @@ pub fn report_error(prefix: &[u8], e: Errno) {
     let _ = write_all(err, b"\n");
 }
 
+/// The one-line report of a failed write of a tool's output (see [Output errors](self#output-errors)):
+/// `PROGRAM: write error: ` and the name and description of `e` on standard error, or nothing
+/// when `e` is [`Errno::EPIPE`]. The caller then exits with its error status.
+///
+/// With no `core::fmt`, like [`report_error`]; write errors of standard error are ignored.
+pub fn report_output_error(program: &[u8], e: Errno) {
+    if e == Errno::EPIPE {
+        return;
+    }
+    let err = stderr();
+    let _ = write_all(err, program);
+    let _ = write_all(err, b": write error: ");
+    let _ = write_all(err, e.name().unwrap_or("unknown error").as_bytes());
+    if let Some(text) = e.description() {
+        let _ = write_all(err, b": ");
+        let _ = write_all(err, text.as_bytes());
+    }
+    let _ = write_all(err, b"\n");
+}
+
 #[doc(hidden)]
 pub fn _print(args: fmt::Arguments<'_>) {
     if let Err(e) = write_fmt(stdout(), args) {
@@ -150,4 +195,39 @@ macro_rules! eprint {
 macro_rules! eprintln {
     () => { $crate::eprint!("\n") };
     ($($arg:tt)*) => { $crate::eprint!("{}\n", ::core::format_args!($($arg)*)) };
+}
+
+/// Prints to standard output like [`print!`](crate::print), but returns the error of the write,
+/// a `Result<(), Errno>`, instead of panicking.
+///
+/// # Panics
+/// Only when a `Display` or `Debug` implementation returns an error of its own.
+#[macro_export]
+macro_rules! try_print {
+    ($($arg:tt)*) => {
+        $crate::rt::stdio::write_fmt($crate::fd::stdout(), ::core::format_args!($($arg)*))
+    };
+}
+
+/// [`try_print!`](crate::try_print) with a newline: a `Result<(), Errno>`.
+#[macro_export]
+macro_rules! try_println {
+    () => { $crate::try_print!("\n") };
+    ($($arg:tt)*) => { $crate::try_print!("{}\n", ::core::format_args!($($arg)*)) };
+}
+
+/// Prints to standard error like [`eprint!`](crate::eprint), but returns the error of the
+/// write, a `Result<(), Errno>`, instead of panicking.
+#[macro_export]
+macro_rules! try_eprint {
+    ($($arg:tt)*) => {
+        $crate::rt::stdio::write_fmt($crate::fd::stderr(), ::core::format_args!($($arg)*))
+    };
+}
+
+/// [`try_eprint!`](crate::try_eprint) with a newline: a `Result<(), Errno>`.
+#[macro_export]
+macro_rules! try_eprintln {
+    () => { $crate::try_eprint!("\n") };
+    ($($arg:tt)*) => { $crate::try_eprint!("{}\n", ::core::format_args!($($arg)*)) };
 }
