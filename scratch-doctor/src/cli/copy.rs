@@ -167,7 +167,11 @@ fn open_parents(dest: &Dest<'_>, parents: &[&str]) -> Result<OwnedFd, Problem> {
         walked.push_str(c);
         let mut opened = open_beneath(&dir, c, dir_flags, Mode::empty());
         if matches!(opened, Err(Errno::ENOENT)) {
-            match fs::mkdirat(&dir, to_bytes(c).as_slice(), Mode::from_bits_truncate(0o755)) {
+            match fs::mkdirat(
+                &dir,
+                to_bytes(c).as_slice(),
+                Mode::from_bits_truncate(0o755),
+            ) {
                 Ok(()) | Err(Errno::EEXIST) => {}
                 Err(e) => return Err(dest.fatal("create the directory", &walked, e)),
             }
