@@ -68,6 +68,10 @@ pub struct SigAction {
     #[cfg(not(target_arch = "riscv64"))]
     restorer: usize,
     mask: SigSet,
+    /// After the mask, a word the riscv64 kernel does not read, as in musl's `k_sigaction`:
+    /// qemu-riscv64 7.2 never calls the handler of an action without it (kit-selftest shows it).
+    #[cfg(target_arch = "riscv64")]
+    unused: usize,
 }
 
 impl SigAction {
@@ -105,6 +109,8 @@ impl SigAction {
             #[cfg(not(target_arch = "riscv64"))]
             restorer,
             mask,
+            #[cfg(target_arch = "riscv64")]
+            unused: 0,
         }
     }
 
