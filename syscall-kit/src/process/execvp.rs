@@ -11,8 +11,10 @@ pub const DEFAULT_PATH: &[u8] = b"/usr/local/bin:/bin:/usr/bin";
 /// The value of `PATH` in `envp`, or [`DEFAULT_PATH`].
 fn search_path<'a>(envp: &[&'a CStr]) -> &'a [u8] {
     for entry in envp {
-        if let Some(value) = entry.to_bytes().strip_prefix(b"PATH=") {
-            return value;
+        // `get`, not `strip_prefix`: that one keeps a panic path in optimised code.
+        let bytes = entry.to_bytes();
+        if bytes.get(..5) == Some(b"PATH=") {
+            return bytes.get(5..).unwrap_or(&[]);
         }
     }
     DEFAULT_PATH
@@ -46,21 +48,26 @@ pub fn execvp(file: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
     let mut last = Errno::ENOENT;
     let mut buf = [0u8; PATH_MAX];
     for dir in search_path(envp).split(|&b| b == b':') {
-        // "dir/name\0"; an empty entry is the current directory: "name\0".
-        let slash = usize::from(!dir.is_empty());
-        let len = dir.len() + slash + name.len();
-        if len >= PATH_MAX {
+        // "dir/name\0"; an empty entry is the current directory: "name\0". Written without
+        // indexing that could panic, so that a program using this has no panic path here.
+        let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
+        let mut len = 0;
+        let mut fits = true;
+        for &b in dir.iter().chain(slash).chain(name).chain(&[0]) {
+            match buf.get_mut(len) {
+                Some(slot) => *slot = b,
+                None => fits = false,
+            }
+            len += 1;
+        }
+        let Some(path) = buf
+            .get(..len)
+            .filter(|_| fits)
+            .and_then(|bytes| CStr::from_bytes_with_nul(bytes).ok())
+        else {
+            // Too long, or a PATH entry with a NUL (which cannot be: environment strings end
+            // at their NUL).
             last = Errno::ENAMETOOLONG;
-            continue;
-        }
-        buf[..dir.len()].copy_from_slice(dir);
-        if slash == 1 {
-            buf[dir.len()] = b'/';
-        }
-        buf[dir.len() + slash..len].copy_from_slice(name);
-        buf[len] = 0;
-        let Ok(path) = CStr::from_bytes_with_nul(&buf[..=len]) else {
-            // A PATH entry with a NUL cannot be: environment strings end at their NUL.
             continue;
         };
         match execve(path, argv, envp) {
