@@ -412,3 +412,87 @@ fn the_binary_is_static_and_has_no_writable_executable_segment() {
         ));
     }
 }
+
+/// Runs `podman ARGS` and returns its trimmed standard output; panics with its output if it
+/// fails.
+fn podman(args: &[&str]) -> String {
+    let out = system_tests::run(Command::new("podman").args(args));
+    system_tests::assert_success_with(
+        &out,
+        &format!("podman {args:?}"),
+        system_tests::engine_setup_hint(),
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// In a real container (Podman, the image of `cargo make image-init`): `podman stop` ends the
+/// app under scratch-init by the forwarded SIGTERM (143); the same app as PID 1 without it
+/// ignores SIGTERM and is killed after the stop timeout (137).
+#[test]
+fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
+    if !require_tool("podman", "podman") {
+        return;
+    }
+    let _lock = system_tests::engine_lock();
+    let _ = nostd_bin("kit-selftest");
+    let image = system_tests::test_image_name("init");
+    let images = system_tests::TestImages::new("podman", &[&image]);
+    let root = system_tests::workspace_root();
+    let root = root.to_str().unwrap();
+    podman(&[
+        "build",
+        "--layers=false",
+        "--tag",
+        images.name(),
+        "--file",
+        &format!("{root}/scratch-init/Containerfile"),
+        root,
+    ]);
+    let mut codes = Vec::new();
+    for entrypoint in [None, Some("/app")] {
+        let name = format!(
+            "{image}-{}",
+            if entrypoint.is_some() { "bare" } else { "init" }
+        );
+        let mut args = vec!["run", "-d", "--name", &name];
+        if let Some(e) = entrypoint {
+            args.extend(["--entrypoint", e]);
+        }
+        args.push(images.name());
+        if entrypoint.is_some() {
+            args.push("--wait-for-signal");
+        }
+        podman(&args);
+        // Stop only once the container is ready (its PID 1 is the app, or scratch-init has
+        // started the app: it blocks its signals before it forks), or the signal may come first.
+        let pid = podman(&["inspect", "--format", "{{.State.Pid}}", &name]);
+        let mut ready = false;
+        for _ in 0..1000 {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+                .unwrap_or_default();
+            ready = match entrypoint {
+                Some(_) => cmdline.starts_with(b"/app\0"),
+                None => cmdline.starts_with(b"/init\0") && !children.trim().is_empty(),
+            };
+            if ready {
+                break;
+            }
+            assert!(
+                !cmdline.is_empty() || !pid.is_empty(),
+                "the container is gone"
+            );
+            std::thread::yield_now();
+        }
+        // Stop: SIGTERM to PID 1, then SIGKILL after 2 s.
+        podman(&["stop", "-t", "2", &name]);
+        let code = podman(&["inspect", "--format", "{{.State.ExitCode}}", &name]);
+        podman(&["rm", "-f", &name]);
+        codes.push(code);
+    }
+    assert_eq!(
+        codes,
+        ["143", "137"],
+        "under scratch-init, then the app alone as PID 1"
+    );
+}
