@@ -12,7 +12,8 @@ use syscall_kit::{Errno, rt};
 /// line; `--alloc-mib N` allocates and fills N MiB, 1 MiB at a time, then prints
 /// `allocated N MiB`; `--seccomp-kill` allows only `write` and `exit_group` (kill for anything
 /// else), prints `filter installed` and calls `getpid`, which kills it with `SIGSYS`;
-/// `--seccomp-errno` does the same with `EPERM` as the action and prints what `getpid` returned.
+/// `--seccomp-errno` does the same with `EPERM` as the action and prints what `getpid` returned;
+/// `--wait-for-signal` waits until a signal ends it.
 /// Returns the exit status of the mode, or `None` when no mode is asked for (run the tests).
 pub fn mode() -> Option<i32> {
     let mode = rt::args().nth(1)?.to_bytes();
@@ -25,6 +26,11 @@ pub fn mode() -> Option<i32> {
         }
         // The panic test checks that the message names this file.
         b"--panic" => panic!("deliberate panic number {}", 42),
+        // Waits, with every signal at its default action, until one ends the process: the app
+        // of the PID 1 demonstration (docs/pid1.md), which as PID 1 outlives a SIGTERM.
+        b"--wait-for-signal" => loop {
+            let _ = syscall_kit::signal::sigtimedwait(&syscall_kit::signal::SigSet::empty(), None);
+        },
         b"--println" => {
             // One short line: the system tests check under strace that it is one write(2),
             // and that a program that does not allocate asks the kernel for no memory.

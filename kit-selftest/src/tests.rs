@@ -18,6 +18,7 @@ mod heap;
 mod mem;
 mod panic;
 mod seccomp;
+mod signal;
 mod stdio;
 mod support;
 
@@ -60,5 +61,17 @@ pub const ALL: &[Test] = &[
     (
         "seccomp: the allow-list program, run by a BPF interpreter",
         seccomp::program_decides_as_documented,
+    ),
+    (
+        "signal: a blocked signal through sigtimedwait",
+        signal::blocked_then_sigtimedwait,
+    ),
+    (
+        "signal: a blocked signal through signalfd",
+        signal::blocked_then_signalfd,
+    ),
+    (
+        "signal: a handler returns through the restorer",
+        signal::handler_returns,
     ),
 ];

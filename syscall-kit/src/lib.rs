@@ -14,6 +14,7 @@ pub mod raw;
 #[cfg(any(feature = "runtime", doc))]
 pub mod rt;
 pub mod seccomp;
+pub mod signal;
 
 pub use errno::Errno;
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd, stderr, stdin, stdout};

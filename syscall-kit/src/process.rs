@@ -1,10 +1,25 @@
 //! Processes: `getpid(2)`, `getppid(2)`, `exit_group(2)` (as [`exit`]), `fork(2)`, `execve(2)`, `wait4(2)`,
-//! `kill(2)`, and the `prctl(2)` flag `PR_SET_NO_NEW_PRIVS`.
+//! `kill(2)`, and the `prctl(2)` flag `PR_SET_NO_NEW_PRIVS`; and, a file each below
+//! `process/`: `waitid(2)` and the `W*` options (`waitid.rs`), [`execvp`] (`execvp.rs`),
+//! sessions, process groups and user ids (`ids.rs`), the `prctl(2)` operations of an init
+//! (`prctl.rs`) and the foreground process group of a terminal (`tty.rs`).
 
 use core::ffi::{CStr, c_char};
 
 use crate::raw::{self, nr};
 use crate::{Errno, Result};
+
+mod execvp;
+mod ids;
+mod prctl;
+mod tty;
+mod waitid;
+
+pub use execvp::{DEFAULT_PATH, execvp};
+pub use ids::{getgid, getpgid, getuid, setpgid, setsid};
+pub use prctl::{child_subreaper, pdeathsig, set_child_subreaper, set_pdeathsig};
+pub use tty::{tcgetpgrp, tcsetpgrp};
+pub use waitid::{WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WSTOPPED, WUNTRACED, WaitId, waitid};
 
 /// A process id.
 pub type Pid = i32;
@@ -158,7 +173,9 @@ impl WaitStatus {
     }
 }
 
-/// `wait4(2)`: waits for the child `pid` (-1: any child) to end, and returns its id and status.
+/// `wait4(2)`: waits for the child `pid` (-1: any child; `-PGID`: any child in that process
+/// group) to end, and returns its id and status. `options` is 0 or a union of [`WNOHANG`],
+/// [`WUNTRACED`], [`WCONTINUED`]; with `WNOHANG` and no child ended yet, the id returned is 0.
 /// `EINTR` is returned, not retried.
 ///
 /// # References

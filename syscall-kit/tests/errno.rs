@@ -7,7 +7,9 @@ mod common;
 use common::TempDir;
 use syscall_kit::fs::{self, Mode, OFlags};
 use syscall_kit::mm::{self, MapFlags, ProtFlags};
+use syscall_kit::process::{WEXITED, WNOHANG, WaitId};
 use syscall_kit::seccomp::{Action, AllowList, MAX_ALLOWED};
+use syscall_kit::signal::{self, SfdFlags, SigSet};
 use syscall_kit::{BorrowedFd, Errno, OwnedFd, PATH_MAX, fd, io, process, raw};
 
 /// Runs each `call => ERRNO` row, then fails listing every row whose result was not
@@ -47,6 +49,12 @@ fn error_paths() {
     // SAFETY: (test): far above any open descriptor; every call on it fails with EBADF.
     let never_open = unsafe { BorrowedFd::borrow_raw(1 << 20) };
     let execve = |path| Err::<(), _>(process::execve(path, &[c"x"], &[]));
+    let execvp = |file, path| Err::<(), _>(process::execvp(file, &[c"x"], &[path]));
+    std::fs::write(dir.join("not-executable"), b"").unwrap();
+    let path_to_dir = std::ffi::CString::new(format!("PATH=/nonexistent:{d}")).unwrap();
+    // A signal no test of this binary sends, blocked so that the wait below times out.
+    let unsent = SigSet::empty().with(signal::SIGXFSZ);
+    signal::sigprocmask(signal::How::Block, Some(&unsent)).unwrap();
     let mut buf = [0u8; 64];
 
     error_paths! {
@@ -93,6 +101,30 @@ fn error_paths() {
         process::wait4(-1, 0) => ECHILD;
         execve(c"/nonexistent/program") => ENOENT;
         execve(c"/") => EACCES;
+        execvp(c"", c"PATH=/bin") => ENOENT;
+        execvp(c"no-such-program-anywhere", c"PATH=/nonexistent:/bin") => ENOENT;
+        execvp(c"not-executable", path_to_dir.as_c_str()) => EACCES;
+        process::wait4(i32::MAX, WNOHANG) => ECHILD;
+        process::waitid(WaitId::Pid(i32::MAX), WEXITED) => ECHILD;
+        process::waitid(WaitId::All, 0) => EINVAL;
+        process::setpgid(i32::MAX, 0) => ESRCH;
+        process::setpgid(0, -1) => EINVAL;
+        process::getpgid(i32::MAX) => ESRCH;
+        process::set_pdeathsig(1000) => EINVAL;
+        process::tcsetpgrp(&read_only, 1) => ENOTTY;
+        process::tcgetpgrp(never_open) => EBADF;
+        // signal
+        signal::set_ignored(signal::SIGKILL) => EINVAL;
+        signal::set_default(signal::SIGSTOP) => EINVAL;
+        signal::set_ignored(0) => EINVAL;
+        signal::set_ignored(65) => EINVAL;
+        signal::sigtimedwait(&unsent, Some(std::time::Duration::ZERO)) => EAGAIN;
+        signal::signalfd(&unsent, SfdFlags::from_bits_retain(1)) => EINVAL;
+        signal::signalfd_read(never_open) => EBADF;
+        signal::signalfd_read(&read_only) => EINVAL;
+        signal::tgkill(process::getpid(), i32::MAX, 0) => ESRCH;
+        signal::tgkill(0, signal::gettid(), 0) => EINVAL;
+        signal::tgkill(process::getpid(), signal::gettid(), 1000) => EINVAL;
         // mm
         // SAFETY: (test): neither SHARED nor PRIVATE: nothing is mapped.
         unsafe { mm::mmap(std::ptr::null_mut(), 4096, ProtFlags::READ, MapFlags::ANONYMOUS, None, 0) } => EINVAL;

@@ -1,10 +1,12 @@
-//! `getpid`, `getppid`, `exit`, `kill`, `wait4`, `fork` and `execve` (`src/process.rs`), against
+//! `getpid`, `getppid`, `exit`, `kill`, `wait4`, `fork` and `execve` (`src/process.rs`), and
+//! `waitid`, `execvp`, the ids, `prctl` and `tcsetpgrp` (`src/process/`), against
 //! the real kernel. What ends or replaces a process runs in a child made with the kit's own
 //! `fork`, whose exit status the parent checks.
 
 use syscall_kit::fs::OFlags;
 use syscall_kit::io::{pipe2, read};
-use syscall_kit::process::{self, Fork, WaitStatus};
+use syscall_kit::process::{self, Fork, WaitId, WaitStatus};
+use syscall_kit::signal;
 use syscall_kit::{Errno, fd};
 
 /// Forks; the child runs `child`, which ends the process itself (exit status 99 if it does not),
@@ -141,4 +143,190 @@ fn kill_of_a_missing_process_is_esrch_and_bad_signal_einval() {
     assert_eq!(process::kill(i32::MAX, 0), Err(Errno::ESRCH));
     assert_eq!(process::kill(process::getpid(), 1000), Err(Errno::EINVAL));
     assert_eq!(process::kill(process::getpid(), 0), Ok(()));
+}
+
+#[test]
+fn getuid_getgid_and_getpgid_match_libc() {
+    // SAFETY: (test): these libc calls have no preconditions.
+    let (uid, gid, pgrp) = unsafe { (libc::getuid(), libc::getgid(), libc::getpgrp()) };
+    assert_eq!(process::getuid(), uid);
+    assert_eq!(process::getgid(), gid);
+    assert_eq!(process::getpgid(0), Ok(pgrp));
+    assert_eq!(process::getpgid(process::getpid()), Ok(pgrp));
+}
+
+#[test]
+fn setpgid_and_setsid_make_new_groups_and_sessions() {
+    let status = in_child(|| {
+        let me = process::getpid();
+        if process::setpgid(0, 0).is_err() || process::getpgid(0) != Ok(me) {
+            process::exit(10);
+        }
+        // A group leader cannot start a session.
+        if process::setsid() != Err(Errno::EPERM) {
+            process::exit(11);
+        }
+        // SAFETY: (test): the grandchild makes system calls through the kit only.
+        match unsafe { process::fork() } {
+            Ok(Fork::Child) => {
+                let me = process::getpid();
+                match process::setsid() {
+                    Ok(sid) if sid == me && process::getpgid(0) == Ok(me) => process::exit(0),
+                    _ => process::exit(12),
+                }
+            }
+            Ok(Fork::Parent(pid)) => match process::wait4(pid, 0) {
+                Ok((_, s)) => process::exit(s.exit_status().unwrap_or(13)),
+                Err(_) => process::exit(14),
+            },
+            Err(_) => process::exit(15),
+        }
+    });
+    assert_eq!(
+        status.exit_status(),
+        Some(0),
+        "{status:?}: see the codes above"
+    );
+}
+
+#[test]
+fn wnohang_returns_at_once_and_waitid_reports_how_the_child_ended() {
+    let status = in_child(|| {
+        // SAFETY: (test): the grandchild spins until killed.
+        let pid = match unsafe { process::fork() } {
+            Ok(Fork::Child) => loop {
+                core::hint::spin_loop();
+            },
+            Ok(Fork::Parent(pid)) => pid,
+            Err(_) => process::exit(10),
+        };
+        if process::wait4(pid, process::WNOHANG).map(|(p, _)| p) != Ok(0) {
+            process::exit(11);
+        }
+        if process::waitid(WaitId::Pid(pid), process::WEXITED | process::WNOHANG) != Ok(None) {
+            process::exit(12);
+        }
+        if process::kill(pid, signal::SIGKILL).is_err() {
+            process::exit(13);
+        }
+        // WNOWAIT: reported, and left to wait for again.
+        match process::waitid(WaitId::Pid(pid), process::WEXITED | process::WNOWAIT) {
+            Ok(Some(i)) if i.pid() == pid && i.code() == 2 && i.status() == 9 => {}
+            _ => process::exit(14),
+        }
+        match process::waitid(WaitId::All, process::WEXITED) {
+            Ok(Some(i)) if i.pid() == pid && i.signo() == signal::SIGCHLD => {}
+            _ => process::exit(15),
+        }
+        // SAFETY: (test): the grandchild only exits.
+        let pid = match unsafe { process::fork() } {
+            Ok(Fork::Child) => process::exit(5),
+            Ok(Fork::Parent(pid)) => pid,
+            Err(_) => process::exit(16),
+        };
+        match process::waitid(WaitId::Pid(pid), process::WEXITED) {
+            Ok(Some(i)) if i.code() == 1 && i.status() == 5 => process::exit(0),
+            _ => process::exit(17),
+        }
+    });
+    assert_eq!(
+        status.exit_status(),
+        Some(0),
+        "{status:?}: see the codes above"
+    );
+}
+
+/// A subreaper gets its orphaned grandchildren; and `PR_SET_PDEATHSIG` signals a grandchild
+/// when its parent ends. The child is the subreaper; its child B starts C, which sets SIGTERM as
+/// its parent-death signal and tells B; B exits; C dies of SIGTERM and, re-parented to the
+/// subreaper, is reaped there.
+#[test]
+fn a_subreaper_reaps_orphans_and_pdeathsig_fires_when_the_parent_ends() {
+    let status = in_child(|| {
+        if process::child_subreaper() != Ok(false) {
+            process::exit(10);
+        }
+        if process::set_child_subreaper(true).is_err() || process::child_subreaper() != Ok(true) {
+            process::exit(11);
+        }
+        let Ok((r, w)) = pipe2(OFlags::CLOEXEC) else {
+            process::exit(12)
+        };
+        // SAFETY: (test): B and C make system calls through the kit only.
+        let b = match unsafe { process::fork() } {
+            Ok(Fork::Child) => {
+                // SAFETY: (test): as above.
+                match unsafe { process::fork() } {
+                    Ok(Fork::Child) => {
+                        if process::set_pdeathsig(signal::SIGTERM).is_err()
+                            || process::pdeathsig() != Ok(signal::SIGTERM)
+                            || syscall_kit::io::write_all(&w, b"x").is_err()
+                        {
+                            process::exit(1);
+                        }
+                        loop {
+                            core::hint::spin_loop();
+                        }
+                    }
+                    Ok(Fork::Parent(_)) => {
+                        let mut ready = [0u8; 1];
+                        let _ = read(&r, &mut ready);
+                        process::exit(3)
+                    }
+                    Err(_) => process::exit(2),
+                }
+            }
+            Ok(Fork::Parent(pid)) => pid,
+            Err(_) => process::exit(13),
+        };
+        drop(w);
+        match process::wait4(b, 0) {
+            Ok((_, s)) if s.exit_status() == Some(3) => {}
+            _ => process::exit(14),
+        }
+        // C, the orphan, is now our child: it ends by SIGTERM from its parent's death.
+        match process::wait4(-1, 0) {
+            Ok((_, s)) if s.terminating_signal() == Some(signal::SIGTERM) => {}
+            _ => process::exit(15),
+        }
+        process::exit(0)
+    });
+    assert_eq!(
+        status.exit_status(),
+        Some(0),
+        "{status:?}: see the codes above"
+    );
+}
+
+#[test]
+fn execvp_searches_path_in_order() {
+    let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
+    let status = in_child(|| {
+        if fd::dup2_stdout(&w).is_err() {
+            process::exit(126);
+        }
+        // The first entry does not exist, the second is an empty one (the current directory,
+        // which has no `sh`), then the real directories.
+        let _ = process::execvp(
+            c"sh",
+            &[c"sh", c"-c", c"echo found; exit 4"],
+            &[c"PATH=/nonexistent::/usr/bin:/bin"],
+        );
+        process::exit(127)
+    });
+    drop(w);
+    let mut buf = [0u8; 64];
+    let n = read(&r, &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"found\n");
+    assert_eq!(status.exit_status(), Some(4), "{status:?}");
+}
+
+#[test]
+fn tcsetpgrp_needs_a_terminal() {
+    let (r, _w) = pipe2(OFlags::CLOEXEC).unwrap();
+    assert_eq!(
+        process::tcsetpgrp(&r, process::getpid()),
+        Err(Errno::ENOTTY)
+    );
+    assert_eq!(process::tcgetpgrp(&r), Err(Errno::ENOTTY));
 }

@@ -13,12 +13,13 @@ enum On {
 }
 
 /// The no_std programs, a row each.
-const PROGRAMS: [(&str, On); 5] = [
+const PROGRAMS: [(&str, On); 6] = [
     ("hello-nostd", On::Every),
     ("hello-locked", On::Every),
     ("kit-selftest", On::Every),
     ("scratch-doctor", On::Host),
     ("cat-nostd", On::Host),
+    ("scratch-init", On::Every),
 ];
 
 /// The no_std programs that build for `arch`, in the table's order.
@@ -47,13 +48,19 @@ mod tests {
                 "hello-locked",
                 "kit-selftest",
                 "scratch-doctor",
-                "cat-nostd"
+                "cat-nostd",
+                "scratch-init"
             ]
         );
         for arch in [Arch::AARCH64, Arch::RISCV64] {
             assert_eq!(
                 for_arch(arch),
-                ["hello-nostd", "hello-locked", "kit-selftest"]
+                [
+                    "hello-nostd",
+                    "hello-locked",
+                    "kit-selftest",
+                    "scratch-init"
+                ]
             );
         }
         for hello in HELLOS {

@@ -7,7 +7,9 @@
 //! - `__trap_instruction!`: its illegal instruction, for [`trap`] (defined here, once);
 //! - `__arch_start!`: the naked entry point `_start`, used by [`main!`](crate::main);
 //! - `__arch_mem_functions!`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, `strlen` and the
-//!   unwinding stubs, used by [`main!`](crate::main).
+//!   unwinding stubs, used by [`main!`](crate::main);
+//! - on x86_64 only, `restore_rt`: the `rt_sigreturn(2)` trampoline of signal handlers (aarch64
+//!   and riscv64 return through the kernel's vDSO; see [`crate::signal::SigAction::new`]).
 //!
 //! The system call instruction itself is the `sc` crate's (see [`crate::raw`]).
 

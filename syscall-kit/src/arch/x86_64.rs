@@ -25,6 +25,32 @@ macro_rules! __trap_instruction {
     };
 }
 
+/// The return trampoline of a signal handler, for `sa_restorer` (see
+/// [`SigAction::new`](crate::signal::SigAction::new)): `rt_sigreturn(2)`, which restores the
+/// interrupted code from the signal frame. The x86_64 kernel has no trampoline of its own: the
+/// handler's `ret` pops this address, which the kernel pushed from `sa_restorer`.
+///
+/// It must be naked, two instructions and nothing else. When the handler has returned, `rsp`
+/// points just past that return address, at the kernel's `struct rt_sigframe`, and
+/// `rt_sigreturn` finds the frame at `rsp - 8`. A compiled function would open with a prologue
+/// (`push rbp`, a stack adjustment, an alignment) that moves `rsp` before the system call, so
+/// that the kernel would restore registers from the wrong place, and the process would resume
+/// at a garbage address or die of `SIGSEGV`. The bytes are `mov rax, 15; syscall`
+/// (`48 c7 c0 0f 00 00 00 0f 05`) as in glibc and musl, the sequence that debuggers and
+/// unwinders (gdb, libgcc) recognise as a signal frame.
+///
+/// # Safety
+/// Never to be called: the kernel jumps to it, with the signal frame on the stack.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/sigreturn.2.html
+#[unsafe(naked)]
+pub unsafe extern "C" fn restore_rt() -> ! {
+    core::arch::naked_asm!("mov rax, 15", "syscall", "ud2")
+}
+
 /// Defines the process entry point `_start`, which calls `$entry(initial stack pointer)`.
 ///
 /// Used by [`main!`](crate::main); a program does not call it directly.

@@ -1,0 +1,87 @@
+//! [`execvp`]: `execve(2)` of a program found through `PATH`, as `execvp(3)` finds it.
+
+use core::ffi::CStr;
+
+use super::execve;
+use crate::{Errno, PATH_MAX};
+
+/// The search path when the environment has no `PATH` (musl's; glibc's is `/bin:/usr/bin`).
+pub const DEFAULT_PATH: &[u8] = b"/usr/local/bin:/bin:/usr/bin";
+
+/// The value of `PATH` in `envp`, or [`DEFAULT_PATH`].
+fn search_path<'a>(envp: &[&'a CStr]) -> &'a [u8] {
+    for entry in envp {
+        // `get`, not `strip_prefix`: that one keeps a panic path in optimised code.
+        let bytes = entry.to_bytes();
+        if bytes.get(..5) == Some(b"PATH=") {
+            return bytes.get(5..).unwrap_or(&[]);
+        }
+    }
+    DEFAULT_PATH
+}
+
+/// `execvp(3)` with an explicit environment (`execvpe`): runs `file` as [`execve`] does, with
+/// `argv` and `envp`; a `file` without a `/` is looked for in each directory of the `PATH` of
+/// `envp` (or [`DEFAULT_PATH`]) in order, an empty entry meaning the current directory. Returns
+/// only on failure.
+///
+/// The search goes on past a directory where the file is missing (`ENOENT`, `ENOTDIR`) or may
+/// not be executed (`EACCES`); when no directory had it, the result is [`Errno::EACCES`] if one
+/// refused it, [`Errno::ENOENT`] otherwise. Any other error ends the search at once, with that
+/// error. Unlike the C library's, a file the kernel cannot execute (`ENOEXEC`, a script with no
+/// `#!`) is not handed to `/bin/sh`: there may be no shell. An empty `file` is `ENOENT`; a
+/// candidate path of [`PATH_MAX`] bytes or more is skipped as `ENAMETOOLONG`.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man3/exec.3.html
+pub fn execvp(file: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
+    let name = file.to_bytes();
+    if name.is_empty() {
+        return Errno::ENOENT;
+    }
+    if name.contains(&b'/') {
+        return execve(file, argv, envp);
+    }
+    let mut seen_eacces = false;
+    let mut last = Errno::ENOENT;
+    let mut buf = [0u8; PATH_MAX];
+    for dir in search_path(envp).split(|&b| b == b':') {
+        // "dir/name\0"; an empty entry is the current directory: "name\0". Written without
+        // indexing that could panic, so that a program using this has no panic path here.
+        let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
+        let mut len = 0;
+        let mut fits = true;
+        for &b in dir.iter().chain(slash).chain(name).chain(&[0]) {
+            match buf.get_mut(len) {
+                Some(slot) => *slot = b,
+                None => fits = false,
+            }
+            len += 1;
+        }
+        let Some(path) = buf
+            .get(..len)
+            .filter(|_| fits)
+            .and_then(|bytes| CStr::from_bytes_with_nul(bytes).ok())
+        else {
+            // Too long, or a PATH entry with a NUL (which cannot be: environment strings end
+            // at their NUL).
+            last = Errno::ENAMETOOLONG;
+            continue;
+        };
+        match execve(path, argv, envp) {
+            Errno::EACCES => seen_eacces = true,
+            e @ (Errno::ENOENT | Errno::ENOTDIR | Errno::ENAMETOOLONG | Errno::ELOOP) => last = e,
+            e => return e,
+        }
+    }
+    if seen_eacces {
+        Errno::EACCES
+    } else {
+        match last {
+            Errno::ENOTDIR => Errno::ENOENT,
+            e => e,
+        }
+    }
+}

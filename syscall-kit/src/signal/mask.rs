@@ -1,0 +1,134 @@
+//! The signal mask and waiting for a signal: [`sigprocmask`] (`rt_sigprocmask(2)`),
+//! [`sigtimedwait`] (`rt_sigtimedwait(2)`), and the [`SigInfo`] they report with.
+
+use core::time::Duration;
+
+use super::set::{SigSet, Signal};
+use crate::process::Pid;
+use crate::raw::{self, nr};
+use crate::{Errno, Result};
+
+/// How [`sigprocmask`] changes the mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(usize)]
+pub enum How {
+    /// `SIG_BLOCK`: the mask becomes the union of the mask and the set.
+    Block = 0,
+    /// `SIG_UNBLOCK`: the set's signals leave the mask.
+    Unblock = 1,
+    /// `SIG_SETMASK`: the mask becomes the set.
+    SetMask = 2,
+}
+
+/// `rt_sigprocmask(2)`: changes the calling thread's signal mask as `how` says with `set` (or
+/// only reads it, with `None`), and returns the previous mask. A blocked signal stays pending
+/// until it is unblocked or taken by [`sigtimedwait`] or a [`signalfd`](super::signalfd). The
+/// mask is inherited by `fork(2)` children and kept across `execve(2)`.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/sigprocmask.2.html
+pub fn sigprocmask(how: How, set: Option<&SigSet>) -> Result<SigSet> {
+    let mut old = SigSet::empty();
+    let new = set.map_or(core::ptr::null(), |s| s as *const SigSet);
+    // SAFETY: `new` is null or one kernel sigset; the kernel writes one into `old`.
+    unsafe {
+        raw::syscall4(
+            nr::RT_SIGPROCMASK,
+            how as usize,
+            new as usize,
+            &mut old as *mut SigSet as usize,
+            SigSet::SIZE,
+        )
+    }?;
+    Ok(old)
+}
+
+/// The kernel's `siginfo_t` (include/uapi/asm-generic/siginfo.h): 128 bytes, of which the
+/// accessors read the fields every signal sent by a process, and every `SIGCHLD`, has.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/sigaction.2.html
+#[repr(C, align(8))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SigInfo([i32; 32]);
+
+impl SigInfo {
+    /// All zero, for the kernel to fill in.
+    pub(crate) const fn zeroed() -> SigInfo {
+        SigInfo([0; 32])
+    }
+
+    /// `si_signo`: the signal number.
+    pub fn signo(&self) -> Signal {
+        self.0[0]
+    }
+
+    /// `si_code`: where the signal came from (`SI_USER` 0 for `kill(2)`, `SI_TKILL` -6 for
+    /// `tgkill(2)`; for `SIGCHLD`, `CLD_EXITED` 1, `CLD_KILLED` 2, `CLD_DUMPED` 3 …).
+    pub fn code(&self) -> i32 {
+        self.0[2]
+    }
+
+    /// `si_pid`: the sending process (or, for `SIGCHLD`, the child).
+    pub fn pid(&self) -> Pid {
+        self.0[4]
+    }
+
+    /// `si_uid`: the real user id of the sender.
+    pub fn uid(&self) -> u32 {
+        self.0[5] as u32
+    }
+
+    /// `si_status`, for `SIGCHLD` and [`waitid`](crate::process::waitid): the exit status
+    /// (`CLD_EXITED`) or the signal (otherwise).
+    pub fn status(&self) -> i32 {
+        self.0[6]
+    }
+}
+
+/// The kernel's `struct timespec` on 64-bit architectures.
+#[repr(C)]
+struct Timespec {
+    sec: i64,
+    nsec: i64,
+}
+
+/// `rt_sigtimedwait(2)`: takes one pending signal of `set` (which should be blocked, see
+/// [`sigprocmask`]), waiting for one at most `timeout` (`None`: as long as it takes), and
+/// returns its [`SigInfo`]. At the end of the timeout: [`Errno::EAGAIN`]; a handled signal
+/// outside `set` ends the wait with [`Errno::EINTR`], returned, not retried.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/sigtimedwait.2.html
+pub fn sigtimedwait(set: &SigSet, timeout: Option<Duration>) -> Result<SigInfo> {
+    let ts = timeout.map(|t| Timespec {
+        sec: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
+        nsec: i64::from(t.subsec_nanos()),
+    });
+    let ts_ptr = ts
+        .as_ref()
+        .map_or(core::ptr::null(), |t| t as *const Timespec);
+    let mut info = SigInfo::zeroed();
+    // SAFETY: `set` is one kernel sigset, `ts_ptr` null or a timespec, and the kernel writes
+    // one siginfo into `info`.
+    let sig = unsafe {
+        raw::syscall4(
+            nr::RT_SIGTIMEDWAIT,
+            set as *const SigSet as usize,
+            &mut info as *mut SigInfo as usize,
+            ts_ptr as usize,
+            SigSet::SIZE,
+        )
+    }?;
+    if sig == 0 || info.signo() == 0 {
+        // Unreachable: the kernel fills in the signal it returns.
+        return Err(Errno::EINVAL);
+    }
+    Ok(info)
+}
