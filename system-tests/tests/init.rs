@@ -398,8 +398,14 @@ fn the_binary_is_static_and_has_no_writable_executable_segment() {
     assert_eq!(header.e_type(e), elf::ET_EXEC, "a fixed-address executable");
     for p in header.program_headers(e, &*data).unwrap() {
         let (t, f) = (p.p_type(e), p.p_flags(e));
-        assert!(t != elf::PT_INTERP && t != elf::PT_DYNAMIC, "not static: {t:#x}");
-        assert!(f & elf::PF_W == 0 || f & elf::PF_X == 0, "W+X segment: {f:#x}");
+        assert!(
+            t != elf::PT_INTERP && t != elf::PT_DYNAMIC,
+            "not static: {t:#x}"
+        );
+        assert!(
+            f & elf::PF_W == 0 || f & elf::PF_X == 0,
+            "W+X segment: {f:#x}"
+        );
     }
     eprintln!("scratch-init: {} bytes (goal: at most 4,096)", data.len());
 }
