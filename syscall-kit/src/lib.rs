@@ -3,10 +3,12 @@
 
 pub mod arch;
 mod errno;
+pub mod event;
 pub mod fd;
 pub mod fs;
 pub mod io;
 pub mod mm;
+pub mod net;
 mod path;
 pub mod process;
 pub mod raw;
@@ -14,6 +16,7 @@ pub mod raw;
 #[cfg(any(feature = "runtime", doc))]
 pub mod rt;
 pub mod seccomp;
+pub mod time;
 
 pub use errno::Errno;
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd, stderr, stdin, stdout};
