@@ -13,12 +13,13 @@ enum On {
 }
 
 /// The no_std programs, a row each.
-const PROGRAMS: [(&str, On); 5] = [
+const PROGRAMS: [(&str, On); 6] = [
     ("hello-nostd", On::Every),
     ("hello-locked", On::Every),
     ("kit-selftest", On::Every),
     ("scratch-doctor", On::Host),
     ("cat-nostd", On::Host),
+    ("scratch-probe", On::Host),
 ];
 
 /// The no_std programs that build for `arch`, in the table's order.
@@ -47,7 +48,8 @@ mod tests {
                 "hello-locked",
                 "kit-selftest",
                 "scratch-doctor",
-                "cat-nostd"
+                "cat-nostd",
+                "scratch-probe"
             ]
         );
         for arch in [Arch::AARCH64, Arch::RISCV64] {
