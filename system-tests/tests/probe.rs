@@ -265,19 +265,21 @@ http {{
             .args(["-p", &d.to_string(), "-c", &dir.join("nginx.conf")])
             .spawn()
             .expect("start nginx");
-        // Wait until it listens (not a timed assertion: a bound on the wait, then a clear error).
+        let nginx = Nginx {
+            child,
+            port,
+            _dir: dir,
+        };
+        // Wait until it listens (not a timed assertion: a bound on the wait, then a clear error;
+        // dropping `nginx` stops it).
         for _ in 0..500 {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(Nginx {
-                    child,
-                    port,
-                    _dir: dir,
-                });
+                return Some(nginx);
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        let log = std::fs::read_to_string(Path::new(&dir.join("error.log"))).unwrap_or_default();
-        panic!("nginx did not listen on {port}: {log}");
+        let log = std::fs::read_to_string(Path::new(&nginx._dir.join("error.log")));
+        panic!("nginx did not listen on {port}: {log:?}");
     }
 }
 
@@ -341,4 +343,82 @@ fn the_serve_mode_answers_until_stopped() {
     );
     server.kill().unwrap();
     server.wait().unwrap();
+}
+
+/// The container's health as Podman records it.
+fn health(container: &str) -> String {
+    let out = Command::new("podman")
+        .args(["inspect", "--format", "{{.State.Health.Status}}", container])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Removes the container when dropped, even by a failing test.
+struct Container(String);
+
+impl Drop for Container {
+    fn drop(&mut self) {
+        let _ = Command::new("podman")
+            .args(["rm", "--force", "--time", "0", &self.0])
+            .output();
+    }
+}
+
+#[test]
+fn a_scratch_image_is_healthy_then_unhealthy_once_its_server_stops() {
+    let _lock = system_tests::engine_lock();
+    if !require_tool("podman", "podman") {
+        return;
+    }
+    let image = system_tests::test_image_name("probe");
+    let images = system_tests::TestImages::new("podman", &[&image]);
+    // The image of `cargo make image-probe` (scripts/image-probe.sh), under a test name.
+    let _ = nostd_bin("scratch-probe");
+    let build = Command::new(system_tests::workspace_root().join("scripts/image-probe.sh"))
+        .env("CONTAINER_ENGINE", "podman")
+        .env("PROBE_IMAGE", images.name())
+        .output()
+        .unwrap();
+    system_tests::assert_success_with(&build, "image-probe.sh", system_tests::engine_setup_hint());
+    let name = format!("{image}-run");
+    let run = Command::new("podman")
+        .args([
+            "run",
+            "--detach",
+            "--network",
+            "none",
+            "--name",
+            &name,
+            images.name(),
+        ])
+        .output()
+        .unwrap();
+    let container = Container(name);
+    system_tests::assert_success_with(&run, "podman run", system_tests::engine_setup_hint());
+    // The HEALTHCHECK is the probe in exec form; `healthcheck run` runs it now. The server may
+    // not listen yet: retry a bounded number of times (a bound, not a timed assertion).
+    let check = || {
+        Command::new("podman")
+            .args(["healthcheck", "run", &container.0])
+            .output()
+            .unwrap()
+    };
+    let healthy = (0..50).any(|_| {
+        let ok = check().status.success();
+        if !ok {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        ok
+    });
+    assert!(healthy, "never healthy: {:?}", check());
+    assert_eq!(health(&container.0), "healthy");
+    let stop = Command::new("podman")
+        .args(["exec", &container.0, "/probe", "http://127.0.0.1:8080/stop"])
+        .output()
+        .unwrap();
+    system_tests::assert_success_with(&stop, "podman exec /probe …/stop", "");
+    let after = check();
+    assert_eq!(after.status.code(), Some(1), "{after:?}");
+    assert_eq!(health(&container.0), "unhealthy");
 }

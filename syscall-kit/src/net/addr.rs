@@ -80,7 +80,7 @@ impl Ipv4Addr {
         let mut parts = text.split(|&b| b == b'.');
         for octet in &mut octets {
             let part = parts.next()?;
-            if part.len() > 1 && part[0] == b'0' {
+            if part.len() > 1 && part.first() == Some(&b'0') {
                 return None;
             }
             *octet = u8::try_from(parse_decimal(part, 3)?).ok()?;
@@ -100,7 +100,7 @@ impl Ipv6Addr {
     pub fn parse(text: &[u8]) -> Option<Ipv6Addr> {
         // The groups before and after the `::`, if any.
         let (head, tail) = match find_double_colon(text) {
-            Some(i) => (&text[..i], Some(&text[i + 2..])),
+            Some(i) => (text.get(..i)?, Some(text.get(i + 2..)?)),
             None => (text, None),
         };
         let mut groups = [0u16; 8];
@@ -114,16 +114,15 @@ impl Ipv6Addr {
         if n_head + n_tail > 7 {
             return None;
         }
-        groups[8 - n_tail..].copy_from_slice(&after[..n_tail]);
+        for (d, s) in groups.iter_mut().rev().zip(after.iter().take(n_tail).rev()) {
+            *d = *s;
+        }
         Some(Ipv6Addr::from_groups(groups))
     }
 
     fn from_groups(groups: [u16; 8]) -> Ipv6Addr {
-        let mut bytes = [0u8; 16];
-        for (i, g) in groups.iter().enumerate() {
-            bytes[2 * i..2 * i + 2].copy_from_slice(&g.to_be_bytes());
-        }
-        Ipv6Addr(bytes)
+        let bits = groups.iter().fold(0u128, |v, &g| v << 16 | u128::from(g));
+        Ipv6Addr(bits.to_be_bytes())
     }
 }
 
@@ -143,22 +142,19 @@ fn parse_groups(text: &[u8], out: &mut [u16; 8], last: bool) -> Option<usize> {
     let mut parts = text.split(|&b| b == b':').peekable();
     while let Some(part) = parts.next() {
         if last && parts.peek().is_none() && part.contains(&b'.') {
-            let v4 = Ipv4Addr::parse(part)?.0;
-            if n > 6 {
-                return None;
-            }
-            out[n] = u16::from_be_bytes([v4[0], v4[1]]);
-            out[n + 1] = u16::from_be_bytes([v4[2], v4[3]]);
+            let [a, b, c, d] = Ipv4Addr::parse(part)?.0;
+            *out.get_mut(n)? = u16::from_be_bytes([a, b]);
+            *out.get_mut(n + 1)? = u16::from_be_bytes([c, d]);
             return Some(n + 2);
         }
-        if n == 8 || part.is_empty() || part.len() > 4 {
+        if part.is_empty() || part.len() > 4 {
             return None;
         }
         let mut g = 0u16;
         for &b in part {
             g = g << 4 | u16::from(hex_digit(b)?);
         }
-        out[n] = g;
+        *out.get_mut(n)? = g;
         n += 1;
     }
     Some(n)

@@ -36,21 +36,28 @@ impl SockAddrRaw {
 
     /// The kernel's bytes of `addr`.
     pub fn new(addr: &SocketAddr) -> SockAddrRaw {
+        // Byte by byte through iterators: no index that could panic (a probe that must stay
+        // small cannot afford the panic machinery).
+        fn put(bytes: &mut [u8; 28], at: usize, value: &[u8]) {
+            for (d, s) in bytes.iter_mut().skip(at).zip(value) {
+                *d = *s;
+            }
+        }
         let mut raw = SockAddrRaw::empty();
         let b = &mut raw.bytes;
         match addr {
             SocketAddr::V4(a) => {
-                b[0..2].copy_from_slice(&AF_INET.to_ne_bytes());
-                b[2..4].copy_from_slice(&a.port.to_be_bytes());
-                b[4..8].copy_from_slice(&a.ip.0);
+                put(b, 0, &AF_INET.to_ne_bytes());
+                put(b, 2, &a.port.to_be_bytes());
+                put(b, 4, &a.ip.0);
                 raw.len = 16;
             }
             SocketAddr::V6(a) => {
-                b[0..2].copy_from_slice(&AF_INET6.to_ne_bytes());
-                b[2..4].copy_from_slice(&a.port.to_be_bytes());
-                b[4..8].copy_from_slice(&a.flowinfo.to_be_bytes());
-                b[8..24].copy_from_slice(&a.ip.0);
-                b[24..28].copy_from_slice(&a.scope_id.to_ne_bytes());
+                put(b, 0, &AF_INET6.to_ne_bytes());
+                put(b, 2, &a.port.to_be_bytes());
+                put(b, 4, &a.flowinfo.to_be_bytes());
+                put(b, 8, &a.ip.0);
+                put(b, 24, &a.scope_id.to_ne_bytes());
                 raw.len = 28;
             }
         }
@@ -70,7 +77,9 @@ impl SockAddrRaw {
             })),
             AF_INET6 if self.len >= 28 => {
                 let mut ip = [0u8; 16];
-                ip.copy_from_slice(&b[8..24]);
+                for (d, s) in ip.iter_mut().zip(b.iter().skip(8)) {
+                    *d = *s;
+                }
                 Some(SocketAddr::V6(SocketAddrV6 {
                     ip: Ipv6Addr(ip),
                     port,
