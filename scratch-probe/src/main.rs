@@ -37,7 +37,8 @@ syscall_kit::main!(main);
 /// The largest response header read (status line and fields, up to the empty line).
 const HEADER_MAX: usize = 8192;
 
-const USAGE: &[u8] = b"usage: scratch-probe [--timeout DURATION] tcp HOST:PORT | http://HOST[:PORT]/PATH
+const USAGE: &[u8] =
+    b"usage: scratch-probe [--timeout DURATION] tcp HOST:PORT | http://HOST[:PORT]/PATH
        scratch-probe --serve HOST:PORT
 Exit 0: connected (tcp), HTTP 2xx or 3xx (http); 1: failed, one line says why; 2: bad usage.
 --timeout: for connect, write and read; default 5s (units ms, s, m).
