@@ -422,3 +422,21 @@ fn a_scratch_image_is_healthy_then_unhealthy_once_its_server_stops() {
     assert_eq!(after.status.code(), Some(1), "{after:?}");
     assert_eq!(health(&container.0), "unhealthy");
 }
+
+#[test]
+fn the_probe_is_a_static_executable_with_no_writable_and_executable_segment() {
+    use object::elf;
+    use object::read::elf::{ElfFile64, FileHeader, ProgramHeader};
+    let data = std::fs::read(nostd_bin("scratch-probe")).unwrap();
+    let file = ElfFile64::<object::Endianness>::parse(&*data).expect("a 64-bit ELF");
+    let (header, e) = (file.elf_header(), file.endian());
+    assert_eq!(header.e_type(e), elf::ET_EXEC);
+    for p in header.program_headers(e, &*data).unwrap() {
+        assert!(p.p_type(e) != elf::PT_INTERP && p.p_type(e) != elf::PT_DYNAMIC);
+        let f = p.p_flags(e);
+        assert!(f & elf::PF_W == 0 || f & elf::PF_X == 0, "W+X segment");
+    }
+    // The size is docs/probe.md's figure (its goal, 8,192 bytes, is not met yet): printed,
+    // not asserted.
+    println!("scratch-probe: {} bytes", data.len());
+}
