@@ -183,6 +183,9 @@ fn finish(result: Result<(), Fail>, timeout: &[u8]) -> i32 {
             1
         }
         Err(Fail::Sys(what, e)) => {
+            // The common network errors are spelled out, the others given by number, so that the
+            // kit's table of errno names is not linked.
+            let mut number = [b' '; 14];
             let text = match e {
                 Errno::ECONNREFUSED => &b"connection refused"[..],
                 Errno::ECONNRESET => b"connection reset by peer",
@@ -190,7 +193,26 @@ fn finish(result: Result<(), Fail>, timeout: &[u8]) -> i32 {
                 Errno::EHOSTUNREACH => b"no route to host",
                 Errno::EADDRNOTAVAIL => b"address not available",
                 Errno::EPIPE => b"connection closed by peer",
-                _ => e.name().unwrap_or("error").as_bytes(),
+                _ => {
+                    // "errno " and the decimal number, right-aligned in the buffer.
+                    let mut n = e.raw().unsigned_abs();
+                    let mut at = number.len();
+                    loop {
+                        at -= 1;
+                        if let Some(d) = number.get_mut(at) {
+                            *d = b'0' + (n % 10) as u8;
+                        }
+                        n /= 10;
+                        if n == 0 || at <= 6 {
+                            break;
+                        }
+                    }
+                    let start = at.saturating_sub(6);
+                    for (d, s) in number.iter_mut().skip(start).zip(b"errno ") {
+                        *d = *s;
+                    }
+                    number.get(start..).unwrap_or_default()
+                }
             };
             say(&[what, b": ", text]);
             1
