@@ -16,11 +16,13 @@ mod auxv;
 mod errno;
 mod heap;
 mod mem;
+mod net;
 mod panic;
 mod seccomp;
 mod signal;
 mod stdio;
 mod support;
+mod time;
 
 /// A named test.
 type Test = (&'static str, fn() -> TestResult);
@@ -45,6 +47,11 @@ pub const ALL: &[Test] = &[
     (
         "mem: memcpy, memmove, memset, memcmp",
         mem::memory_functions,
+    ),
+    ("time: the monotonic clock never goes back", time::monotonic),
+    (
+        "net: a loopback TCP pair exchanges bytes",
+        net::loopback_pair,
     ),
     ("heap: Vec, String, format!, Box", heap::basics),
     ("heap: alignment up to 64 KiB", heap::alignment),

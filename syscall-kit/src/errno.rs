@@ -122,6 +122,42 @@ errnos! {
     EDQUOT = 122, "Disk quota exceeded";
 }
 
+/// The errors of the socket calls: named constants, but not in the table of names and texts
+/// above, whose every entry is part of each program that prints an error (hello-nostd must fit
+/// in 1 KiB); `Display` prints them as `errno 111`.
+impl Errno {
+    #[doc = "`ENOTSOCK` (88): Socket operation on non-socket."]
+    pub const ENOTSOCK: Errno = Errno(88);
+    #[doc = "`EDESTADDRREQ` (89): Destination address required."]
+    pub const EDESTADDRREQ: Errno = Errno(89);
+    #[doc = "`ENOPROTOOPT` (92): Protocol not available."]
+    pub const ENOPROTOOPT: Errno = Errno(92);
+    #[doc = "`EPROTONOSUPPORT` (93): Protocol not supported."]
+    pub const EPROTONOSUPPORT: Errno = Errno(93);
+    #[doc = "`EAFNOSUPPORT` (97): Address family not supported by protocol."]
+    pub const EAFNOSUPPORT: Errno = Errno(97);
+    #[doc = "`EADDRINUSE` (98): Address already in use."]
+    pub const EADDRINUSE: Errno = Errno(98);
+    #[doc = "`EADDRNOTAVAIL` (99): Cannot assign requested address."]
+    pub const EADDRNOTAVAIL: Errno = Errno(99);
+    #[doc = "`ENETUNREACH` (101): Network is unreachable."]
+    pub const ENETUNREACH: Errno = Errno(101);
+    #[doc = "`ECONNRESET` (104): Connection reset by peer."]
+    pub const ECONNRESET: Errno = Errno(104);
+    #[doc = "`EISCONN` (106): Transport endpoint is already connected."]
+    pub const EISCONN: Errno = Errno(106);
+    #[doc = "`ENOTCONN` (107): Transport endpoint is not connected."]
+    pub const ENOTCONN: Errno = Errno(107);
+    #[doc = "`ECONNREFUSED` (111): Connection refused."]
+    pub const ECONNREFUSED: Errno = Errno(111);
+    #[doc = "`EHOSTUNREACH` (113): No route to host."]
+    pub const EHOSTUNREACH: Errno = Errno(113);
+    #[doc = "`EALREADY` (114): Operation already in progress."]
+    pub const EALREADY: Errno = Errno(114);
+    #[doc = "`EINPROGRESS` (115): Operation now in progress."]
+    pub const EINPROGRESS: Errno = Errno(115);
+}
+
 /// The `n`th space-terminated word of `words`.
 ///
 /// The names and texts are kept as one string each rather than as a `match` of string

@@ -3,10 +3,12 @@
 
 pub mod arch;
 mod errno;
+pub mod event;
 pub mod fd;
 pub mod fs;
 pub mod io;
 pub mod mm;
+pub mod net;
 mod path;
 pub mod process;
 pub mod raw;
@@ -15,6 +17,7 @@ pub mod raw;
 pub mod rt;
 pub mod seccomp;
 pub mod signal;
+pub mod time;
 
 pub use errno::Errno;
 pub use fd::{AsFd, BorrowedFd, OwnedFd, RawFd, stderr, stdin, stdout};

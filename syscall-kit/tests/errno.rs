@@ -5,11 +5,18 @@
 mod common;
 
 use common::TempDir;
+use syscall_kit::event::{self, EpollCreateFlags, EpollEvent, EpollFlags, EventfdFlags};
 use syscall_kit::fs::{self, Mode, OFlags};
 use syscall_kit::mm::{self, MapFlags, ProtFlags};
+use syscall_kit::net::{
+    self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
+};
 use syscall_kit::process::{WEXITED, WNOHANG, WaitId};
 use syscall_kit::seccomp::{Action, AllowList, MAX_ALLOWED};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
+use syscall_kit::time::{
+    self, ClockId, Itimerspec, SleepFlags, TimerSetFlags, TimerfdFlags, Timespec,
+};
 use syscall_kit::{BorrowedFd, Errno, OwnedFd, PATH_MAX, fd, io, process, raw};
 
 /// Runs each `call => ERRNO` row, then fails listing every row whose result was not
@@ -56,6 +63,30 @@ fn error_paths() {
     let unsent = SigSet::empty().with(signal::SIGXFSZ);
     signal::sigprocmask(signal::How::Block, Some(&unsent)).unwrap();
     let mut buf = [0u8; 64];
+    let bad_clock = ClockId::from_raw(100);
+    let bad_time = Timespec {
+        sec: 0,
+        nsec: 1_000_000_000,
+    };
+    let bad_timer = Itimerspec {
+        interval: Timespec::ZERO,
+        value: bad_time,
+    };
+    let timer = time::timerfd_create(ClockId::MONOTONIC, TimerfdFlags::NONBLOCK).unwrap();
+    let loopback = SocketAddr::parse(b"127.0.0.1:0").unwrap();
+    let v6_loopback = SocketAddr::parse(b"[::1]:0").unwrap();
+    let tcp = || net::socket(Domain::INET, SocketType::STREAM, SocketFlags::CLOEXEC, 0).unwrap();
+    let (unconnected, bound) = (tcp(), tcp());
+    net::bind(&bound, &loopback).unwrap();
+    let taken = net::getsockname(&bound).unwrap();
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        SocketAddr::parse(l.local_addr().unwrap().to_string().as_bytes()).unwrap()
+    };
+    let udp = net::socket(Domain::INET, SocketType::DGRAM, SocketFlags::CLOEXEC, 0).unwrap();
+    let epoll = event::epoll_create1(EpollCreateFlags::CLOEXEC).unwrap();
+    let eventfd = event::eventfd2(0, EventfdFlags::NONBLOCK).unwrap();
+    let mut events = [EpollEvent::empty(); 1];
 
     error_paths! {
         // fs
@@ -135,6 +166,49 @@ fn error_paths() {
         // seccomp (checked before any system call)
         AllowList::new(&[0; MAX_ALLOWED + 1], Action::KillProcess) => E2BIG;
         AllowList::new(&[1 << 32], Action::KillProcess) => EINVAL;
+        // time
+        time::clock_gettime(bad_clock) => EINVAL;
+        time::clock_nanosleep(ClockId::MONOTONIC, SleepFlags::empty(), &bad_time, None) => EINVAL;
+        time::clock_nanosleep(bad_clock, SleepFlags::empty(), &Timespec::ZERO, None) => EINVAL;
+        time::sleep(std::time::Duration::MAX) => EINVAL;
+        time::timerfd_create(bad_clock, TimerfdFlags::empty()) => EINVAL;
+        time::timerfd_settime(&timer, TimerSetFlags::empty(), &bad_timer) => EINVAL;
+        time::timerfd_settime(&regular, TimerSetFlags::empty(), &Itimerspec::default()) => EINVAL;
+        time::timerfd_gettime(never_open) => EBADF;
+        time::timerfd_read(&timer) => EAGAIN;
+        // net
+        net::socket(Domain::from_raw(12345), SocketType::STREAM, SocketFlags::empty(), 0) => EAFNOSUPPORT;
+        net::socket(Domain::INET, SocketType::STREAM, SocketFlags::empty(), 17) => EPROTONOSUPPORT;
+        net::connect(&regular, &loopback) => ENOTSOCK;
+        net::connect(tcp(), &refused) => ECONNREFUSED;
+        net::connect(tcp(), &v6_loopback) => EAFNOSUPPORT;
+        net::bind(tcp(), &taken) => EADDRINUSE;
+        net::bind(&bound, &loopback) => EINVAL;
+        net::bind(tcp(), &SocketAddr::parse(b"192.0.2.1:0").unwrap()) => EADDRNOTAVAIL;
+        net::listen(never_open, 1) => EBADF;
+        net::listen(&udp, 1) => EOPNOTSUPP;
+        net::accept4(&unconnected, SocketFlags::empty()) => EINVAL;
+        net::getsockname(&regular) => ENOTSOCK;
+        net::getpeername(&unconnected) => ENOTCONN;
+        net::shutdown(&unconnected, Shutdown::Both) => ENOTCONN;
+        net::getsockopt(&unconnected, SockOpt { level: 1, name: 12345 }) => ENOPROTOOPT;
+        net::setsockopt(&regular, SockOpt::REUSEADDR, 1) => ENOTSOCK;
+        net::socket_error(never_open) => EBADF;
+        net::send(&unconnected, b"x", MsgFlags::NOSIGNAL) => EPIPE;
+        net::sendto(&udp, b"x", MsgFlags::empty(), None) => EDESTADDRREQ;
+        net::recv(&udp, &mut buf, MsgFlags::DONTWAIT) => EAGAIN;
+        net::recvfrom(&regular, &mut buf, MsgFlags::empty()) => ENOTSOCK;
+        // event
+        event::epoll_create1(EpollCreateFlags::from_bits_retain(1)) => EINVAL;
+        event::epoll_add(&epoll, &epoll, EpollFlags::IN, 0) => EINVAL;
+        event::epoll_add(&epoll, &regular, EpollFlags::IN, 0) => EPERM;
+        event::epoll_del(&epoll, &eventfd) => ENOENT;
+        event::epoll_mod(&regular, &eventfd, EpollFlags::IN, 0) => EINVAL;
+        event::epoll_pwait(&regular, &mut events, 0) => EINVAL;
+        event::epoll_pwait(&epoll, &mut [], 0) => EINVAL;
+        event::eventfd2(0, EventfdFlags::from_bits_retain(0x10)) => EINVAL;
+        event::eventfd_read(&eventfd) => EAGAIN;
+        event::eventfd_write(&eventfd, u64::MAX) => EINVAL;
         // raw
         // SAFETY: (test): `close` of a number that is not open closes nothing.
         unsafe { raw::syscall1(raw::nr::CLOSE, 1 << 20) } => EBADF;

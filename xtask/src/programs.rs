@@ -13,13 +13,14 @@ enum On {
 }
 
 /// The no_std programs, a row each.
-const PROGRAMS: [(&str, On); 6] = [
+const PROGRAMS: [(&str, On); 7] = [
     ("hello-nostd", On::Every),
     ("hello-locked", On::Every),
     ("kit-selftest", On::Every),
     ("scratch-doctor", On::Host),
     ("cat-nostd", On::Host),
     ("scratch-init", On::Every),
+    ("scratch-probe", On::Host),
 ];
 
 /// The no_std programs that build for `arch`, in the table's order.
@@ -49,7 +50,8 @@ mod tests {
                 "kit-selftest",
                 "scratch-doctor",
                 "cat-nostd",
-                "scratch-init"
+                "scratch-init",
+                "scratch-probe"
             ]
         );
         for arch in [Arch::AARCH64, Arch::RISCV64] {

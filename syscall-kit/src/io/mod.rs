@@ -5,7 +5,7 @@
 //! | reading and writing (`read_write.rs`) | [`read`], [`write()`] (and [`write_all`] over it), [`lseek`], [`pipe2`] |
 //! | copies inside the kernel (`copy.rs`) | [`sendfile`], [`splice`], [`copy_file_range`] |
 //! | file status flags (`fcntl.rs`) | [`fcntl_getfl`], [`fcntl_setfl`] (`fcntl(2)` `F_GETFL`/`F_SETFL`) |
-//! | waiting for readiness (`poll.rs`) | [`poll`] (as `ppoll(2)`) over [`PollFd`] entries |
+//! | waiting for readiness (`poll.rs`) | [`poll`] (as `ppoll(2)`) over [`PollFd`] entries, with a [`Timeout`](crate::time::Timeout) |
 //!
 //! Everything is re-exported here: the functions are `syscall_kit::io::read` and so on.
 

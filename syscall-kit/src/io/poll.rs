@@ -5,6 +5,7 @@ use core::marker::PhantomData;
 use crate::Result;
 use crate::fd::{BorrowedFd, RawFd};
 use crate::raw::{self, nr};
+use crate::time::{Timeout, Timespec};
 
 bitflags::bitflags! {
     /// Events of a [`PollFd`] (see `poll(2)`).
@@ -52,31 +53,23 @@ impl<'fd> PollFd<'fd> {
     }
 }
 
-/// `poll(2)`: waits until one of `fds` is ready, or `timeout_ms` milliseconds pass (negative:
-/// no limit, 0: do not wait); returns how many entries have events, `Ok(0)` on time-out.
+/// `poll(2)`: waits until one of `fds` is ready, or `timeout` passes; returns how many entries
+/// have events, `Ok(0)` on time-out.
+///
+/// `timeout` is a [`Timeout`]: [`Timeout::Never`], [`Timeout::IMMEDIATE`], a
+/// [`Duration`](core::time::Duration), or an `i32` of milliseconds as `poll(2)` takes them
+/// (negative: no limit, 0: do not wait).
 ///
 /// Implemented with `ppoll(2)` and no signal mask, the call every architecture has (aarch64 and
-/// riscv64 have no `poll`).
+/// riscv64 have no `poll`), so the time-out keeps its nanoseconds.
 ///
 /// # References
 ///  - [Linux]
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man2/poll.2.html
-pub fn poll(fds: &mut [PollFd<'_>], timeout_ms: i32) -> Result<usize> {
-    #[repr(C)]
-    struct Timespec {
-        sec: i64,
-        nsec: i64,
-    }
-    let ts = Timespec {
-        sec: i64::from(timeout_ms / 1000),
-        nsec: i64::from(timeout_ms % 1000) * 1_000_000,
-    };
-    let ts_ptr = if timeout_ms < 0 {
-        0
-    } else {
-        &ts as *const Timespec as usize
-    };
+pub fn poll(fds: &mut [PollFd<'_>], timeout: impl Into<Timeout>) -> Result<usize> {
+    let ts = timeout.into().to_timespec();
+    let ts_ptr = ts.as_ref().map_or(0, |t| t as *const Timespec as usize);
     // SAFETY: the kernel reads and writes `fds.len()` `struct pollfd` entries at `fds` (which
     // is `#[repr(C)]` with that layout and borrowed mutably) and reads one `struct timespec`
     // at `ts_ptr` (null or `ts`, alive for the call); no signal mask is passed.

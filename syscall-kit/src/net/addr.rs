@@ -1,0 +1,272 @@
+//! IPv4 and IPv6 addresses and socket addresses, parsed from text without `std`.
+//!
+//! The accepted text is the one of `std::net`'s `FromStr`: `127.0.0.1`, `::1`,
+//! `2001:db8::8:800:200c:417a`, `::ffff:192.0.2.1`; `127.0.0.1:8080`, `[::1]:8080`. A parser
+//! returns `None` for anything else (leading zeros in IPv4 parts, a port above 65535, …).
+
+/// An IPv4 address (`struct in_addr`), in network order.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man7/ip.7.html
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ipv4Addr(pub [u8; 4]);
+
+/// An IPv6 address (`struct in6_addr`), in network order.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man7/ipv6.7.html
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ipv6Addr(pub [u8; 16]);
+
+/// An IPv4 address and a port.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man7/ip.7.html
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SocketAddrV4 {
+    /// The address.
+    pub ip: Ipv4Addr,
+    /// The port, in host order.
+    pub port: u16,
+}
+
+/// An IPv6 address, a port, and the flow label and scope (interface) of `sockaddr_in6`.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man7/ipv6.7.html
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SocketAddrV6 {
+    /// The address.
+    pub ip: Ipv6Addr,
+    /// The port, in host order.
+    pub port: u16,
+    /// `sin6_flowinfo`, in host order.
+    pub flowinfo: u32,
+    /// `sin6_scope_id`: the interface of a link-local address (0: none).
+    pub scope_id: u32,
+}
+
+/// An IPv4 or IPv6 socket address.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man7/ip.7.html
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SocketAddr {
+    /// `AF_INET`.
+    V4(SocketAddrV4),
+    /// `AF_INET6`.
+    V6(SocketAddrV6),
+}
+
+impl Ipv4Addr {
+    /// `127.0.0.1`.
+    pub const LOCALHOST: Ipv4Addr = Ipv4Addr([127, 0, 0, 1]);
+    /// `0.0.0.0`.
+    pub const UNSPECIFIED: Ipv4Addr = Ipv4Addr([0; 4]);
+
+    /// Parses dotted-decimal text, `127.0.0.1`.
+    pub fn parse(text: &[u8]) -> Option<Ipv4Addr> {
+        let mut octets = [0u8; 4];
+        let mut parts = text.split(|&b| b == b'.');
+        for octet in &mut octets {
+            let part = parts.next()?;
+            if part.len() > 1 && part.first() == Some(&b'0') {
+                return None;
+            }
+            *octet = u8::try_from(parse_decimal(part, 3)?).ok()?;
+        }
+        parts.next().is_none().then_some(Ipv4Addr(octets))
+    }
+}
+
+impl Ipv6Addr {
+    /// `::1`.
+    pub const LOCALHOST: Ipv6Addr = Ipv6Addr([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    /// `::`.
+    pub const UNSPECIFIED: Ipv6Addr = Ipv6Addr([0; 16]);
+
+    /// Parses the text form of RFC 4291: eight groups of up to four hex digits, one `::` for a
+    /// run of zero groups, an IPv4 address as the last 32 bits (`::ffff:192.0.2.1`).
+    pub fn parse(text: &[u8]) -> Option<Ipv6Addr> {
+        // The groups before and after the `::`, if any.
+        let (head, tail) = match find_double_colon(text) {
+            Some(i) => (text.get(..i)?, Some(text.get(i + 2..)?)),
+            None => (text, None),
+        };
+        let mut groups = [0u16; 8];
+        let n_head = parse_groups(head, &mut groups, tail.is_none())?;
+        let Some(tail) = tail else {
+            return (n_head == 8).then(|| Ipv6Addr::from_groups(groups));
+        };
+        let mut after = [0u16; 8];
+        let n_tail = parse_groups(tail, &mut after, true)?;
+        // `::` stands for at least one zero group.
+        if n_head + n_tail > 7 {
+            return None;
+        }
+        for (d, s) in groups.iter_mut().rev().zip(after.iter().take(n_tail).rev()) {
+            *d = *s;
+        }
+        Some(Ipv6Addr::from_groups(groups))
+    }
+
+    fn from_groups(groups: [u16; 8]) -> Ipv6Addr {
+        let bits = groups.iter().fold(0u128, |v, &g| v << 16 | u128::from(g));
+        Ipv6Addr(bits.to_be_bytes())
+    }
+}
+
+/// The position of the first `::` in `text`.
+fn find_double_colon(text: &[u8]) -> Option<usize> {
+    text.windows(2).position(|w| w == b"::")
+}
+
+/// Parses `:`-separated hex groups into `out` (an empty `text` is no group); the last group may
+/// be an IPv4 address (two groups) when `last` says these groups end the address. Returns how
+/// many groups were written.
+fn parse_groups(text: &[u8], out: &mut [u16; 8], last: bool) -> Option<usize> {
+    if text.is_empty() {
+        return Some(0);
+    }
+    let mut n = 0;
+    let mut parts = text.split(|&b| b == b':').peekable();
+    while let Some(part) = parts.next() {
+        if last && parts.peek().is_none() && part.contains(&b'.') {
+            let [a, b, c, d] = Ipv4Addr::parse(part)?.0;
+            *out.get_mut(n)? = u16::from_be_bytes([a, b]);
+            *out.get_mut(n + 1)? = u16::from_be_bytes([c, d]);
+            return Some(n + 2);
+        }
+        if part.is_empty() || part.len() > 4 {
+            return None;
+        }
+        let mut g = 0u16;
+        for &b in part {
+            g = g << 4 | u16::from(hex_digit(b)?);
+        }
+        *out.get_mut(n)? = g;
+        n += 1;
+    }
+    Some(n)
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// A decimal number of 1 to `max_digits` digits.
+fn parse_decimal(text: &[u8], max_digits: usize) -> Option<u32> {
+    if text.is_empty() || text.len() > max_digits {
+        return None;
+    }
+    let mut n = 0u32;
+    for &b in text {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
+    Some(n)
+}
+
+/// A port: decimal, `0..=65535`, no sign (leading zeros are accepted, as `std` does).
+fn parse_port(text: &[u8]) -> Option<u16> {
+    u16::try_from(parse_decimal(text, 5)?).ok()
+}
+
+impl SocketAddrV4 {
+    /// `ip:port`.
+    pub const fn new(ip: Ipv4Addr, port: u16) -> SocketAddrV4 {
+        SocketAddrV4 { ip, port }
+    }
+
+    /// Parses `127.0.0.1:8080`.
+    pub fn parse(text: &[u8]) -> Option<SocketAddrV4> {
+        let colon = text.iter().rposition(|&b| b == b':')?;
+        Some(SocketAddrV4 {
+            ip: Ipv4Addr::parse(&text[..colon])?,
+            port: parse_port(&text[colon + 1..])?,
+        })
+    }
+}
+
+impl SocketAddrV6 {
+    /// `[ip]:port`, with no flow label or scope.
+    pub const fn new(ip: Ipv6Addr, port: u16) -> SocketAddrV6 {
+        SocketAddrV6 {
+            ip,
+            port,
+            flowinfo: 0,
+            scope_id: 0,
+        }
+    }
+
+    /// Parses `[::1]:8080` (a numeric scope, `[fe80::1%2]:80`, is accepted too).
+    pub fn parse(text: &[u8]) -> Option<SocketAddrV6> {
+        let rest = text.strip_prefix(b"[")?;
+        let close = rest.iter().position(|&b| b == b']')?;
+        let (inside, port) = (&rest[..close], rest[close + 1..].strip_prefix(b":")?);
+        let (ip, scope_id) = match inside.iter().position(|&b| b == b'%') {
+            Some(p) => (&inside[..p], parse_decimal(&inside[p + 1..], 10)?),
+            None => (inside, 0),
+        };
+        Some(SocketAddrV6 {
+            scope_id,
+            ..SocketAddrV6::new(Ipv6Addr::parse(ip)?, parse_port(port)?)
+        })
+    }
+}
+
+impl SocketAddr {
+    /// Parses `127.0.0.1:8080` or `[::1]:8080`.
+    pub fn parse(text: &[u8]) -> Option<SocketAddr> {
+        if text.first() == Some(&b'[') {
+            SocketAddrV6::parse(text).map(SocketAddr::V6)
+        } else {
+            SocketAddrV4::parse(text).map(SocketAddr::V4)
+        }
+    }
+
+    /// The port.
+    pub const fn port(&self) -> u16 {
+        match self {
+            SocketAddr::V4(a) => a.port,
+            SocketAddr::V6(a) => a.port,
+        }
+    }
+
+    /// The same address with port `port`.
+    pub const fn with_port(self, port: u16) -> SocketAddr {
+        match self {
+            SocketAddr::V4(a) => SocketAddr::V4(SocketAddrV4 { port, ..a }),
+            SocketAddr::V6(a) => SocketAddr::V6(SocketAddrV6 { port, ..a }),
+        }
+    }
+}
+
+impl From<SocketAddrV4> for SocketAddr {
+    fn from(a: SocketAddrV4) -> SocketAddr {
+        SocketAddr::V4(a)
+    }
+}
+
+impl From<SocketAddrV6> for SocketAddr {
+    fn from(a: SocketAddrV6) -> SocketAddr {
+        SocketAddr::V6(a)
+    }
+}

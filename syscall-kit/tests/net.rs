@@ -1,0 +1,239 @@
+//! The socket wrappers (`src/net/`), against the real kernel on loopback, and the address
+//! parsers against `std::net`'s.
+
+use std::net::ToSocketAddrs;
+
+use syscall_kit::io::{PollFd, PollFlags, poll, read, write_all};
+use syscall_kit::net::{
+    Domain, Ipv4Addr, Ipv6Addr, MsgFlags, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6,
+    SocketFlags, SocketType, accept4, bind, connect, getpeername, getsockname, listen, recv,
+    recvfrom, reuseaddr, send, sendto, set_reuseaddr, shutdown, socket, socket_error,
+};
+use syscall_kit::time::Timeout;
+use syscall_kit::{AsFd, Errno, OwnedFd};
+
+/// The kit's parse of `text`, as `std::net::SocketAddr` (`None` if the kit refuses it).
+fn kit_parse(text: &str) -> Option<std::net::SocketAddr> {
+    SocketAddr::parse(text.as_bytes()).map(to_std)
+}
+
+fn to_std(a: SocketAddr) -> std::net::SocketAddr {
+    match a {
+        SocketAddr::V4(a) => std::net::SocketAddr::from((a.ip.0, a.port)),
+        SocketAddr::V6(a) => std::net::SocketAddr::V6(std::net::SocketAddrV6::new(
+            a.ip.0.into(),
+            a.port,
+            a.flowinfo,
+            a.scope_id,
+        )),
+    }
+}
+
+fn from_std(a: std::net::SocketAddr) -> SocketAddr {
+    match a {
+        std::net::SocketAddr::V4(a) => {
+            SocketAddrV4::new(Ipv4Addr(a.ip().octets()), a.port()).into()
+        }
+        std::net::SocketAddr::V6(a) => {
+            SocketAddrV6::new(Ipv6Addr(a.ip().octets()), a.port()).into()
+        }
+    }
+}
+
+#[test]
+fn addresses_parse_as_std_parses_them() {
+    let accepted = [
+        "127.0.0.1:8080",
+        "0.0.0.0:0",
+        "255.255.255.255:65535",
+        "10.1.2.3:007",
+        "[::1]:8080",
+        "[::]:80",
+        "[2001:db8::8:800:200c:417a]:443",
+        "[2001:DB8:0:0:8:800:200C:417A]:1",
+        "[1:2:3:4:5:6:7:8]:9",
+        "[1::]:9",
+        "[::ffff:192.0.2.1]:53",
+        "[64:ff9b::10.0.0.1]:53",
+        "[fe80::1%2]:22",
+    ];
+    for text in accepted {
+        let std: std::net::SocketAddr = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(kit_parse(text), Some(std), "{text}");
+    }
+    let refused = [
+        "",
+        "127.0.0.1",
+        "127.0.0.1:",
+        "127.0.0.1:65536",
+        "127.0.0.1:-1",
+        "127.0.0.1:+80",
+        "127.0.0.01:80",
+        "127.0.0:80",
+        "127.0.0.1.1:80",
+        "256.0.0.1:80",
+        "localhost:80",
+        "::1:80",
+        "[::1]",
+        "[::1]80",
+        "[::1:80",
+        "[1:2:3:4:5:6:7:8:9]:80",
+        "[1:2:3:4:5:6:7]:80",
+        "[1::2::3]:80",
+        "[:::]:80",
+        "[12345::]:80",
+        "[::g]:80",
+        "[1:2:3:4:5:6:7::8]:80",
+        "[::1.2.3.4:5]:80",
+        "[1.2.3.4::]:80",
+    ];
+    for text in refused {
+        assert!(
+            text.parse::<std::net::SocketAddr>().is_err(),
+            "std accepts {text}"
+        );
+        assert_eq!(kit_parse(text), None, "{text}");
+    }
+    assert_eq!(Ipv4Addr::parse(b"127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
+    assert_eq!(Ipv6Addr::parse(b"::1"), Some(Ipv6Addr::LOCALHOST));
+    assert_eq!(Ipv6Addr::parse(b"::"), Some(Ipv6Addr::UNSPECIFIED));
+}
+
+/// A listening TCP socket of the kit on `addr` (port 0: any), and its address.
+fn listener(addr: &str) -> (OwnedFd, SocketAddr) {
+    let addr = SocketAddr::parse(addr.as_bytes()).unwrap();
+    let fd = socket(
+        Domain::of(&addr),
+        SocketType::STREAM,
+        SocketFlags::CLOEXEC,
+        0,
+    )
+    .unwrap();
+    set_reuseaddr(&fd, true).unwrap();
+    assert_eq!(reuseaddr(&fd), Ok(true));
+    bind(&fd, &addr).unwrap();
+    listen(&fd, 8).unwrap();
+    let local = getsockname(&fd).unwrap();
+    assert_ne!(local.port(), 0, "the kernel picked a port");
+    (fd, local)
+}
+
+fn exchange_over_loopback(addr: &str) {
+    let (lfd, local) = listener(addr);
+    let client = socket(
+        Domain::of(&local),
+        SocketType::STREAM,
+        SocketFlags::CLOEXEC,
+        0,
+    )
+    .unwrap();
+    connect(&client, &local).unwrap();
+    let (server, peer) = accept4(&lfd, SocketFlags::CLOEXEC).unwrap();
+    assert_eq!(
+        peer,
+        Some(getsockname(&client).unwrap()),
+        "accept4 names the client"
+    );
+    assert_eq!(getpeername(&client), Ok(local));
+    assert_eq!(send(&client, b"ping", MsgFlags::NOSIGNAL), Ok(4));
+    let mut buf = [0u8; 16];
+    let (n, from) = recvfrom(&server, &mut buf, MsgFlags::empty()).unwrap();
+    assert_eq!(
+        (&buf[..n], from),
+        (&b"ping"[..], None),
+        "a stream names no sender"
+    );
+    write_all(&server, b"pong").unwrap();
+    shutdown(&server, Shutdown::Write).unwrap();
+    let n = read(&client, &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"pong");
+    assert_eq!(
+        recv(&client, &mut buf, MsgFlags::empty()),
+        Ok(0),
+        "shut down: end of file"
+    );
+    // And the kernel sees the same addresses std does.
+    let std_peer = std::net::TcpStream::connect(to_std(local)).unwrap();
+    let (_second, peer) = accept4(&lfd, SocketFlags::CLOEXEC).unwrap();
+    assert_eq!(peer.map(to_std), Some(std_peer.local_addr().unwrap()));
+}
+
+#[test]
+fn a_tcp_pair_exchanges_bytes_over_ipv4_loopback() {
+    exchange_over_loopback("127.0.0.1:0");
+}
+
+#[test]
+fn a_tcp_pair_exchanges_bytes_over_ipv6_loopback() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        system_tests::skip_or_fail("no IPv6 loopback on this machine");
+        return;
+    }
+    exchange_over_loopback("[::1]:0");
+}
+
+#[test]
+fn udp_datagrams_carry_their_sender() {
+    let local = SocketAddr::parse(b"127.0.0.1:0").unwrap();
+    let a = socket(Domain::INET, SocketType::DGRAM, SocketFlags::CLOEXEC, 0).unwrap();
+    let b = socket(Domain::INET, SocketType::DGRAM, SocketFlags::CLOEXEC, 0).unwrap();
+    bind(&a, &local).unwrap();
+    bind(&b, &local).unwrap();
+    let (a_addr, b_addr) = (getsockname(&a).unwrap(), getsockname(&b).unwrap());
+    assert_eq!(
+        sendto(&a, b"datagram", MsgFlags::empty(), Some(&b_addr)),
+        Ok(8)
+    );
+    let mut buf = [0u8; 32];
+    let (n, from) = recvfrom(&b, &mut buf, MsgFlags::empty()).unwrap();
+    assert_eq!((&buf[..n], from), (&b"datagram"[..], Some(a_addr)));
+    assert_eq!(
+        recvfrom(&b, &mut buf, MsgFlags::DONTWAIT).map(|_| ()),
+        Err(Errno::EAGAIN)
+    );
+}
+
+/// A loopback port that refuses connections: bound by std, then closed.
+fn refused_port() -> SocketAddr {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    from_std(addr)
+}
+
+#[test]
+fn a_non_blocking_connect_completes_through_poll_and_so_error() {
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let open = from_std(std_listener.local_addr().unwrap());
+    let flags = SocketFlags::CLOEXEC | SocketFlags::NONBLOCK;
+    for (addr, outcome) in [(open, None), (refused_port(), Some(Errno::ECONNREFUSED))] {
+        let fd = socket(Domain::INET, SocketType::STREAM, flags, 0).unwrap();
+        match connect(&fd, &addr) {
+            Ok(()) => {}
+            Err(Errno::EINPROGRESS) => {
+                let mut fds = [PollFd::new(fd.as_fd(), PollFlags::OUT)];
+                assert_eq!(poll(&mut fds, Timeout::Never), Ok(1));
+            }
+            // Loopback may refuse at once.
+            Err(e) => {
+                assert_eq!(Some(e), outcome, "{addr:?}");
+                continue;
+            }
+        }
+        assert_eq!(socket_error(&fd), Ok(outcome), "{addr:?}");
+        assert_eq!(socket_error(&fd), Ok(None), "reading SO_ERROR clears it");
+    }
+}
+
+#[test]
+fn a_blocking_connect_to_a_closed_port_is_refused() {
+    let fd = socket(Domain::INET, SocketType::STREAM, SocketFlags::CLOEXEC, 0).unwrap();
+    assert_eq!(connect(&fd, &refused_port()), Err(Errno::ECONNREFUSED));
+}
+
+#[test]
+fn std_resolves_localhost_to_what_the_kit_parses() {
+    // The kit has no resolver; programs map `localhost` to 127.0.0.1 themselves.
+    let std: Vec<_> = ("127.0.0.1", 80).to_socket_addrs().unwrap().collect();
+    assert_eq!(std, vec![kit_parse("127.0.0.1:80").unwrap()]);
+}
