@@ -34,8 +34,10 @@ pub fn mode() -> Option<i32> {
         b"--println" => {
             // One short line: the system tests check under strace that it is one write(2),
             // and that a program that does not allocate asks the kernel for no memory.
-            syscall_kit::println!("short line {}", 42);
-            Some(0)
+            Some(match syscall_kit::try_println!("short line {}", 42) {
+                Ok(()) => 0,
+                Err(e) => crate::output_error(e),
+            })
         }
         b"--alloc-mib" => {
             let mib: usize = rt::args()
@@ -50,7 +52,9 @@ pub fn mode() -> Option<i32> {
                 .iter()
                 .enumerate()
                 .all(|(i, b)| b[b.len() - 1] == i as u8 | 1);
-            syscall_kit::println!("allocated {} MiB", blocks.len());
+            if let Err(e) = syscall_kit::try_println!("allocated {} MiB", blocks.len()) {
+                return Some(crate::output_error(e));
+            }
             Some(if ok { 0 } else { 3 })
         }
         b"--seccomp-kill" | b"--seccomp-errno" => {
@@ -65,13 +69,15 @@ pub fn mode() -> Option<i32> {
                 syscall_kit::eprintln!("seccomp: {e}");
                 return Some(2);
             }
-            syscall_kit::println!("filter installed");
-            // SAFETY: `getpid` touches no memory.
-            match unsafe { raw::syscall0(nr::GETPID) } {
-                Ok(pid) => syscall_kit::println!("getpid: {pid}"),
-                Err(e) => syscall_kit::println!("getpid: {e}"),
+            if let Err(e) = syscall_kit::try_println!("filter installed") {
+                return Some(crate::output_error(e));
             }
-            Some(0)
+            // SAFETY: `getpid` touches no memory.
+            let printed = match unsafe { raw::syscall0(nr::GETPID) } {
+                Ok(pid) => syscall_kit::try_println!("getpid: {pid}"),
+                Err(e) => syscall_kit::try_println!("getpid: {e}"),
+            };
+            Some(printed.map_or_else(crate::output_error, |()| 0))
         }
         b"--oom" => {
             let mut v: Vec<u8> = Vec::new();

@@ -404,3 +404,28 @@ fn a_failed_fstat_of_the_output_stops_it_like_gnu_cat() {
     );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
+
+/// A failed `lseek` of the input that is the output counts as "not at its end", as GNU cat's
+/// comparison of lseek's -1 with the size does: the file is refused, not copied into itself.
+#[test]
+fn a_failed_lseek_of_the_input_that_is_the_output_refuses_it() {
+    if !system_tests::require_tool("strace", "strace") {
+        return;
+    }
+    let dir = files();
+    let path = dir.path().join("a");
+    let before = std::fs::read(&path).unwrap();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -f 256 && exec strace -qq -o /dev/null -e inject=lseek:error=EIO:when=1 "$0" a >> a"#)
+        .arg(cat_nostd())
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{:?}", out.status);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "cat-nostd: a: input file is output file\n"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}

@@ -28,3 +28,35 @@ fn a_short_println_is_one_write_and_no_heap_call() {
         ]
     );
 }
+
+/// When standard output cannot be written the self-test says so in one line and exits 2 (the
+/// kit's policy for tools), with no panic.
+#[test]
+fn a_failed_standard_output_is_one_line_and_status_2() {
+    let bin = nostd_bin("kit-selftest");
+    for (redirect, line) in [
+        (
+            "> /dev/full",
+            "kit-selftest: write error: ENOSPC: No space left on device\n",
+        ),
+        (
+            ">&-",
+            "kit-selftest: write error: EBADF: Bad file descriptor\n",
+        ),
+    ] {
+        for args in ["--list", "--println", ""] {
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(format!(r#""$0" {args} {redirect}"#))
+                .arg(&bin)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{args} {redirect}");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr),
+                line,
+                "{args} {redirect}"
+            );
+        }
+    }
+}
