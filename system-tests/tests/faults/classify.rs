@@ -95,6 +95,13 @@ pub fn classify(case: &Case, syscall: &str, base: &Outcome, run: &Outcome) -> Cl
         Ended::Signal(sig) => return Class::Crash(sig),
         Ended::Exit(code) => code,
     };
+    // The kit's documented report of an allocation the kernel refused: one line, status 101.
+    if code == OUT_OF_MEMORY_STATUS
+        && base_prefix_ok(case, base, run)
+        && is_out_of_memory_line(case, &new_lines(&base.stderr, &run.stderr))
+    {
+        return Class::CleanError;
+    }
     // The self-test's children panic on purpose, and their messages reach its standard error
     // when the fault is in the plumbing that captures them; its own status tells.
     if code == 101 || (case.style == Style::Tool && run.stderr.contains("panicked at")) {
@@ -145,6 +152,29 @@ pub fn classify(case: &Case, syscall: &str, base: &Outcome, run: &Outcome) -> Cl
     } else {
         "standard output holds what the fault-free run did not print".into()
     })
+}
+
+/// The status of a program of the kit that ran out of memory (`syscall_kit::rt::panic::
+/// OUT_OF_MEMORY_EXIT_STATUS`: that of a panic, documented there).
+const OUT_OF_MEMORY_STATUS: i32 = 101;
+
+/// Whether `new` is the one line `PROGRAM: out of memory (N bytes)`.
+fn is_out_of_memory_line(case: &Case, new: &[&str]) -> bool {
+    let Some(rest) = new
+        .first()
+        .filter(|_| new.len() == 1)
+        .and_then(|l| l.strip_prefix(case.program))
+        .and_then(|l| l.strip_prefix(": out of memory ("))
+        .and_then(|l| l.strip_suffix(" bytes)"))
+    else {
+        return false;
+    };
+    rest.parse::<u64>().is_ok()
+}
+
+/// Whether the standard output of `run` holds nothing the fault-free run did not print.
+fn base_prefix_ok(case: &Case, base: &Outcome, run: &Outcome) -> bool {
+    compared_stdout(case, &base.stdout).starts_with(&compared_stdout(case, &run.stdout))
 }
 
 /// Whether every line of `out` that `base` does not have is a JSON object with an `"error"`

@@ -52,12 +52,19 @@ pub fn markdown(report: &Report, real: Option<&[real::Result]>) -> String {
     for e in EXCEPTIONS {
         let who = e.program.unwrap_or("any program");
         let call = e.syscall.unwrap_or("any call");
-        let errno = e.errno.unwrap_or("any error");
-        let when = if e.every { ", into every call" } else { "" };
+        let errno = if e.errnos.is_empty() {
+            "any error".to_string()
+        } else {
+            e.errnos.join(" or ")
+        };
+        let when = match e.when {
+            None => String::new(),
+            Some(crate::matrix::When::Every) => ", into every call".into(),
+            Some(crate::matrix::When::Nth(n)) => format!(", into call {n}"),
+        };
         s += &format!(
             "- {who}, {call}, {errno}{when}: {} allowed. {}.\n",
-            e.allows.name(),
-            e.reason
+            e.allows, e.reason
         );
     }
     for (n, why) in NOT_INJECTED {
