@@ -4,6 +4,7 @@
 
 use crate::report::Report;
 use crate::table::{self, split_line};
+use system_tests::doc_section::Section;
 
 /// The document that holds the generated table, relative to the workspace root.
 pub const PATH: &str = "docs/lab.md";
@@ -66,28 +67,21 @@ pub fn shapes_of_table(markdown: &str) -> Vec<Shape> {
         .collect()
 }
 
+/// The generated section of [`PATH`], between [`BEGIN`] and [`END`].
+pub const SECTION: Section = Section {
+    path: PATH,
+    begin: BEGIN,
+    end: END,
+};
+
 /// The generated section of `doc`, between the markers.
 pub fn section(doc: &str) -> Result<&str, String> {
-    let start = doc
-        .find(BEGIN)
-        .ok_or_else(|| format!("{PATH} has no line {BEGIN}"))?
-        + BEGIN.len();
-    let end = doc[start..]
-        .find(END)
-        .ok_or_else(|| format!("{PATH} has no line {END} after {BEGIN}"))?;
-    Ok(&doc[start..start + end])
+    SECTION.find(doc)
 }
 
 /// `doc` with its generated section replaced by `generated`.
 pub fn replace_section(doc: &str, generated: &str) -> Result<String, String> {
-    let old = section(doc)?;
-    let start = old.as_ptr() as usize - doc.as_ptr() as usize;
-    Ok(format!(
-        "{}\n{}\n{}",
-        &doc[..start],
-        generated.trim_end(),
-        &doc[start + old.len()..]
-    ))
+    SECTION.replace(doc, generated)
 }
 
 #[cfg(test)]

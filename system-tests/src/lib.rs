@@ -7,6 +7,7 @@
 //! | [`arch`](mod@arch) | the architectures ([`Arch`], the table of `syscall-kit-build`), binfmt_misc |
 //! | [`build`] | the workspace, the no_std programs built for a test ([`nostd_bin`]), `cargo make` |
 //! | [`command`] | running a command and showing its output when it fails |
+//! | [`doc_section`] | a document's generated section between two marker lines |
 //! | [`require`] | the skip rule: a missing tool skips a test, or fails it under `CI=true` |
 //! | [`strace`](mod@strace) | running a program under strace or `qemu-user -strace`, and reading the log |
 //! | [`engine`] | the container engine: its lock, test images, the locked-down `run` flags |
@@ -16,6 +17,7 @@
 pub mod arch;
 pub mod build;
 pub mod command;
+pub mod doc_section;
 pub mod engine;
 pub mod ldd;
 pub mod require;

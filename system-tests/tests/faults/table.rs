@@ -6,6 +6,7 @@
 
 use crate::matrix::{EXCEPTIONS, NOT_INJECTED, Report};
 use crate::real;
+use system_tests::doc_section::Section;
 
 /// The document that holds the table, relative to the workspace root.
 pub const PATH: &str = "docs/faults.md";
@@ -136,27 +137,21 @@ pub fn shape(markdown: &str) -> (Vec<[String; 3]>, Vec<[String; 4]>) {
     (matrix, real)
 }
 
+/// The generated section of [`PATH`], between [`BEGIN`] and [`END`].
+pub const SECTION: Section = Section {
+    path: PATH,
+    begin: BEGIN,
+    end: END,
+};
+
 /// The generated section of `doc`, between the markers.
 pub fn section(doc: &str) -> Result<&str, String> {
-    let start = doc
-        .find(BEGIN)
-        .ok_or_else(|| format!("{PATH} has no line {BEGIN}"))?
-        + BEGIN.len();
-    let end = doc[start..]
-        .find(END)
-        .ok_or_else(|| format!("{PATH} has no line {END} after the begin marker"))?;
-    Ok(&doc[start..start + end])
+    SECTION.find(doc)
 }
 
 /// `doc` with its generated section replaced by `fresh`.
 pub fn replace_section(doc: &str, fresh: &str) -> Result<String, String> {
-    let old = section(doc)?;
-    let start = old.as_ptr() as usize - doc.as_ptr() as usize;
-    Ok(format!(
-        "{}{fresh}{}",
-        &doc[..start],
-        &doc[start + old.len()..]
-    ))
+    SECTION.replace(doc, fresh)
 }
 
 #[cfg(test)]
