@@ -388,21 +388,31 @@ fn a_failed_fstat_of_the_output_stops_it_like_gnu_cat() {
     if !system_tests::require_tool("strace", "strace") {
         return;
     }
+    assert_a_into_a_fails_with(
+        &dir,
+        "statx",
+        "cat-nostd: standard output: Input/output error\n",
+    );
+}
+
+/// `cat-nostd a >> a` with the first `call` failing with `EIO` (strace's fault injection):
+/// status 1, `stderr` exactly, and `a` unchanged. (`ulimit -f` bounds the damage of a cat that
+/// would copy the file into itself.)
+fn assert_a_into_a_fails_with(dir: &TempDir, call: &str, stderr: &str) {
     let path = dir.path().join("a");
     let before = std::fs::read(&path).unwrap();
     let out = Command::new("sh")
         .arg("-c")
-        .arg(r#"ulimit -f 256 && exec strace -qq -o /dev/null -e inject=statx:error=EIO:when=1 "$0" a >> a"#)
+        .arg(format!(
+            r#"ulimit -f 256 && exec strace -qq -o /dev/null -e inject={call}:error=EIO:when=1 "$0" a >> a"#
+        ))
         .arg(cat_nostd())
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{:?}", out.status);
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "cat-nostd: standard output: Input/output error\n"
-    );
-    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(out.status.code(), Some(1), "{call}: {:?}", out.status);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), stderr, "{call}");
+    assert_eq!(std::fs::read(&path).unwrap(), before, "{call}");
 }
 
 /// A failed `lseek` of the input that is the output counts as "not at its end", as GNU cat's
@@ -412,20 +422,9 @@ fn a_failed_lseek_of_the_input_that_is_the_output_refuses_it() {
     if !system_tests::require_tool("strace", "strace") {
         return;
     }
-    let dir = files();
-    let path = dir.path().join("a");
-    let before = std::fs::read(&path).unwrap();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(r#"ulimit -f 256 && exec strace -qq -o /dev/null -e inject=lseek:error=EIO:when=1 "$0" a >> a"#)
-        .arg(cat_nostd())
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{:?}", out.status);
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "cat-nostd: a: input file is output file\n"
+    assert_a_into_a_fails_with(
+        &files(),
+        "lseek",
+        "cat-nostd: a: input file is output file\n",
     );
-    assert_eq!(std::fs::read(&path).unwrap(), before);
 }
