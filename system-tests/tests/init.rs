@@ -334,14 +334,16 @@ fn p_sets_the_parent_death_signal() {
 }
 
 /// As PID 1 of a new PID namespace: orphans of grandchildren become its children and are
-/// reaped, none left as zombies in the namespace's /proc.
+/// reaped, none left as zombies in the namespace's /proc. The script waits until no `sleep`
+/// is left at all, running or zombie (a bounded number of polls, not a time): waiting only
+/// for "no zombie" raced with a `sleep` that had not yet exited.
 #[test]
 fn as_pid_1_in_a_pid_namespace_zombies_are_reaped() {
     if !require_root("unshare --pid needs root") || !require_tool("unshare", "util-linux") {
         return;
     }
     let script = "for i in 1 2 3; do (sleep 0 &); done; \
-        n=0; while [ $n -lt 1000 ] && grep -qs '^State:.Z' /proc/[0-9]*/status; do n=$((n+1)); done; \
+        n=0; while [ $n -lt 5000 ] && grep -qs '^Name:.sleep' /proc/[0-9]*/status; do n=$((n+1)); done; \
         echo zombies=$(grep -ls '^State:.Z' /proc/[0-9]*/status | wc -l) pid=$$ ppid=$PPID";
     let out = Command::new("unshare")
         .args(["--pid", "--fork", "--mount-proc"])
