@@ -113,17 +113,20 @@ fn cells(line: &str) -> Option<Vec<String>> {
     Some(out.into_iter().map(|c| c.trim().to_string()).collect())
 }
 
-/// What is compared of a table: per matrix row the command line, the calls' names and the
-/// defects; per real fault its program, fault, expectation and result (unless one of the two
-/// tables has it not run).
+/// What is compared of a table: per matrix row the command line, the set of the calls' names
+/// and the defects; per real fault its program, fault, expectation and result (unless one of
+/// the two tables has it not run).
 pub fn shape(markdown: &str) -> (Vec<[String; 3]>, Vec<[String; 4]>) {
     let (mut matrix, mut real) = (Vec::new(), Vec::new());
     for row in markdown.lines().filter_map(cells) {
         if row.len() == 7 && row[0].starts_with('`') {
-            let names: Vec<&str> = row[1]
+            // The calls as a sorted set: where a program has child processes, the order in
+            // which the parent's and the children's first calls appear differs between runs.
+            let mut names: Vec<&str> = row[1]
                 .split(' ')
                 .map(|c| c.split('×').next().unwrap_or(c))
                 .collect();
+            names.sort_unstable();
             matrix.push([row[0].clone(), names.join(" "), row[6].clone()]);
         } else if row.len() == 5 && row[2].starts_with('`') {
             real.push([
