@@ -75,9 +75,9 @@ fn is_a_static_x86_64_executable_with_no_interpreter_and_no_dynamic_section() {
 }
 
 #[test]
-fn is_at_most_1024_bytes() {
+fn is_at_most_600_bytes() {
     let size = std::fs::metadata(hello()).unwrap().len();
-    assert!(size <= 1024, "hello-nostd is {size} bytes");
+    assert!(size <= 600, "hello-nostd is {size} bytes");
 }
 
 #[test]

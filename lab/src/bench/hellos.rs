@@ -17,8 +17,9 @@ use crate::{instructions, syscalls};
 /// hyperfine's options for the hellos: no shell, 50 warm-up runs, 1000 runs.
 const HYPERFINE: [&str; 5] = ["-N", "--warmup", "50", "--runs", "1000"];
 
-/// The largest file the kit's hello is meant to be, in bytes.
-pub const BYTES_GOAL: u64 = 256;
+/// The largest file the kit's hello is meant to be, in bytes (on x86_64): what is left after
+/// the headers holds the line, two system calls and the names of the errors `write(2)` documents.
+pub const BYTES_GOAL: u64 = 400;
 
 /// A hello: its name in the table and its binary.
 struct Hello {

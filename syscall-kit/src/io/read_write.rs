@@ -52,9 +52,13 @@ pub fn write_all(fd: impl AsFd, mut buf: &[u8]) -> Result<()> {
     while !buf.is_empty() {
         match write(fd, buf) {
             Ok(0) => return Err(Errno::EIO),
-            // `get` rather than `[n..]`: the kernel never reports more than it was given,
-            // and this keeps panicking code out of programs that never panic.
-            Ok(n) => buf = buf.get(n..).unwrap_or_default(),
+            Ok(n) => {
+                // The kernel never reports more than it was given; the clamp makes that so
+                // even for a faked return value, with no panicking bounds check.
+                let n = n.min(buf.len());
+                // SAFETY: `n <= buf.len()` by the line above.
+                buf = unsafe { buf.get_unchecked(n..) };
+            }
             Err(Errno::EINTR) => {}
             Err(e) => return Err(e),
         }

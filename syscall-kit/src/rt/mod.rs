@@ -18,6 +18,7 @@
 //! for; the heap (feature `alloc`) asks the kernel for memory at the first allocation.
 
 pub mod entry;
+pub mod error_names;
 #[cfg(feature = "alloc")]
 pub mod heap;
 pub mod panic;
