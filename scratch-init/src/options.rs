@@ -104,8 +104,8 @@ fn number(arg: &[u8]) -> Option<u32> {
 /// Parses the arguments and the environment.
 pub fn parse() -> Result<Options, Stop> {
     let mut o = Options {
-        bits: u8::from(getenv(b"TINI_SUBREAPER").is_some()) * SUBREAPER
-            | u8::from(getenv(b"TINI_KILL_PROCESS_GROUP").is_some()) * GROUP,
+        bits: (u8::from(getenv(b"TINI_SUBREAPER").is_some()) * SUBREAPER)
+            | (u8::from(getenv(b"TINI_KILL_PROCESS_GROUP").is_some()) * GROUP),
         verbosity: getenv(b"TINI_VERBOSITY").and_then(number).unwrap_or(1),
         pdeathsig: 0,
         remap: [0; 4],
