@@ -41,10 +41,12 @@ pub fn execvp(file: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
     if name.is_empty() {
         return Errno::ENOENT;
     }
-    // `iter().any`, not `contains`: that one links core's word-at-a-time memchr, large for a
-    // name of a few bytes.
-    if name.iter().any(|&b| b == b'/') {
-        return execve(file, argv, envp);
+    // A loop, not `contains`: that one links core's word-at-a-time memchr, large for a name
+    // of a few bytes.
+    for &b in name {
+        if b == b'/' {
+            return execve(file, argv, envp);
+        }
     }
     let mut seen_eacces = false;
     let mut last = Errno::ENOENT;
