@@ -40,7 +40,7 @@ use syscall_kit::process::{self, Fork, WNOHANG};
 use syscall_kit::signal::{self, How, SigAction, SigSet};
 use syscall_kit::{Errno, rt, stdin};
 
-use options::{Options, Stop, program};
+use options::{Options, program};
 use say::Line;
 
 syscall_kit::main!(main);
@@ -56,11 +56,11 @@ pub const LICENSE: &[u8] = concat!(
 )
 .as_bytes();
 /// `-h`: tini's options, in short.
-pub const USAGE: &[u8] = b"Usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...] | --version
-Runs PROGRAM, forwards signals to it, reaps zombies. Options (tini's):
-  -s  be a subreaper   -p SIGNAL  parent-death signal   -g  signal the process group
-  -e CODE  exit code CODE (0-255) means 0, repeatable   -w  warn about reaped zombies
-  -v  more output   -l  license   -h  this help
+pub const USAGE: &[u8] =
+    b"Usage: scratch-init [-sgwvlh] [-p SIGNAL] [-e CODE]... -- PROGRAM [ARGS...] | --version
+Runs PROGRAM, forwards signals to it, reaps zombies; tini's options: -s subreaper,
+-p SIGNAL parent-death signal, -g signal the process group, -e CODE exit code CODE (0-255)
+means 0, -w warn about reaped zombies, -v more output, -l license, -h this help.
 Environment: TINI_SUBREAPER, TINI_VERBOSITY (default 1), TINI_KILL_PROCESS_GROUP.
 ";
 
@@ -85,7 +85,7 @@ To fix the problem, use the -s option or set the environment variable TINI_SUBRE
 /// Prints `[FATAL …] what: error` and returns exit status 1.
 #[inline(never)]
 fn fatal(what: &[u8], e: Errno) -> i32 {
-    Line::tagged(b"FATAL")
+    Line::tagged(b"[FATAL")
         .text(what)
         .text(b": ")
         .errno(e)
@@ -94,17 +94,7 @@ fn fatal(what: &[u8], e: Errno) -> i32 {
 }
 
 fn main() -> i32 {
-    let o = match options::parse() {
-        Ok(o) => o,
-        Err(Stop::Print(text)) => {
-            let _ = syscall_kit::io::write_all(syscall_kit::stdout(), text);
-            return 0;
-        }
-        Err(Stop::Usage(what, arg)) => {
-            Line::tagged(b"FATAL").text(what).text(arg).emit(true);
-            return 2;
-        }
-    };
+    let o = options::parse();
     let old_mask = match signal::sigprocmask(How::SetMask, Some(&BLOCKED)) {
         Ok(m) => m,
         Err(e) => return fatal(b"sigprocmask failed", e),
@@ -125,8 +115,9 @@ fn main() -> i32 {
     {
         return fatal(b"Failed to register as child subreaper", e);
     }
-    if o.verbosity > 0 && process::getpid() != 1 && process::child_subreaper() != Ok(true) {
-        Line::tagged(b"WARN ").text(REAPER_WARNING).emit(true);
+    if o.verbosity > 0 && process::getpid() != 1 && !matches!(process::child_subreaper(), Ok(true))
+    {
+        Line::tagged(b"[WARN ").text(REAPER_WARNING).emit(true);
     }
     // SAFETY: this program has one thread; the child makes system calls only, then execve.
     let child = match unsafe { process::fork() } {
@@ -135,7 +126,7 @@ fn main() -> i32 {
         Err(e) => return fatal(b"fork failed", e),
     };
     if o.verbosity > 1 {
-        Line::tagged(b"INFO ")
+        Line::tagged(b"[INFO ")
             .text(b"Spawned child process '")
             .text(program(&o).to_bytes())
             .text(b"' with pid '")
@@ -184,7 +175,7 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
         Errno::EACCES => 126,
         _ => 1,
     };
-    Line::tagged(b"FATAL")
+    Line::tagged(b"[FATAL")
         .text(b"exec ")
         .text(program.to_bytes())
         .text(b" failed: ")
@@ -219,7 +210,7 @@ fn supervise(o: &Options, child: i32) -> i32 {
                     Ok(()) => {}
                     Err(Errno::ESRCH) => {
                         if o.verbosity > 0 {
-                            Line::tagged(b"WARN ")
+                            Line::tagged(b"[WARN ")
                                 .text(b"Child was dead when forwarding signal")
                                 .emit(true);
                         }
@@ -246,7 +237,7 @@ fn supervise(o: &Options, child: i32) -> i32 {
                         (None, None) => continue,
                     };
                     if o.verbosity > 1 {
-                        Line::tagged(b"INFO ")
+                        Line::tagged(b"[INFO ")
                             .text(how)
                             .num(code as u32 & 0x7f_ffff)
                             .text(b"')")
@@ -257,7 +248,7 @@ fn supervise(o: &Options, child: i32) -> i32 {
                 }
                 Ok((pid, _)) => {
                     if o.has(options::WARN_ON_REAP) && o.verbosity > 0 {
-                        Line::tagged(b"WARN ")
+                        Line::tagged(b"[WARN ")
                             .text(b"Reaped zombie process with pid=")
                             .num(pid as u32)
                             .emit(true);

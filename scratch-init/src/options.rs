@@ -7,7 +7,9 @@
 
 use core::ffi::CStr;
 
-use syscall_kit::rt;
+use syscall_kit::{process, rt};
+
+use crate::say::Line;
 
 /// `-s`: become a child subreaper (a bit of [`Options::bits`]).
 pub const SUBREAPER: u8 = 1;
@@ -34,12 +36,18 @@ pub struct Options {
     pub program: usize,
 }
 
-/// Why the command line was not run.
-pub enum Stop {
-    /// Print this and exit 0 (`-h`, `-l`, `--version`).
-    Print(&'static [u8]),
-    /// Bad input: one line, exit 2. The text, and the argument that was wrong.
-    Usage(&'static [u8], &'static [u8]),
+/// Prints `text` (`-h`, `-l`, `--version`) and exits 0.
+#[inline(never)]
+fn print(text: &[u8]) -> ! {
+    let _ = syscall_kit::io::write_all(syscall_kit::stdout(), text);
+    process::exit(0)
+}
+
+/// Bad input: one line, exit status 2. The text, and the argument that was wrong.
+#[inline(never)]
+fn usage(what: &[u8], arg: &[u8]) -> ! {
+    Line::tagged(b"[FATAL").text(what).text(arg).emit(true);
+    process::exit(2)
 }
 
 /// The numbers `1..=31` are the names in this order, each followed by a space (asm-generic, as
@@ -50,7 +58,7 @@ TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR
 /// `s` after `prefix`. Not `strip_prefix`, which keeps a panic path (and with it `core::fmt`,
 /// larger than this program) in optimised code.
 pub fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    if s.get(..prefix.len()) == Some(prefix) {
+    if s.starts_with(prefix) {
         s.get(prefix.len()..)
     } else {
         None
@@ -101,8 +109,9 @@ fn number(arg: &[u8]) -> Option<u32> {
     Some(n)
 }
 
-/// Parses the arguments and the environment.
-pub fn parse() -> Result<Options, Stop> {
+/// Parses the arguments and the environment; prints and exits for `-h`, `-l`, `--version`
+/// and bad input.
+pub fn parse() -> Options {
     let mut o = Options {
         bits: (u8::from(getenv(b"TINI_SUBREAPER").is_some()) * SUBREAPER)
             | (u8::from(getenv(b"TINI_KILL_PROCESS_GROUP").is_some()) * GROUP),
@@ -120,14 +129,14 @@ pub fn parse() -> Result<Options, Stop> {
         let arg: &'static [u8] = arg.to_bytes();
         i += 1;
         if arg == b"--version" && argc == 2 {
-            return Err(Stop::Print(crate::VERSION));
+            print(crate::VERSION);
         }
         if arg == b"--" {
             o.program = i;
             break;
         }
         if arg == b"--help" {
-            return Err(Stop::Print(crate::USAGE));
+            print(crate::USAGE);
         }
         let Some(flags) = after(arg, b"-").filter(|f| !f.is_empty()) else {
             o.program = i - 1;
@@ -141,43 +150,43 @@ pub fn parse() -> Result<Options, Stop> {
             } else if flag == b'v' {
                 o.verbosity += 1;
             } else if flag == b'h' {
-                return Err(Stop::Print(crate::USAGE));
+                print(crate::USAGE);
             } else if flag == b'l' {
-                return Err(Stop::Print(crate::LICENSE));
+                print(crate::LICENSE);
             } else if flag == b'e' || flag == b'p' {
                 // The value is the rest of this argument, or the next one.
                 let mut value = flags.get(at..).unwrap_or(&[]);
                 if value.is_empty() {
                     let Some(v) = args.next() else {
-                        return Err(Stop::Usage(b"Option requires a value: ", arg));
+                        usage(b"Option requires a value: ", arg);
                     };
                     i += 1;
                     value = v.to_bytes();
                 }
                 if flag == b'e' {
                     let Some(n) = number(value).filter(|&n| n <= 255) else {
-                        return Err(Stop::Usage(b"Not a valid option for -e: ", value));
+                        usage(b"Not a valid option for -e: ", value);
                     };
                     o.remap[(n / 64) as usize & 3] |= 1 << (n % 64);
                 } else {
                     let Some(s) = signal(value) else {
-                        return Err(Stop::Usage(b"Not a valid option for -p: ", value));
+                        usage(b"Not a valid option for -p: ", value);
                     };
                     o.pdeathsig = s;
                 }
                 break;
             } else {
-                return Err(Stop::Usage(b"Unknown option (see -h): ", arg));
+                usage(b"Unknown option (see -h): ", arg);
             }
         }
     }
     if o.program == 0 || o.program >= argc {
-        return Err(Stop::Usage(
+        usage(
             b"No PROGRAM given; usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...]",
             b"",
-        ));
+        );
     }
-    Ok(o)
+    o
 }
 
 impl Options {

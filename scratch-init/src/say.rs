@@ -27,11 +27,10 @@ impl Line {
         }
     }
 
-    /// A line that starts `[LEVEL scratch-init (PID)] `.
+    /// A line that starts `[LEVEL scratch-init (PID)] `; `level` is `[LEVEL`.
     pub fn tagged(level: &[u8]) -> Line {
         let mut line = Line::new();
-        line.text(b"[")
-            .text(level)
+        line.text(level)
             .text(b" scratch-init (")
             .num(process::getpid() as u32)
             .text(b")] ");
