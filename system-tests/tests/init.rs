@@ -245,15 +245,22 @@ fn g_signals_the_childs_process_group() {
     }
 }
 
-/// A script whose child leaves an orphan, and waits until that orphan has ended (a zombie
-/// whose new parent must reap it, or gone).
-const ORPHAN: &str = "(sleep 0 & echo $! > \"$0\"); o=$(cat \"$0\"); \
+/// A script that leaves an orphan and waits until that orphan has ended (a zombie whose new
+/// parent must reap it, or gone); it prints the orphan's pid. The orphan's parent is
+/// `setsid --fork`, which exits at once and never waits: a subshell (`(sleep 0 &)`) may reap
+/// its child itself before it exits, and then no orphan is left (the test was flaky so). The
+/// file `$0` receives the orphan's pid.
+const ORPHAN: &str = ": > \"$0\"; setsid -f sh -c 'echo $$ > \"$0\"' \"$0\"; \
+     while [ ! -s \"$0\" ]; do :; done; o=$(cat \"$0\"); \
      while [ -d /proc/$o ] && ! grep -q '^State:.Z' /proc/$o/status 2>/dev/null; do :; done; echo $o";
 
 /// `-s`: without it (and not PID 1) scratch-init warns that reaping will not work, and orphans
 /// go elsewhere; with it the orphan is re-parented to it and reaped (`-w` reports it).
 #[test]
 fn s_and_w_reap_orphans_as_a_subreaper_and_report_them() {
+    if !require_tool("setsid", "util-linux") {
+        return;
+    }
     let dir = TempDir::new("init-orphan");
     let file = dir.join("pid");
     let out = run(&["-s", "-w", "--", "sh", "-c", ORPHAN, &file]);
@@ -336,14 +343,16 @@ fn p_sets_the_parent_death_signal() {
 /// As PID 1 of a new PID namespace: orphans of grandchildren become its children and are
 /// reaped, none left as zombies in the namespace's /proc. The script waits until no `sleep`
 /// is left at all, running or zombie (a bounded number of polls, not a time): waiting only
-/// for "no zombie" raced with a `sleep` that had not yet exited.
+/// for "no zombie" raced with a `sleep` that had not yet exited. The orphans' parents are
+/// `setsid --fork`, which never waits (see [`ORPHAN`]: a subshell may reap its own child); an
+/// orphan is named `setsid` until it has run `sleep`, so the script waits for those too.
 #[test]
 fn as_pid_1_in_a_pid_namespace_zombies_are_reaped() {
     if !require_root("unshare --pid needs root") || !require_tool("unshare", "util-linux") {
         return;
     }
-    let script = "for i in 1 2 3; do (sleep 0 &); done; \
-        n=0; while [ $n -lt 5000 ] && grep -qs '^Name:.sleep' /proc/[0-9]*/status; do n=$((n+1)); done; \
+    let script = "for i in 1 2 3; do setsid -f sleep 0; done; \
+        n=0; while [ $n -lt 5000 ] && grep -qsE '^Name:.(sleep|setsid)' /proc/[0-9]*/status; do n=$((n+1)); done; \
         echo zombies=$(grep -ls '^State:.Z' /proc/[0-9]*/status | wc -l) pid=$$ ppid=$PPID";
     let out = Command::new("unshare")
         .args(["--pid", "--fork", "--mount-proc"])
