@@ -368,6 +368,60 @@ fn as_pid_1_in_a_pid_namespace_zombies_are_reaped() {
     assert!(!err.contains("not running as PID 1"), "{err}");
 }
 
+/// The contrast's script, run as a child of the app: leaves three orphans (`setsid -f true`),
+/// waits until none of them still runs and the number of zombies in the PID namespace is `$1`
+/// (at most 1000 polls: a bound, not a time), and prints `zombies=N`.
+const LEAVE_ORPHANS: &str = r#"running() { for f in /proc/[0-9]*/status; do s=$(cat "$f" 2>/dev/null); case "$s" in *"Name:	true"*|*"Name:	setsid"*) case "$s" in *"State:	Z"*) ;; *) return 0;; esac;; esac; done; return 1; }
+zombies() { grep -ls '^State:.Z' /proc/[0-9]*/status | wc -l; }
+for i in 1 2 3; do setsid -f true; done
+n=0; while [ $n -lt 1000 ] && { running || [ "$(zombies)" -ne "$1" ]; }; do n=$((n+1)); done
+echo "zombies=$(zombies)""#;
+
+/// The app of the contrast: runs [`LEAVE_ORPHANS`] in the background and becomes `cat`, which
+/// never waits for a child and ends when its standard input is closed.
+const APP_WITH_ORPHANS: &str = r#"sh -c "$0" x "$1" & exec cat"#;
+
+/// The contrast, in a new PID namespace: the same app as PID 1 leaves its three orphans as
+/// zombies (nothing reaps them), and under scratch-init none is left (each reaped, `-w` says
+/// so). docs/pid1.md shows this output.
+#[test]
+fn as_pid_1_the_same_app_leaves_zombies_without_scratch_init_and_none_with_it() {
+    if !require_root("unshare --pid needs root")
+        || !require_tool("unshare", "util-linux")
+        || !require_tool("setsid", "util-linux")
+    {
+        return;
+    }
+    for (with_init, zombies) in [(false, 3), (true, 0)] {
+        let mut cmd = Command::new("unshare");
+        cmd.args(["--pid", "--fork", "--mount-proc"]);
+        if with_init {
+            cmd.arg(init()).args(["-w", "--"]);
+        }
+        let mut child = cmd
+            .args(["sh", "-c", APP_WITH_ORPHANS, LEAVE_ORPHANS])
+            .arg(zombies.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn unshare");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        // Closing cat's input ends the app, and with PID 1 the namespace.
+        drop(child.stdin.take());
+        let (code, err) = finish(child);
+        eprintln!("with scratch-init: {with_init}: {}\n{err}", line.trim());
+        assert_eq!(line.trim(), format!("zombies={zombies}"), "{err}");
+        assert_eq!(code, 0, "{err}");
+        if with_init {
+            assert!(err.matches("Reaped zombie process").count() >= 3, "{err}");
+        }
+    }
+}
+
 /// The same cases under tini (Debian package tini), which scratch-init must match.
 #[test]
 fn exit_codes_and_signals_match_tini() {
