@@ -496,7 +496,8 @@ fn podman(args: &[&str]) -> String {
 
 /// In a real container (Podman, the image of `cargo make image-init`): `podman stop` ends the
 /// app under scratch-init by the forwarded SIGTERM (143); the same app as PID 1 without it
-/// ignores SIGTERM and is killed after the stop timeout (137).
+/// ignores SIGTERM and is killed after the stop timeout (137); and scratch-init works as
+/// Podman's init, `podman run --init --init-path=scratch-init` (143 again).
 #[test]
 fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
     if !require_tool("podman", "podman") {
@@ -517,18 +518,26 @@ fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
         &format!("{root}/scratch-init/Containerfile"),
         root,
     ]);
+    // How the container is run: with the image's entrypoint (/init -- /app), the app alone as
+    // PID 1, and the app with `podman run --init --init-path=scratch-init`, which Podman mounts
+    // at /run/podman-init and runs as `/run/podman-init -- /app …`.
+    let init_path = format!("--init-path={}", init().display());
+    let cases: [(&str, &[&str], &[u8]); 3] = [
+        ("init", &[], b"/init\0"),
+        ("bare", &["--entrypoint", "/app"], b"/app\0"),
+        (
+            "init-path",
+            &["--init", &init_path, "--entrypoint", "/app"],
+            b"/run/podman-init\0--\0/app\0",
+        ),
+    ];
     let mut codes = Vec::new();
-    for entrypoint in [None, Some("/app")] {
-        let name = format!(
-            "{image}-{}",
-            if entrypoint.is_some() { "bare" } else { "init" }
-        );
+    for (case, options, pid1) in cases {
+        let name = format!("{image}-{case}");
         let mut args = vec!["run", "-d", "--name", &name];
-        if let Some(e) = entrypoint {
-            args.extend(["--entrypoint", e]);
-        }
+        args.extend(options);
         args.push(images.name());
-        if entrypoint.is_some() {
+        if case != "init" {
             args.push("--wait-for-signal");
         }
         podman(&args);
@@ -540,10 +549,7 @@ fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
                 .unwrap_or_default();
-            ready = match entrypoint {
-                Some(_) => cmdline.starts_with(b"/app\0"),
-                None => cmdline.starts_with(b"/init\0") && !children.trim().is_empty(),
-            };
+            ready = cmdline.starts_with(pid1) && (case == "bare" || !children.trim().is_empty());
             if ready {
                 break;
             }
@@ -558,7 +564,7 @@ fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
     }
     assert_eq!(
         codes,
-        ["143", "137"],
-        "under scratch-init, then the app alone as PID 1"
+        ["143", "137", "143"],
+        "under scratch-init, the app alone as PID 1, under scratch-init as podman run --init"
     );
 }
