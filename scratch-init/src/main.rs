@@ -40,7 +40,7 @@ use syscall_kit::process::{self, Fork, WNOHANG};
 use syscall_kit::signal::{self, How, SigAction, SigSet};
 use syscall_kit::{Errno, rt, stdin};
 
-use options::{Options, Stop};
+use options::{Options, program};
 use say::Line;
 
 syscall_kit::main!(main);
@@ -55,34 +55,27 @@ pub const LICENSE: &[u8] = concat!(
     ": MIT License\n"
 )
 .as_bytes();
-/// `-h`.
-pub const USAGE: &[u8] = b"Usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...] | --version
-
-Runs PROGRAM as its child, forwards signals to it, reaps zombies (tini's options).
-
-  --version  Show version and exit.
-  -h         Show this help message and exit.
-  -s         Register as a process subreaper.
-  -p SIGNAL  Trigger SIGNAL when parent dies, e.g. \"-p SIGKILL\".
-  -v         Generate more verbose output. Repeat up to 3 times.
-  -w         Print a warning when processes are getting reaped.
-  -g         Send signals to the child's process group.
-  -e CODE    Remap exit code CODE (from 0 to 255) to 0 (can be repeated).
-  -l         Show license and exit.
-
+/// `-h`: tini's options, in short.
+pub const USAGE: &[u8] =
+    b"Usage: scratch-init [-sgwvlh] [-p SIGNAL] [-e CODE]... -- PROGRAM [ARGS...] | --version
+Runs PROGRAM, forwards signals to it, reaps zombies; tini's options: -s subreaper,
+-p SIGNAL parent-death signal, -g signal the process group, -e CODE exit code CODE (0-255)
+means 0, -w warn about reaped zombies, -v more output, -l license, -h this help.
 Environment: TINI_SUBREAPER, TINI_VERBOSITY (default 1), TINI_KILL_PROCESS_GROUP.
 ";
 
-/// Signals a fault raises in this process: left unblocked, as tini leaves them.
-const FAULTS: [i32; 7] = [
-    signal::SIGFPE,
-    signal::SIGILL,
-    signal::SIGSEGV,
-    signal::SIGBUS,
-    signal::SIGABRT,
-    signal::SIGTRAP,
-    signal::SIGSYS,
-];
+/// The signals blocked here (taken with `sigtimedwait`): all but those a fault raises in this
+/// process (left unblocked, as tini leaves them) and `SIGTTIN`, `SIGTTOU` (ignored instead).
+const BLOCKED: SigSet = SigSet::full()
+    .without(signal::SIGFPE)
+    .without(signal::SIGILL)
+    .without(signal::SIGSEGV)
+    .without(signal::SIGBUS)
+    .without(signal::SIGABRT)
+    .without(signal::SIGTRAP)
+    .without(signal::SIGSYS)
+    .without(signal::SIGTTIN)
+    .without(signal::SIGTTOU);
 
 /// tini's warning when orphans will not be re-parented here.
 const REAPER_WARNING: &[u8] = b"scratch-init is not running as PID 1 and isn't registered as a child subreaper.
@@ -90,8 +83,9 @@ Zombie processes will not be re-parented to scratch-init, so zombie reaping won'
 To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register scratch-init as a child subreaper, or run scratch-init as PID 1.";
 
 /// Prints `[FATAL …] what: error` and returns exit status 1.
+#[inline(never)]
 fn fatal(what: &[u8], e: Errno) -> i32 {
-    Line::tagged(b"FATAL")
+    Line::tagged(b"[FATAL")
         .text(what)
         .text(b": ")
         .errno(e)
@@ -100,24 +94,8 @@ fn fatal(what: &[u8], e: Errno) -> i32 {
 }
 
 fn main() -> i32 {
-    let o = match options::parse() {
-        Ok(o) => o,
-        Err(Stop::Print(text)) => {
-            let _ = syscall_kit::io::write_all(syscall_kit::stdout(), text);
-            return 0;
-        }
-        Err(Stop::Usage(what, arg)) => {
-            Line::tagged(b"FATAL").text(what).text(arg).emit(true);
-            return 2;
-        }
-    };
-    let mut set = SigSet::full();
-    for sig in FAULTS {
-        set.remove(sig);
-    }
-    set.remove(signal::SIGTTIN);
-    set.remove(signal::SIGTTOU);
-    let old_mask = match signal::sigprocmask(How::SetMask, Some(&set)) {
+    let o = options::parse();
+    let old_mask = match signal::sigprocmask(How::SetMask, Some(&BLOCKED)) {
         Ok(m) => m,
         Err(e) => return fatal(b"sigprocmask failed", e),
     };
@@ -132,13 +110,14 @@ fn main() -> i32 {
     {
         return fatal(b"Failed to set up parent death signal", e);
     }
-    if o.subreaper
+    if o.has(options::SUBREAPER)
         && let Err(e) = process::set_child_subreaper(true)
     {
         return fatal(b"Failed to register as child subreaper", e);
     }
-    if o.verbosity > 0 && process::getpid() != 1 && process::child_subreaper() != Ok(true) {
-        Line::tagged(b"WARN ").text(REAPER_WARNING).emit(true);
+    if o.verbosity > 0 && process::getpid() != 1 && !matches!(process::child_subreaper(), Ok(true))
+    {
+        Line::tagged(b"[WARN ").text(REAPER_WARNING).emit(true);
     }
     // SAFETY: this program has one thread; the child makes system calls only, then execve.
     let child = match unsafe { process::fork() } {
@@ -147,7 +126,7 @@ fn main() -> i32 {
         Err(e) => return fatal(b"fork failed", e),
     };
     if o.verbosity > 1 {
-        Line::tagged(b"INFO ")
+        Line::tagged(b"[INFO ")
             .text(b"Spawned child process '")
             .text(program(&o).to_bytes())
             .text(b"' with pid '")
@@ -155,23 +134,18 @@ fn main() -> i32 {
             .text(b"'")
             .emit(false);
     }
-    supervise(&o, &set, child)
-}
-
-/// PROGRAM, as given.
-fn program(o: &Options) -> &'static CStr {
-    rt::args().nth(o.program).unwrap_or(c"")
+    supervise(&o, child)
 }
 
 /// In the child: a process group of its own (and the terminal's foreground), the signal state
 /// PROGRAM would have had, then PROGRAM.
+#[inline(never)]
 fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> ! {
-    let isolated = process::setpgid(0, 0).and_then(|()| process::getpgid(0));
-    let pgid = match isolated {
-        Ok(g) => g,
-        Err(e) => process::exit(fatal(b"setpgid failed", e)),
-    };
-    match process::tcsetpgrp(stdin(), pgid) {
+    if let Err(e) = process::setpgid(0, 0) {
+        process::exit(fatal(b"setpgid failed", e));
+    }
+    // The group setpgid(0, 0) made has this process's id.
+    match process::tcsetpgrp(stdin(), process::getpid()) {
         Ok(()) | Err(Errno::ENOTTY | Errno::ENXIO | Errno::EBADF) => {}
         Err(e) => process::exit(fatal(b"tcsetpgrp failed", e)),
     }
@@ -186,21 +160,24 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
     }
     let mut argv = [c""; process::EXECVE_MAX_STRINGS + 1];
     let mut envp = [c""; process::EXECVE_MAX_STRINGS + 1];
-    let argc = fill(&mut argv, rt::args().skip(o.program));
+    let mut args = rt::args();
+    let program = args.nth(o.program).unwrap_or(c"");
+    argv[0] = program;
+    let argc = 1 + fill(argv.get_mut(1..).unwrap_or_default(), args);
     let envc = fill(&mut envp, rt::env());
     let e = process::execvp(
-        program(o),
-        argv.get(..argc).unwrap_or(&[]),
-        envp.get(..envc).unwrap_or(&[]),
+        program,
+        argv.get(..argc).unwrap_or_default(),
+        envp.get(..envc).unwrap_or_default(),
     );
     let status = match e {
         Errno::ENOENT => 127,
         Errno::EACCES => 126,
         _ => 1,
     };
-    Line::tagged(b"FATAL")
+    Line::tagged(b"[FATAL")
         .text(b"exec ")
-        .text(program(o).to_bytes())
+        .text(program.to_bytes())
         .text(b" failed: ")
         .errno(e)
         .emit(true);
@@ -223,17 +200,17 @@ fn fill(table: &mut [&'static CStr], strings: impl Iterator<Item = &'static CStr
 
 /// The main loop: waits for a signal (at most a second, so that a missed `SIGCHLD` costs a
 /// second, not a hang), forwards it, reaps; returns the exit status once the child has ended.
-fn supervise(o: &Options, set: &SigSet, child: i32) -> i32 {
+fn supervise(o: &Options, child: i32) -> i32 {
     loop {
-        match signal::sigtimedwait(set, Some(Duration::from_secs(1))) {
+        match signal::sigtimedwait(&BLOCKED, Some(Duration::from_secs(1))) {
             Ok(info) if info.signo() == signal::SIGCHLD => {}
             Ok(info) => {
-                let target = if o.group { -child } else { child };
+                let target = if o.has(options::GROUP) { -child } else { child };
                 match signal::kill(target, info.signo()) {
                     Ok(()) => {}
                     Err(Errno::ESRCH) => {
                         if o.verbosity > 0 {
-                            Line::tagged(b"WARN ")
+                            Line::tagged(b"[WARN ")
                                 .text(b"Child was dead when forwarding signal")
                                 .emit(true);
                         }
@@ -260,7 +237,7 @@ fn supervise(o: &Options, set: &SigSet, child: i32) -> i32 {
                         (None, None) => continue,
                     };
                     if o.verbosity > 1 {
-                        Line::tagged(b"INFO ")
+                        Line::tagged(b"[INFO ")
                             .text(how)
                             .num(code as u32 & 0x7f_ffff)
                             .text(b"')")
@@ -270,8 +247,8 @@ fn supervise(o: &Options, set: &SigSet, child: i32) -> i32 {
                     status = Some(if o.remapped(code) { 0 } else { code as i32 });
                 }
                 Ok((pid, _)) => {
-                    if o.warn_on_reap && o.verbosity > 0 {
-                        Line::tagged(b"WARN ")
+                    if o.has(options::WARN_ON_REAP) && o.verbosity > 0 {
+                        Line::tagged(b"[WARN ")
                             .text(b"Reaped zombie process with pid=")
                             .num(pid as u32)
                             .emit(true);

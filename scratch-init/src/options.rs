@@ -2,19 +2,29 @@
 //! `TINI_KILL_PROCESS_GROUP`, `-e CODE`, `-p SIGNAL`, `-w`, `-v` / `TINI_VERBOSITY`, `-l`,
 //! `-h`, `--version`. Options end at `--` or at the first argument that is not one (tini's
 //! getopt would also take options after PROGRAM; write `--` before it, as tini's README asks).
+//!
+//! Written for size: no `match` on the option letter (a jump table), no iterator adapters.
 
 use core::ffi::CStr;
 
-use syscall_kit::rt;
+use syscall_kit::{process, rt};
+
+use crate::say::Line;
+
+/// `-s`: become a child subreaper (a bit of [`Options::bits`]).
+pub const SUBREAPER: u8 = 1;
+/// `-g`: signal the child's process group, not only the child.
+pub const GROUP: u8 = 2;
+/// `-w`: warn about each zombie reaped that is not the child.
+pub const WARN_ON_REAP: u8 = 4;
+
+/// The option letters that set a bit of [`Options::bits`], in the order of the bits.
+const BIT_LETTERS: &[u8] = b"sgw";
 
 /// What the command line asks for.
 pub struct Options {
-    /// `-s`: become a child subreaper.
-    pub subreaper: bool,
-    /// `-g`: signal the child's process group, not only the child.
-    pub group: bool,
-    /// `-w`: warn about each zombie reaped that is not the child.
-    pub warn_on_reap: bool,
+    /// [`SUBREAPER`], [`GROUP`], [`WARN_ON_REAP`].
+    pub bits: u8,
     /// `-v` (each adds one; `TINI_VERBOSITY` sets it): 0 silent, 1 warnings (the default),
     /// 2 information, as tini.
     pub verbosity: u32,
@@ -26,23 +36,29 @@ pub struct Options {
     pub program: usize,
 }
 
-/// Why the command line was not run.
-pub enum Stop {
-    /// Print this and exit 0 (`-h`, `-l`, `--version`).
-    Print(&'static [u8]),
-    /// Bad input: one line, exit 2. The option, the text, and the argument that was wrong.
-    Usage(&'static [u8], &'static [u8]),
+/// Prints `text` (`-h`, `-l`, `--version`) and exits 0.
+#[inline(never)]
+fn print(text: &[u8]) -> ! {
+    let _ = syscall_kit::io::write_all(syscall_kit::stdout(), text);
+    process::exit(0)
 }
 
-/// The numbers `1..=31` are the names in this order (asm-generic, as x86_64, aarch64 and
-/// riscv64 number them).
+/// Bad input: one line, exit status 2. The text, and the argument that was wrong.
+#[inline(never)]
+fn usage(what: &[u8], arg: &[u8]) -> ! {
+    Line::tagged(b"[FATAL").text(what).text(arg).emit(true);
+    process::exit(2)
+}
+
+/// The numbers `1..=31` are the names in this order, each followed by a space (asm-generic, as
+/// x86_64, aarch64 and riscv64 number them).
 const SIGNAL_NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
-TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS";
+TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS ";
 
 /// `s` after `prefix`. Not `strip_prefix`, which keeps a panic path (and with it `core::fmt`,
 /// larger than this program) in optimised code.
 pub fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    if s.get(..prefix.len()) == Some(prefix) {
+    if s.starts_with(prefix) {
         s.get(prefix.len()..)
     } else {
         None
@@ -51,7 +67,12 @@ pub fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
 
 /// The value of the environment variable `name` (`rt::getenv` without its panic path).
 fn getenv(name: &[u8]) -> Option<&'static [u8]> {
-    rt::env().find_map(|entry| after(after(entry.to_bytes(), name)?, b"="))
+    for entry in rt::env() {
+        if let Some(value) = after(entry.to_bytes(), name).and_then(|v| after(v, b"=")) {
+            return Some(value);
+        }
+    }
+    None
 }
 
 /// `SIGTERM` (tini's spelling) is 15; so is `TERM` and `15`.
@@ -60,11 +81,14 @@ fn signal(arg: &[u8]) -> Option<i32> {
         return (1..=31).contains(&n).then_some(n as i32);
     }
     let name = after(arg, b"SIG").unwrap_or(arg);
-    let mut n = 0;
-    for candidate in SIGNAL_NAMES.split(|&b| b == b' ') {
-        n += 1;
-        if candidate == name {
-            return Some(n);
+    let (mut n, mut start) = (1, 0);
+    for (i, &b) in SIGNAL_NAMES.iter().enumerate() {
+        if b == b' ' {
+            if SIGNAL_NAMES.get(start..i) == Some(name) {
+                return Some(n);
+            }
+            n += 1;
+            start = i + 1;
         }
     }
     None
@@ -85,77 +109,84 @@ fn number(arg: &[u8]) -> Option<u32> {
     Some(n)
 }
 
-/// Parses the arguments and the environment.
-pub fn parse() -> Result<Options, Stop> {
+/// Parses the arguments and the environment; prints and exits for `-h`, `-l`, `--version`
+/// and bad input.
+pub fn parse() -> Options {
     let mut o = Options {
-        subreaper: getenv(b"TINI_SUBREAPER").is_some(),
-        group: getenv(b"TINI_KILL_PROCESS_GROUP").is_some(),
-        warn_on_reap: false,
+        bits: (u8::from(getenv(b"TINI_SUBREAPER").is_some()) * SUBREAPER)
+            | (u8::from(getenv(b"TINI_KILL_PROCESS_GROUP").is_some()) * GROUP),
         verbosity: getenv(b"TINI_VERBOSITY").and_then(number).unwrap_or(1),
         pdeathsig: 0,
         remap: [0; 4],
         program: 0,
     };
-    let mut args = rt::args().enumerate().skip(1);
-    if rt::args().len() == 2 && rt::args().nth(1).map(CStr::to_bytes) == Some(b"--version") {
-        return Err(Stop::Print(crate::VERSION));
-    }
-    while let Some((i, arg)) = args.next() {
+    let mut args = rt::args();
+    let argc = args.len();
+    // The index of the argument `args` gives next.
+    let mut i = 1;
+    args.next();
+    while let Some(arg) = args.next() {
         let arg: &'static [u8] = arg.to_bytes();
+        i += 1;
+        if arg == b"--version" && argc == 2 {
+            print(crate::VERSION);
+        }
         if arg == b"--" {
-            o.program = i + 1;
+            o.program = i;
             break;
         }
         if arg == b"--help" {
-            return Err(Stop::Print(crate::USAGE));
+            print(crate::USAGE);
         }
         let Some(flags) = after(arg, b"-").filter(|f| !f.is_empty()) else {
-            o.program = i;
+            o.program = i - 1;
             break;
         };
-        for (at, &flag) in flags.iter().enumerate() {
-            match flag {
-                b's' => o.subreaper = true,
-                b'g' => o.group = true,
-                b'w' => o.warn_on_reap = true,
-                b'v' => o.verbosity += 1,
-                b'h' => return Err(Stop::Print(crate::USAGE)),
-                b'l' => return Err(Stop::Print(crate::LICENSE)),
-                b'e' | b'p' => {
-                    // The value is the rest of this argument, or the next one.
-                    let rest = flags.get(at + 1..).unwrap_or(&[]);
-                    let value = if rest.is_empty() {
-                        match args.next() {
-                            Some((_, v)) => v.to_bytes(),
-                            None => return Err(Stop::Usage(b"Option requires a value: ", arg)),
-                        }
-                    } else {
-                        rest
+        let mut at = 0;
+        while let Some(&flag) = flags.get(at) {
+            at += 1;
+            if let Some(bit) = BIT_LETTERS.iter().position(|&c| c == flag) {
+                o.bits |= 1 << bit;
+            } else if flag == b'v' {
+                o.verbosity += 1;
+            } else if flag == b'h' {
+                print(crate::USAGE);
+            } else if flag == b'l' {
+                print(crate::LICENSE);
+            } else if flag == b'e' || flag == b'p' {
+                // The value is the rest of this argument, or the next one.
+                let mut value = flags.get(at..).unwrap_or(&[]);
+                if value.is_empty() {
+                    let Some(v) = args.next() else {
+                        usage(b"Option requires a value: ", arg);
                     };
-                    if flag == b'e' {
-                        match number(value).filter(|&n| n <= 255) {
-                            Some(n) => o.remap[(n / 64) as usize & 3] |= 1 << (n % 64),
-                            None => return Err(Stop::Usage(b"Not a valid option for -e: ", value)),
-                        }
-                    } else {
-                        match signal(value) {
-                            Some(s) => o.pdeathsig = s,
-                            None => return Err(Stop::Usage(b"Not a valid option for -p: ", value)),
-                        }
-                    }
-                    break;
+                    i += 1;
+                    value = v.to_bytes();
                 }
-                _ => return Err(Stop::Usage(b"Unknown option (see -h): ", arg)),
+                if flag == b'e' {
+                    let Some(n) = number(value).filter(|&n| n <= 255) else {
+                        usage(b"Not a valid option for -e: ", value);
+                    };
+                    o.remap[(n / 64) as usize & 3] |= 1 << (n % 64);
+                } else {
+                    let Some(s) = signal(value) else {
+                        usage(b"Not a valid option for -p: ", value);
+                    };
+                    o.pdeathsig = s;
+                }
+                break;
+            } else {
+                usage(b"Unknown option (see -h): ", arg);
             }
         }
     }
-    if o.program == 0 || o.program >= rt::args().len() {
-        return Err(Stop::Usage(
+    if o.program == 0 || o.program >= argc {
+        usage(
             b"No PROGRAM given; usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...]",
             b"",
-        ));
+        );
     }
-    Ok(o)
+    o
 }
 
 impl Options {
@@ -163,4 +194,14 @@ impl Options {
     pub fn remapped(&self, code: u32) -> bool {
         self.remap[(code / 64) as usize & 3] & (1 << (code % 64)) != 0
     }
+
+    /// Whether `bit` ([`SUBREAPER`], [`GROUP`], [`WARN_ON_REAP`]) is set.
+    pub fn has(&self, bit: u8) -> bool {
+        self.bits & bit != 0
+    }
+}
+
+/// PROGRAM, as given.
+pub fn program(o: &Options) -> &'static CStr {
+    rt::args().nth(o.program).unwrap_or(c"")
 }

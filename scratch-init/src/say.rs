@@ -5,6 +5,13 @@
 use syscall_kit::io::write_all;
 use syscall_kit::{Errno, process, stderr, stdout};
 
+/// The texts of the errors an init meets, each after its errno as one byte (`ENOENT`,
+/// `EACCES`, `ENOEXEC`, `EPERM`, `E2BIG`: the same numbers on every architecture of the kit;
+/// all below 32, as no byte of a text is), and a 0 at the end.
+const ERRNO_TEXTS: &[u8] =
+    b"\x02No such file or directory\x0dPermission denied\x08Exec format error\
+\x01Operation not permitted\x07Argument list too long\0";
+
 /// One line being built; what does not fit in the buffer is cut.
 pub struct Line {
     buf: [u8; 512],
@@ -20,11 +27,10 @@ impl Line {
         }
     }
 
-    /// A line that starts `[LEVEL scratch-init (PID)] `.
+    /// A line that starts `[LEVEL scratch-init (PID)] `; `level` is `[LEVEL`.
     pub fn tagged(level: &[u8]) -> Line {
         let mut line = Line::new();
-        line.text(b"[")
-            .text(level)
+        line.text(level)
             .text(b" scratch-init (")
             .num(process::getpid() as u32)
             .text(b")] ");
@@ -59,14 +65,17 @@ impl Line {
 
     /// Appends what `e` means, for the errors an init meets; the number otherwise.
     pub fn errno(&mut self, e: Errno) -> &mut Line {
-        match e {
-            Errno::ENOENT => self.text(b"No such file or directory"),
-            Errno::EACCES => self.text(b"Permission denied"),
-            Errno::ENOEXEC => self.text(b"Exec format error"),
-            Errno::EPERM => self.text(b"Operation not permitted"),
-            Errno::E2BIG => self.text(b"Argument list too long"),
-            _ => self.text(b"errno ").num(e.raw() as u32),
+        let (mut found, mut start) = (false, 0);
+        for (i, &b) in ERRNO_TEXTS.iter().enumerate() {
+            if b < 32 {
+                if found {
+                    return self.text(ERRNO_TEXTS.get(start..i).unwrap_or_default());
+                }
+                found = i32::from(b) == e.raw();
+                start = i + 1;
+            }
         }
+        self.text(b"errno ").num(e.raw() as u32)
     }
 
     /// Ends the line and writes it to standard error (`err`) or output; a failed write is

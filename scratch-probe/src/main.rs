@@ -30,7 +30,7 @@ use syscall_kit::net::{
     self, Domain, Ipv4Addr, MsgFlags, SocketAddr, SocketAddrV4, SocketFlags, SocketType,
 };
 use syscall_kit::time::{self, ClockId, Timespec};
-use syscall_kit::{AsFd, Errno, OwnedFd, stderr, stdout};
+use syscall_kit::{AsFd, Errno, OwnedFd, process, stderr, stdout};
 
 syscall_kit::main!(main);
 
@@ -46,18 +46,11 @@ Exit 0: connected (tcp), HTTP 2xx or 3xx (http); 1: failed, one line says why; 2
 HOST: IPv4, [IPv6] or localhost. No DNS.
 ";
 
-/// Why the program stops.
-enum Fail {
-    /// Bad usage: exit 2.
-    Usage(&'static [u8], &'static [u8]),
-    /// The probe failed: exit 1.
-    Probe(&'static [u8]),
-    /// A system call failed: exit 1.
-    Sys(&'static [u8], Errno),
-    /// The deadline passed: exit 1.
-    TimedOut,
-    /// The server answered with a status other than 2xx, 3xx: exit 1.
-    Status([u8; 3]),
+/// What a probe needs to know while it runs: its deadline, and how the time-out was given
+/// (for the message when it passes).
+struct Deadline {
+    at: Timespec,
+    text: &'static [u8],
 }
 
 /// A fixed buffer filled byte by byte, with no index that could panic (the panic machinery
@@ -114,9 +107,9 @@ fn say(parts: &[&[u8]]) {
 
 fn main() -> i32 {
     let mut args = syscall_kit::rt::args().skip(1);
-    let mut timeout_text: &[u8] = b"5s";
+    let mut timeout_text: &'static [u8] = b"5s";
     let mut timeout = Duration::from_secs(5);
-    let mut target: Option<&[u8]> = None;
+    let mut target: Option<&'static [u8]> = None;
     let mut tcp = false;
     while let Some(arg) = args.next() {
         let arg = arg.to_bytes();
@@ -134,98 +127,87 @@ fn main() -> i32 {
             }
             b"--timeout" => {
                 let Some(t) = args.next() else {
-                    return usage(b"--timeout needs a DURATION", b"");
+                    usage(b"--timeout needs a DURATION", b"");
                 };
                 timeout_text = t.to_bytes();
                 match parse_duration(timeout_text) {
                     Some(d) => timeout = d,
-                    None => return usage(b"bad --timeout: ", timeout_text),
+                    None => usage(b"bad --timeout: ", timeout_text),
                 }
             }
             b"--serve" => {
                 let Some(a) = args.next() else {
-                    return usage(b"--serve needs ADDR:PORT", b"");
+                    usage(b"--serve needs ADDR:PORT", b"");
                 };
-                return finish(serve(a.to_bytes()), timeout_text);
+                serve(a.to_bytes());
             }
             b"tcp" if target.is_none() && !tcp => tcp = true,
-            _ if arg.first() == Some(&b'-') => return usage(b"unknown option ", arg),
+            _ if arg.first() == Some(&b'-') => usage(b"unknown option ", arg),
             _ if target.is_none() => target = Some(arg),
-            _ => return usage(b"unexpected argument ", arg),
+            _ => usage(b"unexpected argument ", arg),
         }
     }
     let Some(target) = target else {
-        return usage(b"nothing to probe (try --help)", b"");
+        usage(b"nothing to probe (try --help)", b"");
     };
-    let result = match time::clock_gettime(ClockId::MONOTONIC) {
-        Err(e) => Err(Fail::Sys(b"clock_gettime", e)),
-        Ok(now) => match now.checked_add(timeout) {
-            None => Err(Fail::Usage(b"bad --timeout: ", b"too long")),
-            Some(deadline) if tcp => probe_tcp(target, deadline),
-            Some(deadline) => probe_http(target, deadline),
-        },
+    let now = time::clock_gettime(ClockId::MONOTONIC).unwrap_or_else(|e| sys(b"clock_gettime", e));
+    let Some(at) = now.checked_add(timeout) else {
+        usage(b"bad --timeout: ", b"too long");
     };
-    finish(result, timeout_text)
-}
-
-fn usage(what: &'static [u8], arg: &[u8]) -> i32 {
-    say(&[what, arg]);
-    2
-}
-
-/// Reports `result` and gives the exit status.
-fn finish(result: Result<(), Fail>, timeout: &[u8]) -> i32 {
-    match result {
-        Ok(()) => 0,
-        Err(Fail::Usage(what, arg)) => usage(what, arg),
-        Err(Fail::Probe(what)) => {
-            say(&[what]);
-            1
-        }
-        Err(Fail::Sys(what, e)) => {
-            // The common network errors are spelled out, the others given by number, so that the
-            // kit's table of errno names is not linked.
-            let mut number = [b' '; 14];
-            let text = match e {
-                Errno::ECONNREFUSED => &b"connection refused"[..],
-                Errno::ECONNRESET => b"connection reset by peer",
-                Errno::ENETUNREACH => b"network unreachable",
-                Errno::EHOSTUNREACH => b"no route to host",
-                Errno::EADDRNOTAVAIL => b"address not available",
-                Errno::EPIPE => b"connection closed by peer",
-                _ => {
-                    // "errno " and the decimal number, right-aligned in the buffer.
-                    let mut n = e.raw().unsigned_abs();
-                    let mut at = number.len();
-                    loop {
-                        at -= 1;
-                        if let Some(d) = number.get_mut(at) {
-                            *d = b'0' + (n % 10) as u8;
-                        }
-                        n /= 10;
-                        if n == 0 || at <= 6 {
-                            break;
-                        }
-                    }
-                    let start = at.saturating_sub(6);
-                    for (d, s) in number.iter_mut().skip(start).zip(b"errno ") {
-                        *d = *s;
-                    }
-                    number.get(start..).unwrap_or_default()
-                }
-            };
-            say(&[what, b": ", text]);
-            1
-        }
-        Err(Fail::TimedOut) => {
-            say(&[b"timed out after ", timeout]);
-            1
-        }
-        Err(Fail::Status(code)) => {
-            say(&[b"HTTP ", &code]);
-            1
-        }
+    let deadline = Deadline {
+        at,
+        text: timeout_text,
+    };
+    if tcp {
+        drop(connect(&parse_host_port(target, None), &deadline));
+    } else {
+        probe_http(target, &deadline);
     }
+    0
+}
+
+/// Bad usage: one line, exit status 2.
+#[inline(never)]
+fn usage(what: &[u8], arg: &[u8]) -> ! {
+    say(&[what, arg]);
+    process::exit(2)
+}
+
+/// The probe failed: one line, exit status 1.
+#[inline(never)]
+fn failed(parts: &[&[u8]]) -> ! {
+    say(parts);
+    process::exit(1)
+}
+
+/// A system call failed: one line, exit status 1. The common network errors are spelled out,
+/// the others given by number, so that the kit's table of errno names is not linked.
+#[inline(never)]
+fn sys(what: &[u8], e: Errno) -> ! {
+    let text = match e {
+        Errno::ECONNREFUSED => &b"connection refused"[..],
+        Errno::ECONNRESET => b"connection reset by peer",
+        Errno::ENETUNREACH => b"network unreachable",
+        Errno::EHOSTUNREACH => b"no route to host",
+        Errno::EADDRNOTAVAIL => b"address not available",
+        Errno::EPIPE => b"connection closed by peer",
+        _ => {
+            // The decimal number, right-aligned in the buffer.
+            let mut digits = [0u8; 10];
+            let mut n = e.raw().unsigned_abs();
+            let mut at = digits.len();
+            while let Some(d) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+                *d = b'0' + (n % 10) as u8;
+                at -= 1;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            failed(&[what, b": errno ", digits.get(at..).unwrap_or_default()])
+        }
+    };
+    failed(&[what, b": ", text])
 }
 
 /// `500ms`, `2s`, `1m`, `3` (seconds).
@@ -246,11 +228,12 @@ fn parse_duration(text: &[u8]) -> Option<Duration> {
     }
 }
 
-/// `HOST:PORT` (or `HOST` alone with `default_port`), `HOST` a literal or `localhost`.
-fn parse_host_port(text: &[u8], default_port: Option<u16>) -> Result<SocketAddr, Fail> {
-    let bad = |what| Fail::Usage(what, b"");
+/// `HOST:PORT` (or `HOST` alone with `default_port`), `HOST` a literal or `localhost`; bad
+/// input ends the program ([`usage`]).
+fn parse_host_port(text: &[u8], default_port: Option<u16>) -> SocketAddr {
+    let bad = |what| -> ! { usage(what, b"") };
     if text.is_empty() {
-        return Err(bad(b"no host"));
+        bad(b"no host");
     }
     // The host part ends at the last ':' after any ']'.
     let host_end = text.iter().rposition(|&b| b == b']').unwrap_or(0);
@@ -267,82 +250,79 @@ fn parse_host_port(text: &[u8], default_port: Option<u16>) -> Result<SocketAddr,
             let ok = !p.is_empty() && p.len() <= 5 && p.iter().all(u8::is_ascii_digit);
             let n = p.iter().fold(0u32, |n, &b| n * 10 + u32::from(b - b'0'));
             if !ok || n == 0 || n > 65535 {
-                return Err(bad(b"bad port"));
+                bad(b"bad port");
             }
             n as u16
         }
-        None => default_port.ok_or(bad(b"no port"))?,
+        None => default_port.unwrap_or_else(|| bad(b"no port")),
     };
     if host.is_empty() {
-        return Err(bad(b"no host"));
+        bad(b"no host");
     }
     if host == b"localhost" {
-        return Ok(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port)));
+        return SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port));
     }
     if let Some(v6) = after(host, b"[")
         .and_then(|h| h.split_last())
         .and_then(|(&last, h)| (last == b']').then_some(h))
     {
-        return net::Ipv6Addr::parse(v6)
-            .map(|ip| SocketAddr::V6(net::SocketAddrV6::new(ip, port)))
-            .ok_or(bad(b"bad IPv6 address"));
+        return match net::Ipv6Addr::parse(v6) {
+            Some(ip) => SocketAddr::V6(net::SocketAddrV6::new(ip, port)),
+            None => bad(b"bad IPv6 address"),
+        };
     }
-    Ipv4Addr::parse(host)
-        .map(|ip| SocketAddr::V4(SocketAddrV4::new(ip, port)))
-        .ok_or(bad(b"host is not an IP address or localhost (no DNS)"))
+    match Ipv4Addr::parse(host) {
+        Some(ip) => SocketAddr::V4(SocketAddrV4::new(ip, port)),
+        None => bad(b"host is not an IP address or localhost (no DNS)"),
+    }
 }
 
-/// Waits until `fd` has `events`, or the deadline passes.
-fn wait(fd: &OwnedFd, events: PollFlags, deadline: Timespec) -> Result<(), Fail> {
+/// Waits until `fd` has `events`; ends the program once the deadline passes.
+fn wait(fd: &OwnedFd, events: PollFlags, deadline: &Deadline) {
     loop {
-        let now = time::clock_gettime(ClockId::MONOTONIC).map_err(|e| Fail::Sys(b"clock", e))?;
-        let left = deadline.saturating_duration_since(now);
-        if left.is_zero() {
-            return Err(Fail::TimedOut);
-        }
+        let now = time::clock_gettime(ClockId::MONOTONIC).unwrap_or_else(|e| sys(b"clock", e));
+        // Past the deadline, a poll that does not wait: ready or timed out.
+        let left = deadline.at.saturating_duration_since(now);
         match io::poll(&mut [PollFd::new(fd.as_fd(), events)], left) {
-            Ok(0) => return Err(Fail::TimedOut),
-            Ok(_) => return Ok(()),
+            Ok(0) => failed(&[b"timed out after ", deadline.text]),
+            Ok(_) => return,
             Err(Errno::EINTR) => {}
-            Err(e) => return Err(Fail::Sys(b"poll", e)),
+            Err(e) => sys(b"poll", e),
         }
     }
 }
 
 /// A connected non-blocking socket to `addr`, within the deadline.
-fn connect(addr: &SocketAddr, deadline: Timespec) -> Result<OwnedFd, Fail> {
+fn connect(addr: &SocketAddr, deadline: &Deadline) -> OwnedFd {
     let flags = SocketFlags::CLOEXEC | SocketFlags::NONBLOCK;
     let fd = net::socket(Domain::of(addr), SocketType::STREAM, flags, 0)
-        .map_err(|e| Fail::Sys(b"socket", e))?;
+        .unwrap_or_else(|e| sys(b"socket", e));
     match net::connect(&fd, addr) {
-        Ok(()) => return Ok(fd),
+        Ok(()) => return fd,
         Err(Errno::EINPROGRESS) => {}
-        Err(e) => return Err(Fail::Sys(b"connect", e)),
+        Err(e) => sys(b"connect", e),
     }
-    wait(&fd, PollFlags::OUT, deadline)?;
+    wait(&fd, PollFlags::OUT, deadline);
     match net::socket_error(&fd) {
-        Ok(None) => Ok(fd),
-        Ok(Some(e)) | Err(e) => Err(Fail::Sys(b"connect", e)),
+        Ok(None) => fd,
+        Ok(Some(e)) | Err(e) => sys(b"connect", e),
     }
 }
 
-fn probe_tcp(target: &[u8], deadline: Timespec) -> Result<(), Fail> {
-    connect(&parse_host_port(target, None)?, deadline).map(drop)
-}
-
-fn probe_http(url: &[u8], deadline: Timespec) -> Result<(), Fail> {
+/// The HTTP probe; returns when the status is 2xx or 3xx, ends the program otherwise.
+#[inline(never)]
+fn probe_http(url: &[u8], deadline: &Deadline) {
     let Some(rest) = after(url, b"http://") else {
-        return Err(if url.windows(3).any(|w| w == b"://") {
-            Fail::Usage(b"only http:// URLs are supported", b"")
-        } else {
-            Fail::Usage(b"not a URL or tcp HOST:PORT: ", b"")
-        });
+        if url.windows(3).any(|w| w == b"://") {
+            usage(b"only http:// URLs are supported", b"");
+        }
+        usage(b"not a URL or tcp HOST:PORT: ", b"");
     };
     let slash = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
     let (authority, path) = rest.split_at_checked(slash).unwrap_or((rest, b""));
     let path: &[u8] = if path.is_empty() { b"/" } else { path };
-    let addr = parse_host_port(authority, Some(80))?;
-    let fd = connect(&addr, deadline)?;
+    let addr = parse_host_port(authority, Some(80));
+    let fd = connect(&addr, deadline);
 
     let mut request = Buf::<2048>::new();
     let parts: [&[u8]; 5] = [
@@ -353,50 +333,47 @@ fn probe_http(url: &[u8], deadline: Timespec) -> Result<(), Fail> {
         b"\r\nUser-Agent: scratch-probe\r\nConnection: close\r\n\r\n",
     ];
     if !parts.iter().all(|p| request.push(p)) {
-        return Err(Fail::Usage(b"URL too long", b""));
+        usage(b"URL too long", b"");
     }
     let mut left = request.as_bytes();
     while !left.is_empty() {
         match net::send(&fd, left, MsgFlags::NOSIGNAL) {
             Ok(k) => left = left.get(k..).unwrap_or_default(),
-            Err(Errno::EAGAIN) => wait(&fd, PollFlags::OUT, deadline)?,
+            Err(Errno::EAGAIN) => wait(&fd, PollFlags::OUT, deadline),
             Err(Errno::EINTR) => {}
-            Err(e) => return Err(Fail::Sys(b"write", e)),
+            Err(e) => sys(b"write", e),
         }
     }
 
     let mut header = [0u8; HEADER_MAX];
     let mut got = 0;
-    let status = loop {
+    loop {
         let Some(room) = header.get_mut(got..).filter(|r| !r.is_empty()) else {
-            return Err(Fail::Probe(b"response header larger than 8192 bytes"));
+            failed(&[b"response header larger than 8192 bytes"]);
         };
         match io::read(&fd, room) {
-            Ok(0) => {
-                return Err(Fail::Probe(
-                    b"malformed response (closed before the end of the header)",
-                ));
-            }
+            Ok(0) => failed(&[b"malformed response (closed before the end of the header)"]),
             Ok(k) => {
                 let from = got.saturating_sub(3);
                 got += k;
                 let so_far = header.get(..got).unwrap_or_default();
                 let prefix = b"HTTP/1.".get(..got.min(7)).unwrap_or_default();
                 if !so_far.starts_with(prefix) {
-                    return Err(Fail::Probe(b"malformed response"));
+                    failed(&[b"malformed response"]);
                 }
                 let new = so_far.get(from..).unwrap_or_default();
                 if new.windows(4).any(|w| w == b"\r\n\r\n") {
-                    break so_far;
+                    break;
                 }
             }
-            Err(Errno::EAGAIN) => wait(&fd, PollFlags::IN, deadline)?,
+            Err(Errno::EAGAIN) => wait(&fd, PollFlags::IN, deadline),
             Err(Errno::EINTR) => {}
-            Err(e) => return Err(Fail::Sys(b"read", e)),
+            Err(e) => sys(b"read", e),
         }
-    };
-    // `HTTP/1.x NNN ` (the reason phrase may be empty).
-    let code: [u8; 3] = match status.get(8..13) {
+    }
+    // `HTTP/1.x NNN ` (the reason phrase may be empty). Read from the whole buffer, whose
+    // bytes past those read are zeros: a header shorter than that is malformed.
+    let code: [u8; 3] = match header.get(8..13) {
         Some(&[b' ', a, b, c, sep])
             if (b'1'..=b'5').contains(&a)
                 && b.is_ascii_digit()
@@ -405,28 +382,33 @@ fn probe_http(url: &[u8], deadline: Timespec) -> Result<(), Fail> {
         {
             [a, b, c]
         }
-        _ => return Err(Fail::Probe(b"malformed response")),
+        _ => failed(&[b"malformed response"]),
     };
-    match code[0] {
-        b'2' | b'3' => Ok(()),
-        _ => Err(Fail::Status(code)),
+    if !matches!(code[0], b'2' | b'3') {
+        failed(&[b"HTTP ", &code]);
     }
 }
 
 /// `--serve ADDR:PORT`: `200 OK` to every request, until one for `/stop`; then the listening
 /// socket is closed and the program sleeps, so the container stays and its probes fail.
-fn serve(addr: &[u8]) -> Result<(), Fail> {
-    let addr = parse_host_port(addr, None)?;
+fn serve(addr: &[u8]) -> ! {
+    let addr = parse_host_port(addr, None);
     let l = net::socket(
         Domain::of(&addr),
         SocketType::STREAM,
         SocketFlags::CLOEXEC,
         0,
     )
-    .map_err(|e| Fail::Sys(b"socket", e))?;
-    net::set_reuseaddr(&l, true).map_err(|e| Fail::Sys(b"setsockopt", e))?;
-    net::bind(&l, &addr).map_err(|e| Fail::Sys(b"bind", e))?;
-    net::listen(&l, 16).map_err(|e| Fail::Sys(b"listen", e))?;
+    .unwrap_or_else(|e| sys(b"socket", e));
+    if let Err(e) = net::set_reuseaddr(&l, true) {
+        sys(b"setsockopt", e);
+    }
+    if let Err(e) = net::bind(&l, &addr) {
+        sys(b"bind", e);
+    }
+    if let Err(e) = net::listen(&l, 16) {
+        sys(b"listen", e);
+    }
     loop {
         let Ok((c, _)) = net::accept4(&l, SocketFlags::CLOEXEC) else {
             continue;

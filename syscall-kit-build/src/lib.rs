@@ -27,6 +27,15 @@ pub mod arch;
 
 pub use arch::Arch;
 
+/// The directory of this crate's linker scripts: `flat.ld` ([`StaticExecutable::flat_image`])
+/// and `elf-header.ld`, the ELF header and first program headers that it and
+/// `hello-nostd/hello.ld` include.
+pub const LD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ld");
+
+/// The file name, in [`LD_DIR`], of the flat-image linker script of
+/// [`StaticExecutable::flat_image`].
+pub const FLAT_SCRIPT: &str = "flat.ld";
+
 /// What a no_std program's build script asks of the linker; see [`static_executable`].
 #[derive(Debug, Clone)]
 pub struct StaticExecutable {
@@ -65,6 +74,16 @@ impl StaticExecutable {
         self
     }
 
+    /// Link release builds with the workspace's flat-image script, [`FLAT_SCRIPT`]: the linker
+    /// writes the whole file, ELF and program headers included, and nothing the kernel does
+    /// not read (no section headers, symbols, unwind tables or padding); a program with
+    /// writable statics gets a second, read-write `PT_LOAD` of its own, never one that is both
+    /// writable and executable. (Debug builds are linked as usual.)
+    pub fn flat_image(self) -> Self {
+        let script = Path::new(LD_DIR).join(FLAT_SCRIPT);
+        self.linker_script(script, true)
+    }
+
     /// The linker arguments, for the target cargo is building for.
     pub fn args(&self) -> Vec<String> {
         let lld = links_with_lld(&std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default());
@@ -90,6 +109,9 @@ impl StaticExecutable {
             ld.push(format!("--defsym=ELF_MACHINE={machine}"));
             ld.push(format!("--defsym=ELF_FLAGS={flags}"));
             ld.push(format!("--defsym=ELF_PAGE={page}"));
+            // Where a script's `INCLUDE elf-header.ld` is found.
+            ld.push(format!("-L{LD_DIR}"));
+            println!("cargo:rerun-if-changed={LD_DIR}");
             ld.push("-T".to_string());
             ld.push(script.display().to_string());
             println!("cargo:rerun-if-changed={}", script.display());

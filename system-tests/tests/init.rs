@@ -245,15 +245,22 @@ fn g_signals_the_childs_process_group() {
     }
 }
 
-/// A script whose child leaves an orphan, and waits until that orphan has ended (a zombie
-/// whose new parent must reap it, or gone).
-const ORPHAN: &str = "(sleep 0 & echo $! > \"$0\"); o=$(cat \"$0\"); \
+/// A script that leaves an orphan and waits until that orphan has ended (a zombie whose new
+/// parent must reap it, or gone); it prints the orphan's pid. The orphan's parent is
+/// `setsid --fork`, which exits at once and never waits: a subshell (`(sleep 0 &)`) may reap
+/// its child itself before it exits, and then no orphan is left (the test was flaky so). The
+/// file `$0` receives the orphan's pid.
+const ORPHAN: &str = ": > \"$0\"; setsid -f sh -c 'echo $$ > \"$0\"' \"$0\"; \
+     while [ ! -s \"$0\" ]; do :; done; o=$(cat \"$0\"); \
      while [ -d /proc/$o ] && ! grep -q '^State:.Z' /proc/$o/status 2>/dev/null; do :; done; echo $o";
 
 /// `-s`: without it (and not PID 1) scratch-init warns that reaping will not work, and orphans
 /// go elsewhere; with it the orphan is re-parented to it and reaped (`-w` reports it).
 #[test]
 fn s_and_w_reap_orphans_as_a_subreaper_and_report_them() {
+    if !require_tool("setsid", "util-linux") {
+        return;
+    }
     let dir = TempDir::new("init-orphan");
     let file = dir.join("pid");
     let out = run(&["-s", "-w", "--", "sh", "-c", ORPHAN, &file]);
@@ -336,14 +343,16 @@ fn p_sets_the_parent_death_signal() {
 /// As PID 1 of a new PID namespace: orphans of grandchildren become its children and are
 /// reaped, none left as zombies in the namespace's /proc. The script waits until no `sleep`
 /// is left at all, running or zombie (a bounded number of polls, not a time): waiting only
-/// for "no zombie" raced with a `sleep` that had not yet exited.
+/// for "no zombie" raced with a `sleep` that had not yet exited. The orphans' parents are
+/// `setsid --fork`, which never waits (see [`ORPHAN`]: a subshell may reap its own child); an
+/// orphan is named `setsid` until it has run `sleep`, so the script waits for those too.
 #[test]
 fn as_pid_1_in_a_pid_namespace_zombies_are_reaped() {
     if !require_root("unshare --pid needs root") || !require_tool("unshare", "util-linux") {
         return;
     }
-    let script = "for i in 1 2 3; do (sleep 0 &); done; \
-        n=0; while [ $n -lt 5000 ] && grep -qs '^Name:.sleep' /proc/[0-9]*/status; do n=$((n+1)); done; \
+    let script = "for i in 1 2 3; do setsid -f sleep 0; done; \
+        n=0; while [ $n -lt 5000 ] && grep -qsE '^Name:.(sleep|setsid)' /proc/[0-9]*/status; do n=$((n+1)); done; \
         echo zombies=$(grep -ls '^State:.Z' /proc/[0-9]*/status | wc -l) pid=$$ ppid=$PPID";
     let out = Command::new("unshare")
         .args(["--pid", "--fork", "--mount-proc"])
@@ -357,6 +366,60 @@ fn as_pid_1_in_a_pid_namespace_zombies_are_reaped() {
     assert_eq!(stdout.trim(), "zombies=0 pid=2 ppid=1", "{err}");
     assert_eq!(err.matches("Reaped zombie process").count(), 3, "{err}");
     assert!(!err.contains("not running as PID 1"), "{err}");
+}
+
+/// The contrast's script, run as a child of the app: leaves three orphans (`setsid -f true`),
+/// waits until none of them still runs and the number of zombies in the PID namespace is `$1`
+/// (at most 1000 polls: a bound, not a time), and prints `zombies=N`.
+const LEAVE_ORPHANS: &str = r#"running() { for f in /proc/[0-9]*/status; do s=$(cat "$f" 2>/dev/null); case "$s" in *"Name:	true"*|*"Name:	setsid"*) case "$s" in *"State:	Z"*) ;; *) return 0;; esac;; esac; done; return 1; }
+zombies() { grep -ls '^State:.Z' /proc/[0-9]*/status | wc -l; }
+for i in 1 2 3; do setsid -f true; done
+n=0; while [ $n -lt 1000 ] && { running || [ "$(zombies)" -ne "$1" ]; }; do n=$((n+1)); done
+echo "zombies=$(zombies)""#;
+
+/// The app of the contrast: runs [`LEAVE_ORPHANS`] in the background and becomes `cat`, which
+/// never waits for a child and ends when its standard input is closed.
+const APP_WITH_ORPHANS: &str = r#"sh -c "$0" x "$1" & exec cat"#;
+
+/// The contrast, in a new PID namespace: the same app as PID 1 leaves its three orphans as
+/// zombies (nothing reaps them), and under scratch-init none is left (each reaped, `-w` says
+/// so). docs/pid1.md shows this output.
+#[test]
+fn as_pid_1_the_same_app_leaves_zombies_without_scratch_init_and_none_with_it() {
+    if !require_root("unshare --pid needs root")
+        || !require_tool("unshare", "util-linux")
+        || !require_tool("setsid", "util-linux")
+    {
+        return;
+    }
+    for (with_init, zombies) in [(false, 3), (true, 0)] {
+        let mut cmd = Command::new("unshare");
+        cmd.args(["--pid", "--fork", "--mount-proc"]);
+        if with_init {
+            cmd.arg(init()).args(["-w", "--"]);
+        }
+        let mut child = cmd
+            .args(["sh", "-c", APP_WITH_ORPHANS, LEAVE_ORPHANS])
+            .arg(zombies.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn unshare");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        // Closing cat's input ends the app, and with PID 1 the namespace.
+        drop(child.stdin.take());
+        let (code, err) = finish(child);
+        eprintln!("with scratch-init: {with_init}: {}\n{err}", line.trim());
+        assert_eq!(line.trim(), format!("zombies={zombies}"), "{err}");
+        assert_eq!(code, 0, "{err}");
+        if with_init {
+            assert!(err.matches("Reaped zombie process").count() >= 3, "{err}");
+        }
+    }
 }
 
 /// The same cases under tini (Debian package tini), which scratch-init must match.
@@ -387,17 +450,19 @@ fn exit_codes_and_signals_match_tini() {
     }
 }
 
-/// Static (no `PT_INTERP`, no `PT_DYNAMIC`) and no segment both writable and executable. Its
+/// Static (no `PT_INTERP`, no `PT_DYNAMIC`), no segment both writable and executable, and a
+/// stack that is not executable (`PT_GNU_STACK` without `PF_X`). Its
 /// size against the 4,096-byte goal is a figure of `cargo make measure-init` (docs/pid1.md), not
 /// an assertion: the goal is not met yet.
 #[test]
-fn the_binary_is_static_and_has_no_writable_executable_segment() {
+fn the_binary_is_static_and_has_no_writable_executable_segment_nor_executable_stack() {
     use object::elf;
     use object::read::elf::{ElfFile64, FileHeader, ProgramHeader};
     let data = std::fs::read(init()).unwrap();
     let file = ElfFile64::<object::Endianness>::parse(&*data).expect("a 64-bit ELF");
     let (header, e) = (file.elf_header(), file.endian());
     assert_eq!(header.e_type(e), elf::ET_EXEC, "a fixed-address executable");
+    let mut stack = None;
     for p in header.program_headers(e, &*data).unwrap() {
         let (t, f) = (p.p_type(e), p.p_flags(e));
         assert!(
@@ -408,7 +473,12 @@ fn the_binary_is_static_and_has_no_writable_executable_segment() {
             f & elf::PF_W == 0 || f & elf::PF_X == 0,
             "W+X segment: {f:#x}"
         );
+        if t == elf::PT_GNU_STACK {
+            stack = Some(f);
+        }
     }
+    let stack = stack.expect("a PT_GNU_STACK header (without it the stack may be executable)");
+    assert_eq!(stack & elf::PF_X, 0, "executable stack");
     eprintln!("scratch-init: {} bytes (goal: at most 4,096)", data.len());
 }
 
@@ -426,7 +496,8 @@ fn podman(args: &[&str]) -> String {
 
 /// In a real container (Podman, the image of `cargo make image-init`): `podman stop` ends the
 /// app under scratch-init by the forwarded SIGTERM (143); the same app as PID 1 without it
-/// ignores SIGTERM and is killed after the stop timeout (137).
+/// ignores SIGTERM and is killed after the stop timeout (137); and scratch-init works as
+/// Podman's init, `podman run --init --init-path=scratch-init` (143 again).
 #[test]
 fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
     if !require_tool("podman", "podman") {
@@ -447,18 +518,26 @@ fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
         &format!("{root}/scratch-init/Containerfile"),
         root,
     ]);
+    // How the container is run: with the image's entrypoint (/init -- /app), the app alone as
+    // PID 1, and the app with `podman run --init --init-path=scratch-init`, which Podman mounts
+    // at /run/podman-init and runs as `/run/podman-init -- /app …`.
+    let init_path = format!("--init-path={}", init().display());
+    let cases: [(&str, &[&str], &[u8]); 3] = [
+        ("init", &[], b"/init\0"),
+        ("bare", &["--entrypoint", "/app"], b"/app\0"),
+        (
+            "init-path",
+            &["--init", &init_path, "--entrypoint", "/app"],
+            b"/run/podman-init\0--\0/app\0",
+        ),
+    ];
     let mut codes = Vec::new();
-    for entrypoint in [None, Some("/app")] {
-        let name = format!(
-            "{image}-{}",
-            if entrypoint.is_some() { "bare" } else { "init" }
-        );
+    for (case, options, pid1) in cases {
+        let name = format!("{image}-{case}");
         let mut args = vec!["run", "-d", "--name", &name];
-        if let Some(e) = entrypoint {
-            args.extend(["--entrypoint", e]);
-        }
+        args.extend(options);
         args.push(images.name());
-        if entrypoint.is_some() {
+        if case != "init" {
             args.push("--wait-for-signal");
         }
         podman(&args);
@@ -470,10 +549,7 @@ fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
                 .unwrap_or_default();
-            ready = match entrypoint {
-                Some(_) => cmdline.starts_with(b"/app\0"),
-                None => cmdline.starts_with(b"/init\0") && !children.trim().is_empty(),
-            };
+            ready = cmdline.starts_with(pid1) && (case == "bare" || !children.trim().is_empty());
             if ready {
                 break;
             }
@@ -488,7 +564,7 @@ fn podman_stop_ends_the_app_under_scratch_init_but_not_without_it() {
     }
     assert_eq!(
         codes,
-        ["143", "137"],
-        "under scratch-init, then the app alone as PID 1"
+        ["143", "137", "143"],
+        "under scratch-init, the app alone as PID 1, under scratch-init as podman run --init"
     );
 }

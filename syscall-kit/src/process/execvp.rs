@@ -41,35 +41,38 @@ pub fn execvp(file: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
     if name.is_empty() {
         return Errno::ENOENT;
     }
-    if name.contains(&b'/') {
-        return execve(file, argv, envp);
+    // A loop, not `contains`: that one links core's word-at-a-time memchr, large for a name
+    // of a few bytes.
+    for &b in name {
+        if b == b'/' {
+            return execve(file, argv, envp);
+        }
     }
     let mut seen_eacces = false;
     let mut last = Errno::ENOENT;
     let mut buf = [0u8; PATH_MAX];
     for dir in search_path(envp).split(|&b| b == b':') {
         // "dir/name\0"; an empty entry is the current directory: "name\0". Written without
-        // indexing that could panic, so that a program using this has no panic path here.
+        // indexing that could panic, so that a program using this has no panic path here; `len`
+        // counts on past the end of `buf` when the path does not fit.
         let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
         let mut len = 0;
-        let mut fits = true;
-        for &b in dir.iter().chain(slash).chain(name).chain(&[0]) {
-            match buf.get_mut(len) {
-                Some(slot) => *slot = b,
-                None => fits = false,
+        for part in [dir, slash, name, b"\0"] {
+            for &b in part {
+                if let Some(slot) = buf.get_mut(len) {
+                    *slot = b;
+                }
+                len += 1;
             }
-            len += 1;
         }
-        let Some(path) = buf
-            .get(..len)
-            .filter(|_| fits)
-            .and_then(|bytes| CStr::from_bytes_with_nul(bytes).ok())
-        else {
-            // Too long, or a PATH entry with a NUL (which cannot be: environment strings end
-            // at their NUL).
+        let Some(bytes) = buf.get(..len) else {
             last = Errno::ENAMETOOLONG;
             continue;
         };
+        // SAFETY: `bytes` ends with the NUL written last and holds no other: `dir` is part of
+        // an environment string or of DEFAULT_PATH and `name` of a C string, none of which has
+        // a NUL inside.
+        let path = unsafe { CStr::from_bytes_with_nul_unchecked(bytes) };
         match execve(path, argv, envp) {
             Errno::EACCES => seen_eacces = true,
             e @ (Errno::ENOENT | Errno::ENOTDIR | Errno::ENAMETOOLONG | Errno::ELOOP) => last = e,
