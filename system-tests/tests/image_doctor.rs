@@ -18,8 +18,36 @@ use system_tests::{
 
 const HELLO: &str = "Hello, world!\n";
 
-/// The formats `podman save` writes that the doctor reads.
+/// The formats `podman save` writes that the doctor reads (their layers are plain tar).
 const FORMATS: [&str; 3] = ["oci-archive", "docker-archive", "oci-dir"];
+
+/// Saves the image `name` into `dir` in every [`FORMATS`], and pushes it to OCI layouts with
+/// gzip and with zstd layers (`podman push --compression-format`); returns what each is and
+/// its path.
+fn save_all(name: &str, dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut saved = Vec::new();
+    for format in FORMATS {
+        let path = dir.join(format);
+        let out = run(Command::new("podman")
+            .args(["save", "--quiet", "--format", format, "--output"])
+            .arg(&path)
+            .arg(name));
+        assert_success(&out, &format!("podman save --format {format}"));
+        saved.push((format.to_string(), path));
+    }
+    for compression in ["gzip", "zstd"] {
+        let path = dir.join(format!("oci-{compression}"));
+        let out = run(Command::new("podman")
+            .args(["push", "--quiet", "--compression-format", compression, name])
+            .arg(format!("oci:{}", path.display())));
+        assert_success(
+            &out,
+            &format!("podman push --compression-format {compression}"),
+        );
+        saved.push((format!("oci layout, {compression} layers"), path));
+    }
+    saved
+}
 
 fn assert_success(out: &Output, what: &str) {
     assert_success_with(out, what, engine_setup_hint());
@@ -35,8 +63,9 @@ fn text(b: &[u8]) -> String {
 
 /// The build context every case's Containerfile takes its files from: the static hello
 /// (`hello`, and `noexec` without execute bits, and `foreign` with another machine in its ELF
-/// header), the C hello dynamically linked (`dynamic`), its ELF interpreter (`interp`), its
-/// closure (`root/`), a `#!/bin/sh` script (`run.sh`). Returns it and the interpreter's path.
+/// header; the symbolic links `rel` -> `hello` and `abs` -> `/hello`), the C hello dynamically
+/// linked (`dynamic`), its ELF interpreter (`interp`), its closure (`root/`), a `#!/bin/sh`
+/// script (`run.sh`, and `crlf.sh` with CRLF line ends). Returns it and the interpreter's path.
 fn context() -> Option<(TempDir, String)> {
     if !require_tool("gcc", "gcc") {
         return None;
@@ -55,6 +84,10 @@ fn context() -> Option<(TempDir, String)> {
     set_mode(&p("foreign"), 0o755);
     std::fs::write(p("run.sh"), "#!/bin/sh\necho hello\n").unwrap();
     set_mode(&p("run.sh"), 0o755);
+    std::fs::write(p("crlf.sh"), "#!/bin/sh\r\necho hello\r\n").unwrap();
+    set_mode(&p("crlf.sh"), 0o755);
+    std::os::unix::fs::symlink("hello", p("rel")).unwrap();
+    std::os::unix::fs::symlink("/hello", p("abs")).unwrap();
     let out = run(Command::new("gcc")
         .arg("-O2")
         .arg("-o")
@@ -117,13 +150,7 @@ fn check(case: &str, expect: Expect) {
     assert_success(&out, &format!("podman build of {case}"));
 
     let saved = TempDir::new("doctor-image-saved");
-    for format in FORMATS {
-        let path = saved.path().join(format);
-        let out = run(Command::new("podman")
-            .args(["save", "--quiet", "--format", format, "--output"])
-            .arg(&path)
-            .arg(&name));
-        assert_success(&out, &format!("podman save --format {format}"));
+    for (format, path) in save_all(&name, saved.path()) {
         let out = doctor(&["--image".as_ref(), path.as_os_str()]);
         let stdout = text(&out.stdout);
         let what = format!("{case}, {format}:\n{stdout}{}", text(&out.stderr));
@@ -178,6 +205,24 @@ fn dynamic_hello_with_its_closure_starts() {
 #[test]
 fn a_command_found_through_path_starts() {
     check("path-lookup", Expect::Starts(HELLO));
+}
+
+#[test]
+fn an_entrypoint_that_is_a_relative_symlink_starts() {
+    check("symlink-relative", Expect::Starts(HELLO));
+}
+
+#[test]
+fn an_entrypoint_that_is_an_absolute_symlink_starts() {
+    check("symlink-absolute", Expect::Starts(HELLO));
+}
+
+#[test]
+fn a_script_with_crlf_line_ends() {
+    check(
+        "script-crlf",
+        Expect::Fails("exec /run.sh: no such file or directory"),
+    );
 }
 
 #[test]

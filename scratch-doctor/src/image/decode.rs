@@ -1,5 +1,6 @@
 //! The streams a layer is read through: [`Verified`] (its sha256 digest and size checked
-//! when it ends) and [`Decoder`] (gzip undone with `miniz_oxide`; plain tar passed through).
+//! when it ends) and [`Decoder`] (gzip undone with `miniz_oxide`, zstd with `ruzstd`; plain
+//! tar passed through).
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -7,6 +8,8 @@ use alloc::vec::Vec;
 
 use miniz_oxide::inflate::stream::{InflateState, inflate};
 use miniz_oxide::{DataFormat, MZFlush, MZStatus};
+use ruzstd::decoding::errors::{FrameDecoderError, ReadFrameHeaderError};
+use ruzstd::decoding::{BlockDecodingStrategy, FrameDecoder};
 use sha2::{Digest, Sha256};
 
 use super::{ImageError, Stream, bail};
@@ -122,7 +125,10 @@ impl Compression {
     pub fn of(head: &[u8]) -> Compression {
         if head.starts_with(&[0x1f, 0x8b]) {
             Compression::Gzip
-        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+            || (head.len() >= 4 && head[0] & 0xf0 == 0x50 && head[1..4] == [0x2a, 0x4d, 0x18])
+        {
+            // A zstd frame, or a skippable frame (0x184D2A5?), as zstd:chunked starts.
             Compression::Zstd
         } else {
             Compression::None
@@ -141,7 +147,36 @@ pub struct Decoder<S> {
     end: usize,
     eof: bool,
     gzip: Option<Gzip>,
-    what: String,
+    zstd: Option<Zstd>,
+}
+
+struct Zstd {
+    decoder: Box<FrameDecoder>,
+    /// In a frame (else before one, or at the end).
+    in_frame: bool,
+    done: bool,
+}
+
+/// The buffered input of a [`Decoder`] as `ruzstd` reads it.
+struct Input<'a, S> {
+    inner: &'a mut S,
+    buf: &'a mut [u8],
+    start: &'a mut usize,
+    end: &'a mut usize,
+}
+
+impl<S: Stream> ruzstd::io::Read for Input<'_, S> {
+    fn read(&mut self, out: &mut [u8]) -> Result<usize, ruzstd::io::Error> {
+        if *self.start < *self.end {
+            let n = out.len().min(*self.end - *self.start);
+            out[..n].copy_from_slice(&self.buf[*self.start..*self.start + n]);
+            *self.start += n;
+            return Ok(n);
+        }
+        self.inner
+            .read(out)
+            .map_err(|e| ruzstd::io::Error::new(ruzstd::io::ErrorKind::Other, Box::new(e.0)))
+    }
 }
 
 struct Gzip {
@@ -155,7 +190,7 @@ struct Gzip {
 
 impl<S: Stream> Decoder<S> {
     /// Looks at the first bytes of `inner` and undoes its compression.
-    pub fn new(inner: S, what: String) -> Result<Decoder<S>, ImageError> {
+    pub fn new(inner: S) -> Result<Decoder<S>, ImageError> {
         let mut d = Decoder {
             inner,
             kind: Compression::None,
@@ -164,7 +199,7 @@ impl<S: Stream> Decoder<S> {
             end: 0,
             eof: false,
             gzip: None,
-            what,
+            zstd: None,
         };
         d.fill(4)?;
         d.kind = Compression::of(&d.buf[d.start..d.end]);
@@ -177,10 +212,13 @@ impl<S: Stream> Decoder<S> {
                     done: false,
                 });
             }
-            Compression::Zstd => bail!(
-                "{}: zstd-compressed layers are not read by this version of scratch-doctor",
-                d.what
-            ),
+            Compression::Zstd => {
+                d.zstd = Some(Zstd {
+                    decoder: Box::new(FrameDecoder::new()),
+                    in_frame: false,
+                    done: false,
+                });
+            }
             Compression::None => {}
         }
         Ok(d)
@@ -222,7 +260,7 @@ impl<S: Stream> Decoder<S> {
     }
 
     fn corrupt(&self, why: &str) -> ImageError {
-        ImageError(alloc::format!("{}: corrupt gzip stream: {why}", self.what))
+        ImageError(alloc::format!("corrupt gzip stream: {why}"))
     }
 
     /// Reads a gzip member header (RFC 1952) at the start of the buffer.
@@ -341,6 +379,84 @@ impl<S: Stream> Decoder<S> {
     }
 }
 
+impl<S: Stream> Decoder<S> {
+    fn zstd_error(&self, e: impl core::fmt::Display) -> ImageError {
+        ImageError(alloc::format!("corrupt zstd stream: {e}"))
+    }
+
+    /// zstd: frame after frame (skippable frames, such as zstd:chunked's, skipped).
+    fn read_zstd(&mut self, out: &mut [u8]) -> Result<usize, ImageError> {
+        loop {
+            let Some(z) = &self.zstd else { return Ok(0) };
+            if z.done {
+                return Ok(0);
+            }
+            if !z.in_frame {
+                self.fill(1)?;
+                if self.start == self.end {
+                    if let Some(z) = &mut self.zstd {
+                        z.done = true;
+                    }
+                    return Ok(0);
+                }
+            }
+            let Decoder {
+                inner,
+                buf,
+                start,
+                end,
+                zstd,
+                ..
+            } = self;
+            let Some(z) = zstd else { return Ok(0) };
+            let mut input = Input {
+                inner,
+                buf,
+                start,
+                end,
+            };
+            if !z.in_frame {
+                match z.decoder.reset(&mut input) {
+                    Ok(()) => z.in_frame = true,
+                    Err(FrameDecoderError::ReadFrameHeaderError(
+                        ReadFrameHeaderError::SkipFrame { length, .. },
+                    )) => {
+                        self.skip_input(u64::from(length))?;
+                        continue;
+                    }
+                    Err(e) => return Err(self.zstd_error(e)),
+                }
+                continue;
+            }
+            if z.decoder.can_collect() == 0 && !z.decoder.is_finished() {
+                if let Err(e) = z
+                    .decoder
+                    .decode_blocks(&mut input, BlockDecodingStrategy::UptoBlocks(1))
+                {
+                    return Err(self.zstd_error(e));
+                }
+                continue;
+            }
+            match ruzstd::io::Read::read(&mut *z.decoder, out) {
+                Ok(0) if z.decoder.is_finished() => z.in_frame = false,
+                Ok(n) => return Ok(n),
+                Err(e) => return Err(self.zstd_error(e)),
+            }
+        }
+    }
+
+    /// Skips `n` bytes of the compressed input.
+    fn skip_input(&mut self, mut n: u64) -> Result<(), ImageError> {
+        let buffered = (self.end - self.start) as u64;
+        let from_buf = buffered.min(n);
+        self.start += from_buf as usize;
+        n -= from_buf;
+        self.inner
+            .skip(n)
+            .map_err(|_| self.zstd_error("truncated skippable frame"))
+    }
+}
+
 impl<S: Stream> Stream for Decoder<S> {
     fn read(&mut self, out: &mut [u8]) -> Result<usize, ImageError> {
         if out.is_empty() {
@@ -348,6 +464,7 @@ impl<S: Stream> Stream for Decoder<S> {
         }
         match self.kind {
             Compression::Gzip => self.read_gzip(out),
+            Compression::Zstd => self.read_zstd(out),
             _ => {
                 if self.start < self.end {
                     let n = out.len().min(self.end - self.start);

@@ -96,17 +96,15 @@ pub struct Tree {
 }
 
 /// A layer entry's path, relative to the root, as `/a/b`; `None` for the root itself.
-fn clean(path: &str, what: &str) -> Result<Option<String>, ImageError> {
+fn clean(path: &str) -> Result<Option<String>, ImageError> {
     if path.starts_with('/') {
-        bail!(
-            "{what}: the absolute path {path:?} in a layer: refused (a layer's paths are relative)"
-        );
+        bail!("the absolute path {path:?}: refused (a layer's paths are relative)");
     }
     let mut out = String::new();
     for part in path.split('/') {
         match part {
             "" | "." => {}
-            ".." => bail!("{what}: the path {path:?} leaves the image root (\"..\"): refused"),
+            ".." => bail!("the path {path:?} leaves the image root (\"..\"): refused"),
             p => {
                 out.push('/');
                 out.push_str(p);
@@ -216,13 +214,9 @@ impl Tree {
         &mut self,
         tar: &mut TarReader<S>,
         layer: usize,
-        what: &str,
     ) -> Result<(), ImageError> {
-        while let Some(e) = tar
-            .next_entry()
-            .map_err(|e| ImageError(format!("{what}: {e}")))?
-        {
-            let Some(path) = clean(&e.path, what)? else {
+        while let Some(e) = tar.next_entry()? {
+            let Some(path) = clean(&e.path)? else {
                 continue; // the root directory itself
             };
             let name = paths::basename(&path);
@@ -250,7 +244,7 @@ impl Tree {
                 Kind::Symlink => NodeKind::Symlink(e.link.clone()),
                 Kind::Special => NodeKind::Special,
                 Kind::HardLink => {
-                    let target = clean(&e.link, what)?.unwrap_or_else(|| "/".into());
+                    let target = clean(&e.link)?.unwrap_or_else(|| "/".into());
                     match self.nodes.get(&target) {
                         Some(
                             n @ Node {
@@ -263,7 +257,7 @@ impl Tree {
                             continue;
                         }
                         _ => bail!(
-                            "{what}: the hard link {} points to {}, which is not a file of the image",
+                            "the hard link {} points to {}, which is not a file of the image",
                             e.path,
                             e.link
                         ),
@@ -362,37 +356,48 @@ pub fn apply_layers(storage: &mut dyn Storage, image: &Image) -> Result<Tree, Im
     let mut tree = Tree::new();
     for (i, layer) in image.layers.iter().enumerate() {
         let what = format!("layer {} ({})", i + 1, layer.name);
-        let Some(blob) = storage.open(&layer.name)? else {
-            bail!("{what} is missing from the image");
-        };
-        let stored = Verified::new(blob, layer.digest.as_deref(), layer.size, what.clone());
-        let decoded = Decoder::new(stored, what.clone())?;
-        let plain = Verified::new(
-            decoded,
-            layer.diff_id.as_deref(),
-            None,
-            format!("{what}, uncompressed"),
-        );
-        let mut tar = TarReader::new(plain);
-        tree.apply(&mut tar, i, &what)?;
-        tar.drain()?;
-        let mut plain = tar.into_inner();
-        if !plain.checked() {
-            bail!("{what}: not read to its end");
-        }
-        let stored = plain.inner_mut_decoder();
-        let mut rest = [0u8; 1];
-        if stored.read(&mut rest)? != 0 || !stored.checked() {
-            bail!("{what}: data after the end of its compressed stream: corrupt");
-        }
+        apply_layer(storage, layer, i, &mut tree)
+            .map_err(|e| ImageError(format!("{what}: {e}")))?;
     }
     Ok(tree)
 }
 
-impl<S: Stream> Verified<Decoder<S>> {
-    fn inner_mut_decoder(&mut self) -> &mut S {
-        self.inner_mut().inner_mut()
+fn apply_layer(
+    storage: &mut dyn Storage,
+    layer: &super::config::Layer,
+    i: usize,
+    tree: &mut Tree,
+) -> Result<(), ImageError> {
+    let Some(blob) = storage.open(&layer.name)? else {
+        bail!("missing from the image");
+    };
+    let stored = Verified::new(blob, layer.digest.as_deref(), layer.size, "its blob".into());
+    let decoded = Decoder::new(stored)?;
+    let plain = Verified::new(
+        decoded,
+        layer.diff_id.as_deref(),
+        None,
+        "its uncompressed tar".into(),
+    );
+    let mut tar = TarReader::new(plain);
+    let result = tree.apply(&mut tar, i).and_then(|()| tar.drain());
+    if let Err(e) = result {
+        // A corrupt blob decompresses to garbage before its end shows the digest mismatch:
+        // read it to its end, and say what is wrong with it (its digest, else its
+        // compressed stream or uncompressed digest) rather than what the garbage looked like.
+        let plain = super::decode::drain(tar.inner_mut()).err();
+        let stored = super::decode::drain(tar.inner_mut().inner_mut().inner_mut()).err();
+        return Err(stored.or(plain).unwrap_or(e));
     }
+    let stored = tar.inner_mut().inner_mut().inner_mut();
+    let mut rest = [0u8; 1];
+    if stored.read(&mut rest)? != 0 || !stored.checked() {
+        bail!("data after the end of its compressed stream: corrupt");
+    }
+    if !tar.inner_mut().checked() {
+        bail!("not read to its end");
+    }
+    Ok(())
 }
 
 /// The image's merged root file system, as the loader in a container of it sees it.
@@ -438,7 +443,7 @@ impl<'s> ImageRoot<'s> {
             .open(name)
             .map_err(|_| Errno::EIO)?
             .ok_or(Errno::EIO)?;
-        let mut decoded = Decoder::new(blob, String::new()).map_err(|_| Errno::EIO)?;
+        let mut decoded = Decoder::new(blob).map_err(|_| Errno::EIO)?;
         decoded.skip(offset).map_err(|_| Errno::EIO)?;
         let mut data = alloc::vec![0u8; size as usize];
         if read_full(&mut decoded, &mut data).map_err(|_| Errno::EIO)? != data.len() {

@@ -132,6 +132,11 @@ impl<S: Stream> TarReader<S> {
         self.inner
     }
 
+    /// The stream, positioned wherever reading stopped.
+    pub fn inner_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
     fn block(&mut self, block: &mut [u8; 512]) -> Result<bool, ImageError> {
         let n = read_full(&mut self.inner, block)?;
         self.pos += n as u64;

@@ -427,3 +427,45 @@ fn a_classic_docker_archive_is_read_through_its_manifest() {
     let mut root = ImageRoot::new(&mut storage, &image, tree);
     assert!(diagnose(&mut root, &image, "t").starts());
 }
+
+#[test]
+fn zstd_layers_with_skippable_frames_are_read() {
+    let elf = static_elf();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]);
+    // A skippable frame (as zstd:chunked writes), then two frames.
+    let mut z = vec![0x50, 0x2a, 0x4d, 0x18];
+    z.extend_from_slice(&3u32.to_le_bytes());
+    z.extend_from_slice(b"abc");
+    let (a, b) = layer.split_at(700);
+    for part in [a, b] {
+        z.extend(ruzstd::encoding::compress_to_vec(
+            part,
+            ruzstd::encoding::CompressionLevel::Fastest,
+        ));
+    }
+    let archive = oci_archive(&c, &[z.clone()]);
+    let r = doctor(archive).unwrap();
+    assert!(r.starts(), "{}", r.text());
+    // Corrupt: cut in the middle of a frame.
+    let mut cut = z.clone();
+    cut.truncate(z.len() - 20);
+    let e = doctor(oci_archive(&c, &[cut])).unwrap_err();
+    assert!(e.0.contains("zstd"), "{e}");
+}
+
+#[test]
+fn a_corrupt_gzip_stream_is_named() {
+    let elf = static_elf();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]);
+    let mut g = gzip(&layer);
+    let n = g.len();
+    g[n / 2] ^= 0xff;
+    g[n / 2 + 1] ^= 0xff;
+    let e = doctor(oci_archive(&c, &[g])).unwrap_err();
+    assert!(
+        e.0.contains("gzip") || e.0.contains("digest mismatch"),
+        "{e}"
+    );
+}
