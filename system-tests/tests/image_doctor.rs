@@ -63,7 +63,8 @@ fn text(b: &[u8]) -> String {
 
 /// The build context every case's Containerfile takes its files from: the static hello
 /// (`hello`, and `noexec` without execute bits, and `foreign` with another machine in its ELF
-/// header; the symbolic links `rel` -> `hello` and `abs` -> `/hello`), the C hello dynamically
+/// header; `linked-rel/bin/` with it and the link `rel` -> `hello`, `linked-abs/bin/abs` ->
+/// `/hello`), the C hello dynamically
 /// linked (`dynamic`), its ELF interpreter (`interp`), its closure (`root/`), a `#!/bin/sh`
 /// script (`run.sh`, and `crlf.sh` with CRLF line ends). Returns it and the interpreter's path.
 fn context() -> Option<(TempDir, String)> {
@@ -86,8 +87,11 @@ fn context() -> Option<(TempDir, String)> {
     set_mode(&p("run.sh"), 0o755);
     std::fs::write(p("crlf.sh"), "#!/bin/sh\r\necho hello\r\n").unwrap();
     set_mode(&p("crlf.sh"), 0o755);
-    std::os::unix::fs::symlink("hello", p("rel")).unwrap();
-    std::os::unix::fs::symlink("/hello", p("abs")).unwrap();
+    std::fs::create_dir_all(p("linked-rel/bin")).unwrap();
+    std::fs::copy(&hello, p("linked-rel/bin/hello")).unwrap();
+    std::os::unix::fs::symlink("hello", p("linked-rel/bin/rel")).unwrap();
+    std::fs::create_dir_all(p("linked-abs/bin")).unwrap();
+    std::os::unix::fs::symlink("/hello", p("linked-abs/bin/abs")).unwrap();
     let out = run(Command::new("gcc")
         .arg("-O2")
         .arg("-o")
@@ -122,6 +126,9 @@ fn set_mode(path: &Path, mode: u32) {
 enum Expect {
     /// It starts and prints this.
     Starts(&'static str),
+    /// It starts, prints this, and the doctor found its command at this path (a symbolic
+    /// link resolved).
+    StartsAt(&'static str, &'static str),
     /// It does not, and the runtime prints this.
     Fails(&'static str),
 }
@@ -160,9 +167,15 @@ fn check(case: &str, expect: Expect) {
             "one verdict line: {what}"
         );
         match expect {
-            Expect::Starts(_) => {
+            Expect::Starts(_) | Expect::StartsAt(..) => {
                 assert_eq!(out.status.code(), Some(0), "{what}");
                 assert!(stdout.contains("\nstarts: yes\n"), "{what}");
+                if let Expect::StartsAt(_, program) = expect {
+                    assert!(
+                        stdout.contains(&format!("\nprogram: {program}\n")),
+                        "{what}"
+                    );
+                }
             }
             Expect::Fails(error) => {
                 assert_eq!(out.status.code(), Some(1), "{what}");
@@ -177,7 +190,7 @@ fn check(case: &str, expect: Expect) {
     let out = run(Command::new("podman").args(["run", "--rm", "--network", "none", &name]));
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
     match expect {
-        Expect::Starts(output) => {
+        Expect::Starts(output) | Expect::StartsAt(output, _) => {
             assert_success(&out, &format!("podman run of {case}"));
             assert_eq!(text(&out.stdout), output, "{case}");
         }
@@ -209,12 +222,12 @@ fn a_command_found_through_path_starts() {
 
 #[test]
 fn an_entrypoint_that_is_a_relative_symlink_starts() {
-    check("symlink-relative", Expect::Starts(HELLO));
+    check("symlink-relative", Expect::StartsAt(HELLO, "/bin/hello"));
 }
 
 #[test]
 fn an_entrypoint_that_is_an_absolute_symlink_starts() {
-    check("symlink-absolute", Expect::Starts(HELLO));
+    check("symlink-absolute", Expect::StartsAt(HELLO, "/hello"));
 }
 
 #[test]

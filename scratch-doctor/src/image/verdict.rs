@@ -97,8 +97,11 @@ impl ImageReport {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "image: {} ({}, {} layers)",
-            self.image, self.format, self.layers
+            "image: {} ({}, {} layer{})",
+            self.image,
+            self.format,
+            self.layers,
+            if self.layers == 1 { "" } else { "s" }
         );
         if let Some(r) = &self.reference {
             let _ = writeln!(out, "name: {r}");
@@ -378,7 +381,10 @@ fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> R
     // Step 2: the command, found as runc's exec.LookPath finds it.
     let name = if arg0.contains('/') {
         if let Err(e) = executable(root, arg0) {
-            return Err(lookpath_failure(arg0, e, shell_form, image));
+            let is_dir = root
+                .stat(arg0, true)
+                .is_ok_and(|(_, n)| n.kind == NodeKind::Dir);
+            return Err(lookpath_failure(arg0, e, shell_form, is_dir, image));
         }
         arg0.clone()
     } else {
@@ -418,7 +424,13 @@ fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> R
     check_exec(root, image, &user, &name, &in_image, arg0, 0, report)
 }
 
-fn lookpath_failure(arg0: &str, e: Errno, shell_form: bool, image: &Image) -> Failure {
+fn lookpath_failure(
+    arg0: &str,
+    e: Errno,
+    shell_form: bool,
+    is_dir: bool,
+    image: &Image,
+) -> Failure {
     let error = match e {
         Errno::EACCES => format!("exec: \"{arg0}\": permission denied"),
         e => format!("exec: \"{arg0}\": stat {arg0}: {}", go_errno(e)),
@@ -431,8 +443,13 @@ fn lookpath_failure(arg0: &str, e: Errno, shell_form: bool, image: &Image) -> Fa
         );
     }
     match e {
+        Errno::EACCES if is_dir => fail(
+            format!("{arg0} is a directory"),
+            error,
+            "point ENTRYPOINT/CMD at the program inside it",
+        ),
         Errno::EACCES => fail(
-            format!("{arg0} is a directory or has no execute bit"),
+            format!("{arg0} has no execute bit (runc runs only a file with one)"),
             error,
             "make it executable: COPY --chmod=0755, or chmod +x before it is copied",
         ),
