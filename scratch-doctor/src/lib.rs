@@ -23,6 +23,7 @@
 //! | [`root_view`] | [`RootView`]: how the analysis reads a root file system |
 //! | [`memory_root`] | [`MemoryRoot`]: a root file system held in memory |
 //! | [`report`] | the text and JSON output ([`json`]) |
+//! | [`image`](mod@image) | `--image`: a saved container image read, and why it does (not) start |
 
 #![no_std]
 #![deny(unsafe_code)]
@@ -32,6 +33,7 @@ extern crate alloc;
 pub mod binfmt;
 pub mod closure;
 pub mod elf;
+pub mod image;
 pub mod json;
 pub mod ld_so_cache;
 pub mod ld_so_conf;

@@ -75,6 +75,9 @@ fn run() -> Result<i32, Errno> {
             return Ok(USAGE_OR_INPUT);
         }
     };
+    if let Some(image) = options.image {
+        return image_main(image, &options);
+    }
     let mut status = ALL_RUN;
     let mut copied = false;
     // /proc/sys/fs/binfmt_misc, read once, for the first foreign program.
@@ -158,6 +161,32 @@ fn run() -> Result<i32, Errno> {
         warn!("warning: {DLOPEN_WARNING}");
     }
     Ok(status)
+}
+
+/// `--image PATH`: the report, or one line naming the problem (status 2).
+fn image_main(image: &'static core::ffi::CStr, options: &args::Options) -> Result<i32, Errno> {
+    let name = scratch_doctor::paths::from_bytes(image.to_bytes());
+    match cli::image_io::doctor(image, options.platform) {
+        Ok(report) => {
+            if options.json {
+                try_println!("{}", report.json())?;
+            } else {
+                try_print!("{}", report.text())?;
+            }
+            Ok(if report.starts() {
+                ALL_RUN
+            } else {
+                SOME_DO_NOT
+            })
+        }
+        Err(e) => {
+            warn!("{name}: {e}");
+            if options.json {
+                try_println!("{}", error_json(&name, &e.0))?;
+            }
+            Ok(USAGE_OR_INPUT)
+        }
+    }
 }
 
 /// The one-line problem for a file that could not be read.

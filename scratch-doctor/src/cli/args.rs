@@ -1,4 +1,5 @@
-//! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] FILE...`.
+//! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] FILE...`,
+//! or `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`.
 
 use core::ffi::CStr;
 
@@ -9,6 +10,7 @@ use alloc::vec::Vec;
 /// The usage text of `--help`.
 pub const USAGE: &str = "\
 usage: scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] [--] FILE...
+       scratch-doctor [--json] [--platform OS/ARCH] --image PATH
 
 Tells whether each FILE runs in a FROM scratch container image (nothing in it but
 the file), and why not.
@@ -25,7 +27,15 @@ the file), and why not.
                        different one refused
   --force              with --copy-closure: replace a different file (or one with
                        other hard links) by a new file; what else is refused stays so
-  --json               one JSON object per FILE, one per line
+  --image PATH         instead of FILEs: a saved container image (an OCI image
+                       layout directory, an OCI archive, or a docker save archive,
+                       as `podman save` and `docker save` write them): whether its
+                       command starts in a container, and if not the error the
+                       runtime will print and the fix. Exit status 0 it starts,
+                       1 it does not, 2 usage or input error
+  --platform OS/ARCH   with --image: the image of that platform in a multi-platform
+                       index (default: this machine's, when there are several)
+  --json               one JSON object per FILE (or for the image), one per line
   -h, --help           this text
 
 Exit status: 0 every FILE runs in scratch (with its closure, under --closure or
@@ -45,6 +55,10 @@ pub struct Options {
     pub force: bool,
     /// The files, in order.
     pub files: Vec<&'static CStr>,
+    /// `--image PATH`.
+    pub image: Option<&'static CStr>,
+    /// `--platform OS/ARCH`.
+    pub platform: Option<&'static CStr>,
 }
 
 /// The command line after the program name, or `Ok(None)` for `--help`.
@@ -55,6 +69,8 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         copy_to: None,
         force: false,
         files: Vec::new(),
+        image: None,
+        platform: None,
     };
     let mut options_done = false;
     while let Some(arg) = args.next() {
@@ -76,6 +92,15 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 o.closure = true;
             }
             b"--force" => o.force = true,
+            b"--image" => {
+                o.image = Some(args.next().ok_or("--image needs a path: --image PATH")?);
+            }
+            b"--platform" => {
+                o.platform = Some(
+                    args.next()
+                        .ok_or("--platform needs a platform: --platform OS/ARCH")?,
+                );
+            }
             _ => {
                 return Err(format!(
                     "unknown option {} (see --help)",
@@ -86,6 +111,18 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
     }
     if o.force && o.copy_to.is_none() {
         return Err("--force needs --copy-closure DIR (see --help)".into());
+    }
+    if o.image.is_some() {
+        if !o.files.is_empty() || o.closure || o.force {
+            return Err(
+                "--image takes no FILE and no --closure, --copy-closure or --force (see --help)"
+                    .into(),
+            );
+        }
+        return Ok(Some(o));
+    }
+    if o.platform.is_some() {
+        return Err("--platform needs --image PATH (see --help)".into());
     }
     if o.files.is_empty() {
         return Err("no FILE given (see --help)".into());

@@ -5,3 +5,4 @@
 pub mod args;
 pub mod copy;
 pub mod host_root;
+pub mod image_io;

@@ -1,0 +1,131 @@
+//! `--image PATH`: the image's files read with system calls (a directory through
+//! `openat2(2)` beneath it, an archive with `lseek(2)` and `read(2)`), then the analysis of
+//! `scratch_doctor::image`.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use core::ffi::CStr;
+
+use scratch_doctor::image::config::{self, Platform};
+use scratch_doctor::image::layers::{ImageRoot, apply_layers};
+use scratch_doctor::image::layout::ArchiveStorage;
+use scratch_doctor::image::verdict::{ImageReport, diagnose};
+use scratch_doctor::image::{ImageError, ReadAt, Storage, Stream};
+use scratch_doctor::paths::{from_bytes, to_bytes};
+use syscall_kit::fs::{self, FileType, Mode, OFlags, OpenHow, ResolveFlags};
+use syscall_kit::io::{Whence, lseek, read};
+use syscall_kit::{Errno, OwnedFd};
+
+/// How the names of a layout directory are resolved: beneath it, no symbolic link at all (a
+/// name from the image's `manifest.json` never leads out of it).
+const BENEATH: ResolveFlags = ResolveFlags::BENEATH
+    .union(ResolveFlags::NO_SYMLINKS)
+    .union(ResolveFlags::NO_MAGICLINKS);
+
+fn read_retry(fd: &OwnedFd, buf: &mut [u8]) -> Result<usize, Errno> {
+    loop {
+        match read(fd, buf) {
+            Err(Errno::EINTR) => {}
+            r => return r,
+        }
+    }
+}
+
+/// A file read in order.
+struct FdStream {
+    fd: OwnedFd,
+    name: String,
+}
+
+impl Stream for FdStream {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, ImageError> {
+        read_retry(&self.fd, buf)
+            .map_err(|e| ImageError(format!("{}: cannot read: {e}", self.name)))
+    }
+}
+
+/// An OCI image layout directory.
+struct DirStorage {
+    dir: OwnedFd,
+    shown: String,
+}
+
+impl Storage for DirStorage {
+    fn open(&mut self, name: &str) -> Result<Option<Box<dyn Stream + '_>>, ImageError> {
+        let how = OpenHow {
+            flags: OFlags::RDONLY | OFlags::CLOEXEC,
+            mode: Mode::empty(),
+            resolve: BENEATH,
+        };
+        let shown = format!("{}/{name}", self.shown);
+        let fd = match fs::openat2(&self.dir, to_bytes(name).as_slice(), &how) {
+            Ok(fd) => fd,
+            Err(Errno::ENOENT) => return Ok(None),
+            Err(e) => return Err(ImageError(format!("{shown}: cannot open: {e}"))),
+        };
+        let st = fs::fstat(&fd).map_err(|e| ImageError(format!("{shown}: {e}")))?;
+        if st.file_type != FileType::Regular {
+            return Err(ImageError(format!("{shown}: not a regular file")));
+        }
+        Ok(Some(Box::new(FdStream { fd, name: shown })))
+    }
+}
+
+/// An archive file, read at any offset.
+struct FileAt {
+    fd: OwnedFd,
+    size: u64,
+    shown: String,
+}
+
+impl ReadAt for FileAt {
+    fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<usize, ImageError> {
+        let err = |e: Errno| ImageError(format!("{}: cannot read: {e}", self.shown));
+        let at = i64::try_from(offset).map_err(|_| err(Errno::EOVERFLOW))?;
+        lseek(&self.fd, at, Whence::Start).map_err(err)?;
+        read_retry(&self.fd, buf).map_err(err)
+    }
+
+    fn size(&mut self) -> Result<u64, ImageError> {
+        Ok(self.size)
+    }
+}
+
+/// The storage of the image at `path`: a layout directory or an archive file.
+fn open_storage(path: &CStr, shown: &str) -> Result<Box<dyn Storage>, ImageError> {
+    let fd =
+        fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).map_err(|e| match e {
+            Errno::ENOENT => ImageError("no such file or directory".into()),
+            e => ImageError(format!("cannot open: {e}")),
+        })?;
+    let st = fs::fstat(&fd).map_err(|e| ImageError(format!("cannot stat: {e}")))?;
+    match st.file_type {
+        FileType::Directory => Ok(Box::new(DirStorage {
+            dir: fd,
+            shown: shown.into(),
+        })),
+        FileType::Regular => Ok(Box::new(ArchiveStorage::new(FileAt {
+            fd,
+            size: st.size,
+            shown: shown.into(),
+        })?)),
+        _ => Err(ImageError(
+            "neither a directory nor a regular file (a device, FIFO or socket)".into(),
+        )),
+    }
+}
+
+/// The report on the image at `path`, for `platform` (`--platform`), or the one-line problem.
+pub fn doctor(path: &CStr, platform: Option<&CStr>) -> Result<ImageReport, ImageError> {
+    let shown = from_bytes(path.to_bytes());
+    let want = match platform {
+        Some(p) => Some(Platform::parse(&from_bytes(p.to_bytes()))?),
+        None => None,
+    };
+    let mut storage = open_storage(path, &shown)?;
+    let image = config::load(&mut *storage, want.as_ref())?;
+    let tree = apply_layers(&mut *storage, &image)?;
+    let mut root = ImageRoot::new(&mut *storage, &image, tree);
+    Ok(diagnose(&mut root, &image, &shown))
+}

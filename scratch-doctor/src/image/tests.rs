@@ -1,0 +1,471 @@
+//! Images built in memory: tar archives, gzip layers, OCI layouts and docker archives, and
+//! what the doctor makes of them.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::config::{Platform, load};
+use super::decode::sha256_digest;
+use super::layers::{ImageRoot, NodeKind, apply_layers};
+use super::layout::ArchiveStorage;
+use super::verdict::{ImageReport, diagnose};
+use super::{ImageError, Storage, Stream, Window};
+use crate::root_view::RootView;
+
+/// One entry of a test tar: (path, type flag, data or link target, mode).
+type T<'a> = (&'a str, u8, &'a [u8], u32);
+
+fn octal(out: &mut [u8], v: u64) {
+    let s = format!("{v:0w$o}\0", w = out.len() - 1);
+    out.copy_from_slice(s.as_bytes());
+}
+
+/// A ustar archive of `entries`.
+pub fn tar(entries: &[T<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for &(path, flag, data, mode) in entries {
+        let mut h = [0u8; 512];
+        h[..path.len()].copy_from_slice(path.as_bytes());
+        octal(&mut h[100..108], u64::from(mode));
+        octal(&mut h[108..116], 0);
+        octal(&mut h[116..124], 0);
+        let size = if flag == b'0' { data.len() } else { 0 };
+        octal(&mut h[124..136], size as u64);
+        octal(&mut h[136..148], 0);
+        h[156] = flag;
+        if flag == b'1' || flag == b'2' {
+            h[157..157 + data.len()].copy_from_slice(data);
+        }
+        h[257..263].copy_from_slice(b"ustar\0");
+        h[263..265].copy_from_slice(b"00");
+        h[148..156].fill(b' ');
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        let s = format!("{sum:06o}\0 ");
+        h[148..156].copy_from_slice(s.as_bytes());
+        out.extend_from_slice(&h);
+        if flag == b'0' {
+            out.extend_from_slice(data);
+            out.resize(out.len().div_ceil(512) * 512, 0);
+        }
+    }
+    out.resize(out.len() + 1024, 0);
+    out
+}
+
+/// `data` as one gzip member.
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+    out.extend(miniz_oxide::deflate::compress_to_vec(data, 6));
+    out.extend_from_slice(&0u32.to_le_bytes()); // CRC32: not checked (the digests are)
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
+}
+
+fn hex(d: &str) -> &str {
+    d.strip_prefix("sha256:").unwrap()
+}
+
+/// An image (config JSON, layers as stored) as an OCI archive: (archive bytes).
+pub fn oci_archive(config: &str, layers: &[Vec<u8>]) -> Vec<u8> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let cd = sha256_digest(config.as_bytes());
+    files.push((
+        format!("blobs/sha256/{}", hex(&cd)),
+        config.as_bytes().to_vec(),
+    ));
+    let mut descs = Vec::new();
+    for l in layers {
+        let d = sha256_digest(l);
+        let t = if l.starts_with(&[0x1f, 0x8b]) {
+            "+gzip"
+        } else {
+            ""
+        };
+        descs.push(format!(
+            "{{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar{t}\",\"digest\":\"{d}\",\"size\":{}}}",
+            l.len()
+        ));
+        files.push((format!("blobs/sha256/{}", hex(&d)), l.clone()));
+    }
+    let manifest = format!(
+        "{{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"{cd}\",\"size\":{}}},\"layers\":[{}]}}",
+        config.len(),
+        descs.join(",")
+    );
+    let md = sha256_digest(manifest.as_bytes());
+    files.push((
+        format!("blobs/sha256/{}", hex(&md)),
+        manifest.clone().into_bytes(),
+    ));
+    let index = format!(
+        "{{\"schemaVersion\":2,\"manifests\":[{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{md}\",\"size\":{}}}]}}",
+        manifest.len()
+    );
+    files.push(("index.json".into(), index.into_bytes()));
+    files.push((
+        "oci-layout".into(),
+        b"{\"imageLayoutVersion\":\"1.0.0\"}".to_vec(),
+    ));
+    let entries: Vec<T<'_>> = files
+        .iter()
+        .map(|(n, d)| (n.as_str(), b'0', d.as_slice(), 0o644))
+        .collect();
+    tar(&entries)
+}
+
+/// A config with `run` as its `config` object, and the diff_ids of `layers` (uncompressed).
+pub fn config(run: &str, plain_layers: &[&[u8]]) -> String {
+    let ids: Vec<String> = plain_layers
+        .iter()
+        .map(|l| format!("\"{}\"", sha256_digest(l)))
+        .collect();
+    format!(
+        "{{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{run},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{}]}}}}",
+        ids.join(",")
+    )
+}
+
+/// The doctor's report on an archive.
+fn doctor(archive: Vec<u8>) -> Result<ImageReport, ImageError> {
+    let mut storage = ArchiveStorage::new(archive)?;
+    let image = load(&mut storage, None)?;
+    let tree = apply_layers(&mut storage, &image)?;
+    let mut root = ImageRoot::new(&mut storage, &image, tree);
+    Ok(diagnose(&mut root, &image, "test"))
+}
+
+/// A minimal static x86_64 ELF executable (header and one PT_LOAD).
+fn static_elf() -> Vec<u8> {
+    let mut e = vec![0u8; 120];
+    e[..4].copy_from_slice(b"\x7fELF");
+    e[4] = 2; // 64-bit
+    e[5] = 1; // little-endian
+    e[6] = 1;
+    e[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    e[18..20].copy_from_slice(&62u16.to_le_bytes()); // x86_64
+    e[20..24].copy_from_slice(&1u32.to_le_bytes());
+    e[24..32].copy_from_slice(&0x401000u64.to_le_bytes());
+    e[32..40].copy_from_slice(&64u64.to_le_bytes()); // e_phoff
+    e[52..54].copy_from_slice(&64u16.to_le_bytes());
+    e[54..56].copy_from_slice(&56u16.to_le_bytes());
+    e[56..58].copy_from_slice(&1u16.to_le_bytes());
+    e[64..68].copy_from_slice(&1u32.to_le_bytes()); // PT_LOAD
+    e
+}
+
+fn one_layer(run: &str, entries: &[T<'_>]) -> Vec<u8> {
+    let layer = tar(entries);
+    let c = config(run, &[&layer]);
+    oci_archive(&c, &[gzip(&layer)])
+}
+
+#[test]
+fn a_static_program_starts_and_its_facts_are_shown() {
+    let elf = static_elf();
+    let r = doctor(one_layer(
+        "{\"Entrypoint\":[\"/hello\"]}",
+        &[("hello", b'0', &elf, 0o755)],
+    ))
+    .unwrap();
+    assert!(r.starts(), "{}", r.text());
+    assert_eq!(r.platform, "linux/amd64");
+    assert_eq!(r.program.as_deref(), Some("/hello"));
+    assert!(r.text().contains("starts: yes\n"), "{}", r.text());
+}
+
+#[test]
+fn the_runtime_errors_of_the_usual_causes() {
+    let elf = static_elf();
+    let cases: Vec<(&str, Vec<T<'_>>, &str)> = vec![
+        (
+            "{\"Entrypoint\":[\"/hello\"]}",
+            vec![],
+            "exec: \"/hello\": stat /hello: no such file or directory",
+        ),
+        (
+            "{\"Entrypoint\":[\"/hello\"]}",
+            vec![("hello", b'0', &elf, 0o644)],
+            "exec: \"/hello\": permission denied",
+        ),
+        (
+            "{\"Cmd\":[\"/bin/sh\",\"-c\",\"/hello\"]}",
+            vec![("hello", b'0', &elf, 0o755)],
+            "exec: \"/bin/sh\": stat /bin/sh: no such file or directory",
+        ),
+        (
+            "{\"Entrypoint\":[\"/hello\"],\"User\":\"nobody\"}",
+            vec![("hello", b'0', &elf, 0o755)],
+            "unable to find user nobody: no matching entries in passwd file",
+        ),
+        (
+            "{\"Entrypoint\":[\"hello\"]}",
+            vec![("hello", b'0', &elf, 0o755)],
+            "exec: \"hello\": executable file not found in $PATH",
+        ),
+        (
+            "{\"Entrypoint\":[\"/run.sh\"]}",
+            vec![("run.sh", b'0', b"#!/bin/sh\necho hi\n", 0o755)],
+            "exec /run.sh: no such file or directory",
+        ),
+        (
+            "{\"Entrypoint\":[\"/run.sh\"]}",
+            vec![
+                ("bin/sh", b'0', &elf, 0o755),
+                ("run.sh", b'0', b"#!/bin/sh\r\necho hi\r\n", 0o755),
+            ],
+            "exec /run.sh: no such file or directory",
+        ),
+        (
+            "{\"Entrypoint\":[\"/data\"]}",
+            vec![("data", b'0', b"hello", 0o755)],
+            "exec /data: exec format error",
+        ),
+    ];
+    for (run, entries, error) in cases {
+        let r = doctor(one_layer(run, &entries)).unwrap();
+        let f = r
+            .failure
+            .as_ref()
+            .unwrap_or_else(|| panic!("{run}: starts?\n{}", r.text()));
+        assert_eq!(f.error, error, "{run}:\n{}", r.text());
+        assert_eq!(
+            r.text()
+                .lines()
+                .filter(|l| l.starts_with("starts:"))
+                .count(),
+            1
+        );
+    }
+}
+
+#[test]
+fn path_lookup_symlinks_and_users_that_work() {
+    let elf = static_elf();
+    let passwd = b"root:x:0:0::/root:/bin/sh\nnobody:x:65534:65534::/:/sbin/nologin\n";
+    let r = doctor(one_layer(
+        "{\"Entrypoint\":[\"hello\"],\"User\":\"nobody\",\"Env\":[\"PATH=/opt/bin\"]}",
+        &[
+            ("opt/bin/hello", b'2', b"../../usr/real", 0o777),
+            ("usr/real", b'0', &elf, 0o755),
+            ("etc/passwd", b'0', passwd, 0o644),
+        ],
+    ))
+    .unwrap();
+    assert!(r.starts(), "{}", r.text());
+    assert_eq!(r.program.as_deref(), Some("/usr/real"));
+    assert!(r.user.contains("uid 65534"), "{}", r.user);
+}
+
+#[test]
+fn whiteouts_opaque_directories_and_hard_links_apply_in_order() {
+    let elf = static_elf();
+    let lower = tar(&[
+        ("bin/sh", b'0', &elf, 0o755),
+        ("lib/a", b'0', b"a", 0o644),
+        ("lib/b", b'0', b"b", 0o644),
+        ("keep", b'0', b"k", 0o644),
+    ]);
+    let upper = tar(&[
+        ("bin/.wh.sh", b'0', b"", 0o644),
+        ("lib/", b'5', b"", 0o755),
+        ("lib/.wh..wh..opq", b'0', b"", 0o644),
+        ("lib/c", b'0', b"c", 0o644),
+        ("again", b'1', b"keep", 0o644),
+    ]);
+    let c = config("{\"Entrypoint\":[\"/bin/sh\"]}", &[&lower, &upper]);
+    let archive = oci_archive(&c, &[gzip(&lower), upper.clone()]);
+    let mut storage = ArchiveStorage::new(archive).unwrap();
+    let image = load(&mut storage, None).unwrap();
+    let tree = apply_layers(&mut storage, &image).unwrap();
+    assert!(tree.get("/bin/sh").is_none());
+    assert!(tree.get("/bin").is_some());
+    assert!(tree.get("/lib/a").is_none() && tree.get("/lib/b").is_none());
+    assert!(matches!(
+        tree.get("/lib/c").map(|n| &n.kind),
+        Some(NodeKind::File { .. })
+    ));
+    let mut root = ImageRoot::new(&mut storage, &image, tree);
+    assert_eq!(root.read("/again"), Ok(b"k".to_vec()));
+    assert_eq!(root.read("/lib/c"), Ok(b"c".to_vec()));
+    let r = diagnose(&mut root, &image, "t");
+    assert_eq!(
+        r.failure.unwrap().error,
+        "exec: \"/bin/sh\": stat /bin/sh: no such file or directory"
+    );
+}
+
+#[test]
+fn absolute_symlinks_stay_inside_the_image() {
+    let r = doctor(one_layer(
+        "{\"Entrypoint\":[\"/hello\"]}",
+        &[("hello", b'2', b"/../../../bin/true", 0o777)],
+    ))
+    .unwrap();
+    assert!(
+        r.failure
+            .unwrap()
+            .error
+            .contains("no such file or directory")
+    );
+}
+
+/// Bad input: each one error, no panic.
+#[test]
+fn bad_input_is_one_error() {
+    let elf = static_elf();
+    let good = one_layer(
+        "{\"Entrypoint\":[\"/hello\"]}",
+        &[("hello", b'0', &elf, 0o755)],
+    );
+    let not_image = tar(&[("hello.txt", b'0', b"hi", 0o644)]);
+    let mut random = vec![0u8; 4096];
+    let mut x: u32 = 12345;
+    for b in &mut random {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        *b = (x >> 16) as u8;
+    }
+    let mut truncated = good.clone();
+    truncated.truncate(good.len() / 2);
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (Vec::new(), "empty"),
+        (random, "not an image archive"),
+        (not_image, "neither index.json nor manifest.json"),
+        (truncated, "truncated"),
+        (
+            one_layer("{}", &[("../x", b'0', b"", 0o644)]),
+            "leaves the image root",
+        ),
+        (
+            one_layer("{}", &[("/x", b'0', b"", 0o644)]),
+            "absolute path",
+        ),
+        (
+            one_layer("{}", &[("x", b'1', b"missing", 0o644)]),
+            "hard link",
+        ),
+    ];
+    for (archive, want) in cases {
+        let e = doctor(archive).expect_err(want);
+        assert!(e.0.contains(want), "{e} (wanted {want:?})");
+        assert!(!e.0.contains('\n'));
+    }
+}
+
+#[test]
+fn a_corrupt_blob_is_a_digest_mismatch() {
+    let elf = static_elf();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]);
+    let mut archive = oci_archive(&c, core::slice::from_ref(&layer));
+    // Flip a byte of the ELF inside the layer (in the archive's copy of the blob).
+    let at = archive
+        .windows(4)
+        .position(|w| w == b"\x7fELF")
+        .expect("the ELF in the archive");
+    archive[at + 8] ^= 0xff;
+    let e = doctor(archive).expect_err("a mismatch");
+    assert!(e.0.contains("digest mismatch"), "{e}");
+}
+
+#[test]
+fn platforms_are_chosen_and_listed() {
+    assert_eq!(Platform::this().to_string(), "linux/amd64");
+    let p = Platform::parse("linux/arm64").unwrap();
+    assert_eq!(p.machine(), Some("aarch64"));
+    assert!(Platform::parse("arm64").is_err());
+    let elf = static_elf();
+    let mut storage = ArchiveStorage::new(one_layer(
+        "{\"Entrypoint\":[\"/hello\"]}",
+        &[("hello", b'0', &elf, 0o755)],
+    ))
+    .unwrap();
+    let e = load(&mut storage, Some(&p)).err().unwrap();
+    assert_eq!(
+        e.0,
+        "no image for the platform linux/arm64 here; the image has: linux/amd64"
+    );
+}
+
+/// A storage of named files, as a directory layout would be.
+struct Files(BTreeMap<String, Vec<u8>>);
+
+impl Storage for Files {
+    fn open(&mut self, name: &str) -> Result<Option<Box<dyn Stream + '_>>, ImageError> {
+        Ok(self.0.get_mut(name).map(|d| {
+            let len = d.len() as u64;
+            Box::new(Window::new(d, 0, len)) as Box<dyn Stream + '_>
+        }))
+    }
+}
+
+#[test]
+fn a_classic_docker_archive_is_read_through_its_manifest() {
+    let elf = static_elf();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]);
+    let cd = sha256_digest(c.as_bytes());
+    let mut files = BTreeMap::new();
+    files.insert(format!("{}.json", hex(&cd)), c.clone().into_bytes());
+    files.insert("abc/layer.tar".to_string(), layer);
+    files.insert(
+        "manifest.json".to_string(),
+        format!(
+            "[{{\"Config\":\"{}.json\",\"RepoTags\":[\"localhost/t:latest\"],\"Layers\":[\"abc/layer.tar\"]}}]",
+            hex(&cd)
+        )
+        .into_bytes(),
+    );
+    let mut storage = Files(files);
+    let image = load(&mut storage, None).unwrap();
+    assert_eq!(image.format, "docker save archive");
+    assert_eq!(image.reference.as_deref(), Some("localhost/t:latest"));
+    let tree = apply_layers(&mut storage, &image).unwrap();
+    let mut root = ImageRoot::new(&mut storage, &image, tree);
+    assert!(diagnose(&mut root, &image, "t").starts());
+}
+
+#[test]
+fn zstd_layers_with_skippable_frames_are_read() {
+    let elf = static_elf();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]);
+    // A skippable frame (as zstd:chunked writes), then two frames.
+    let mut z = vec![0x50, 0x2a, 0x4d, 0x18];
+    z.extend_from_slice(&3u32.to_le_bytes());
+    z.extend_from_slice(b"abc");
+    let (a, b) = layer.split_at(700);
+    for part in [a, b] {
+        z.extend(ruzstd::encoding::compress_to_vec(
+            part,
+            ruzstd::encoding::CompressionLevel::Fastest,
+        ));
+    }
+    let archive = oci_archive(&c, &[z.clone()]);
+    let r = doctor(archive).unwrap();
+    assert!(r.starts(), "{}", r.text());
+    // Corrupt: cut in the middle of a frame.
+    let mut cut = z.clone();
+    cut.truncate(z.len() - 20);
+    let e = doctor(oci_archive(&c, &[cut])).unwrap_err();
+    assert!(e.0.contains("zstd"), "{e}");
+}
+
+#[test]
+fn a_corrupt_gzip_stream_is_named() {
+    let elf = static_elf();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]);
+    let mut g = gzip(&layer);
+    let n = g.len();
+    g[n / 2] ^= 0xff;
+    g[n / 2 + 1] ^= 0xff;
+    let e = doctor(oci_archive(&c, &[g])).unwrap_err();
+    assert!(
+        e.0.contains("gzip") || e.0.contains("digest mismatch"),
+        "{e}"
+    );
+}

@@ -1,0 +1,767 @@
+//! What the runtime does when it starts a container of the image, step by step, and the
+//! first step that fails, with the error the runtime prints (runc's wording, which Podman and
+//! Docker pass on) and the fix:
+//!
+//! 1. the user (`User`): a name needs `/etc/passwd` (a group name `/etc/group`) in the image
+//!    (the engine looks it up before the runtime starts);
+//! 2. the command: `Entrypoint` + `Cmd`; a name without `/` looked up in the image's `PATH`
+//!    as Go's `exec.LookPath` does in runc (a regular file with an execute bit); a relative
+//!    path against `WorkingDir`;
+//! 3. `execve(2)` of it as that user: an execute bit for the user;
+//! 4. its format: an ELF file of the image's platform, or a `#!` script whose interpreter is
+//!    in the image (checked the same way); anything else is `ENOEXEC`;
+//! 5. a dynamic ELF file: its `PT_INTERP`, then every library found the way the loader finds
+//!    it in the image ([`resolve_closure`] over the image's [`ImageRoot`]);
+//! 6. a `HEALTHCHECK` in `CMD-SHELL` form needs `/bin/sh` (a hint: the container starts).
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use syscall_kit::Errno;
+
+use super::config::Image;
+use super::layers::{ImageRoot, NodeKind};
+use crate::elf::{ElfFacts, ElfKind};
+use crate::json::Object;
+use crate::paths;
+use crate::program::{InputError, Program, inspect};
+use crate::root_view::RootView;
+use crate::search::Search;
+use crate::{Closure, resolve_closure};
+
+/// The `PATH` the engines set when the image sets none.
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// How many `#!` interpreters the kernel follows (`execve(2)`: a script's interpreter may be a
+/// script, up to this depth; then `ELOOP`).
+const MAX_SCRIPT_DEPTH: usize = 4;
+
+/// Where the usual CA bundles are.
+const CA_BUNDLES: [&str; 4] = [
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/ssl/cert.pem",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/certs",
+];
+
+/// Why the container does not start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The cause in plain words.
+    pub cause: String,
+    /// What the runtime prints.
+    pub error: String,
+    /// What to change.
+    pub fix: String,
+}
+
+/// Everything the doctor says of an image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageReport {
+    /// The image as named.
+    pub image: String,
+    /// OCI layout or docker archive.
+    pub format: &'static str,
+    /// `linux/amd64`.
+    pub platform: String,
+    /// The other platforms of the index, if several.
+    pub platforms: Vec<String>,
+    /// The image's name in the archive.
+    pub reference: Option<String>,
+    /// How many layers.
+    pub layers: usize,
+    /// `Entrypoint` + `Cmd`.
+    pub command: Vec<String>,
+    /// The file the command runs, in the image, when it was found.
+    pub program: Option<String>,
+    /// `root (no User)`, `nobody (uid 65534, gid 65534)`.
+    pub user: String,
+    /// The file's format.
+    pub file_format: Option<String>,
+    /// `None`: it starts.
+    pub failure: Option<Failure>,
+    /// Things that are not a failure to start.
+    pub hints: Vec<String>,
+}
+
+impl ImageReport {
+    /// Whether it starts.
+    pub fn starts(&self) -> bool {
+        self.failure.is_none()
+    }
+
+    /// The report as text: the facts, one `starts:` line, the error and fix, the hints.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "image: {} ({}, {} layer{})",
+            self.image,
+            self.format,
+            self.layers,
+            if self.layers == 1 { "" } else { "s" }
+        );
+        if let Some(r) = &self.reference {
+            let _ = writeln!(out, "name: {r}");
+        }
+        let _ = write!(out, "platform: {}", self.platform);
+        if self.platforms.len() > 1 {
+            let _ = write!(out, " (of {})", self.platforms.join(", "));
+        }
+        out.push('\n');
+        let _ = writeln!(out, "command: {}", quoted(&self.command));
+        if let Some(p) = &self.program {
+            let _ = writeln!(out, "program: {p}");
+        }
+        let _ = writeln!(out, "user: {}", self.user);
+        if let Some(f) = &self.file_format {
+            let _ = writeln!(out, "format: {f}");
+        }
+        match &self.failure {
+            None => out.push_str("starts: yes\n"),
+            Some(f) => {
+                let _ = writeln!(out, "starts: no: {}", f.cause);
+                let _ = writeln!(out, "runtime error: {}", f.error);
+                let _ = writeln!(out, "fix: {}", f.fix);
+            }
+        }
+        for h in &self.hints {
+            let _ = writeln!(out, "hint: {h}");
+        }
+        out
+    }
+
+    /// The report as one JSON object.
+    pub fn json(&self) -> String {
+        let mut out = String::new();
+        let mut o = Object::new(&mut out);
+        o.str("image", &self.image)
+            .str("format", self.format)
+            .opt_str("name", self.reference.as_deref())
+            .str("platform", &self.platform)
+            .strs("platforms", self.platforms.iter().map(String::as_str))
+            .raw("layers", &format!("{}", self.layers))
+            .strs("command", self.command.iter().map(String::as_str))
+            .opt_str("program", self.program.as_deref())
+            .str("user", &self.user)
+            .opt_str("file_format", self.file_format.as_deref())
+            .bool("starts", self.starts())
+            .opt_str("cause", self.failure.as_ref().map(|f| f.cause.as_str()))
+            .opt_str(
+                "runtime_error",
+                self.failure.as_ref().map(|f| f.error.as_str()),
+            )
+            .opt_str("fix", self.failure.as_ref().map(|f| f.fix.as_str()))
+            .strs("hints", self.hints.iter().map(String::as_str));
+        o.end();
+        out
+    }
+}
+
+/// `["a", "b"]`.
+fn quoted(v: &[String]) -> String {
+    let mut out = String::from("[");
+    for (i, a) in v.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        crate::json::string(&mut out, a);
+    }
+    out.push(']');
+    out
+}
+
+fn fail(cause: String, error: String, fix: impl Into<String>) -> Failure {
+    Failure {
+        cause,
+        error,
+        fix: fix.into(),
+    }
+}
+
+/// The text of `errno` as Go's `syscall.Errno` prints it (what runc shows).
+fn go_errno(e: Errno) -> &'static str {
+    match e {
+        Errno::ENOENT => "no such file or directory",
+        Errno::ENOTDIR => "not a directory",
+        Errno::ELOOP => "too many levels of symbolic links",
+        Errno::EACCES => "permission denied",
+        Errno::ENOEXEC => "exec format error",
+        Errno::EFBIG => "file too large",
+        _ => "input/output error",
+    }
+}
+
+/// The user the process runs as.
+struct User {
+    uid: u32,
+    gids: Vec<u32>,
+}
+
+/// `name:x:uid:gid:…` lines: the fields of the line whose `field 0` (or uid, `by_id`) is `key`.
+fn passwd_entry<'a>(text: &'a str, key: &str) -> Option<Vec<&'a str>> {
+    text.lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() >= 3 && f[0] == key)
+}
+
+fn user_of(root: &mut ImageRoot<'_>, spec: &str) -> Result<(User, String), Failure> {
+    if spec.is_empty() {
+        return Ok((
+            User {
+                uid: 0,
+                gids: alloc::vec![0],
+            },
+            "root (the image sets no User)".into(),
+        ));
+    }
+    let (name, group) = match spec.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (spec, None),
+    };
+    let passwd = root.read("/etc/passwd").ok();
+    let passwd = passwd.as_deref().map(String::from_utf8_lossy);
+    let (uid, mut gid) = match name.parse::<u32>() {
+        Ok(uid) => {
+            let gid = passwd
+                .as_deref()
+                .and_then(|p| {
+                    p.lines()
+                        .map(|l| l.split(':').collect::<Vec<_>>())
+                        .find(|f| f.len() >= 4 && f[2] == name)
+                        .and_then(|f| f[3].parse().ok())
+                })
+                .unwrap_or(0);
+            (uid, gid)
+        }
+        Err(_) => {
+            let entry = passwd.as_deref().and_then(|p| passwd_entry(p, name));
+            match entry.and_then(|f| Some((f.get(2)?.parse().ok()?, f.get(3)?.parse().ok()?))) {
+                Some(ids) => ids,
+                None => {
+                    let why = if passwd.is_none() {
+                        "the image has no /etc/passwd".to_string()
+                    } else {
+                        format!("the image's /etc/passwd has no user {name}")
+                    };
+                    return Err(fail(
+                        format!("User is the name {name:?} and {why}"),
+                        format!("unable to find user {name}: no matching entries in passwd file"),
+                        format!(
+                            "use a numeric USER (such as USER 65534:65534), which needs no /etc/passwd, or add the file /etc/passwd with a line for {name} (such as {name}:x:65534:65534:{name}:/:/sbin/nologin)"
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    if let Some(g) = group {
+        gid = match g.parse::<u32>() {
+            Ok(gid) => gid,
+            Err(_) => {
+                let groups = root.read("/etc/group").ok();
+                let groups = groups.as_deref().map(String::from_utf8_lossy);
+                match groups
+                    .as_deref()
+                    .and_then(|t| passwd_entry(t, g))
+                    .and_then(|f| f.get(2)?.parse().ok())
+                {
+                    Some(gid) => gid,
+                    None => {
+                        return Err(fail(
+                            format!(
+                                "User names the group {g:?}, which the image's /etc/group does not have"
+                            ),
+                            format!("unable to find group {g}: no matching entries in group file"),
+                            format!(
+                                "use a numeric group (USER {name}:65534), or add /etc/group with a line for {g}"
+                            ),
+                        ));
+                    }
+                }
+            }
+        };
+    }
+    Ok((
+        User {
+            uid,
+            gids: alloc::vec![gid],
+        },
+        format!("{spec} (uid {uid}, gid {gid})"),
+    ))
+}
+
+/// Whether `mode` (of a file owned by `uid`:`gid`) lets `user` execute it, as `execve(2)`
+/// checks (root needs one execute bit).
+fn may_execute(user: &User, mode: u32, uid: u32, gid: u32) -> bool {
+    if user.uid == 0 {
+        return mode & 0o111 != 0;
+    }
+    if user.uid == uid {
+        mode & 0o100 != 0
+    } else if user.gids.contains(&gid) {
+        mode & 0o010 != 0
+    } else {
+        mode & 0o001 != 0
+    }
+}
+
+/// Go's `exec.LookPath` check of one path (`findExecutable`): it exists (links followed), is
+/// not a directory, and has an execute bit.
+fn executable(root: &ImageRoot<'_>, path: &str) -> Result<(), Errno> {
+    let (_, node) = root.stat(path, true)?;
+    if node.kind != NodeKind::Dir && node.mode & 0o111 != 0 {
+        Ok(())
+    } else {
+        Err(Errno::EACCES)
+    }
+}
+
+/// The verdict on the image whose merged root is `root`.
+pub fn diagnose(root: &mut ImageRoot<'_>, image: &Image, name: &str) -> ImageReport {
+    let mut report = ImageReport {
+        image: name.into(),
+        format: image.format,
+        platform: image.platform.to_string(),
+        platforms: image.platforms.iter().map(ToString::to_string).collect(),
+        reference: image.reference.clone(),
+        layers: image.layers.len(),
+        command: image
+            .run
+            .entrypoint
+            .iter()
+            .chain(&image.run.cmd)
+            .cloned()
+            .collect(),
+        program: None,
+        user: String::new(),
+        file_format: None,
+        failure: None,
+        hints: Vec::new(),
+    };
+    report.failure = steps(root, image, &mut report).err();
+    healthcheck(root, image, &mut report);
+    report
+}
+
+fn healthcheck(root: &ImageRoot<'_>, image: &Image, report: &mut ImageReport) {
+    if image.run.healthcheck.first().map(String::as_str) == Some("CMD-SHELL")
+        && executable(root, "/bin/sh").is_err()
+    {
+        report.hints.push(
+            "its HEALTHCHECK is in shell form (CMD-SHELL), which runs /bin/sh -c, and the image has no /bin/sh: the check will fail (use HEALTHCHECK CMD [\"/prog\", \"arg\"])".into(),
+        );
+    }
+}
+
+fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> Result<(), Failure> {
+    let (user, shown) = user_of(root, &image.run.user).inspect_err(|_| {
+        report.user = image.run.user.clone();
+    })?;
+    report.user = shown;
+    if image.run.user.parse::<u32>().is_err()
+        && !image.run.user.is_empty()
+        && root.stat("/etc/passwd", true).is_err()
+    {
+        report
+            .hints
+            .push("runs as a user name without /etc/passwd".into());
+    }
+    let argv = report.command.clone();
+    let Some(arg0) = argv.first() else {
+        return Err(fail(
+            "the image has neither Entrypoint nor Cmd".into(),
+            "no command or entrypoint provided, and no CMD or ENTRYPOINT from image".into(),
+            "add ENTRYPOINT [\"/prog\"] (exec form) to the Containerfile",
+        ));
+    };
+    let shell_form = argv.len() >= 3 && argv[0] == "/bin/sh" && argv[1] == "-c";
+    // Step 2: the command, found as runc's exec.LookPath finds it.
+    let name = if arg0.contains('/') {
+        if let Err(e) = executable(root, arg0) {
+            let is_dir = root
+                .stat(arg0, true)
+                .is_ok_and(|(_, n)| n.kind == NodeKind::Dir);
+            return Err(lookpath_failure(arg0, e, shell_form, is_dir, image));
+        }
+        arg0.clone()
+    } else {
+        let path = image
+            .run
+            .env
+            .iter()
+            .rev()
+            .find_map(|e| e.strip_prefix("PATH="))
+            .unwrap_or(DEFAULT_PATH)
+            .to_string();
+        let found = path.split(':').find_map(|dir| {
+            let dir = if dir.is_empty() { "." } else { dir };
+            let p = paths::join(dir, arg0);
+            executable(root, &p).is_ok().then_some(p)
+        });
+        match found {
+            Some(p) => p,
+            None => {
+                return Err(fail(
+                    format!(
+                        "{arg0:?} is not an executable file in any directory of the image's PATH ({path})"
+                    ),
+                    format!("exec: \"{arg0}\": executable file not found in $PATH"),
+                    format!(
+                        "name the program by its absolute path in ENTRYPOINT/CMD, or put it in a directory of PATH ({path})"
+                    ),
+                ));
+            }
+        }
+    };
+    let in_image = root
+        .stat(&name, true)
+        .map(|(p, _)| p)
+        .unwrap_or_else(|_| name.clone());
+    report.program = Some(in_image.clone());
+    check_exec(root, image, &user, &name, &in_image, arg0, 0, report)
+}
+
+fn lookpath_failure(
+    arg0: &str,
+    e: Errno,
+    shell_form: bool,
+    is_dir: bool,
+    image: &Image,
+) -> Failure {
+    let error = match e {
+        Errno::EACCES => format!("exec: \"{arg0}\": permission denied"),
+        e => format!("exec: \"{arg0}\": stat {arg0}: {}", go_errno(e)),
+    };
+    if shell_form && e != Errno::EACCES {
+        return fail(
+            "the command is in shell form (CMD or ENTRYPOINT without [...]), which runs /bin/sh -c, and the image has no /bin/sh".into(),
+            error,
+            "use the exec form: CMD [\"/prog\", \"arg\"] or ENTRYPOINT [\"/prog\"]",
+        );
+    }
+    match e {
+        Errno::EACCES if is_dir => fail(
+            format!("{arg0} is a directory"),
+            error,
+            "point ENTRYPOINT/CMD at the program inside it",
+        ),
+        Errno::EACCES => fail(
+            format!("{arg0} has no execute bit (runc runs only a file with one)"),
+            error,
+            "make it executable: COPY --chmod=0755, or chmod +x before it is copied",
+        ),
+        _ => {
+            let relative = if arg0.starts_with('/') {
+                String::new()
+            } else {
+                format!(
+                    " (a relative path: from WorkingDir {})",
+                    paths::normalize(&image.run.working_dir, "/")
+                )
+            };
+            fail(
+                format!("{arg0} is not in the image{relative}"),
+                error,
+                "check the COPY destination and ENTRYPOINT path, and that no later layer deletes the file",
+            )
+        }
+    }
+}
+
+/// Steps 3 to 5 for the file `name` (`in_image`: its path in the image, links resolved)
+/// given to `execve(2)`; `argv0` for the loader's messages; `depth`: of `#!` interpreters.
+#[allow(clippy::too_many_arguments)]
+fn check_exec(
+    root: &mut ImageRoot<'_>,
+    image: &Image,
+    user: &User,
+    name: &str,
+    in_image: &str,
+    argv0: &str,
+    depth: usize,
+    report: &mut ImageReport,
+) -> Result<(), Failure> {
+    let exec_error = |e: Errno| format!("exec {}: {}", report_name(name, depth), go_errno(e));
+    // Step 3: the execute permission of this user.
+    let (_, node) = root.stat(name, true).map_err(|e| {
+        fail(
+            format!("{name} is not in the image"),
+            exec_error(e),
+            "add it to the image",
+        )
+    })?;
+    if !matches!(node.kind, NodeKind::File { .. }) {
+        return Err(fail(
+            format!("{name} is not a regular file"),
+            exec_error(Errno::EACCES),
+            "point the command at a program file",
+        ));
+    }
+    if !may_execute(user, node.mode, node.uid, node.gid) {
+        return Err(fail(
+            format!(
+                "{name} (mode {:04o}, owner {}:{}) has no execute bit for uid {}",
+                node.mode, node.uid, node.gid, user.uid
+            ),
+            exec_error(Errno::EACCES),
+            "make it executable: COPY --chmod=0755, or chmod +x before it is copied",
+        ));
+    }
+    // Step 4: the format.
+    let data = root.read(name).map_err(|e| {
+        fail(
+            format!("{name} cannot be read from the image: {e}"),
+            exec_error(e),
+            "check the image",
+        )
+    })?;
+    let program = match inspect(&data) {
+        Ok(p) => p,
+        Err(e) => {
+            let what = match e {
+                InputError::Empty => "an empty file".to_string(),
+                InputError::NotAProgram => "neither an ELF file nor a #! script".to_string(),
+                InputError::BadElf(e) => format!("a malformed ELF file ({e})"),
+            };
+            if depth == 0 {
+                report.file_format = Some(what.clone());
+            }
+            return Err(fail(
+                format!("{name} is {what}: the kernel runs neither"),
+                exec_error(Errno::ENOEXEC),
+                "make the command an ELF program for the image's platform, or a script starting with #!",
+            ));
+        }
+    };
+    match program {
+        Program::Script(s) => {
+            let crlf = s.line.len() < data.len() && data.get(s.line.len()) == Some(&b'\r');
+            if depth == 0 {
+                report.file_format = Some(format!(
+                    "script, {}{}",
+                    s.line,
+                    if crlf {
+                        " (the line ends in \\r: CRLF)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            if s.interpreter.is_empty() {
+                return Err(fail(
+                    format!("{name} starts with #! but names no interpreter"),
+                    exec_error(Errno::ENOEXEC),
+                    "name the interpreter on the #! line",
+                ));
+            }
+            if depth + 1 >= MAX_SCRIPT_DEPTH {
+                return Err(fail(
+                    format!("{name}: #! interpreters nested too deep"),
+                    exec_error(Errno::ELOOP),
+                    "use an ELF interpreter",
+                ));
+            }
+            // The kernel takes the line up to the newline: with CRLF the name ends in \r.
+            let interp = if crlf {
+                format!("{}\r", s.interpreter)
+            } else {
+                s.interpreter.clone()
+            };
+            if root.stat(&interp, true).is_err() {
+                let (cause, fix) = if crlf {
+                    (
+                        format!(
+                            "{name} has Windows line ends (CRLF): its #! line names \"{}\\r\", which is not in the image",
+                            s.interpreter
+                        ),
+                        "convert the script to LF line ends (dos2unix, or sed -i 's/\\r$//')"
+                            .to_string(),
+                    )
+                } else {
+                    (
+                        format!(
+                            "{name} is a script for {}, which is not in the image",
+                            s.interpreter
+                        ),
+                        format!(
+                            "add {} to the image (a base image that has it), or make the command an ELF program",
+                            s.interpreter
+                        ),
+                    )
+                };
+                return Err(fail(cause, exec_error(Errno::ENOENT), fix));
+            }
+            let interp_in_image = root
+                .stat(&interp, true)
+                .map(|(p, _)| p)
+                .unwrap_or_else(|_| interp.clone());
+            check_exec(
+                root,
+                image,
+                user,
+                &interp,
+                &interp_in_image,
+                &interp,
+                depth + 1,
+                report,
+            )
+            .map_err(|f| Failure {
+                cause: format!("{name} is a script for {}, and: {}", s.interpreter, f.cause),
+                error: f.error,
+                fix: f.fix,
+            })
+        }
+        Program::Elf(elf) => {
+            if depth == 0 {
+                report.file_format = Some(elf_format(&elf));
+            }
+            check_elf(
+                root, image, name, in_image, argv0, &elf, &data, depth, report,
+            )
+        }
+    }
+}
+
+/// How the failure names the file: runc's `exec NAME` for the command; the kernel's error is
+/// the same for an interpreter (runc names the command).
+fn report_name(name: &str, _depth: usize) -> &str {
+    name
+}
+
+fn elf_format(elf: &ElfFacts) -> String {
+    let mut f = format!(
+        "ELF {}-bit {} {} {}",
+        elf.class.bits(),
+        elf.byte_order.name(),
+        elf.machine_name(),
+        elf.kind.name()
+    );
+    match &elf.interpreter {
+        Some(i) => {
+            let _ = write!(f, ", interpreter {i}");
+        }
+        None if elf.needed.is_empty() => f.push_str(", static"),
+        None => {}
+    }
+    if !elf.needed.is_empty() {
+        let _ = write!(f, ", needs {}", elf.needed.join(", "));
+    }
+    f
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_elf(
+    root: &mut ImageRoot<'_>,
+    image: &Image,
+    name: &str,
+    in_image: &str,
+    argv0: &str,
+    elf: &ElfFacts,
+    data: &[u8],
+    depth: usize,
+    report: &mut ImageReport,
+) -> Result<(), Failure> {
+    let exec_error = |e: Errno| format!("exec {name}: {}", go_errno(e));
+    if !matches!(
+        elf.kind,
+        ElfKind::Executable | ElfKind::Pie | ElfKind::StaticPie | ElfKind::SharedLibrary
+    ) {
+        return Err(fail(
+            format!("{name} is an ELF {}, not a program", elf.kind.name()),
+            exec_error(Errno::ENOEXEC),
+            "make the command an ELF executable",
+        ));
+    }
+    let machine = elf.machine_name();
+    let platform_machine = image.platform.machine();
+    let compatible = match platform_machine {
+        Some(m) => m == machine || (m == "x86_64" && machine == "i386"),
+        None => true,
+    };
+    if !compatible {
+        return Err(fail(
+            format!(
+                "{name} is a {}-bit {machine} program in a {} image ({} programs)",
+                elf.class.bits(),
+                image.platform,
+                platform_machine.unwrap_or("?")
+            ),
+            exec_error(Errno::ENOEXEC),
+            format!(
+                "build it for {} ({}), or build the image for the program's platform (--platform)",
+                image.platform,
+                platform_machine.unwrap_or("?")
+            ),
+        ));
+    }
+    // Step 5: the interpreter and libraries.
+    if let Some(interp) = &elf.interpreter
+        && root.stat(interp, true).is_err()
+    {
+        return Err(fail(
+            format!(
+                "{name} is dynamically linked and its ELF interpreter {interp} is not in the image"
+            ),
+            exec_error(Errno::ENOENT),
+            closure_fix(in_image),
+        ));
+    }
+    if !elf.is_static() {
+        let closure = Search::load(root, elf)
+            .and_then(|search| resolve_closure(root, in_image, elf, &search));
+        match closure {
+            Ok(Closure { missing, .. }) => {
+                if let Some(m) = missing.into_iter().next() {
+                    return Err(fail(
+                        format!(
+                            "{} needs {}, which the loader does not find in the image ({})",
+                            m.needed_by, m.name, m.reason
+                        ),
+                        format!(
+                            "{argv0}: error while loading shared libraries: {}: cannot open shared object file: No such file or directory",
+                            m.name
+                        ),
+                        closure_fix(in_image),
+                    ));
+                }
+            }
+            Err(e) => {
+                return Err(fail(
+                    format!("its libraries cannot be resolved in the image: {e}"),
+                    exec_error(e.errno),
+                    "check the image",
+                ));
+            }
+        }
+    }
+    if depth == 0 {
+        hints(root, elf, data, report);
+    }
+    Ok(())
+}
+
+fn closure_fix(program: &str) -> String {
+    format!(
+        "build it static, or copy its interpreter and libraries into the image: on a machine where it runs, `scratch-doctor --copy-closure DIR {program}`, then `COPY DIR /`"
+    )
+}
+
+fn contains(data: &[u8], needle: &[u8]) -> bool {
+    data.windows(needle.len()).any(|w| w == needle)
+}
+
+fn hints(root: &ImageRoot<'_>, elf: &ElfFacts, data: &[u8], report: &mut ImageReport) {
+    if contains(data, b"https://") && !CA_BUNDLES.iter().any(|p| root.stat(p, true).is_ok()) {
+        report.hints.push(
+            "its strings mention https:// and the image has no CA bundle (/etc/ssl/certs/ca-certificates.crt): TLS connections will fail to verify; copy one in".into(),
+        );
+    }
+    if elf.is_static() && contains(data, b"getaddrinfo") && contains(data, b"GLIBC") {
+        report.hints.push(
+            "a static glibc program that calls getaddrinfo: glibc loads NSS modules (libnss_*.so) with dlopen for it, which a static program cannot do without them in the image: name lookups may fail".into(),
+        );
+    }
+}

@@ -1,0 +1,411 @@
+//! `scratch-doctor --image`: its prediction against reality. Each case is an image built with
+//! Podman from a committed Containerfile (`fixtures/doctor-images/CASE.Containerfile`), saved
+//! as an OCI archive, a docker archive and an OCI layout directory; the doctor's verdict on
+//! each must be the same, and the error it predicts must be what `podman run` of the image
+//! prints (an image it says starts must print its output). Then bad input: each one line on
+//! standard error and exit status 2.
+//!
+//! On this project's CI machines Podman needs `.ci/setup-engine.sh` sourced first (runc,
+//! cgroupfs, lower ulimits); elsewhere `export CONTAINERS_CONF=$PWD/.ci/containers.conf`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use system_tests::{
+    TempDir, TestImages, assert_success_with, engine_lock, engine_setup_hint, nostd_bin,
+    require_tool, run, test_image_name, workspace_root,
+};
+
+const HELLO: &str = "Hello, world!\n";
+
+/// The formats `podman save` writes that the doctor reads (their layers are plain tar).
+const FORMATS: [&str; 3] = ["oci-archive", "docker-archive", "oci-dir"];
+
+/// Saves the image `name` into `dir` in every [`FORMATS`], and pushes it to OCI layouts with
+/// gzip and with zstd layers (`podman push --compression-format`); returns what each is and
+/// its path.
+fn save_all(name: &str, dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut saved = Vec::new();
+    for format in FORMATS {
+        let path = dir.join(format);
+        let out = run(Command::new("podman")
+            .args(["save", "--quiet", "--format", format, "--output"])
+            .arg(&path)
+            .arg(name));
+        assert_success(&out, &format!("podman save --format {format}"));
+        saved.push((format.to_string(), path));
+    }
+    for compression in ["gzip", "zstd"] {
+        let path = dir.join(format!("oci-{compression}"));
+        let out = run(Command::new("podman")
+            .args(["push", "--quiet", "--compression-format", compression, name])
+            .arg(format!("oci:{}", path.display())));
+        assert_success(
+            &out,
+            &format!("podman push --compression-format {compression}"),
+        );
+        saved.push((format!("oci layout, {compression} layers"), path));
+    }
+    saved
+}
+
+fn assert_success(out: &Output, what: &str) {
+    assert_success_with(out, what, engine_setup_hint());
+}
+
+fn doctor(args: &[&std::ffi::OsStr]) -> Output {
+    run(Command::new(nostd_bin("scratch-doctor")).args(args))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// The build context every case's Containerfile takes its files from: the static hello
+/// (`hello`, and `noexec` without execute bits, and `foreign` with another machine in its ELF
+/// header; `linked-rel/bin/` with it and the link `rel` -> `hello`, `linked-abs/bin/abs` ->
+/// `/hello`), the C hello dynamically
+/// linked (`dynamic`), its ELF interpreter (`interp`), its closure (`root/`), a `#!/bin/sh`
+/// script (`run.sh`, and `crlf.sh` with CRLF line ends). Returns it and the interpreter's path.
+fn context() -> Option<(TempDir, String)> {
+    if !require_tool("gcc", "gcc") {
+        return None;
+    }
+    let dir = TempDir::new("doctor-image-context");
+    let p = |n: &str| dir.path().join(n);
+    let hello = nostd_bin("hello-nostd");
+    std::fs::copy(&hello, p("hello")).unwrap();
+    std::fs::copy(&hello, p("noexec")).unwrap();
+    set_mode(&p("noexec"), 0o644);
+    // The same program for ppc64le (e_machine 21, bytes 18-19 of the ELF header): exec fails
+    // with ENOEXEC on this x86_64 machine, which has no binfmt_misc entry for it.
+    let mut foreign = std::fs::read(&hello).unwrap();
+    foreign[18..20].copy_from_slice(&21u16.to_le_bytes());
+    std::fs::write(p("foreign"), foreign).unwrap();
+    set_mode(&p("foreign"), 0o755);
+    std::fs::write(p("run.sh"), "#!/bin/sh\necho hello\n").unwrap();
+    set_mode(&p("run.sh"), 0o755);
+    std::fs::write(p("crlf.sh"), "#!/bin/sh\r\necho hello\r\n").unwrap();
+    set_mode(&p("crlf.sh"), 0o755);
+    std::fs::create_dir_all(p("linked-rel/bin")).unwrap();
+    std::fs::copy(&hello, p("linked-rel/bin/hello")).unwrap();
+    std::os::unix::fs::symlink("hello", p("linked-rel/bin/rel")).unwrap();
+    std::fs::create_dir_all(p("linked-abs/bin")).unwrap();
+    std::os::unix::fs::symlink("/hello", p("linked-abs/bin/abs")).unwrap();
+    let out = run(Command::new("gcc")
+        .arg("-O2")
+        .arg("-o")
+        .arg(p("dynamic"))
+        .arg(workspace_root().join("system-tests/fixtures/hello.c")));
+    assert_success(&out, "gcc (Debian packages gcc, libc6-dev)");
+    let interp = match scratch_doctor::inspect(&std::fs::read(p("dynamic")).unwrap()) {
+        Ok(scratch_doctor::Program::Elf(f)) => f.interpreter.expect("gcc's output has PT_INTERP"),
+        other => panic!("gcc wrote no ELF program: {other:?}"),
+    };
+    std::fs::copy(&interp, p("interp")).unwrap();
+    std::fs::create_dir(p("root")).unwrap();
+    let out = doctor(&[
+        "--copy-closure".as_ref(),
+        p("root").as_os_str(),
+        p("dynamic").as_os_str(),
+    ]);
+    assert!(
+        out.status.success(),
+        "scratch-doctor --copy-closure: {}",
+        text(&out.stderr)
+    );
+    Some((dir, interp))
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// What a case's image does.
+enum Expect {
+    /// It starts and prints this.
+    Starts(&'static str),
+    /// It starts, prints this, and the doctor found its command at this path (a symbolic
+    /// link resolved).
+    StartsAt(&'static str, &'static str),
+    /// It does not, and the runtime prints this.
+    Fails(&'static str),
+}
+
+/// Builds the image of `case`, saves it in every format, and checks the doctor's verdict on
+/// each against `podman run`.
+fn check(case: &str, expect: Expect) {
+    let _engine = engine_lock();
+    if !require_tool("podman", "podman") {
+        return;
+    }
+    let Some((ctx, interp)) = context() else {
+        return;
+    };
+    let name = test_image_name(&format!("doctor-{case}"));
+    let _images = TestImages::new("podman", &[&name]);
+    let file = workspace_root().join(format!(
+        "system-tests/fixtures/doctor-images/{case}.Containerfile"
+    ));
+    let out = run(Command::new("podman")
+        .args(["build", "--layers=false", "--build-arg"])
+        .arg(format!("INTERP={interp}"))
+        .args(["--tag", &name, "--file"])
+        .arg(&file)
+        .arg(ctx.path()));
+    assert_success(&out, &format!("podman build of {case}"));
+
+    let saved = TempDir::new("doctor-image-saved");
+    for (format, path) in save_all(&name, saved.path()) {
+        let out = doctor(&["--image".as_ref(), path.as_os_str()]);
+        let stdout = text(&out.stdout);
+        let what = format!("{case}, {format}:\n{stdout}{}", text(&out.stderr));
+        assert_eq!(
+            stdout.lines().filter(|l| l.starts_with("starts: ")).count(),
+            1,
+            "one verdict line: {what}"
+        );
+        match expect {
+            Expect::Starts(_) | Expect::StartsAt(..) => {
+                assert_eq!(out.status.code(), Some(0), "{what}");
+                assert!(stdout.contains("\nstarts: yes\n"), "{what}");
+                if let Expect::StartsAt(_, program) = expect {
+                    assert!(
+                        stdout.contains(&format!("\nprogram: {program}\n")),
+                        "{what}"
+                    );
+                }
+            }
+            Expect::Fails(error) => {
+                assert_eq!(out.status.code(), Some(1), "{what}");
+                assert!(
+                    stdout.contains(&format!("\nruntime error: {error}\n")),
+                    "the doctor predicts {error:?}: {what}"
+                );
+            }
+        }
+    }
+
+    let out = run(Command::new("podman").args(["run", "--rm", "--network", "none", &name]));
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    match expect {
+        Expect::Starts(output) | Expect::StartsAt(output, _) => {
+            assert_success(&out, &format!("podman run of {case}"));
+            assert_eq!(text(&out.stdout), output, "{case}");
+        }
+        Expect::Fails(error) => {
+            assert!(!out.status.success(), "{case} started: {all}");
+            assert!(
+                all.contains(error),
+                "podman run of {case} printed no {error:?}: {all}{}",
+                engine_setup_hint()
+            );
+        }
+    }
+}
+
+#[test]
+fn static_hello_starts() {
+    check("static-hello", Expect::Starts(HELLO));
+}
+
+#[test]
+fn dynamic_hello_with_its_closure_starts() {
+    check("dynamic-closure", Expect::Starts(HELLO));
+}
+
+#[test]
+fn a_command_found_through_path_starts() {
+    check("path-lookup", Expect::Starts(HELLO));
+}
+
+#[test]
+fn an_entrypoint_that_is_a_relative_symlink_starts() {
+    check("symlink-relative", Expect::StartsAt(HELLO, "/bin/hello"));
+}
+
+#[test]
+fn an_entrypoint_that_is_an_absolute_symlink_starts() {
+    check("symlink-absolute", Expect::StartsAt(HELLO, "/hello"));
+}
+
+#[test]
+fn a_script_with_crlf_line_ends() {
+    check(
+        "script-crlf",
+        Expect::Fails("exec /run.sh: no such file or directory"),
+    );
+}
+
+#[test]
+fn dynamic_hello_without_its_interpreter() {
+    check(
+        "dynamic-no-interpreter",
+        Expect::Fails("exec /hello: no such file or directory"),
+    );
+}
+
+#[test]
+fn dynamic_hello_without_libc() {
+    check(
+        "dynamic-no-libc",
+        Expect::Fails(
+            "/hello: error while loading shared libraries: libc.so.6: cannot open shared object file: No such file or directory",
+        ),
+    );
+}
+
+#[test]
+fn a_file_without_execute_bit() {
+    check(
+        "no-exec-bit",
+        Expect::Fails("exec: \"/hello\": permission denied"),
+    );
+}
+
+#[test]
+fn shell_form_cmd_without_a_shell() {
+    check(
+        "shell-form-cmd",
+        Expect::Fails("exec: \"/bin/sh\": stat /bin/sh: no such file or directory"),
+    );
+}
+
+#[test]
+fn user_by_name_without_passwd() {
+    check(
+        "user-nobody",
+        Expect::Fails("unable to find user nobody: no matching entries in passwd file"),
+    );
+}
+
+#[test]
+fn a_foreign_architecture_elf() {
+    check(
+        "foreign-arch",
+        Expect::Fails("exec /hello: exec format error"),
+    );
+}
+
+#[test]
+fn a_script_whose_interpreter_is_missing() {
+    check(
+        "script-no-interpreter",
+        Expect::Fails("exec /run.sh: no such file or directory"),
+    );
+}
+
+#[test]
+fn a_command_in_no_path_directory() {
+    check(
+        "not-in-path",
+        Expect::Fails("exec: \"hello\": executable file not found in $PATH"),
+    );
+}
+
+/// `scratch-doctor --image PATH` on bad input: exit status 2, one line on standard error
+/// naming the problem, nothing on standard output.
+fn assert_input_error(path: &Path, problem: &str) {
+    let out = doctor(&["--image".as_ref(), path.as_os_str()]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{}: {stderr}", path.display());
+    assert_eq!(text(&out.stdout), "", "{}", path.display());
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.starts_with(&format!("scratch-doctor: {}: ", path.display()))
+            && stderr.contains(problem),
+        "wanted {problem:?}: {stderr}"
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_status_2() {
+    let dir = TempDir::new("doctor-image-bad");
+    let p = |n: &str| dir.path().join(n);
+    assert_input_error(&p("missing"), "no such file or directory");
+    std::fs::write(p("empty"), "").unwrap();
+    assert_input_error(&p("empty"), "empty file");
+    // Bytes of no format (a fixed pseudo-random sequence).
+    let mut x: u32 = 2463534242;
+    let random: Vec<u8> = (0..8192)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect();
+    std::fs::write(p("random"), random).unwrap();
+    assert_input_error(&p("random"), "not an image archive");
+    if require_tool("tar", "tar") {
+        std::fs::write(p("hello.txt"), "hello\n").unwrap();
+        let out = run(Command::new("tar")
+            .arg("-cf")
+            .arg(p("text.tar"))
+            .arg("-C")
+            .arg(dir.path())
+            .arg("hello.txt"));
+        assert_success(&out, "tar -cf");
+        assert_input_error(
+            &p("text.tar"),
+            "neither index.json nor manifest.json: not an OCI image layout or a docker save archive",
+        );
+    }
+    // A directory that is not a layout.
+    std::fs::create_dir(p("dir")).unwrap();
+    assert_input_error(&p("dir"), "neither index.json nor manifest.json");
+}
+
+/// A real image, corrupted: a flipped byte in a layer is a digest mismatch, a truncated
+/// archive is truncated; each one line and exit status 2, never a verdict.
+#[test]
+fn a_corrupt_or_truncated_saved_image_is_an_input_error() {
+    let _engine = engine_lock();
+    if !require_tool("podman", "podman") {
+        return;
+    }
+    let Some((ctx, interp)) = context() else {
+        return;
+    };
+    let name = test_image_name("doctor-corrupt");
+    let _images = TestImages::new("podman", &[&name]);
+    let file =
+        workspace_root().join("system-tests/fixtures/doctor-images/static-hello.Containerfile");
+    let out = run(Command::new("podman")
+        .args(["build", "--layers=false", "--build-arg"])
+        .arg(format!("INTERP={interp}"))
+        .args(["--tag", &name, "--file"])
+        .arg(&file)
+        .arg(ctx.path()));
+    assert_success(&out, "podman build");
+    let saved = TempDir::new("doctor-image-corrupt");
+    let layout = saved.path().join("layout");
+    let archive = saved.path().join("image.tar");
+    for (format, path) in [("oci-dir", &layout), ("oci-archive", &archive)] {
+        let out = run(Command::new("podman")
+            .args(["save", "--quiet", "--format", format, "--output"])
+            .arg(path)
+            .arg(&name));
+        assert_success(&out, "podman save");
+    }
+    // The layer is the largest blob; flip a byte in its middle.
+    let largest: PathBuf = std::fs::read_dir(layout.join("blobs/sha256"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .max_by_key(|p| p.metadata().unwrap().len())
+        .unwrap();
+    let mut bytes = std::fs::read(&largest).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&largest, bytes).unwrap();
+    assert_input_error(&layout, "digest mismatch");
+
+    let len = std::fs::metadata(&archive).unwrap().len();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&archive)
+        .unwrap();
+    f.set_len(len / 2).unwrap();
+    assert_input_error(&archive, "truncated");
+}
