@@ -6,5 +6,6 @@
 fn main() {
     syscall_kit_build::static_executable()
         .linker_script("../hello-nostd/hello.ld", true)
+        .linker_script_32("../hello-nostd/hello32.ld")
         .emit();
 }

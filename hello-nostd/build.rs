@@ -5,5 +5,6 @@
 fn main() {
     syscall_kit_build::static_executable()
         .linker_script("hello.ld", true)
+        .linker_script_32("hello32.ld")
         .emit();
 }

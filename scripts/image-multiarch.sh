@@ -18,7 +18,7 @@ if [[ "${CONTAINER_ENGINE:-podman}" != podman ]] || ! command -v podman >/dev/nu
   echo "error: image-multiarch needs Podman (podman manifest); install it (apt-get install podman) — with Docker, build each platform with docker buildx" >&2
   exit 1
 fi
-# NAME TRIPLE PLATFORM QEMU, a line an architecture.
+# NAME TRIPLE PLATFORM QEMU BINFMT, a line an architecture.
 mapfile -t arches < <(cd "$root" && cargo xtask arches)
 for line in "${arches[@]}"; do
   read -r _ triple _ _ <<<"$line"

@@ -31,6 +31,7 @@ pub use arch::Arch;
 #[derive(Debug, Clone)]
 pub struct StaticExecutable {
     script: Option<PathBuf>,
+    script_32: Option<PathBuf>,
     release_only: bool,
 }
 
@@ -38,30 +39,39 @@ pub struct StaticExecutable {
 pub fn static_executable() -> StaticExecutable {
     StaticExecutable {
         script: None,
+        script_32: None,
         release_only: false,
     }
 }
 
-/// The ELF header fields of the target architecture (Rust's `target_arch`), for linker scripts
-/// that write the header themselves: `(e_machine, e_flags, page size)`, from the table in
-/// [`arch`].
+/// The ELF header fields of the architecture of a target (see [`Arch::for_target`]), for
+/// linker scripts that write the header themselves: `(e_machine, e_flags, page size)`, from the
+/// table in [`arch`].
 ///
 /// `e_flags` matters on riscv64, where it records the float ABI and compressed instructions of
-/// the `riscv64gc` targets; the page size is the largest the architecture's kernels use (64 KiB
-/// on aarch64), so a segment placed at a page boundary works on all of them.
-pub fn elf_machine(target_arch: &str) -> Option<(u16, u32, u32)> {
-    Arch::named(target_arch).map(|a| (a.e_machine(), a.e_flags(), a.page_size()))
+/// the `riscv64gc` targets, and on arm (EABI version, float ABI); the page size is the largest
+/// the architecture's kernels use (64 KiB on aarch64), so a segment placed at a page boundary
+/// works on all of them.
+pub fn elf_machine(triple: &str, target_arch: &str) -> Option<(u16, u32, u32)> {
+    Arch::for_target(triple, target_arch).map(|a| (a.e_machine(), a.e_flags(), a.page_size()))
 }
 
 impl StaticExecutable {
     /// Also link with the linker script `path` (relative to the package's directory), and pass
-    /// it the symbols `ELF_MACHINE`, `ELF_FLAGS` and `ELF_PAGE` of [`elf_machine`]. With
-    /// `release_only`, only release builds use the script (a script that relies on what LTO
-    /// removes would fail a debug build).
+    /// it the symbols `ELF_MACHINE`, `ELF_FLAGS` and `ELF_PAGE` of [`elf_machine`] and
+    /// `ELF_DATA` (`EI_DATA`: 1 little-endian, 2 big-endian). With `release_only`, only release
+    /// builds use the script (a script that relies on what LTO removes would fail a debug
+    /// build).
     pub fn linker_script(mut self, path: impl AsRef<Path>, release_only: bool) -> Self {
-        let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-        self.script = Some(Path::new(&dir).join(path));
+        self.script = Some(package_path(path));
         self.release_only = release_only;
+        self
+    }
+
+    /// The linker script for the 32-bit architectures (`ELFCLASS32`, whose headers have
+    /// another layout), used there instead of [`linker_script`](Self::linker_script)'s.
+    pub fn linker_script_32(mut self, path: impl AsRef<Path>) -> Self {
+        self.script_32 = Some(package_path(path));
         self
     }
 
@@ -69,7 +79,9 @@ impl StaticExecutable {
     pub fn args(&self) -> Vec<String> {
         let lld = links_with_lld(&std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default());
         let release = std::env::var("PROFILE").as_deref() == Ok("release");
-        let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+        let target_arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+        let triple = std::env::var("TARGET").unwrap_or_default();
+        let arch = Arch::for_target(&triple, &target_arch);
         let mut ld = vec![
             // A fixed-address executable: no relocation at start-up, no dynamic section.
             "-static".to_string(),
@@ -80,16 +92,24 @@ impl StaticExecutable {
             "-z".to_string(),
             "norelro".to_string(),
         ];
-        if let Some(script) = self
+        if let Some(script_64) = self
             .script
             .as_ref()
             .filter(|_| release || !self.release_only)
         {
-            let (machine, flags, page) =
-                elf_machine(&arch).unwrap_or_else(|| panic!("unsupported architecture {arch}"));
-            ld.push(format!("--defsym=ELF_MACHINE={machine}"));
-            ld.push(format!("--defsym=ELF_FLAGS={flags}"));
-            ld.push(format!("--defsym=ELF_PAGE={page}"));
+            let arch = arch.unwrap_or_else(|| panic!("unsupported architecture {triple}"));
+            let script = match (arch.bits(), &self.script_32) {
+                (32, Some(s32)) => s32,
+                (32, None) => panic!("no 32-bit linker script for {triple}"),
+                _ => script_64,
+            };
+            ld.push(format!("--defsym=ELF_MACHINE={}", arch.e_machine()));
+            ld.push(format!("--defsym=ELF_FLAGS={}", arch.e_flags()));
+            ld.push(format!("--defsym=ELF_PAGE={}", arch.page_size()));
+            ld.push(format!(
+                "--defsym=ELF_DATA={}",
+                if arch.big_endian() { 2 } else { 1 }
+            ));
             ld.push("-T".to_string());
             ld.push(script.display().to_string());
             println!("cargo:rerun-if-changed={}", script.display());
@@ -130,6 +150,12 @@ impl StaticExecutable {
     }
 }
 
+/// `path` relative to the directory of the package whose build script runs.
+fn package_path(path: impl AsRef<Path>) -> PathBuf {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    Path::new(&dir).join(path)
+}
+
 /// Whether the rustflags (as cargo encodes them, separated by `\x1f`) make rustc call rust-lld
 /// directly (`-C linker-flavor=ld.lld`).
 pub fn links_with_lld(encoded_rustflags: &str) -> bool {
@@ -154,9 +180,12 @@ mod tests {
 
     #[test]
     fn every_supported_architecture_has_elf_fields() {
-        assert_eq!(elf_machine("x86_64"), Some((62, 0, 4096)));
-        assert_eq!(elf_machine("aarch64").map(|m| m.0), Some(183));
-        assert_eq!(elf_machine("riscv64").map(|m| m.0), Some(243));
-        assert_eq!(elf_machine("mips"), None);
+        let host = elf_machine("x86_64-unknown-linux-gnu", "x86_64");
+        assert_eq!(host, Some((62, 0, 4096)));
+        for a in Arch::ALL {
+            let fields = elf_machine(a.triple(), a.target_arch());
+            assert_eq!(fields.map(|m| m.0), Some(a.e_machine()));
+        }
+        assert_eq!(elf_machine("mips-unknown-linux-gnu", "mips"), None);
     }
 }
