@@ -46,7 +46,7 @@ pub const COMMON_RUSTFLAGS: [&str; 8] = [
 
 impl Arch {
     /// Every architecture, the host of this project (x86_64) first: the table.
-    pub const ALL: [Arch; 4] = [
+    pub const ALL: [Arch; 5] = [
         Arch {
             name: "x86_64",
             target_arch: "x86_64",
@@ -113,6 +113,24 @@ impl Arch {
             bits: 32,
             big_endian: false,
         },
+        Arch {
+            name: "armv7",
+            target_arch: "arm",
+            // The -gnueabihf target: rustup serves no armv7-unknown-linux-musleabihf here; the
+            // programs use neither C library.
+            triple: "armv7-unknown-linux-gnueabihf",
+            rustflags: &[],
+            qemu: Some("qemu-arm"),
+            qemu_args: &[],
+            native: false,
+            platform: "linux/arm/v7",
+            e_machine: 40,
+            // EF_ARM_EABI_VER5 | EF_ARM_ABI_FLOAT_HARD: EABI 5, floats in VFP registers.
+            e_flags: 0x0500_0400,
+            page_size: 0x1000,
+            bits: 32,
+            big_endian: false,
+        },
     ];
 
     /// x86_64, the host of this project's machines and tests.
@@ -123,6 +141,8 @@ impl Arch {
     pub const RISCV64: Arch = Arch::ALL[2];
     /// i686 (i386, `linux/386`).
     pub const I686: Arch = Arch::ALL[3];
+    /// armv7 (32-bit arm, hard float, `linux/arm/v7`).
+    pub const ARMV7: Arch = Arch::ALL[4];
 
     /// The architecture called `name` in the table (`x86_64`, `aarch64`, `i686` …).
     pub fn named(name: &str) -> Option<Arch> {

@@ -26,14 +26,16 @@ impl Drop for MultiArchImage {
     fn drop(&mut self) {
         let _ = podman(&["manifest", "rm", &self.name]);
         for arch in Arch::ALL {
-            let tag = format!(
-                "{}:{}",
-                self.name,
-                arch.platform().trim_start_matches("linux/")
-            );
-            let _ = podman(&["rmi", "--force", &tag]);
+            let _ = podman(&["rmi", "--force", &tag_of(&self.name, arch)]);
         }
     }
+}
+
+/// The image of `arch` in the list `name`, as scripts/image-multiarch.sh tags it: the platform
+/// less `linux/`, a `/` before a variant as `-` (`name:amd64`, `name:arm-v7`).
+fn tag_of(name: &str, arch: Arch) -> String {
+    let platform = arch.platform().trim_start_matches("linux/");
+    format!("{name}:{}", platform.replace('/', "-"))
 }
 
 /// The `e_machine` of the `/hello` inside `image`, copied out of a container created from it.
@@ -92,11 +94,17 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
         "every platform: {list}"
     );
     for arch in Arch::ALL {
-        let platform = arch.platform().trim_start_matches("linux/");
-        assert!(
-            list.contains(&format!("\"architecture\":\"{platform}\",\"os\":\"linux\"")),
-            "{platform} in {list}"
-        );
+        let mut parts = arch.platform().trim_start_matches("linux/").split('/');
+        let architecture = parts.next().unwrap();
+        let entry = match parts.next() {
+            Some(variant) => {
+                format!(
+                    "\"architecture\":\"{architecture}\",\"os\":\"linux\",\"variant\":\"{variant}\""
+                )
+            }
+            None => format!("\"architecture\":\"{architecture}\",\"os\":\"linux\""),
+        };
+        assert!(list.contains(&entry), "{entry} in {list}");
     }
 
     // The list runs the host's (amd64) image; each tagged image holds its architecture's
@@ -104,11 +112,7 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
     let out = podman(&["run", "--rm", "--network", "none", &image.name]);
     assert_eq!(out.stdout, HELLO, "{out:?}");
     for arch in Arch::ALL {
-        let tag = format!(
-            "{}:{}",
-            image.name,
-            arch.platform().trim_start_matches("linux/")
-        );
+        let tag = tag_of(&image.name, arch);
         assert_eq!(e_machine_of_hello_in(&tag), arch.e_machine(), "{tag}");
         // Locked down, but without the seccomp profile, which is for hello-nostd alone and not
         // for qemu-user running it.

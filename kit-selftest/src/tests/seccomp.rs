@@ -20,6 +20,8 @@ const NATIVE: u32 = 0xC000_00B7;
 const NATIVE: u32 = 0xC000_00F3;
 #[cfg(target_arch = "x86")]
 const NATIVE: u32 = 0x4000_0003;
+#[cfg(target_arch = "arm")]
+const NATIVE: u32 = 0x4000_0028;
 /// Another ABI's `AUDIT_ARCH_*`, which the filter must refuse: `AUDIT_ARCH_I386`, the other
 /// ABI the kernel may enter through on x86_64 (on i686 itself, `AUDIT_ARCH_X86_64`'s value).
 #[cfg(not(target_arch = "x86"))]

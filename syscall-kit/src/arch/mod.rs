@@ -77,13 +77,19 @@ mod x86;
 #[cfg(target_arch = "x86")]
 pub use x86::*;
 
+#[cfg(target_arch = "arm")]
+mod arm;
+#[cfg(target_arch = "arm")]
+pub use arm::*;
+
 #[cfg(not(any(
     target_arch = "x86_64",
     target_arch = "aarch64",
     target_arch = "riscv64",
     target_arch = "x86",
+    target_arch = "arm",
 )))]
-compile_error!("syscall-kit supports Linux on x86_64, aarch64, riscv64 and i686");
+compile_error!("syscall-kit supports Linux on x86_64, aarch64, riscv64, i686 and arm");
 
 /// The numbers of the calls that take a 64-bit time (`struct __kernel_timespec`, which is the
 /// kit's [`Timespec`](crate::time::Timespec)) or a 64-bit file offset, named as on the 64-bit
