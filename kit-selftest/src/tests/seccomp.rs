@@ -22,6 +22,8 @@ const NATIVE: u32 = 0xC000_00F3;
 const NATIVE: u32 = 0x4000_0003;
 #[cfg(target_arch = "arm")]
 const NATIVE: u32 = 0x4000_0028;
+#[cfg(target_arch = "s390x")]
+const NATIVE: u32 = 0x8000_0016;
 /// Another ABI's `AUDIT_ARCH_*`, which the filter must refuse: `AUDIT_ARCH_I386`, the other
 /// ABI the kernel may enter through on x86_64 (on i686 itself, `AUDIT_ARCH_X86_64`'s value).
 #[cfg(not(target_arch = "x86"))]

@@ -19,7 +19,8 @@
 //!   [`crate::signal::SigAction::new`]).
 //!
 //! What differs by word size only (the calls that take 64-bit times and offsets on 32-bit
-//! architectures) is here once: `wide`, `lseek`, `mmap`.
+//! architectures) is here once: `wide`, `lseek`, `mmap` (s390x's file has its own `mmap`, and
+//! `fork_clone_args` for the order of `clone(2)`'s arguments).
 
 use crate::Errno;
 
@@ -82,14 +83,20 @@ mod arm;
 #[cfg(target_arch = "arm")]
 pub use arm::*;
 
+#[cfg(target_arch = "s390x")]
+mod s390x;
+#[cfg(target_arch = "s390x")]
+pub use s390x::*;
+
 #[cfg(not(any(
     target_arch = "x86_64",
     target_arch = "aarch64",
     target_arch = "riscv64",
     target_arch = "x86",
     target_arch = "arm",
+    target_arch = "s390x",
 )))]
-compile_error!("syscall-kit supports Linux on x86_64, aarch64, riscv64, i686 and arm");
+compile_error!("syscall-kit supports Linux on x86_64, aarch64, riscv64, i686, arm and s390x");
 
 /// The numbers of the calls that take a 64-bit time (`struct __kernel_timespec`, which is the
 /// kit's [`Timespec`](crate::time::Timespec)) or a 64-bit file offset, named as on the 64-bit
@@ -145,6 +152,13 @@ pub(crate) unsafe fn lseek(fd: usize, offset: i64, whence: usize) -> Result<u64,
         )
     }?;
     Ok(result)
+}
+
+/// The arguments of `clone(2)` for a fork with `flags` (no new stack, no thread ids, no TLS):
+/// the flags first, as on every architecture of the kit but s390x (its file has its own).
+#[cfg(not(target_arch = "s390x"))]
+pub(crate) const fn fork_clone_args(flags: usize) -> [usize; 5] {
+    [flags, 0, 0, 0, 0]
 }
 
 /// `mmap(2)` with a 64-bit file offset: `mmap` where a word holds it, else `mmap2`, which
