@@ -46,7 +46,7 @@ pub const COMMON_RUSTFLAGS: [&str; 8] = [
 
 impl Arch {
     /// Every architecture, the host of this project (x86_64) first: the table.
-    pub const ALL: [Arch; 6] = [
+    pub const ALL: [Arch; 7] = [
         Arch {
             name: "x86_64",
             target_arch: "x86_64",
@@ -147,6 +147,25 @@ impl Arch {
             bits: 64,
             big_endian: true,
         },
+        Arch {
+            name: "powerpc64le",
+            target_arch: "powerpc64",
+            // rustup serves no powerpc64le-unknown-linux-musl here (404); the programs use
+            // neither C library.
+            triple: "powerpc64le-unknown-linux-gnu",
+            rustflags: &[],
+            qemu: Some("qemu-ppc64le"),
+            qemu_args: &[],
+            native: false,
+            platform: "linux/ppc64le",
+            e_machine: 21,
+            // The ELFv2 ABI (EF_PPC64_ABI = 2).
+            e_flags: 2,
+            // The largest page size of powerpc64 kernels (the usual one of ppc64le).
+            page_size: 0x10000,
+            bits: 64,
+            big_endian: false,
+        },
     ];
 
     /// x86_64, the host of this project's machines and tests.
@@ -161,6 +180,8 @@ impl Arch {
     pub const ARMV7: Arch = Arch::ALL[4];
     /// s390x (64-bit IBM Z, big-endian).
     pub const S390X: Arch = Arch::ALL[5];
+    /// powerpc64le (64-bit POWER, little-endian, ELFv2).
+    pub const POWERPC64LE: Arch = Arch::ALL[6];
 
     /// The architecture called `name` in the table (`x86_64`, `aarch64`, `i686` …).
     pub fn named(name: &str) -> Option<Arch> {

@@ -33,7 +33,7 @@ bitflags::bitflags! {
         /// `MAP_ANONYMOUS`: zero-filled memory, no file.
         const ANONYMOUS = 0x20;
         /// `MAP_NORESERVE`.
-        const NORESERVE = 0x4000;
+        const NORESERVE = crate::arch::MAP_NORESERVE;
         /// `MAP_POPULATE`.
         const POPULATE = 0x8000;
         /// `MAP_FIXED_NOREPLACE`: at `addr`, or fail with `EEXIST`.

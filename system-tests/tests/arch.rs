@@ -36,12 +36,24 @@ fn foreign() -> Vec<Arch> {
         .collect()
 }
 
+/// The size hello-nostd must stay within: 1 KiB, and 1.5 KiB on powerpc64le, where the same
+/// code takes more bytes (every instruction is 4 bytes, and every function sets up its TOC
+/// pointer: docs/architectures.md).
+fn size_budget(arch: Arch) -> usize {
+    if arch.target_arch() == "powerpc64" {
+        1536
+    } else {
+        1024
+    }
+}
+
 #[test]
-fn hello_for_every_architecture_is_a_static_executable_of_at_most_1024_bytes() {
+fn hello_for_every_architecture_is_a_static_executable_within_its_size_budget() {
     for arch in selected() {
         let path = nostd_bin_for(arch, "hello-nostd");
         let data = std::fs::read(&path).unwrap();
-        assert!(data.len() <= 1024, "{arch:?}: {} bytes", data.len());
+        let budget = size_budget(arch);
+        assert!(data.len() <= budget, "{arch:?}: {} bytes", data.len());
         match arch.bits() {
             32 => check_elf(
                 arch,
@@ -173,6 +185,15 @@ fn the_self_test_passes_on_every_architecture() {
     }
 }
 
+/// The usual name of the machine of `arch`, as scratch-doctor prints it (its machine table):
+/// Rust's `target_arch`, but `ppc64le` for little-endian powerpc64 (all arm rows are `arm`).
+fn machine_name(arch: Arch) -> &'static str {
+    match (arch.target_arch(), arch.big_endian()) {
+        ("powerpc64", false) => "ppc64le",
+        (name, _) => name,
+    }
+}
+
 #[test]
 fn scratch_doctor_says_foreign_binaries_do_not_run_on_this_host() {
     let doctor = nostd_bin("scratch-doctor");
@@ -185,8 +206,7 @@ fn scratch_doctor_says_foreign_binaries_do_not_run_on_this_host() {
         assert!(
             stdout.contains(&format!(
                 "runs in FROM scratch: no: {} binary on an x86_64 host: exec format error unless the host has qemu binfmt",
-                // The machine's usual name (scratch-doctor's), which the arm rows share.
-                arch.target_arch()
+                machine_name(arch)
             )),
             "{stdout}"
         );

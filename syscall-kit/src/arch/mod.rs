@@ -6,7 +6,8 @@
 //! - `syscall0` … `syscall6`: the system call instruction, for [`crate::raw`] only (`sc`'s, or
 //!   the kit's own `asm!` with the register convention written above it);
 //! - `O_DIRECT`, `O_DIRECTORY`, `O_NOFOLLOW`, `O_LARGEFILE`: the `open(2)` flags whose values
-//!   differ;
+//!   differ (and on powerpc `MAP_NORESERVE`, `TIOCGPGRP`, `TIOCSPGRP`, whose asm-generic
+//!   values are here);
 //! - `AUDIT_ARCH` (and its named form, `AUDIT_ARCH_X86_64` …): the architecture's value in a
 //!   seccomp filter's `seccomp_data.arch` (see [`crate::seccomp`]);
 //! - `__trap_instruction!`: its illegal instruction, for [`trap`] (defined here, once);
@@ -88,6 +89,11 @@ mod s390x;
 #[cfg(target_arch = "s390x")]
 pub use s390x::*;
 
+#[cfg(all(target_arch = "powerpc64", target_endian = "little"))]
+mod powerpc64;
+#[cfg(all(target_arch = "powerpc64", target_endian = "little"))]
+pub use powerpc64::*;
+
 #[cfg(not(any(
     target_arch = "x86_64",
     target_arch = "aarch64",
@@ -95,8 +101,23 @@ pub use s390x::*;
     target_arch = "x86",
     target_arch = "arm",
     target_arch = "s390x",
+    all(target_arch = "powerpc64", target_endian = "little"),
 )))]
-compile_error!("syscall-kit supports Linux on x86_64, aarch64, riscv64, i686, arm and s390x");
+compile_error!(
+    "syscall-kit supports Linux on x86_64, aarch64, riscv64, i686, arm, s390x and powerpc64le"
+);
+
+/// `MAP_NORESERVE` (asm-generic value; powerpc's file has its own).
+#[cfg(not(target_arch = "powerpc64"))]
+pub const MAP_NORESERVE: u32 = 0x4000;
+
+/// `TIOCGPGRP` (asm-generic value, include/uapi/asm-generic/ioctls.h; powerpc's file has its
+/// own).
+#[cfg(not(target_arch = "powerpc64"))]
+pub const TIOCGPGRP: usize = 0x540F;
+/// `TIOCSPGRP` (asm-generic value; powerpc's file has its own).
+#[cfg(not(target_arch = "powerpc64"))]
+pub const TIOCSPGRP: usize = 0x5410;
 
 /// The numbers of the calls that take a 64-bit time (`struct __kernel_timespec`, which is the
 /// kit's [`Timespec`](crate::time::Timespec)) or a 64-bit file offset, named as on the 64-bit
