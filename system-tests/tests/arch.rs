@@ -197,7 +197,7 @@ fn machine_name(arch: Arch) -> &'static str {
 #[test]
 fn scratch_doctor_says_foreign_binaries_do_not_run_on_this_host() {
     let doctor = nostd_bin("scratch-doctor");
-    // i686 runs on this host's kernel without qemu: not foreign in this sense.
+    // i686 runs on this host's kernel without qemu: see the next test.
     for arch in foreign().into_iter().filter(|a| !a.native()) {
         let hello = nostd_bin_for(arch, "hello-nostd");
         let out = Command::new(&doctor).arg(&hello).output().unwrap();
@@ -211,5 +211,22 @@ fn scratch_doctor_says_foreign_binaries_do_not_run_on_this_host() {
             "{stdout}"
         );
         assert!(stdout.contains("interpreter: none"), "{stdout}");
+    }
+}
+
+#[test]
+fn scratch_doctor_says_i686_binaries_run_on_this_x86_64_kernel() {
+    let doctor = nostd_bin("scratch-doctor");
+    for arch in foreign().into_iter().filter(|a| a.native()) {
+        let hello = nostd_bin_for(arch, "hello-nostd");
+        let out = Command::new(&doctor).arg(&hello).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(
+            stdout.contains(
+                "runs in FROM scratch: yes (static, i386, which this x86_64 kernel runs in its 32-bit compatibility mode)"
+            ),
+            "{stdout}"
+        );
     }
 }
