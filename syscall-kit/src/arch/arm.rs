@@ -243,11 +243,10 @@ macro_rules! __arch_start {
 
 /// Defines `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp` and `strlen`, the functions the
 /// compiler and `core` call (also through the `__aeabi_mem*` functions of compiler_builtins)
-/// and expect a C library to provide, each in a section `.text.kit_libc.NAME`; and the
-/// unwinding stubs the precompiled `core` and `alloc` name but a `panic = "abort"` program
-/// never calls (`.text.kit_unwind.NAME`): `_Unwind_Resume`, `rust_eh_personality` and the
-/// EHABI personality routines `__aeabi_unwind_cpp_pr0`…`pr2`. See the x86_64 file for why
-/// they are assembly. Byte loops: simple and correct; the kit's programs move little memory.
+/// and expect a C library to provide, each in a section `.text.kit_libc.NAME`; and
+/// `_Unwind_Resume` and `rust_eh_personality`, which the precompiled `alloc` names but a
+/// `panic = "abort"` program never calls (`.text.kit_unwind.NAME`). See the x86_64 file for
+/// why they are assembly. Byte loops: simple and correct; the kit's programs move little memory.
 /// Arguments in r0–r2, result in r0; r3 and r12 are free (AAPCS).
 #[doc(hidden)]
 #[macro_export]

@@ -9,7 +9,7 @@ use crate::raw::{self, nr};
 
 bitflags::bitflags! {
     /// Flags of a [`SigAction`] (`SA_*`, include/uapi/asm-generic/signal-defs.h; the same on
-    /// x86_64, aarch64 and riscv64).
+    /// every architecture of the kit: only alpha, mips and parisc differ).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct SaFlags: u64 {
         /// `SA_NOCLDSTOP`: no `SIGCHLD` when a child stops or continues.
