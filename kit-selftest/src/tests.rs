@@ -51,7 +51,7 @@ pub const ALL: &[Test] = &[
     ),
     ("time: the monotonic clock never goes back", time::monotonic),
     (
-        "wide: file offsets past 4 GiB (lseek, fstat, sendfile, mmap)",
+        "wide: file offsets past 4 GiB (lseek), sendfile and mmap from an offset",
         wide::offsets_past_4_gib,
     ),
     (
