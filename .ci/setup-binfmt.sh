@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Lets the kernel run the foreign architectures' binaries (aarch64, riscv64) through qemu-user (binfmt_misc), for the
+# Lets the kernel run the foreign architectures' binaries (aarch64, riscv64 …) through qemu-user (binfmt_misc), for the
 # multi-architecture tests: the self-test re-executes itself, and foreign images run in the
 # container engine. Sourced by .ci/run as root; idempotent.
 #
@@ -13,8 +13,9 @@ hello_binfmt_setup() {
     mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || return 1
   fi
   # The qemu-user programs of the foreign architectures of the table (`cargo xtask arches`:
-  # NAME TRIPLE PLATFORM QEMU, QEMU `-` for the host's).
-  qemus=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && cargo xtask arches | awk '$4 != "-" { print $4 }') || return 1
+  # NAME TRIPLE PLATFORM QEMU BINFMT, BINFMT `-` for those the kernel runs itself, x86_64 and
+  # i686).
+  qemus=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && cargo xtask arches | awk '$5 != "-" { print $5 }') || return 1
   for qemu in $qemus; do
     conf=/usr/lib/binfmt.d/$qemu.conf
     if [[ ! -e /proc/sys/fs/binfmt_misc/$qemu ]]; then

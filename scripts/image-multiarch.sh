@@ -18,7 +18,7 @@ if [[ "${CONTAINER_ENGINE:-podman}" != podman ]] || ! command -v podman >/dev/nu
   echo "error: image-multiarch needs Podman (podman manifest); install it (apt-get install podman) — with Docker, build each platform with docker buildx" >&2
   exit 1
 fi
-# NAME TRIPLE PLATFORM QEMU, a line an architecture.
+# NAME TRIPLE PLATFORM QEMU BINFMT, a line an architecture.
 mapfile -t arches < <(cd "$root" && cargo xtask arches)
 for line in "${arches[@]}"; do
   read -r _ triple _ _ <<<"$line"
@@ -36,16 +36,23 @@ podman manifest rm "$image" >/dev/null 2>&1 || podman rmi "$image" >/dev/null 2>
 # --timestamp: the creation time of each image and its files' times are SOURCE_DATE_EPOCH
 # (scripts/source-date-epoch.sh), so the same binaries give the same digests (see image.sh).
 epoch=$("$root/scripts/source-date-epoch.sh")
+# The tag of a platform: the platform less `linux/`, a `/` before a variant as `-` (arm/v7:
+# arm-v7), since a tag holds no `/`.
+tag_of() {
+  local t=${1#linux/}
+  echo "${t//\//-}"
+}
 for line in "${arches[@]}"; do
   read -r _ triple platform _ <<<"$line"
+  tag=$(tag_of "$platform")
   podman build --quiet --layers=false --timestamp "$epoch" --platform "$platform" \
     --build-arg "HELLO_BIN=target/$triple/release/hello-nostd" \
-    --tag "$image:${platform#linux/}" --file "$root/Dockerfile" "$root" >/dev/null
-  echo "built $image:${platform#linux/} for $platform" >&2
+    --tag "$image:$tag" --file "$root/Dockerfile" "$root" >/dev/null
+  echo "built $image:$tag for $platform" >&2
 done
 podman manifest create "$image" >/dev/null
 for line in "${arches[@]}"; do
   read -r _ _ platform _ <<<"$line"
-  podman manifest add "$image" "containers-storage:localhost/$image:${platform#linux/}" >/dev/null
+  podman manifest add "$image" "containers-storage:localhost/$image:$(tag_of "$platform")" >/dev/null
 done
 echo "built manifest list $image: $(podman manifest inspect "$image" | grep -o '"architecture": *"[a-z0-9]*"' | grep -o '[a-z0-9]*"$' | tr -d '"' | paste -sd ' ' -)" >&2

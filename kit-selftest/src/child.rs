@@ -79,11 +79,19 @@ pub fn mode() -> Option<i32> {
             };
             Some(printed.map_or_else(crate::output_error, |()| 0))
         }
+        // More than the kernel grants: 2^46 bytes at once on a 64-bit architecture; on a 32-bit
+        // one, whose kernel may well grant half of its 4 GiB address space, a GiB after another
+        // (untouched, so no memory is used) until it refuses.
+        #[cfg(target_pointer_width = "64")]
         b"--oom" => {
             let mut v: Vec<u8> = Vec::new();
             v.reserve_exact(1 << 46);
             Some(0)
         }
+        #[cfg(target_pointer_width = "32")]
+        b"--oom" => loop {
+            core::mem::forget(Vec::<u8>::with_capacity(1 << 30));
+        },
         _ => None,
     }
 }

@@ -23,6 +23,7 @@ mod signal;
 mod stdio;
 mod support;
 mod time;
+mod wide;
 
 /// A named test.
 type Test = (&'static str, fn() -> TestResult);
@@ -49,6 +50,14 @@ pub const ALL: &[Test] = &[
         mem::memory_functions,
     ),
     ("time: the monotonic clock never goes back", time::monotonic),
+    (
+        "wide: file offsets past 4 GiB (lseek), sendfile and mmap from an offset",
+        wide::offsets_past_4_gib,
+    ),
+    (
+        "wide: 64-bit times (timerfd, poll, sigtimedwait)",
+        wide::times,
+    ),
     (
         "net: a loopback TCP pair exchanges bytes",
         net::loopback_pair,

@@ -7,13 +7,18 @@
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Arch {
     name: &'static str,
+    target_arch: &'static str,
     triple: &'static str,
     rustflags: &'static [&'static str],
     qemu: Option<&'static str>,
+    qemu_args: &'static [&'static str],
+    native: bool,
     platform: &'static str,
     e_machine: u16,
     e_flags: u32,
     page_size: u32,
+    bits: u8,
+    big_endian: bool,
 }
 
 /// The rustflags of every no_std build, before the architecture's own ([`Arch::rustflags`]).
@@ -41,41 +46,125 @@ pub const COMMON_RUSTFLAGS: [&str; 8] = [
 
 impl Arch {
     /// Every architecture, the host of this project (x86_64) first: the table.
-    pub const ALL: [Arch; 3] = [
+    pub const ALL: [Arch; 7] = [
         Arch {
             name: "x86_64",
+            target_arch: "x86_64",
             triple: "x86_64-unknown-linux-musl",
             rustflags: &[],
             qemu: None,
+            qemu_args: &[],
+            native: true,
             platform: "linux/amd64",
             e_machine: 62,
             e_flags: 0,
             page_size: 0x1000,
+            bits: 64,
+            big_endian: false,
         },
         Arch {
             name: "aarch64",
+            target_arch: "aarch64",
             triple: "aarch64-unknown-linux-musl",
             // Data reached with one instruction instead of two; the program must stay under
             // 1 MiB, as the kit's programs do.
             rustflags: &["-C", "code-model=tiny"],
             qemu: Some("qemu-aarch64"),
+            qemu_args: &[],
+            native: false,
             platform: "linux/arm64",
             e_machine: 183,
             e_flags: 0,
             // The largest page size of aarch64 kernels.
             page_size: 0x10000,
+            bits: 64,
+            big_endian: false,
         },
         Arch {
             name: "riscv64",
+            target_arch: "riscv64",
             triple: "riscv64gc-unknown-linux-gnu",
             rustflags: &[],
             qemu: Some("qemu-riscv64"),
+            qemu_args: &[],
+            native: false,
             platform: "linux/riscv64",
             e_machine: 243,
             // EF_RISCV_RVC | EF_RISCV_FLOAT_ABI_DOUBLE: the riscv64gc targets' compressed
             // instructions and float ABI.
             e_flags: 0x5,
             page_size: 0x1000,
+            bits: 64,
+            big_endian: false,
+        },
+        Arch {
+            name: "i686",
+            target_arch: "x86",
+            triple: "i686-unknown-linux-musl",
+            rustflags: &[],
+            qemu: Some("qemu-i386"),
+            qemu_args: &[],
+            // An x86_64 kernel runs i386 binaries itself (IA-32 emulation): no binfmt entry.
+            native: true,
+            platform: "linux/386",
+            e_machine: 3,
+            e_flags: 0,
+            page_size: 0x1000,
+            bits: 32,
+            big_endian: false,
+        },
+        Arch {
+            name: "armv7",
+            target_arch: "arm",
+            // The -gnueabihf target: rustup serves no armv7-unknown-linux-musleabihf here; the
+            // programs use neither C library.
+            triple: "armv7-unknown-linux-gnueabihf",
+            rustflags: &[],
+            qemu: Some("qemu-arm"),
+            qemu_args: &[],
+            native: false,
+            platform: "linux/arm/v7",
+            e_machine: 40,
+            // EF_ARM_EABI_VER5 | EF_ARM_ABI_FLOAT_HARD: EABI 5, floats in VFP registers.
+            e_flags: 0x0500_0400,
+            page_size: 0x1000,
+            bits: 32,
+            big_endian: false,
+        },
+        Arch {
+            name: "s390x",
+            target_arch: "s390x",
+            // rustup serves s390x for glibc only; the programs use neither C library.
+            triple: "s390x-unknown-linux-gnu",
+            rustflags: &[],
+            qemu: Some("qemu-s390x"),
+            qemu_args: &[],
+            native: false,
+            platform: "linux/s390x",
+            e_machine: 22,
+            e_flags: 0,
+            page_size: 0x1000,
+            bits: 64,
+            big_endian: true,
+        },
+        Arch {
+            name: "powerpc64le",
+            target_arch: "powerpc64",
+            // rustup serves no powerpc64le-unknown-linux-musl here (404); the programs use
+            // neither C library.
+            triple: "powerpc64le-unknown-linux-gnu",
+            rustflags: &[],
+            qemu: Some("qemu-ppc64le"),
+            qemu_args: &[],
+            native: false,
+            platform: "linux/ppc64le",
+            e_machine: 21,
+            // The ELFv2 ABI (EF_PPC64_ABI = 2).
+            e_flags: 2,
+            // The largest page size of powerpc64 kernels (the usual one of ppc64le).
+            page_size: 0x10000,
+            bits: 64,
+            big_endian: false,
         },
     ];
 
@@ -85,10 +174,28 @@ impl Arch {
     pub const AARCH64: Arch = Arch::ALL[1];
     /// riscv64.
     pub const RISCV64: Arch = Arch::ALL[2];
+    /// i686 (i386, `linux/386`).
+    pub const I686: Arch = Arch::ALL[3];
+    /// armv7 (32-bit arm, hard float, `linux/arm/v7`).
+    pub const ARMV7: Arch = Arch::ALL[4];
+    /// s390x (64-bit IBM Z, big-endian).
+    pub const S390X: Arch = Arch::ALL[5];
+    /// powerpc64le (64-bit POWER, little-endian, ELFv2).
+    pub const POWERPC64LE: Arch = Arch::ALL[6];
 
-    /// The architecture called `name` (`x86_64`, `aarch64`, `riscv64`: Rust's `target_arch`).
+    /// The architecture called `name` in the table (`x86_64`, `aarch64`, `i686` …).
     pub fn named(name: &str) -> Option<Arch> {
         Arch::ALL.into_iter().find(|a| a.name == name)
+    }
+
+    /// The architecture a build script builds for: the row of the target `triple` (cargo's
+    /// `TARGET`), else the first row of Rust's `target_arch` (`CARGO_CFG_TARGET_ARCH`; a plain
+    /// host build, `x86_64-unknown-linux-gnu`, is the x86_64 row).
+    pub fn for_target(triple: &str, target_arch: &str) -> Option<Arch> {
+        Arch::ALL
+            .into_iter()
+            .find(|a| a.triple == triple)
+            .or_else(|| Arch::ALL.into_iter().find(|a| a.target_arch == target_arch))
     }
 
     /// The architectures an argument names: one by its name, or `all` (every one).
@@ -105,9 +212,14 @@ impl Arch {
         })
     }
 
-    /// Its name, as Rust's `target_arch` spells it and as task arguments and tables use it.
+    /// Its name, as task arguments and tables use it (`x86_64`, `i686` …).
     pub const fn name(self) -> &'static str {
         self.name
+    }
+
+    /// Rust's `target_arch` of it (`x86_64`, `x86` …); several rows may share one.
+    pub const fn target_arch(self) -> &'static str {
+        self.target_arch
     }
 
     /// The rustup target the no_std programs are built for.
@@ -125,7 +237,18 @@ impl Arch {
         self.qemu
     }
 
-    /// The OCI platform of its images: `linux/amd64`, `linux/arm64`, `linux/riscv64`.
+    /// The arguments qemu-user takes before the program for it (`-cpu …`), none for most.
+    pub const fn qemu_args(self) -> &'static [&'static str] {
+        self.qemu_args
+    }
+
+    /// Whether an x86_64 kernel runs its binaries by itself (x86_64, and i686 through IA-32
+    /// emulation); the others need a qemu-user `binfmt_misc` entry.
+    pub const fn native(self) -> bool {
+        self.native
+    }
+
+    /// The OCI platform of its images: `linux/amd64`, `linux/arm64`, `linux/386` …
     pub const fn platform(self) -> &'static str {
         self.platform
     }
@@ -138,6 +261,16 @@ impl Arch {
     /// The ELF `e_flags` of its binaries.
     pub const fn e_flags(self) -> u32 {
         self.e_flags
+    }
+
+    /// Its word size in bits, and so its ELF class: 32 (`ELFCLASS32`) or 64.
+    pub const fn bits(self) -> u8 {
+        self.bits
+    }
+
+    /// Whether it is big-endian (`ELFDATA2MSB`).
+    pub const fn big_endian(self) -> bool {
+        self.big_endian
     }
 
     /// The largest page size its kernels use: a segment placed at such a boundary works on all.
@@ -176,7 +309,13 @@ mod tests {
         for a in Arch::ALL {
             assert_eq!(Arch::named(a.name()), Some(a));
             assert_eq!(Arch::parse_list(a.name()), Ok(vec![a]));
+            assert_eq!(Arch::for_target(a.triple(), "none"), Some(a));
+            assert!(matches!(a.bits(), 32 | 64));
         }
+        assert_eq!(
+            Arch::for_target("x86_64-unknown-linux-gnu", "x86_64"),
+            Some(Arch::X86_64)
+        );
         assert_eq!(Arch::parse_list("all").unwrap().len(), Arch::ALL.len());
         assert!(Arch::parse_list("mips").is_err());
     }

@@ -27,9 +27,9 @@ pub mod arch;
 
 pub use arch::Arch;
 
-/// The directory of this crate's linker scripts: `flat.ld` ([`StaticExecutable::flat_image`])
-/// and `elf-header.ld`, the ELF header and first program headers that it and
-/// `hello-nostd/hello.ld` include.
+/// The directory of this crate's linker scripts: `flat.ld` ([`StaticExecutable::flat_image`]),
+/// and in `64/` and `32/` the ELF header and program headers of each word size
+/// (`elf-header.ld`, `phdr-rw.ld`) that it and `hello-nostd/hello.ld` include.
 pub const LD_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ld");
 
 /// The file name, in [`LD_DIR`], of the flat-image linker script of
@@ -51,25 +51,26 @@ pub fn static_executable() -> StaticExecutable {
     }
 }
 
-/// The ELF header fields of the target architecture (Rust's `target_arch`), for linker scripts
-/// that write the header themselves: `(e_machine, e_flags, page size)`, from the table in
-/// [`arch`].
+/// The ELF header fields of the architecture of a target (see [`Arch::for_target`]), for
+/// linker scripts that write the header themselves: `(e_machine, e_flags, page size)`, from the
+/// table in [`arch`].
 ///
 /// `e_flags` matters on riscv64, where it records the float ABI and compressed instructions of
-/// the `riscv64gc` targets; the page size is the largest the architecture's kernels use (64 KiB
-/// on aarch64), so a segment placed at a page boundary works on all of them.
-pub fn elf_machine(target_arch: &str) -> Option<(u16, u32, u32)> {
-    Arch::named(target_arch).map(|a| (a.e_machine(), a.e_flags(), a.page_size()))
+/// the `riscv64gc` targets, and on arm (EABI version, float ABI); the page size is the largest
+/// the architecture's kernels use (64 KiB on aarch64), so a segment placed at a page boundary
+/// works on all of them.
+pub fn elf_machine(triple: &str, target_arch: &str) -> Option<(u16, u32, u32)> {
+    Arch::for_target(triple, target_arch).map(|a| (a.e_machine(), a.e_flags(), a.page_size()))
 }
 
 impl StaticExecutable {
     /// Also link with the linker script `path` (relative to the package's directory), and pass
-    /// it the symbols `ELF_MACHINE`, `ELF_FLAGS` and `ELF_PAGE` of [`elf_machine`]. With
-    /// `release_only`, only release builds use the script (a script that relies on what LTO
-    /// removes would fail a debug build).
+    /// it the symbols `ELF_MACHINE`, `ELF_FLAGS` and `ELF_PAGE` of [`elf_machine`] and
+    /// `ELF_DATA` (`EI_DATA`: 1 little-endian, 2 big-endian). With `release_only`, only release
+    /// builds use the script (a script that relies on what LTO removes would fail a debug
+    /// build).
     pub fn linker_script(mut self, path: impl AsRef<Path>, release_only: bool) -> Self {
-        let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
-        self.script = Some(Path::new(&dir).join(path));
+        self.script = Some(package_path(path));
         self.release_only = release_only;
         self
     }
@@ -79,16 +80,19 @@ impl StaticExecutable {
     /// not read (no section headers, symbols, unwind tables or padding); a program with
     /// writable statics gets a second, read-write `PT_LOAD` of its own, never one that is both
     /// writable and executable. (Debug builds are linked as usual.)
-    pub fn flat_image(self) -> Self {
-        let script = Path::new(LD_DIR).join(FLAT_SCRIPT);
-        self.linker_script(script, true)
+    pub fn flat_image(mut self) -> Self {
+        self.script = Some(Path::new(LD_DIR).join(FLAT_SCRIPT));
+        self.release_only = true;
+        self
     }
 
     /// The linker arguments, for the target cargo is building for.
     pub fn args(&self) -> Vec<String> {
         let lld = links_with_lld(&std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default());
         let release = std::env::var("PROFILE").as_deref() == Ok("release");
-        let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+        let target_arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+        let triple = std::env::var("TARGET").unwrap_or_default();
+        let arch = Arch::for_target(&triple, &target_arch);
         let mut ld = vec![
             // A fixed-address executable: no relocation at start-up, no dynamic section.
             "-static".to_string(),
@@ -104,13 +108,18 @@ impl StaticExecutable {
             .as_ref()
             .filter(|_| release || !self.release_only)
         {
-            let (machine, flags, page) =
-                elf_machine(&arch).unwrap_or_else(|| panic!("unsupported architecture {arch}"));
-            ld.push(format!("--defsym=ELF_MACHINE={machine}"));
-            ld.push(format!("--defsym=ELF_FLAGS={flags}"));
-            ld.push(format!("--defsym=ELF_PAGE={page}"));
-            // Where a script's `INCLUDE elf-header.ld` is found.
-            ld.push(format!("-L{LD_DIR}"));
+            let arch = arch.unwrap_or_else(|| panic!("unsupported architecture {triple}"));
+            ld.push(format!("--defsym=ELF_MACHINE={}", arch.e_machine()));
+            ld.push(format!("--defsym=ELF_FLAGS={}", arch.e_flags()));
+            ld.push(format!("--defsym=ELF_PAGE={}", arch.page_size()));
+            ld.push(format!(
+                "--defsym=ELF_DATA={}",
+                if arch.big_endian() { 2 } else { 1 }
+            ));
+            // Where a script's `INCLUDE elf-header.ld` (and `phdr-rw.ld`) is found: the
+            // headers of the architecture's word size.
+            let class_dir = Path::new(LD_DIR).join(arch.bits().to_string());
+            ld.push(format!("-L{}", class_dir.display()));
             println!("cargo:rerun-if-changed={LD_DIR}");
             ld.push("-T".to_string());
             ld.push(script.display().to_string());
@@ -152,6 +161,12 @@ impl StaticExecutable {
     }
 }
 
+/// `path` relative to the directory of the package whose build script runs.
+fn package_path(path: impl AsRef<Path>) -> PathBuf {
+    let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    Path::new(&dir).join(path)
+}
+
 /// Whether the rustflags (as cargo encodes them, separated by `\x1f`) make rustc call rust-lld
 /// directly (`-C linker-flavor=ld.lld`).
 pub fn links_with_lld(encoded_rustflags: &str) -> bool {
@@ -176,9 +191,12 @@ mod tests {
 
     #[test]
     fn every_supported_architecture_has_elf_fields() {
-        assert_eq!(elf_machine("x86_64"), Some((62, 0, 4096)));
-        assert_eq!(elf_machine("aarch64").map(|m| m.0), Some(183));
-        assert_eq!(elf_machine("riscv64").map(|m| m.0), Some(243));
-        assert_eq!(elf_machine("mips"), None);
+        let host = elf_machine("x86_64-unknown-linux-gnu", "x86_64");
+        assert_eq!(host, Some((62, 0, 4096)));
+        for a in Arch::ALL {
+            let fields = elf_machine(a.triple(), a.target_arch());
+            assert_eq!(fields.map(|m| m.0), Some(a.e_machine()));
+        }
+        assert_eq!(elf_machine("mips-unknown-linux-gnu", "mips"), None);
     }
 }

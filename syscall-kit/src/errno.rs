@@ -72,8 +72,9 @@ macro_rules! errnos {
 /// Errnos `1..=CONTIGUOUS` all have names, in order (see `index`).
 const CONTIGUOUS: usize = 40;
 
-// Numbers of Linux's asm-generic/errno-base.h and asm-generic/errno.h: the same on x86_64,
-// aarch64 and riscv64. Texts as glibc's strerror(3) gives them.
+// Numbers of Linux's asm-generic/errno-base.h and asm-generic/errno.h: the same on every
+// architecture of the kit (powerpc's only difference, EDEADLOCK, is not among them). Texts as
+// glibc's strerror(3) gives them.
 errnos! {
     EPERM = 1, "Operation not permitted";
     ENOENT = 2, "No such file or directory";

@@ -33,7 +33,7 @@ bitflags::bitflags! {
         /// `MAP_ANONYMOUS`: zero-filled memory, no file.
         const ANONYMOUS = 0x20;
         /// `MAP_NORESERVE`.
-        const NORESERVE = 0x4000;
+        const NORESERVE = crate::arch::MAP_NORESERVE;
         /// `MAP_POPULATE`.
         const POPULATE = 0x8000;
         /// `MAP_FIXED_NOREPLACE`: at `addr`, or fail with `EEXIST`.
@@ -65,14 +65,13 @@ pub unsafe fn mmap(
     let fd = fd.map_or(-1, |fd| fd.as_fd().as_raw_fd());
     // SAFETY: forwarded to the caller (see the function's contract).
     unsafe {
-        raw::syscall6(
-            nr::MMAP,
+        crate::arch::mmap(
             addr as usize,
             len,
             prot.bits() as usize,
             flags.bits() as usize,
             fd as usize,
-            offset as usize,
+            offset,
         )
     }
     .map(|p| p as *mut u8)

@@ -90,9 +90,10 @@ pub enum Fork {
 /// [Linux clone]: https://man7.org/linux/man-pages/man2/clone.2.html
 pub unsafe fn fork() -> Result<Fork> {
     const SIGCHLD: usize = 17;
+    let [a1, a2, a3, a4, a5] = crate::arch::fork_clone_args(SIGCHLD);
     // SAFETY: forwarded to the caller; with no stack argument the child continues on a copy of
     // this stack, as after fork(2).
-    let pid = unsafe { raw::syscall5(nr::CLONE, SIGCHLD, 0, 0, 0, 0) }?;
+    let pid = unsafe { raw::syscall5(nr::CLONE, a1, a2, a3, a4, a5) }?;
     Ok(if pid == 0 {
         Fork::Child
     } else {

@@ -1,4 +1,6 @@
-//! Raw system calls: the one module that calls the [`sc`] crate.
+//! Raw system calls: the one module that calls the kernel, through the system call instruction
+//! of the target architecture ([`crate::arch`]: the `sc` crate's where it builds, the kit's
+//! own `asm!` elsewhere).
 //!
 //! The kernel returns a value in `-4095..=-1` (seen as an unsigned word) for an error, and
 //! anything else for success; [`check`] turns that into `Result<usize, Errno>`. Everything above
@@ -16,8 +18,11 @@
 
 use crate::Errno;
 
-/// System call numbers of the target architecture (re-exported from [`sc::nr`]).
-pub use sc::nr;
+/// System call numbers of the target architecture (`sc::nr` where the `sc` crate builds, else the
+/// kit's table of the architecture).
+pub use crate::arch::nr;
+
+use crate::arch;
 
 /// Decodes the kernel's return convention: a value in `-4095..=-1` is `-errno`.
 #[inline(always)]
@@ -36,7 +41,7 @@ pub fn check(ret: usize) -> Result<usize, Errno> {
 #[inline(always)]
 pub unsafe fn syscall0(nr: usize) -> Result<usize, Errno> {
     // SAFETY: forwarded to the caller.
-    check(unsafe { sc::syscall0(nr) })
+    check(unsafe { arch::syscall0(nr) })
 }
 
 /// System call `nr` with no arguments that cannot fail, such as `getpid(2)`: the kernel's value
@@ -47,7 +52,7 @@ pub unsafe fn syscall0(nr: usize) -> Result<usize, Errno> {
 #[inline(always)]
 pub unsafe fn syscall0_infallible(nr: usize) -> usize {
     // SAFETY: forwarded to the caller.
-    unsafe { sc::syscall0(nr) }
+    unsafe { arch::syscall0(nr) }
 }
 
 /// System call `nr` with one argument.
@@ -57,7 +62,7 @@ pub unsafe fn syscall0_infallible(nr: usize) -> usize {
 #[inline(always)]
 pub unsafe fn syscall1(nr: usize, a1: usize) -> Result<usize, Errno> {
     // SAFETY: forwarded to the caller.
-    check(unsafe { sc::syscall1(nr, a1) })
+    check(unsafe { arch::syscall1(nr, a1) })
 }
 
 /// System call `nr` with two arguments.
@@ -67,7 +72,7 @@ pub unsafe fn syscall1(nr: usize, a1: usize) -> Result<usize, Errno> {
 #[inline(always)]
 pub unsafe fn syscall2(nr: usize, a1: usize, a2: usize) -> Result<usize, Errno> {
     // SAFETY: forwarded to the caller.
-    check(unsafe { sc::syscall2(nr, a1, a2) })
+    check(unsafe { arch::syscall2(nr, a1, a2) })
 }
 
 /// System call `nr` with three arguments.
@@ -77,7 +82,7 @@ pub unsafe fn syscall2(nr: usize, a1: usize, a2: usize) -> Result<usize, Errno> 
 #[inline(always)]
 pub unsafe fn syscall3(nr: usize, a1: usize, a2: usize, a3: usize) -> Result<usize, Errno> {
     // SAFETY: forwarded to the caller.
-    check(unsafe { sc::syscall3(nr, a1, a2, a3) })
+    check(unsafe { arch::syscall3(nr, a1, a2, a3) })
 }
 
 /// System call `nr` with four arguments.
@@ -93,7 +98,7 @@ pub unsafe fn syscall4(
     a4: usize,
 ) -> Result<usize, Errno> {
     // SAFETY: forwarded to the caller.
-    check(unsafe { sc::syscall4(nr, a1, a2, a3, a4) })
+    check(unsafe { arch::syscall4(nr, a1, a2, a3, a4) })
 }
 
 /// System call `nr` with five arguments.
@@ -110,7 +115,7 @@ pub unsafe fn syscall5(
     a5: usize,
 ) -> Result<usize, Errno> {
     // SAFETY: forwarded to the caller.
-    check(unsafe { sc::syscall5(nr, a1, a2, a3, a4, a5) })
+    check(unsafe { arch::syscall5(nr, a1, a2, a3, a4, a5) })
 }
 
 /// System call `nr` with six arguments.
@@ -128,7 +133,7 @@ pub unsafe fn syscall6(
     a6: usize,
 ) -> Result<usize, Errno> {
     // SAFETY: forwarded to the caller.
-    check(unsafe { sc::syscall6(nr, a1, a2, a3, a4, a5, a6) })
+    check(unsafe { arch::syscall6(nr, a1, a2, a3, a4, a5, a6) })
 }
 
 /// A system call that never returns (`exit_group`), with one argument.
@@ -142,6 +147,6 @@ pub unsafe fn syscall6(
 #[inline(always)]
 pub unsafe fn syscall1_noreturn(nr: usize, a1: usize) -> ! {
     // SAFETY: forwarded to the caller.
-    let _ = unsafe { sc::syscall1(nr, a1) };
+    let _ = unsafe { arch::syscall1(nr, a1) };
     crate::arch::trap()
 }

@@ -13,8 +13,11 @@ pub const NOSTD_TARGET: &str = Arch::X86_64.triple();
 /// it prints why the calling test is skipped and returns false. `.ci/setup-binfmt.sh` registers
 /// the entries.
 pub fn require_binfmt(arch: Arch) -> bool {
+    if arch.native() {
+        return true; // the host's own, or i686 (the kernel's IA-32 emulation)
+    }
     let Some(qemu) = arch.qemu() else {
-        return true; // the host's own
+        return true;
     };
     let entry = format!("/proc/sys/fs/binfmt_misc/{qemu}");
     let enabled = std::fs::read_to_string(&entry).is_ok_and(|s| s.starts_with("enabled"));

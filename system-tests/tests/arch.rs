@@ -1,10 +1,10 @@
-//! hello-nostd and the self-test on every architecture the kit supports: x86_64 natively,
-//! aarch64 and riscv64 under qemu-user.
+//! hello-nostd and the self-test on every architecture the kit supports: x86_64 natively, the
+//! others under qemu-user (the table: `syscall_kit_build::Arch::ALL`).
 
 use std::process::Command;
 
 use object::elf;
-use object::read::elf::{ElfFile64, FileHeader, ProgramHeader};
+use object::read::elf::{ElfFile, ElfFile32, ElfFile64, FileHeader, ProgramHeader};
 use object::{Endianness, Object};
 use system_tests::{Arch, nostd_bin, nostd_bin_for, require_binfmt, require_tool};
 
@@ -21,7 +21,9 @@ fn selected() -> Vec<Arch> {
             Arch::ALL
                 .into_iter()
                 .find(|a| a.name() == name)
-                .unwrap_or_else(|| panic!("ARCH={name}: use x86_64, aarch64, riscv64 or all")),
+                .unwrap_or_else(|| {
+                    panic!("ARCH={name}: use a name of `cargo xtask arches` or all")
+                }),
         ],
     }
 }
@@ -34,32 +36,64 @@ fn foreign() -> Vec<Arch> {
         .collect()
 }
 
+/// The size hello-nostd must stay within: 1 KiB, and 1.5 KiB on powerpc64le, where the same
+/// code takes more bytes (every instruction is 4 bytes, and every function sets up its TOC
+/// pointer: docs/architectures.md).
+fn size_budget(arch: Arch) -> usize {
+    if arch.target_arch() == "powerpc64" {
+        1536
+    } else {
+        1024
+    }
+}
+
 #[test]
-fn hello_for_every_architecture_is_a_static_executable_of_at_most_1024_bytes() {
+fn hello_for_every_architecture_is_a_static_executable_within_its_size_budget() {
     for arch in selected() {
         let path = nostd_bin_for(arch, "hello-nostd");
         let data = std::fs::read(&path).unwrap();
-        assert!(data.len() <= 1024, "{arch:?}: {} bytes", data.len());
-        let file = ElfFile64::<Endianness>::parse(&*data).expect("a 64-bit ELF");
-        let (header, e) = (file.elf_header(), file.endian());
-        assert!(file.is_little_endian());
-        assert_eq!(header.e_machine(e), arch.e_machine(), "{arch:?}: e_machine");
-        assert_eq!(header.e_type(e), elf::ET_EXEC, "{arch:?}: ET_EXEC");
-        for p in header.program_headers(e, &*data).unwrap() {
-            let t = p.p_type(e);
-            assert!(
-                t != elf::PT_INTERP && t != elf::PT_DYNAMIC,
-                "{arch:?}: {t:#x}"
-            );
-            let f = p.p_flags(e);
-            assert!(f & elf::PF_W == 0 || f & elf::PF_X == 0, "{arch:?}: W+X");
+        let budget = size_budget(arch);
+        assert!(data.len() <= budget, "{arch:?}: {} bytes", data.len());
+        match arch.bits() {
+            32 => check_elf(
+                arch,
+                &ElfFile32::<Endianness>::parse(&*data).expect("ELF32"),
+            ),
+            _ => check_elf(
+                arch,
+                &ElfFile64::<Endianness>::parse(&*data).expect("ELF64"),
+            ),
         }
     }
 }
 
+/// The header fields of the table's row, `ET_EXEC`, no interpreter or dynamic section, no
+/// segment both writable and executable.
+fn check_elf<H: FileHeader<Endian = Endianness>>(arch: Arch, file: &ElfFile<'_, H>) {
+    let (header, e, data) = (file.elf_header(), file.endian(), file.data());
+    assert_eq!(
+        file.is_little_endian(),
+        !arch.big_endian(),
+        "{arch:?}: byte order"
+    );
+    assert_eq!(header.e_machine(e), arch.e_machine(), "{arch:?}: e_machine");
+    assert_eq!(header.e_flags(e), arch.e_flags(), "{arch:?}: e_flags");
+    assert_eq!(header.e_type(e), elf::ET_EXEC, "{arch:?}: ET_EXEC");
+    for p in header.program_headers(e, data).unwrap() {
+        let t = p.p_type(e);
+        assert!(
+            t != elf::PT_INTERP && t != elf::PT_DYNAMIC,
+            "{arch:?}: {t:#x}"
+        );
+        let f = p.p_flags(e);
+        assert!(f & elf::PF_W == 0 || f & elf::PF_X == 0, "{arch:?}: W+X");
+    }
+}
+
 /// `qemu-ARCH -strace` lines (`PID name(args) = ret`) without the process id.
-fn qemu_strace(qemu: &str, path: &std::path::Path) -> (Vec<u8>, Vec<String>) {
+fn qemu_strace(arch: Arch, qemu: &str, path: &std::path::Path) -> (Vec<u8>, Vec<String>) {
     let out = Command::new(qemu)
+        .args(arch.qemu_args())
         .arg("-strace")
         .arg(path)
         .output()
@@ -77,11 +111,15 @@ fn hello_prints_its_line_with_exactly_two_syscalls_under_qemu() {
             continue;
         }
         let path = nostd_bin_for(arch, "hello-nostd");
-        let out = Command::new(qemu).arg(&path).output().unwrap();
+        let out = Command::new(qemu)
+            .args(arch.qemu_args())
+            .arg(&path)
+            .output()
+            .unwrap();
         assert_eq!(out.stdout, HELLO, "{arch:?}");
         assert!(out.stderr.is_empty(), "{arch:?}: {:?}", out.stderr);
         assert_eq!(out.status.code(), Some(0), "{arch:?}");
-        let (stdout, calls) = qemu_strace(qemu, &path);
+        let (stdout, calls) = qemu_strace(arch, qemu, &path);
         assert_eq!(stdout, HELLO);
         assert_eq!(calls.len(), 2, "{arch:?}: {calls:?}");
         assert!(
@@ -89,6 +127,43 @@ fn hello_prints_its_line_with_exactly_two_syscalls_under_qemu() {
             "{arch:?}: {calls:?}"
         );
         assert_eq!(calls[1], "exit_group(0)", "{arch:?}");
+    }
+}
+
+#[test]
+fn hello_names_the_error_of_a_full_or_closed_stdout_under_qemu() {
+    for arch in foreign() {
+        let qemu = arch.qemu().unwrap();
+        if !require_tool(qemu, "qemu-user") {
+            continue;
+        }
+        let path = nostd_bin_for(arch, "hello-nostd");
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(qemu)
+            .args(arch.qemu_args())
+            .arg(&path)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr, "hello-nostd: stdout: ENOSPC\n", "{arch:?}");
+        assert_eq!(out.status.code(), Some(1), "{arch:?}");
+        // The shell closes descriptor 1 and execs qemu in its place.
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$@\" >&-")
+            .arg("sh")
+            .arg(qemu)
+            .args(arch.qemu_args())
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr, "hello-nostd: stdout: EBADF\n", "{arch:?}");
+        assert_eq!(out.status.code(), Some(1), "{arch:?}");
     }
 }
 
@@ -104,16 +179,26 @@ fn the_self_test_passes_on_every_architecture() {
         let bin = nostd_bin_for(arch, "kit-selftest");
         assert_every_listed_test_passes(arch.name(), || {
             let mut qemu = Command::new(qemu);
-            qemu.arg(&bin);
+            qemu.args(arch.qemu_args()).arg(&bin);
             qemu
         });
+    }
+}
+
+/// The usual name of the machine of `arch`, as scratch-doctor prints it (its machine table):
+/// Rust's `target_arch`, but `ppc64le` for little-endian powerpc64 (all arm rows are `arm`).
+fn machine_name(arch: Arch) -> &'static str {
+    match (arch.target_arch(), arch.big_endian()) {
+        ("powerpc64", false) => "ppc64le",
+        (name, _) => name,
     }
 }
 
 #[test]
 fn scratch_doctor_says_foreign_binaries_do_not_run_on_this_host() {
     let doctor = nostd_bin("scratch-doctor");
-    for arch in foreign() {
+    // i686 runs on this host's kernel without qemu: see the next test.
+    for arch in foreign().into_iter().filter(|a| !a.native()) {
         let hello = nostd_bin_for(arch, "hello-nostd");
         let out = Command::new(&doctor).arg(&hello).output().unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -121,10 +206,27 @@ fn scratch_doctor_says_foreign_binaries_do_not_run_on_this_host() {
         assert!(
             stdout.contains(&format!(
                 "runs in FROM scratch: no: {} binary on an x86_64 host: exec format error unless the host has qemu binfmt",
-                arch.name()
+                machine_name(arch)
             )),
             "{stdout}"
         );
         assert!(stdout.contains("interpreter: none"), "{stdout}");
+    }
+}
+
+#[test]
+fn scratch_doctor_says_i686_binaries_run_on_this_x86_64_kernel() {
+    let doctor = nostd_bin("scratch-doctor");
+    for arch in foreign().into_iter().filter(|a| a.native()) {
+        let hello = nostd_bin_for(arch, "hello-nostd");
+        let out = Command::new(&doctor).arg(&hello).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(
+            stdout.contains(
+                "runs in FROM scratch: yes (static, i386, which this x86_64 kernel runs in its 32-bit compatibility mode)"
+            ),
+            "{stdout}"
+        );
     }
 }

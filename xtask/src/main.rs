@@ -7,11 +7,14 @@
 //! cargo xtask measure [BINARY]                        bytes and system calls of a hello
 //! cargo xtask measure-arch                            the table of hello-nostd per architecture
 //! cargo xtask add-targets [ARCH|all]                  rustup targets that are missing
-//! cargo xtask arches                                  NAME TRIPLE PLATFORM QEMU, a line each
+//! cargo xtask arches                                  NAME TRIPLE PLATFORM QEMU BINFMT, a line each
 //! cargo xtask targets                                 the rustup targets, a line each
 //! ```
 //!
-//! ARCH is a name of the table (`syscall_kit_build::Arch::ALL`): x86_64, aarch64, riscv64.
+//! ARCH is a name of the table (`syscall_kit_build::Arch::ALL`): x86_64, aarch64, riscv64, i686
+//! … (`cargo xtask arches` lists them). QEMU is the qemu-user program that runs its binaries
+//! (`-` for the host's), BINFMT the one the kernel needs a `binfmt_misc` entry for (`-` where
+//! it runs them itself: x86_64, i686).
 
 mod build;
 mod measure;
@@ -54,7 +57,13 @@ fn main() -> ExitCode {
         Some("arches") => no_more(&args[1..]).map(|()| {
             for a in Arch::ALL {
                 let qemu = a.qemu().unwrap_or("-");
-                println!("{} {} {} {qemu}", a.name(), a.triple(), a.platform());
+                let binfmt = if a.native() { "-" } else { qemu };
+                println!(
+                    "{} {} {} {qemu} {binfmt}",
+                    a.name(),
+                    a.triple(),
+                    a.platform()
+                );
             }
         }),
         Some("targets") => no_more(&args[1..]).map(|()| {

@@ -79,6 +79,7 @@ pub fn measure_arch() -> Result<(), String> {
             Some(qemu) => {
                 need(qemu, "qemu-user")?;
                 let out = Command::new(qemu)
+                    .args(arch.qemu_args())
                     .arg("-strace")
                     .arg(&bin)
                     .output()

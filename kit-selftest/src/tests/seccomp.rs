@@ -18,8 +18,20 @@ const NATIVE: u32 = 0xC000_003E;
 const NATIVE: u32 = 0xC000_00B7;
 #[cfg(target_arch = "riscv64")]
 const NATIVE: u32 = 0xC000_00F3;
-/// `AUDIT_ARCH_I386`: another ABI the kernel may enter through on x86_64.
-const I386: u32 = 0x4000_0003;
+#[cfg(target_arch = "x86")]
+const NATIVE: u32 = 0x4000_0003;
+#[cfg(target_arch = "arm")]
+const NATIVE: u32 = 0x4000_0028;
+#[cfg(target_arch = "s390x")]
+const NATIVE: u32 = 0x8000_0016;
+#[cfg(target_arch = "powerpc64")]
+const NATIVE: u32 = 0xC000_0015;
+/// Another ABI's `AUDIT_ARCH_*`, which the filter must refuse: `AUDIT_ARCH_I386`, the other
+/// ABI the kernel may enter through on x86_64 (on i686 itself, `AUDIT_ARCH_X86_64`'s value).
+#[cfg(not(target_arch = "x86"))]
+const FOREIGN: u32 = 0x4000_0003;
+#[cfg(target_arch = "x86")]
+const FOREIGN: u32 = 0xC000_003E;
 /// `SECCOMP_RET_KILL_PROCESS` and `SECCOMP_RET_ALLOW` (include/uapi/linux/seccomp.h).
 const KILL_PROCESS: u32 = 0x8000_0000;
 const ALLOW: u32 = 0x7fff_0000;
@@ -46,7 +58,7 @@ pub fn program_decides_as_documented() -> TestResult {
         ("write", write, NATIVE, ALLOW),
         ("exit_group", exit_group, NATIVE, ALLOW),
         ("getpid", getpid, NATIVE, KILL_PROCESS),
-        ("write through the i386 ABI", write, I386, KILL_PROCESS),
+        ("write through another ABI", write, FOREIGN, KILL_PROCESS),
         (
             "write with the x32 bit",
             write | 0x4000_0000,
@@ -61,7 +73,7 @@ pub fn program_decides_as_documented() -> TestResult {
         AllowList::new(&[nr::WRITE], Action::Errno(Errno::EPERM)).map_err(|e| e.to_string())?;
     let got = run(errno.instructions(), getpid, NATIVE)?;
     check!(got == 0x0005_0001, "getpid with an EPERM action: {got:#x}");
-    let got = run(errno.instructions(), write, I386)?;
+    let got = run(errno.instructions(), write, FOREIGN)?;
     check!(
         got == KILL_PROCESS,
         "another ABI with an EPERM action: {got:#x}"

@@ -1,17 +1,29 @@
 //! Per-architecture code: the only assembly of the kit, and the few constants whose values
 //! differ between architectures. One file per architecture; each provides the same items:
 //!
-//! - `O_DIRECT`, `O_DIRECTORY`, `O_NOFOLLOW`: the `open(2)` flags whose values differ;
+//! - `nr`: the system call numbers (`sc::nr` where the `sc` crate builds, else a table
+//!   generated from the kernel's, see `scripts/gen-nr.sh`);
+//! - `syscall0` … `syscall6`: the system call instruction, for [`crate::raw`] only (`sc`'s, or
+//!   the kit's own `asm!` with the register convention written above it);
+//! - `O_DIRECT`, `O_DIRECTORY`, `O_NOFOLLOW`, `O_LARGEFILE`: the `open(2)` flags whose values
+//!   differ (and on powerpc `MAP_NORESERVE`, `TIOCGPGRP`, `TIOCSPGRP`, whose asm-generic
+//!   values are here);
 //! - `AUDIT_ARCH` (and its named form, `AUDIT_ARCH_X86_64` …): the architecture's value in a
 //!   seccomp filter's `seccomp_data.arch` (see [`crate::seccomp`]);
 //! - `__trap_instruction!`: its illegal instruction, for [`trap`] (defined here, once);
 //! - `__arch_start!`: the naked entry point `_start`, used by [`main!`](crate::main);
 //! - `__arch_mem_functions!`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, `strlen` and the
 //!   unwinding stubs, used by [`main!`](crate::main);
-//! - on x86_64 only, `restore_rt`: the `rt_sigreturn(2)` trampoline of signal handlers (aarch64
-//!   and riscv64 return through the kernel's vDSO; see [`crate::signal::SigAction::new`]).
+//! - on x86_64 and i686 only, `restore_rt` (and on i686 `restore`, for handlers without
+//!   `SA_SIGINFO`): the `rt_sigreturn(2)` trampoline of signal handlers
+//!   (the others return through the kernel's vDSO or signal page; see
+//!   [`crate::signal::SigAction::new`]).
 //!
-//! The system call instruction itself is the `sc` crate's (see [`crate::raw`]).
+//! What differs by word size only (the calls that take 64-bit times and offsets on 32-bit
+//! architectures) is here once: `wide`, `lseek`, `mmap` (s390x's file has its own `mmap`, and
+//! `fork_clone_args` for the order of `clone(2)`'s arguments).
+
+use crate::Errno;
 
 /// Stops the program with the architecture's illegal instruction (`ud2`, `udf #0`, `unimp`):
 /// `SIGILL`, which no handler of the kit catches. For the place after a system call that must
@@ -62,9 +74,138 @@ mod x86_64;
 #[cfg(target_arch = "x86_64")]
 pub use x86_64::*;
 
+#[cfg(target_arch = "x86")]
+mod x86;
+#[cfg(target_arch = "x86")]
+pub use x86::*;
+
+#[cfg(target_arch = "arm")]
+mod arm;
+#[cfg(target_arch = "arm")]
+pub use arm::*;
+
+#[cfg(target_arch = "s390x")]
+mod s390x;
+#[cfg(target_arch = "s390x")]
+pub use s390x::*;
+
+#[cfg(all(target_arch = "powerpc64", target_endian = "little"))]
+mod powerpc64;
+#[cfg(all(target_arch = "powerpc64", target_endian = "little"))]
+pub use powerpc64::*;
+
 #[cfg(not(any(
     target_arch = "x86_64",
     target_arch = "aarch64",
-    target_arch = "riscv64"
+    target_arch = "riscv64",
+    target_arch = "x86",
+    target_arch = "arm",
+    target_arch = "s390x",
+    all(target_arch = "powerpc64", target_endian = "little"),
 )))]
-compile_error!("syscall-kit supports Linux on x86_64, aarch64 and riscv64");
+compile_error!(
+    "syscall-kit supports Linux on x86_64, aarch64, riscv64, i686, arm, s390x and powerpc64le"
+);
+
+/// `MAP_NORESERVE` (asm-generic value; powerpc's file has its own).
+#[cfg(not(target_arch = "powerpc64"))]
+pub const MAP_NORESERVE: u32 = 0x4000;
+
+/// `TIOCGPGRP` (asm-generic value, include/uapi/asm-generic/ioctls.h; powerpc's file has its
+/// own).
+#[cfg(not(target_arch = "powerpc64"))]
+pub const TIOCGPGRP: usize = 0x540F;
+/// `TIOCSPGRP` (asm-generic value; powerpc's file has its own).
+#[cfg(not(target_arch = "powerpc64"))]
+pub const TIOCSPGRP: usize = 0x5410;
+
+/// The numbers of the calls that take a 64-bit time (`struct __kernel_timespec`, which is the
+/// kit's [`Timespec`](crate::time::Timespec)) or a 64-bit file offset, named as on the 64-bit
+/// architectures. A 32-bit architecture's call of that name takes a 32-bit `time_t` or `off_t`;
+/// its `*_time64` or `*64` call (Linux 5.1 for the times) takes the 64-bit one, and is the
+/// number here.
+pub(crate) mod wide {
+    #[cfg(target_pointer_width = "64")]
+    pub(crate) use super::nr::{
+        CLOCK_GETTIME, CLOCK_NANOSLEEP, FCNTL, PPOLL, RT_SIGTIMEDWAIT, SENDFILE, TIMERFD_GETTIME,
+        TIMERFD_SETTIME,
+    };
+    #[cfg(target_pointer_width = "32")]
+    pub(crate) use super::nr::{
+        CLOCK_GETTIME64 as CLOCK_GETTIME, CLOCK_NANOSLEEP_TIME64 as CLOCK_NANOSLEEP,
+        FCNTL64 as FCNTL, PPOLL_TIME64 as PPOLL, RT_SIGTIMEDWAIT_TIME64 as RT_SIGTIMEDWAIT,
+        SENDFILE64 as SENDFILE, TIMERFD_GETTIME64 as TIMERFD_GETTIME,
+        TIMERFD_SETTIME64 as TIMERFD_SETTIME,
+    };
+}
+
+/// `lseek(2)` with a 64-bit offset: `lseek` where a word holds it, else `_llseek`, which
+/// takes the offset as two words and writes the result to memory.
+///
+/// # Safety
+/// None beyond the call's: it writes only its own local.
+#[cfg(target_pointer_width = "64")]
+pub(crate) unsafe fn lseek(fd: usize, offset: i64, whence: usize) -> Result<u64, Errno> {
+    // SAFETY: `lseek` reads and writes no memory of ours.
+    unsafe { crate::raw::syscall3(nr::LSEEK, fd, offset as usize, whence) }.map(|o| o as u64)
+}
+
+/// `lseek(2)` with a 64-bit offset: `_llseek(fd, high, low, &result, whence)`.
+///
+/// # Safety
+/// None beyond the call's: it writes only its own local.
+#[cfg(target_pointer_width = "32")]
+pub(crate) unsafe fn lseek(fd: usize, offset: i64, whence: usize) -> Result<u64, Errno> {
+    let mut result: u64 = 0;
+    let (high, low) = (
+        (offset as u64 >> 32) as usize,
+        offset as u64 as u32 as usize,
+    );
+    // SAFETY: the kernel writes one `loff_t` (8 bytes) at `&result`, a live local.
+    unsafe {
+        crate::raw::syscall5(
+            nr::_LLSEEK,
+            fd,
+            high,
+            low,
+            &mut result as *mut u64 as usize,
+            whence,
+        )
+    }?;
+    Ok(result)
+}
+
+/// The arguments of `clone(2)` for a fork with `flags` (no new stack, no thread ids, no TLS):
+/// the flags first, as on every architecture of the kit but s390x (its file has its own).
+#[cfg(not(target_arch = "s390x"))]
+pub(crate) const fn fork_clone_args(flags: usize) -> [usize; 5] {
+    [flags, 0, 0, 0, 0]
+}
+
+/// `mmap(2)` with a 64-bit file offset: `mmap` where a word holds it, else `mmap2`, which
+/// takes the offset in 4096-byte units (an offset that is not a multiple is `EINVAL`, as
+/// `mmap` answers for an offset that is not page-aligned).
+///
+/// # Safety
+/// The contract of [`crate::mm::mmap`].
+#[cfg(not(target_arch = "s390x"))]
+pub(crate) unsafe fn mmap(
+    addr: usize,
+    len: usize,
+    prot: usize,
+    flags: usize,
+    fd: usize,
+    offset: u64,
+) -> Result<usize, Errno> {
+    #[cfg(target_pointer_width = "64")]
+    let (call, offset) = (nr::MMAP, offset as usize);
+    #[cfg(target_pointer_width = "32")]
+    let (call, offset) = {
+        if !offset.is_multiple_of(4096) || offset / 4096 > usize::MAX as u64 {
+            return Err(Errno::EINVAL);
+        }
+        (nr::MMAP2, (offset / 4096) as usize)
+    };
+    // SAFETY: forwarded to the caller.
+    unsafe { crate::raw::syscall6(call, addr, len, prot, flags, fd, offset) }
+}

@@ -2,6 +2,16 @@
 //! (`memcpy`, `memmove`, `memset`, `memcmp`, `strlen`), and `open(2)` flags (asm-generic values,
 //! as on x86_64).
 
+/// System call numbers of this architecture: the `sc` crate's.
+pub use sc::nr;
+
+/// The system call instruction, with 0 to 6 arguments: the `sc` crate's, which builds for this
+/// architecture (see [`crate::raw`], the one caller).
+pub(crate) use sc::{syscall0, syscall1, syscall2, syscall3, syscall4, syscall5, syscall6};
+
+/// `O_LARGEFILE`: 0, the kernel opens every file with 64-bit offsets on a 64-bit architecture.
+pub const O_LARGEFILE: u32 = 0;
+
 /// `O_DIRECT` on riscv64 (asm-generic value).
 pub const O_DIRECT: u32 = 0o40000;
 /// `O_DIRECTORY` on riscv64 (asm-generic value).

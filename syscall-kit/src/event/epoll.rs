@@ -39,15 +39,16 @@ bitflags::bitflags! {
 
 /// `struct epoll_event`: events and the caller's 64-bit tag for the descriptor.
 ///
-/// The kernel's layout differs: packed (12 bytes) on x86_64, naturally aligned (16 bytes) on
-/// aarch64 and riscv64; the fields are private so the difference never shows.
+/// The kernel's layout differs: packed (12 bytes) on x86_64 (and on i686, whose `u64` is 4-byte
+/// aligned: 12 bytes either way), naturally aligned (16 bytes) on the others; the fields are
+/// private so the difference never shows.
 ///
 /// # References
 ///  - [Linux]
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man3/epoll_event.3type.html
-#[cfg_attr(target_arch = "x86_64", repr(C, packed))]
-#[cfg_attr(not(target_arch = "x86_64"), repr(C))]
+#[cfg_attr(any(target_arch = "x86_64", target_arch = "x86"), repr(C, packed))]
+#[cfg_attr(not(any(target_arch = "x86_64", target_arch = "x86")), repr(C))]
 #[derive(Clone, Copy)]
 pub struct EpollEvent {
     events: u32,

@@ -127,7 +127,8 @@ pub fn openat(dirfd: impl AsFd, path: impl PathArg, flags: OFlags, mode: Mode) -
                 nr::OPENAT,
                 dirfd as usize,
                 path.as_ptr() as usize,
-                flags.bits() as usize,
+                // 64-bit offsets on a 32-bit architecture too (0 on the 64-bit ones).
+                (flags.bits() | arch::O_LARGEFILE) as usize,
                 mode.bits() as usize,
             )
         }?;

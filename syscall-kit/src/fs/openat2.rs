@@ -82,7 +82,9 @@ const _: () = assert!(core::mem::size_of::<RawOpenHow>() == 24);
 pub fn openat2(dirfd: impl AsFd, path: impl PathArg, how: &OpenHow) -> Result<OwnedFd> {
     let dirfd = dirfd.as_fd().as_raw_fd();
     let raw_how = RawOpenHow {
-        flags: u64::from(how.flags.bits()),
+        // 64-bit offsets on a 32-bit architecture too: `openat2` does not add O_LARGEFILE by
+        // itself, as `openat` does (0 on the 64-bit architectures).
+        flags: u64::from(how.flags.bits() | crate::arch::O_LARGEFILE),
         mode: u64::from(how.mode.bits()),
         resolve: how.resolve.bits(),
     };

@@ -2,6 +2,7 @@
 //! `copy_file_range(2)`.
 
 use crate::Result;
+use crate::arch::wide;
 use crate::fd::{AsFd, BorrowedFd};
 use crate::raw::{self, nr};
 
@@ -28,7 +29,15 @@ pub fn sendfile(
     let offset = offset.map_or(0, |o| o as *mut i64 as usize);
     // SAFETY: the kernel reads and writes at most one `i64` at `offset` (null or a live
     // exclusive borrow); it touches no other memory of ours.
-    unsafe { raw::syscall4(nr::SENDFILE, out_fd as usize, in_fd as usize, offset, count) }
+    unsafe {
+        raw::syscall4(
+            wide::SENDFILE,
+            out_fd as usize,
+            in_fd as usize,
+            offset,
+            count,
+        )
+    }
 }
 
 bitflags::bitflags! {

@@ -1,9 +1,10 @@
 //! The file status flags of an open file: `fcntl(2)` with `F_GETFL` and `F_SETFL`.
 
 use crate::Result;
+use crate::arch::wide;
 use crate::fd::AsFd;
 use crate::fs::OFlags;
-use crate::raw::{self, nr};
+use crate::raw;
 
 const F_GETFL: usize = 3;
 const F_SETFL: usize = 4;
@@ -18,7 +19,7 @@ const F_SETFL: usize = 4;
 pub fn fcntl_getfl(fd: impl AsFd) -> Result<OFlags> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: `F_GETFL` reads and writes no memory of ours.
-    let flags = unsafe { raw::syscall2(nr::FCNTL, fd as usize, F_GETFL) }?;
+    let flags = unsafe { raw::syscall2(wide::FCNTL, fd as usize, F_GETFL) }?;
     Ok(OFlags::from_bits_retain(flags as u32))
 }
 
@@ -35,5 +36,5 @@ pub fn fcntl_getfl(fd: impl AsFd) -> Result<OFlags> {
 pub fn fcntl_setfl(fd: impl AsFd, flags: OFlags) -> Result<()> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: `F_SETFL` reads and writes no memory of ours.
-    unsafe { raw::syscall3(nr::FCNTL, fd as usize, F_SETFL, flags.bits() as usize) }.map(drop)
+    unsafe { raw::syscall3(wide::FCNTL, fd as usize, F_SETFL, flags.bits() as usize) }.map(drop)
 }

@@ -3,8 +3,9 @@
 use core::marker::PhantomData;
 
 use crate::Result;
+use crate::arch::wide;
 use crate::fd::{BorrowedFd, RawFd};
-use crate::raw::{self, nr};
+use crate::raw;
 use crate::time::{Timeout, Timespec};
 
 bitflags::bitflags! {
@@ -75,7 +76,7 @@ pub fn poll(fds: &mut [PollFd<'_>], timeout: impl Into<Timeout>) -> Result<usize
     // at `ts_ptr` (null or `ts`, alive for the call); no signal mask is passed.
     unsafe {
         raw::syscall5(
-            nr::PPOLL,
+            wide::PPOLL,
             fds.as_mut_ptr() as usize,
             fds.len(),
             ts_ptr,

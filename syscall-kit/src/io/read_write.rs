@@ -91,8 +91,9 @@ pub fn lseek(fd: impl AsFd, offset: i64, whence: Whence) -> Result<u64> {
         Whence::End => 2,
     };
     let fd = fd.as_fd().as_raw_fd();
-    // SAFETY: `lseek` reads and writes no memory of ours.
-    unsafe { raw::syscall3(nr::LSEEK, fd as usize, offset as usize, whence) }.map(|o| o as u64)
+    // SAFETY: `lseek` reads and writes no memory of ours (on 32-bit architectures `_llseek`
+    // writes the arch module's local).
+    unsafe { crate::arch::lseek(fd as usize, offset, whence) }
 }
 
 /// `pipe2(2)`: a pipe, as `(read end, write end)`. `flags` may hold [`OFlags::CLOEXEC`],

@@ -1,13 +1,12 @@
 //! The foreground process group of a terminal: `ioctl(2)` `TIOCGPGRP` and `TIOCSPGRP` (the
-//! values are the same on x86_64, aarch64 and riscv64: include/uapi/asm-generic/ioctls.h).
+//! asm-generic values, include/uapi/asm-generic/ioctls.h, on every architecture of the kit
+//! but powerpc: see [`crate::arch`]).
 
 use super::Pid;
 use crate::Result;
+use crate::arch::{TIOCGPGRP, TIOCSPGRP};
 use crate::fd::AsFd;
 use crate::raw::{self, nr};
-
-const TIOCGPGRP: usize = 0x540F;
-const TIOCSPGRP: usize = 0x5410;
 
 /// `tcsetpgrp(3)`, as `ioctl(fd, TIOCSPGRP, &pgid)`: makes `pgid` the foreground process group
 /// of the terminal `fd`. Not a terminal: [`Errno::ENOTTY`](crate::Errno::ENOTTY).

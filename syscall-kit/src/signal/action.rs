@@ -9,7 +9,7 @@ use crate::raw::{self, nr};
 
 bitflags::bitflags! {
     /// Flags of a [`SigAction`] (`SA_*`, include/uapi/asm-generic/signal-defs.h; the same on
-    /// x86_64, aarch64 and riscv64).
+    /// every architecture of the kit: only alpha, mips and parisc differ).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct SaFlags: u64 {
         /// `SA_NOCLDSTOP`: no `SIGCHLD` when a child stops or continues.
@@ -53,7 +53,7 @@ pub enum Handler {
 
 /// The kernel's `struct sigaction` (include/linux/signal_types.h), as `rt_sigaction(2)` reads
 /// and writes it: not the C library's, whose mask is 128 bytes and whose fields are in another
-/// order. x86_64 and aarch64 have the `sa_restorer` field; riscv64 has none (its kernel always
+/// order. Every architecture of the kit but riscv64 has the `sa_restorer` field; riscv64 has none (its kernel always
 /// returns through the vDSO's trampoline).
 ///
 /// # References
@@ -64,7 +64,8 @@ pub enum Handler {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SigAction {
     handler: usize,
-    flags: u64,
+    /// `unsigned long`: a word.
+    flags: usize,
     #[cfg(not(target_arch = "riscv64"))]
     restorer: usize,
     mask: SigSet,
@@ -80,9 +81,10 @@ impl SigAction {
     ///
     /// A handler returns into a trampoline that calls `rt_sigreturn(2)`, which restores the
     /// interrupted code from the frame the kernel pushed. On x86_64 the kernel has no default
-    /// one: the action names the kit's own ([`crate::arch::restore_rt`]) with `SA_RESTORER`, as
-    /// every C library does. On aarch64 and riscv64 the kernel returns through the trampoline of
-    /// its vDSO when `SA_RESTORER` is not set, so the kit leaves it unset.
+    /// one, and i686's is in a vDSO that not every kernel maps: the action names the kit's own
+    /// (`crate::arch::restore_rt`) with `SA_RESTORER`, as every C library does. On the other
+    /// architectures the kernel returns through the trampoline of its vDSO (arm: of its signal
+    /// page) when `SA_RESTORER` is not set, so the kit leaves it unset.
     ///
     /// # References
     ///  - [Linux]
@@ -101,11 +103,22 @@ impl SigAction {
             flags.insert(SaFlags::RESTORER);
             crate::arch::restore_rt as *const () as usize
         };
-        #[cfg(target_arch = "aarch64")]
+        // i386 frames without SA_SIGINFO are the older kind, which `sigreturn` reads.
+        #[cfg(target_arch = "x86")]
+        let restorer = {
+            flags.insert(SaFlags::RESTORER);
+            if flags.contains(SaFlags::SIGINFO) {
+                crate::arch::restore_rt as *const () as usize
+            } else {
+                crate::arch::restore as *const () as usize
+            }
+        };
+        #[cfg(not(any(target_arch = "x86_64", target_arch = "x86", target_arch = "riscv64")))]
         let restorer = 0;
         SigAction {
             handler,
-            flags: flags.bits(),
+            // Every SA_* flag is below 2^32.
+            flags: flags.bits() as usize,
             #[cfg(not(target_arch = "riscv64"))]
             restorer,
             mask,
@@ -131,7 +144,7 @@ impl SigAction {
 
     /// The flags, `SA_RESTORER` included when set.
     pub fn flags(&self) -> SaFlags {
-        SaFlags::from_bits_retain(self.flags)
+        SaFlags::from_bits_retain(self.flags as u64)
     }
 
     /// The signals blocked while the handler runs.

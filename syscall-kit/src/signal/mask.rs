@@ -4,6 +4,7 @@
 use core::time::Duration;
 
 use super::set::{SigSet, Signal};
+use crate::arch::wide;
 use crate::process::Pid;
 use crate::raw::{self, nr};
 use crate::{Errno, Result};
@@ -56,6 +57,14 @@ pub fn sigprocmask(how: How, set: Option<&SigSet>) -> Result<SigSet> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SigInfo([i32; 32]);
 
+/// Where the union of `siginfo_t` starts, in `int`s: after `si_signo`, `si_errno` and
+/// `si_code`, and on a 64-bit architecture a padding `int` that aligns the union's pointers
+/// (`__ARCH_SI_PREAMBLE_SIZE`, include/uapi/asm-generic/siginfo.h).
+#[cfg(target_pointer_width = "64")]
+const UNION: usize = 4;
+#[cfg(target_pointer_width = "32")]
+const UNION: usize = 3;
+
 impl SigInfo {
     /// All zero, for the kernel to fill in.
     pub(crate) const fn zeroed() -> SigInfo {
@@ -75,22 +84,23 @@ impl SigInfo {
 
     /// `si_pid`: the sending process (or, for `SIGCHLD`, the child).
     pub fn pid(&self) -> Pid {
-        self.0[4]
+        self.0[UNION]
     }
 
     /// `si_uid`: the real user id of the sender.
     pub fn uid(&self) -> u32 {
-        self.0[5] as u32
+        self.0[UNION + 1] as u32
     }
 
     /// `si_status`, for `SIGCHLD` and [`waitid`](crate::process::waitid): the exit status
     /// (`CLD_EXITED`) or the signal (otherwise).
     pub fn status(&self) -> i32 {
-        self.0[6]
+        self.0[UNION + 2]
     }
 }
 
-/// The kernel's `struct timespec` on 64-bit architectures.
+/// The kernel's `struct __kernel_timespec`: `struct timespec` on 64-bit architectures, the one of
+/// `rt_sigtimedwait_time64` on 32-bit ones (see `crate::arch::wide`).
 #[repr(C)]
 struct Timespec {
     sec: i64,
@@ -119,7 +129,7 @@ pub fn sigtimedwait(set: &SigSet, timeout: Option<Duration>) -> Result<SigInfo> 
     // one siginfo into `info`.
     let sig = unsafe {
         raw::syscall4(
-            nr::RT_SIGTIMEDWAIT,
+            wide::RT_SIGTIMEDWAIT,
             set as *const SigSet as usize,
             &mut info as *mut SigInfo as usize,
             ts_ptr as usize,

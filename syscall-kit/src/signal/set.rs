@@ -1,5 +1,5 @@
-//! [`SigSet`] and the signal numbers (include/uapi/asm-generic/signal.h; x86_64, aarch64 and
-//! riscv64 share them).
+//! [`SigSet`] and the signal numbers (include/uapi/asm-generic/signal.h; every architecture of
+//! the kit shares them: only alpha, mips, parisc and sparc differ).
 
 /// A signal number, as the kernel takes it (`1..=64`).
 pub type Signal = i32;

@@ -8,7 +8,7 @@ use crate::{Errno, Result};
 
 bitflags::bitflags! {
     /// Flags of [`signalfd`] (`SFD_*`: the values of `O_CLOEXEC` and `O_NONBLOCK`, the same on
-    /// x86_64, aarch64 and riscv64).
+    /// every architecture of the kit).
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct SfdFlags: u32 {
         /// `SFD_CLOEXEC`: closed by `execve(2)`.

@@ -4,7 +4,8 @@ use core::mem::MaybeUninit;
 
 use super::Timespec;
 use crate::Result;
-use crate::raw::{self, nr};
+use crate::arch::wide;
+use crate::raw;
 
 /// A clock of `clock_gettime(2)` (`clockid_t`).
 ///
@@ -59,7 +60,7 @@ pub fn clock_gettime(clock: ClockId) -> Result<Timespec> {
     // is ours for the call, and nothing else.
     unsafe {
         raw::syscall2(
-            nr::CLOCK_GETTIME,
+            wide::CLOCK_GETTIME,
             clock.0 as usize,
             ts.as_mut_ptr() as usize,
         )

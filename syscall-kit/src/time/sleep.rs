@@ -3,7 +3,8 @@
 use core::time::Duration;
 
 use super::{ClockId, Timespec};
-use crate::raw::{self, nr};
+use crate::arch::wide;
+use crate::raw;
 use crate::{Errno, Result};
 
 bitflags::bitflags! {
@@ -36,7 +37,7 @@ pub fn clock_nanosleep(
     // a `Timespec` borrowed mutably), both alive for the call.
     unsafe {
         raw::syscall4(
-            nr::CLOCK_NANOSLEEP,
+            wide::CLOCK_NANOSLEEP,
             clock.as_raw() as usize,
             flags.bits() as usize,
             time as *const Timespec as usize,

@@ -3,6 +3,7 @@
 use core::mem::MaybeUninit;
 
 use super::{ClockId, Timespec};
+use crate::arch::wide;
 use crate::fd::{AsFd, OwnedFd, RawFd};
 use crate::raw::{self, nr};
 use crate::{Errno, Result};
@@ -82,7 +83,7 @@ pub fn timerfd_settime(
     // ours for the call.
     unsafe {
         raw::syscall4(
-            nr::TIMERFD_SETTIME,
+            wide::TIMERFD_SETTIME,
             fd.as_fd().as_raw_fd() as usize,
             flags.bits() as usize,
             new as *const Itimerspec as usize,
@@ -105,7 +106,7 @@ pub fn timerfd_gettime(fd: impl AsFd) -> Result<Itimerspec> {
     // SAFETY: the kernel writes one `struct itimerspec` at `cur`, ours for the call.
     unsafe {
         raw::syscall2(
-            nr::TIMERFD_GETTIME,
+            wide::TIMERFD_GETTIME,
             fd.as_fd().as_raw_fd() as usize,
             cur.as_mut_ptr() as usize,
         )
