@@ -101,10 +101,11 @@ fn peak_bytes(doctor: &Path, file: &Path, out: &Path) -> Result<u64, String> {
 }
 
 /// The peak resident memory of one run of `doctor --closure file`, in bytes:
-/// `/usr/bin/time -f %M`, the child's `ru_maxrss` (KiB) from `wait4(2)`.
+/// GNU time's `time -f %M`, the child's `ru_maxrss` (KiB) from `wait4(2)`.
 fn peak_once(doctor: &Path, file: &Path, out: &Path) -> Result<u64, String> {
     let report = out.join("doctor-time.txt");
-    let status = Command::new("/usr/bin/time")
+    // GNU time, found on PATH as the bench's tool check finds it (not the shell's keyword).
+    let status = Command::new("time")
         .arg("-o")
         .arg(&report)
         .args(["-f", "%M"])
@@ -113,7 +114,7 @@ fn peak_once(doctor: &Path, file: &Path, out: &Path) -> Result<u64, String> {
         .arg(file)
         .stdout(std::process::Stdio::null())
         .status()
-        .map_err(|e| format!("cannot run /usr/bin/time: {e}"))?;
+        .map_err(|e| format!("cannot run time: {e}"))?;
     // 0: it runs with its closure; 1: a library is missing. Anything else is a failed run.
     if !matches!(status.code(), Some(0 | 1)) {
         return Err(format!(
