@@ -23,6 +23,8 @@ fn each_missing_tool_is_one_line_naming_its_package() {
         ("musl-gcc", "musl-tools"),
         ("as", "binutils"),
         ("ld", "binutils"),
+        ("ldd", "libc-bin"),
+        ("time", "time"),
     ]
     .iter()
     .map(|(tool, package)| {

@@ -125,8 +125,8 @@ pub fn load(fs: &mut dyn RootView) -> Result<Vec<Entry>, ViewError> {
         let path = format!("{BINFMT_MISC}/{name}");
         let text = match fs.read(&path) {
             Ok(t) => t,
-            Err(Errno::ENOENT) => continue, // removed since the listing
-            Err(e) => return Err(ViewError::new(path, e)),
+            Err(e) if e.is_missing() => continue, // removed since the listing
+            Err(e) => return Err(ViewError::new(path, e.errno())),
         };
         let text = String::from_utf8_lossy(&text);
         if name == "status" {

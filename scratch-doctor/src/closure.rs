@@ -9,9 +9,11 @@ use alloc::vec::Vec;
 
 use syscall_kit::Errno;
 
-use crate::elf::{self, ElfFacts};
+use object::read::ReadRef;
+
+use crate::elf::{self, ElfFacts, FileReader};
 use crate::paths;
-use crate::root_view::{RootView, ViewError};
+use crate::root_view::{FileError, RootView, ViewError};
 use crate::search::{Loader, Search, Via, is_musl_builtin};
 
 /// How many objects a closure may hold before the search stops (no real program comes close).
@@ -101,10 +103,13 @@ fn canonical(fs: &mut dyn RootView, path: &str) -> Result<String, ViewError> {
 /// Finds the interpreter and every library `program` (the ELF file at `program_path`) needs,
 /// through `fs`, as the loader described by `search` would.
 ///
-/// A library that cannot be found is [`Missing`]; a failure of the view itself that leaves the
-/// answer unknown (the current directory, needed for a relative path, cannot be had; the
-/// symbolic links of a file that was read cannot be resolved) is a [`ViewError`], never a
-/// guess.
+/// A library that cannot be found is [`Missing`]: not there ([`FileError::is_missing`]:
+/// `ENOENT`, `ENOTDIR` when it is opened), or there but not an ELF shared object of the right
+/// kind. A failure of the view itself that leaves the answer unknown is a [`ViewError`], never
+/// a guess: the interpreter or a candidate library that is there but cannot be read (any other
+/// error of opening or reading it: `EACCES`, `EIO`, …), the current directory, needed for a
+/// relative path, that cannot be had, the symbolic links of a file that was read that cannot
+/// be resolved.
 pub fn resolve_closure(
     fs: &mut dyn RootView,
     program_path: &str,
@@ -150,6 +155,9 @@ pub fn resolve_closure(
                     via: Via::Interpreter,
                     needed_by: Some(program_path.into()),
                 });
+            }
+            Err(ReadError::File(e)) if !e.is_missing() => {
+                return Err(ViewError::new(interp.clone(), e.errno()));
             }
             Err(why) => closure.missing.push(Missing {
                 name: interp.clone(),
@@ -300,8 +308,10 @@ fn find(
                     image: image.path,
                 }));
             }
-            Err(ReadError::Os(Errno::ENOENT)) => {}
-            Err(e) => problems.push(format!("{path}: {e}")),
+            // Not there: the loader goes on to the next directory.
+            Err(ReadError::File(e)) if e.is_missing() => {}
+            Err(ReadError::File(e)) => return Err(ViewError::new(path, e.errno())),
+            Err(ReadError::Bad(why)) => problems.push(format!("{path}: {why}")),
         }
     }
     let mut reason = String::from("not found");
@@ -332,26 +342,35 @@ fn image_path(search: &Search, path: String, via: Via, name: &str) -> String {
     }
 }
 
-/// Why a file could not be used.
+/// Why a file could not be used: the view's error, or what is wrong with its contents.
 #[derive(Debug)]
 enum ReadError {
-    Os(Errno),
+    File(FileError),
     Bad(String),
 }
 
 impl core::fmt::Display for ReadError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
-            ReadError::Os(e) => write!(f, "{e}"),
+            ReadError::File(e) => write!(f, "{e}"),
             ReadError::Bad(why) => f.write_str(why),
         }
     }
 }
 
+/// The facts of the ELF file at `path`, read through [`RootView::open`]: only its headers,
+/// dynamic section and strings.
 fn read_elf(fs: &mut dyn RootView, path: &str) -> Result<ElfFacts, ReadError> {
-    let data = fs.map_file(path).map_err(ReadError::Os)?;
-    if !data.starts_with(b"\x7fELF") {
-        return Err(ReadError::Bad("not an ELF file".to_string()));
+    let file = fs.open(path).map_err(ReadError::File)?;
+    let reader = FileReader::new(&*file);
+    let magic = (&reader).read_bytes_at(0, 4);
+    let parsed = match magic {
+        Ok(b"\x7fELF") => elf::parse_from(&reader).map_err(|e| format!("malformed ELF: {e}")),
+        _ => Err("not an ELF file".to_string()),
+    };
+    // A read that failed is the file's error, not a malformed file.
+    if let Some(e) = reader.io_error() {
+        return Err(ReadError::File(FileError::Read(e)));
     }
-    elf::parse(&data).map_err(|e| ReadError::Bad(format!("malformed ELF: {e}")))
+    parsed.map_err(ReadError::Bad)
 }

@@ -5,16 +5,28 @@
 //! `DT_RUNPATH`, `DT_SONAME` and `DT_FLAGS_1`, with the dynamic string table found through
 //! `DT_STRTAB` in the `PT_LOAD` segments, as the loader finds it (see `elf(5)`). Every offset,
 //! count and size is checked by `object`; a bad one is an [`ElfError`], never a panic.
+//!
+//! [`parse`] reads through `object`'s [`ReadRef`]: over bytes in memory, or over an open file
+//! through a [`FileReader`], which reads only the ranges the parser asks for (the ELF header,
+//! the program headers, `PT_INTERP`, `PT_DYNAMIC` and each string used) with `pread(2)`, so that
+//! the memory the doctor needs does not grow with the file's size.
 
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec;
 use alloc::vec::Vec;
+use core::cell::{Cell, OnceCell};
 use core::fmt;
+use core::ops::Range;
 
 use object::Endianness;
 use object::elf::{self, FileHeader32, FileHeader64};
-use object::read::StringTable;
 use object::read::elf::{Dyn, FileHeader, ProgramHeader};
+use object::read::{ReadRef, StringTable};
+use syscall_kit::Errno;
+
+use crate::root_view::FileAt;
 
 /// ELF class (`EI_CLASS`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,8 +180,17 @@ fn err(text: &str) -> ElfError {
 
 /// Reads the facts of the ELF file `data` (which starts with `\x7fELF`).
 pub fn parse(data: &[u8]) -> Result<ElfFacts, ElfError> {
+    parse_from(data)
+}
+
+/// [`parse`] through any [`ReadRef`]: a byte slice, or a [`FileReader`] over an open file.
+pub fn parse_from<'data, R: ReadRef<'data>>(data: R) -> Result<ElfFacts, ElfError> {
+    let len = data.len().map_err(|()| err("the file's size is unknown"))?;
+    let ident = data
+        .read_bytes_at(0, len.min(5))
+        .map_err(|()| err("truncated: no ELF class byte"))?;
     // EI_CLASS: the fifth byte.
-    let class = match data.get(4) {
+    let class = match ident.get(4) {
         Some(&elf::ELFCLASS32) => Class::Elf32,
         Some(&elf::ELFCLASS64) => Class::Elf64,
         Some(other) => return Err(ElfError(format!("unknown ELF class {other}"))),
@@ -179,20 +200,19 @@ pub fn parse(data: &[u8]) -> Result<ElfFacts, ElfError> {
         Class::Elf32 => size_of::<FileHeader32<Endianness>>(),
         Class::Elf64 => size_of::<FileHeader64<Endianness>>(),
     };
-    if data.len() < header_size {
+    if len < header_size as u64 {
         return Err(ElfError(format!(
-            "truncated: {} bytes, fewer than the {header_size}-byte ELF header",
-            data.len()
+            "truncated: {len} bytes, fewer than the {header_size}-byte ELF header"
         )));
     }
     match class {
-        Class::Elf32 => parse_with::<FileHeader32<Endianness>>(data, class),
-        Class::Elf64 => parse_with::<FileHeader64<Endianness>>(data, class),
+        Class::Elf32 => parse_with::<FileHeader32<Endianness>, R>(data, class),
+        Class::Elf64 => parse_with::<FileHeader64<Endianness>, R>(data, class),
     }
 }
 
-fn parse_with<H: FileHeader<Endian = Endianness>>(
-    data: &[u8],
+fn parse_with<'data, H: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
+    data: R,
     class: Class,
 ) -> Result<ElfFacts, ElfError> {
     let header = H::parse(data)?;
@@ -233,19 +253,19 @@ fn parse_with<H: FileHeader<Endian = Endianness>>(
         pie_flag: false,
     };
     if let Some(entries) = dynamic {
-        read_dynamic::<H>(&mut facts, entries, phdrs, endian, data)?;
+        read_dynamic::<H, R>(&mut facts, entries, phdrs, endian, data)?;
     }
     facts.kind = kind(&facts);
     Ok(facts)
 }
 
 /// The entries of the dynamic section up to `DT_NULL`: the strings and `DT_FLAGS_1`.
-fn read_dynamic<H: FileHeader<Endian = Endianness>>(
+fn read_dynamic<'data, H: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
     facts: &mut ElfFacts,
     entries: &[H::Dyn],
     phdrs: &[H::ProgramHeader],
     endian: Endianness,
-    data: &[u8],
+    data: R,
 ) -> Result<(), ElfError> {
     let entries = entries
         .iter()
@@ -265,7 +285,7 @@ fn read_dynamic<H: FileHeader<Endian = Endianness>>(
         return Ok(());
     }
     let strtab = strtab.ok_or_else(|| err("dynamic section has strings but no DT_STRTAB"))?;
-    let strings = string_table::<H>(strtab, strsz, phdrs, endian, data)?;
+    let strings = string_table::<H, R>(strtab, strsz, phdrs, endian, data)?;
     for d in entries {
         let slot = match d.tag32(endian) {
             Some(elf::DT_NEEDED) => None,
@@ -274,9 +294,11 @@ fn read_dynamic<H: FileHeader<Endian = Endianness>>(
             Some(elf::DT_SONAME) => Some(&mut facts.soname),
             _ => continue,
         };
-        let name = d
-            .string(endian, strings)
-            .map_err(|_| err("a dynamic entry's string lies outside the string table"))?;
+        // `Dyn::string` over a table of any `ReadRef` (it takes only a slice's).
+        let name = u32::try_from(d.d_val(endian).into())
+            .ok()
+            .and_then(|offset| strings.get(offset).ok())
+            .ok_or_else(|| err("a dynamic entry's string lies outside the string table"))?;
         let name = crate::paths::from_bytes(name);
         match slot {
             None => facts.needed.push(name),
@@ -291,13 +313,13 @@ fn read_dynamic<H: FileHeader<Endian = Endianness>>(
 
 /// The dynamic string table at the address `strtab`: its file offset is found through the
 /// `PT_LOAD` segment that maps the address.
-fn string_table<'data, H: FileHeader<Endian = Endianness>>(
+fn string_table<'data, H: FileHeader<Endian = Endianness>, R: ReadRef<'data>>(
     strtab: u64,
     strsz: Option<u64>,
     phdrs: &[H::ProgramHeader],
     endian: Endianness,
-    data: &'data [u8],
-) -> Result<StringTable<'data>, ElfError> {
+    data: R,
+) -> Result<StringTable<'data, R>, ElfError> {
     let (start, file_end) = phdrs
         .iter()
         .filter(|ph| ph.p_type(endian) == elf::PT_LOAD)
@@ -315,7 +337,7 @@ fn string_table<'data, H: FileHeader<Endian = Endianness>>(
             .ok_or_else(|| err("DT_STRSZ overflows"))?,
         None => file_end,
     };
-    if end > data.len() as u64 {
+    if end > data.len().unwrap_or(0) {
         return Err(err(
             "the dynamic string table extends past the end of the file",
         ));
@@ -341,5 +363,157 @@ fn kind(f: &ElfFacts) -> ElfKind {
             }
         }
         other => ElfKind::Other(other),
+    }
+}
+
+/// The most [`FileReader`] reads at once: more than any ELF header, program header table,
+/// `PT_INTERP` or `PT_DYNAMIC` of a real file needs. A larger range (a file that claims a
+/// gigabyte of program headers) is refused as `object` refuses a range past the end of the
+/// file, so the memory the reader takes is bounded whatever the file says.
+pub const MAX_READ: u64 = 16 << 20;
+
+/// The first read of a string of the dynamic string table, which grows sixteenfold until the
+/// string's terminating NUL is read.
+const STRING_READ: u64 = 1024;
+
+/// One range of the file, read.
+struct Chunk {
+    offset: u64,
+    bytes: Box<[u8]>,
+    /// The range read after this one.
+    next: OnceCell<Box<Chunk>>,
+}
+
+impl Chunk {
+    /// The part `offset..offset + size` of the file, if this chunk holds it.
+    fn get(&self, offset: u64, size: u64) -> Option<&[u8]> {
+        let start = usize::try_from(offset.checked_sub(self.offset)?).ok()?;
+        let end = start.checked_add(usize::try_from(size).ok()?)?;
+        self.bytes.get(start..end)
+    }
+
+    /// What this chunk holds of the file from `offset` on, at most `limit` bytes.
+    fn tail(&self, offset: u64, limit: u64) -> Option<&[u8]> {
+        let start = usize::try_from(offset.checked_sub(self.offset)?).ok()?;
+        let rest = self.bytes.get(start..)?;
+        Some(rest.get(..usize::try_from(limit).ok()?).unwrap_or(rest))
+    }
+}
+
+/// An open file read as `object` asks for it: each range it asks for is read once with
+/// [`FileAt::read_at`] (`pread(2)`) and kept until the reader is dropped, so that the slices
+/// lent to the parser stay valid; what it costs is the ranges read, not the file's size.
+///
+/// A failed read is the parser's error (`object` has no room for an I/O error in its
+/// [`ReadRef`]), and its `errno` is kept: [`io_error`](FileReader::io_error) tells, after the
+/// parse, that the file could not be read rather than that it is malformed.
+pub struct FileReader<'f> {
+    file: &'f dyn FileAt,
+    size: u64,
+    /// The ranges read, newest last: a list each of whose links is set once (a `OnceCell`), so
+    /// that a new range is added through `&self` without moving those already lent.
+    first: OnceCell<Box<Chunk>>,
+    error: Cell<Option<Errno>>,
+}
+
+impl<'f> FileReader<'f> {
+    /// A reader of `file`, which has read nothing yet.
+    pub fn new(file: &'f dyn FileAt) -> FileReader<'f> {
+        FileReader {
+            file,
+            size: file.size(),
+            first: OnceCell::new(),
+            error: Cell::new(None),
+        }
+    }
+
+    /// The first error of [`FileAt::read_at`], if a read failed.
+    pub fn io_error(&self) -> Option<Errno> {
+        self.error.get()
+    }
+
+    fn chunks(&self) -> impl Iterator<Item = &Chunk> {
+        core::iter::successors(self.first.get().map(|c| &**c), |c| {
+            c.next.get().map(|c| &**c)
+        })
+    }
+
+    /// The part `offset..offset + size` of the file: from a range already read, or read now.
+    fn range(&self, offset: u64, size: u64) -> Result<&[u8], ()> {
+        let end = offset.checked_add(size).ok_or(())?;
+        if end > self.size || size > MAX_READ {
+            return Err(());
+        }
+        if let Some(bytes) = self.chunks().find_map(|c| c.get(offset, size)) {
+            return Ok(bytes);
+        }
+        let mut bytes = vec![0u8; usize::try_from(size).map_err(|_| ())?].into_boxed_slice();
+        let mut done = 0;
+        while done < bytes.len() {
+            let at = offset + done as u64;
+            match self
+                .file
+                .read_at(at, bytes.get_mut(done..).unwrap_or_default())
+            {
+                // The file is shorter than it was (truncated since it was opened).
+                Ok(0) => return Err(()),
+                Ok(n) => done += n,
+                Err(Errno::EINTR) => {}
+                Err(e) => {
+                    if self.error.get().is_none() {
+                        self.error.set(Some(e));
+                    }
+                    return Err(());
+                }
+            }
+        }
+        let chunk = Box::new(Chunk {
+            offset,
+            bytes,
+            next: OnceCell::new(),
+        });
+        let last = match self.chunks().last() {
+            Some(last) => &last.next,
+            None => &self.first,
+        };
+        // `last` is the empty link at the end of the list: setting it cannot fail.
+        let _ = last.set(chunk);
+        let added = self.chunks().last().ok_or(())?;
+        added.get(offset, size).ok_or(())
+    }
+}
+
+impl<'a> ReadRef<'a> for &'a FileReader<'_> {
+    fn len(self) -> Result<u64, ()> {
+        Ok(self.size)
+    }
+
+    fn read_bytes_at(self, offset: u64, size: u64) -> Result<&'a [u8], ()> {
+        self.range(offset, size)
+    }
+
+    fn read_bytes_at_until(self, range: Range<u64>, delimiter: u8) -> Result<&'a [u8], ()> {
+        let limit = range.end.checked_sub(range.start).ok_or(())?;
+        let found = |bytes: &'a [u8]| {
+            let at = bytes.iter().position(|&b| b == delimiter)?;
+            bytes.get(..at)
+        };
+        // Strings lie close together: one read often holds the next string too.
+        if let Some(s) = self
+            .chunks()
+            .find_map(|c| c.tail(range.start, limit).and_then(found))
+        {
+            return Ok(s);
+        }
+        let mut size = STRING_READ.min(limit);
+        loop {
+            if let Some(s) = found(self.range(range.start, size)?) {
+                return Ok(s);
+            }
+            if size == limit {
+                return Err(());
+            }
+            size = size.saturating_mul(16).min(limit);
+        }
     }
 }

@@ -6,8 +6,10 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use syscall_kit::Errno;
+
 use crate::paths;
-use crate::root_view::RootView;
+use crate::root_view::{RootView, ViewError};
 
 /// The configuration `ldconfig` builds the cache from.
 pub const LD_SO_CONF: &str = "/etc/ld.so.conf";
@@ -16,18 +18,31 @@ pub const LD_SO_CONF: &str = "/etc/ld.so.conf";
 const MAX_INCLUDE_DEPTH: usize = 16;
 
 /// The directories of `/etc/ld.so.conf` (or `conf`), `include` patterns expanded, in order,
-/// each once. Unreadable files are skipped: `ldconfig` warns about them and goes on.
-pub fn conf_dirs(fs: &mut dyn RootView, conf: &str) -> Vec<String> {
+/// each once. A file that is not there ([`FileError::is_missing`](crate::root_view::FileError::is_missing))
+/// gives none; one that is there and cannot be read, or a directory of an `include` pattern
+/// that cannot be listed for another reason than not being there, is a [`ViewError`]: the
+/// directories searched would depend on what the doctor could not read (`ldconfig` warns and
+/// goes on, and its cache, which the doctor has not, holds the result).
+pub fn conf_dirs(fs: &mut dyn RootView, conf: &str) -> Result<Vec<String>, ViewError> {
     let mut dirs = Vec::new();
-    read_conf(fs, conf, 0, &mut dirs);
-    dirs
+    read_conf(fs, conf, 0, &mut dirs)?;
+    Ok(dirs)
 }
 
-fn read_conf(fs: &mut dyn RootView, path: &str, depth: usize, dirs: &mut Vec<String>) {
+fn read_conf(
+    fs: &mut dyn RootView,
+    path: &str,
+    depth: usize,
+    dirs: &mut Vec<String>,
+) -> Result<(), ViewError> {
     if depth > MAX_INCLUDE_DEPTH {
-        return;
+        return Ok(());
     }
-    let Ok(text) = fs.read(path) else { return };
+    let text = match fs.read(path) {
+        Ok(text) => text,
+        Err(e) if e.is_missing() => return Ok(()),
+        Err(e) => return Err(ViewError::new(path, e.errno())),
+    };
     let text = String::from_utf8_lossy(&text).into_owned();
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or_default().trim();
@@ -44,8 +59,8 @@ fn read_conf(fs: &mut dyn RootView, path: &str, depth: usize, dirs: &mut Vec<Str
                 } else {
                     paths::join(paths::dirname(path), pattern)
                 };
-                for file in glob(fs, &pattern) {
-                    read_conf(fs, &file, depth + 1, dirs);
+                for file in glob(fs, &pattern)? {
+                    read_conf(fs, &file, depth + 1, dirs)?;
                 }
             }
         } else if line.starts_with("hwcap") && line[5..].starts_with([' ', '\t']) {
@@ -59,19 +74,25 @@ fn read_conf(fs: &mut dyn RootView, path: &str, depth: usize, dirs: &mut Vec<Str
             }
         }
     }
+    Ok(())
 }
 
 /// The paths matching the absolute `pattern` (`*`, `?` and `[…]` in any component), sorted
-/// per directory as `glob(3)` sorts them. A `*` does not match a leading `.`.
-pub fn glob(fs: &mut dyn RootView, pattern: &str) -> Vec<String> {
+/// per directory as `glob(3)` sorts them. A `*` does not match a leading `.`. A directory that
+/// is not there (`ENOENT`, `ENOTDIR`) matches nothing; one that cannot be listed for another
+/// reason is a [`ViewError`] (where `glob(3)` without `GLOB_ERR` would match nothing).
+pub fn glob(fs: &mut dyn RootView, pattern: &str) -> Result<Vec<String>, ViewError> {
     let mut found = alloc::vec![String::new()];
     for part in pattern.split('/').filter(|p| !p.is_empty()) {
         let mut next = Vec::new();
         for base in &found {
             if part.contains(['*', '?', '[']) {
                 let dir = if base.is_empty() { "/" } else { base.as_str() };
-                // An unreadable directory matches nothing, as for glob(3) without GLOB_ERR.
-                let mut names = fs.list_dir(dir).unwrap_or_default();
+                let mut names = match fs.list_dir(dir) {
+                    Ok(names) => names,
+                    Err(Errno::ENOENT | Errno::ENOTDIR) => Vec::new(),
+                    Err(e) => return Err(ViewError::new(dir, e)),
+                };
                 names.sort();
                 for name in names {
                     if !name.starts_with('.') && matches(part.as_bytes(), name.as_bytes()) {
@@ -85,7 +106,7 @@ pub fn glob(fs: &mut dyn RootView, pattern: &str) -> Vec<String> {
         found = next;
     }
     found.retain(|p| !p.is_empty());
-    found
+    Ok(found)
 }
 
 /// `fnmatch(3)` of one path component: `*`, `?` and bracket sets (`[a-z]`, `[!x]`).
@@ -140,21 +161,27 @@ mod tests {
         .file("/etc/ld.so.conf.d/c.conf~", "/opt/backup\n")
         .file("/etc/ld.so.conf.d/relative.conf", "opt/relative\n");
         assert_eq!(
-            conf_dirs(&mut root, LD_SO_CONF),
+            conf_dirs(&mut root, LD_SO_CONF).unwrap(),
             ["/opt/first", "/opt/a", "/opt/b", "/opt/last"]
         );
         assert_eq!(
-            glob(&mut root, "/etc/ld.so.conf.d/[ab].conf"),
+            glob(&mut root, "/etc/ld.so.conf.d/[ab].conf").unwrap(),
             ["/etc/ld.so.conf.d/a.conf", "/etc/ld.so.conf.d/b.conf"]
         );
-        assert_eq!(conf_dirs(&mut root, "/etc/none.conf"), Vec::<String>::new());
+        assert_eq!(
+            conf_dirs(&mut root, "/etc/none.conf").unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
     fn a_file_that_includes_itself_is_read_to_a_bounded_depth() {
         let mut root = MemoryRoot::new();
         root.file("/etc/loop.conf", "/opt/x\ninclude loop.conf\n/opt/y\n");
-        assert_eq!(conf_dirs(&mut root, "/etc/loop.conf"), ["/opt/x", "/opt/y"]);
+        assert_eq!(
+            conf_dirs(&mut root, "/etc/loop.conf").unwrap(),
+            ["/opt/x", "/opt/y"]
+        );
     }
 
     #[test]

@@ -52,6 +52,6 @@ mod unit_tests;
 
 pub use closure::{Closure, resolve_closure};
 pub use memory_root::MemoryRoot;
-pub use program::{InputError, Program, inspect};
+pub use program::{InputError, Program, inspect, inspect_from};
 pub use root_view::RootView;
 pub use verdict::{Verdict, verdict};

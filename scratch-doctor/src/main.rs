@@ -1,7 +1,7 @@
 //! scratch-doctor: does a program run in a `FROM scratch` image, and what does it need there?
 //!
 //! A `#![no_std]`, `#![no_main]`, static program on syscall-kit: it reads files with `openat`,
-//! `statx`, `mmap` and `read`, lists directories with `getdents64`, allocates from the kit's
+//! `statx`, `pread64` (the parts of an ELF file it looks at) and `read`, lists directories with `getdents64`, allocates from the kit's
 //! `brk` heap and prints through the kit's stdio; the analysis is the `scratch_doctor` library.
 //! See `cli::args::USAGE` for the command line.
 //!
@@ -18,16 +18,18 @@ mod cli;
 
 use scratch_doctor::binfmt;
 use scratch_doctor::closure::DLOPEN_WARNING;
+use scratch_doctor::elf::FileReader;
 use scratch_doctor::machine::Host;
 use scratch_doctor::report::{Report, error_json};
+use scratch_doctor::root_view::FileError;
 use scratch_doctor::search::Search;
-use scratch_doctor::{Program, inspect, resolve_closure};
+use scratch_doctor::{Program, inspect_from, resolve_closure};
 use syscall_kit::Errno;
 use syscall_kit::rt::heap::KernelHeap;
 use syscall_kit::rt::stdio::report_output_error;
 use syscall_kit::{try_eprintln, try_print, try_println};
 
-use cli::host_root::{self, HostRoot, map_file};
+use cli::host_root::{self, HostRoot, open_file};
 use cli::{args, copy};
 
 #[global_allocator]
@@ -92,14 +94,22 @@ fn run() -> Result<i32, Errno> {
             }
             Ok(USAGE_OR_INPUT)
         };
-        let data = match map_file(*file) {
-            Ok(bytes) => bytes,
+        let opened = match open_file(*file) {
+            Ok(f) => f,
             Err(e) => {
                 status = fail(&read_problem(e))?;
                 continue;
             }
         };
-        let program = match inspect(&data) {
+        // Only the parts looked at are read: the first bytes, an ELF file's headers, dynamic
+        // section and strings.
+        let data = FileReader::new(&opened);
+        let inspected = inspect_from(&data);
+        if let Some(e) = data.io_error() {
+            status = fail(&read_problem(FileError::Read(e)))?;
+            continue;
+        }
+        let program = match inspected {
             Ok(p) => p,
             Err(e) => {
                 status = fail(&alloc::format!("{e}"))?;
@@ -111,10 +121,11 @@ fn run() -> Result<i32, Errno> {
             && !Host::this().runs(elf.machine, elf.class, elf.byte_order)
         {
             let entries = binfmt.get_or_insert_with(|| binfmt::load(&mut HostRoot));
-            let header = data.get(..binfmt::HEADER_BYTES).unwrap_or(&data);
+            let header = scratch_doctor::program::head(&data, binfmt::HEADER_BYTES);
             report.this_host = Some(binfmt::this_host(entries, header));
         }
         drop(data);
+        drop(opened);
         if options.closure
             && let Program::Elf(elf) = &report.program
         {
@@ -190,10 +201,12 @@ fn image_main(image: &'static core::ffi::CStr, options: &args::Options) -> Resul
 }
 
 /// The one-line problem for a file that could not be read.
-fn read_problem(e: Errno) -> alloc::string::String {
+fn read_problem(e: FileError) -> alloc::string::String {
     match e {
-        Errno::EISDIR => "is a directory, not a program".into(),
-        host_root::NOT_REGULAR => "not a regular file (a device, FIFO or socket)".into(),
+        FileError::Read(Errno::EISDIR) => "is a directory, not a program".into(),
+        FileError::Read(host_root::NOT_REGULAR) => {
+            "not a regular file (a device, FIFO or socket)".into()
+        }
         e => alloc::format!("cannot read: {e}"),
     }
 }

@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use syscall_kit::Errno;
 
 use crate::paths::{self, MAX_SYMLINKS};
-use crate::root_view::RootView;
+use crate::root_view::{FileError, RootView};
 
 /// One file of a [`MemoryRoot`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,11 +142,11 @@ fn components(path: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 impl RootView for MemoryRoot {
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno> {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
         match self.nodes.get(&self.resolve(path, true)?) {
             Some(Node::File(bytes)) => Ok(bytes.clone()),
-            Some(Node::Dir) => Err(Errno::EISDIR),
-            _ => Err(Errno::ENOENT),
+            Some(Node::Dir) => Err(FileError::Read(Errno::EISDIR)),
+            _ => Err(FileError::Open(Errno::ENOENT)),
         }
     }
 
@@ -201,10 +201,13 @@ mod tests {
         assert_eq!(root.read("/usr/lib/libc.so.6"), Ok(b"libc".to_vec()));
         assert_eq!(root.read("/lib/libc.so"), Ok(b"libc".to_vec()));
         assert_eq!(root.read("/lib/../lib/./libc.so.6"), Ok(b"libc".to_vec()));
-        assert_eq!(root.read("/usr/lib"), Err(Errno::EISDIR));
-        assert_eq!(root.read("/usr/lib/missing"), Err(Errno::ENOENT));
-        assert_eq!(root.read("/usr/lib/libc.so.6/x"), Err(Errno::ENOTDIR));
-        assert_eq!(root.read("/loop"), Err(Errno::ELOOP));
+        assert_eq!(root.read("/usr/lib"), Err(FileError::Read(Errno::EISDIR)));
+        assert_eq!(root.read("/usr/lib/missing"), Err(Errno::ENOENT.into()));
+        assert_eq!(
+            root.read("/usr/lib/libc.so.6/x"),
+            Err(Errno::ENOTDIR.into())
+        );
+        assert_eq!(root.read("/loop"), Err(Errno::ELOOP.into()));
         root.set_current_dir("/usr");
         assert_eq!(root.read("lib/libc.so"), Ok(b"libc".to_vec()));
     }

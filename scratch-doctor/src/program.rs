@@ -3,6 +3,8 @@
 
 use core::fmt;
 
+use object::read::ReadRef;
+
 use crate::elf::{self, ElfFacts};
 use crate::script::{self, Script};
 
@@ -40,15 +42,28 @@ impl fmt::Display for InputError {
 
 /// What the bytes `data` of a file are.
 pub fn inspect(data: &[u8]) -> Result<Program, InputError> {
-    if data.is_empty() {
+    inspect_from(data)
+}
+
+/// What the file `data` is: its bytes, or an [`elf::FileReader`] of it, of which only the
+/// first [`script::LINE_MAX`] bytes and an ELF file's headers and dynamic section are read.
+pub fn inspect_from<'data, R: ReadRef<'data>>(data: R) -> Result<Program, InputError> {
+    let head = head(data, script::LINE_MAX);
+    if head.is_empty() {
         Err(InputError::Empty)
-    } else if data.starts_with(b"\x7fELF") {
-        elf::parse(data)
+    } else if head.starts_with(b"\x7fELF") {
+        elf::parse_from(data)
             .map(Program::Elf)
             .map_err(InputError::BadElf)
-    } else if data.starts_with(b"#!") {
-        Ok(Program::Script(script::parse(data)))
+    } else if head.starts_with(b"#!") {
+        Ok(Program::Script(script::parse(head)))
     } else {
         Err(InputError::NotAProgram)
     }
+}
+
+/// The first `n` bytes of `data`, or all of it if it is shorter (none if they cannot be read).
+pub fn head<'data, R: ReadRef<'data>>(data: R, n: usize) -> &'data [u8] {
+    let len = data.len().unwrap_or(0).min(n as u64);
+    data.read_bytes_at(0, len).unwrap_or_default()
 }

@@ -10,31 +10,82 @@ use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
-use core::ops::Deref;
 
 use syscall_kit::Errno;
 
-/// The bytes of a file as [`RootView::map_file`] gives them: in memory ([`Vec<u8>`]) or mapped
-/// from the file, whatever the view holds, read through `Deref<Target = [u8]>`.
-pub struct FileBytes(Box<dyn AsRef<[u8]>>);
+/// Why the view could not give a file: whether the file is not there, which the loader, and
+/// the doctor, take as "look on" or "missing", or is there and could not be read, which leaves
+/// the answer unknown.
+///
+/// Only [`FileError::Open`] with `ENOENT` or `ENOTDIR` means not there ([`is_missing`]): an
+/// error after the file was opened (`fstat(2)`, `pread(2)`, `read(2)` failing, even with
+/// `ENOENT`) is of a file that exists.
+///
+/// [`is_missing`]: FileError::is_missing
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileError {
+    /// Opening it failed (`open(2)`): the path, the permissions, the kernel.
+    Open(Errno),
+    /// It was opened, then could not be read (`fstat(2)`, `read(2)`, `pread(2)`), or it is a
+    /// directory (`EISDIR`) or not a regular file.
+    Read(Errno),
+}
 
-impl FileBytes {
-    /// Bytes held by `holder` (a `Vec<u8>`, a mapping of the file).
-    pub fn new(holder: impl AsRef<[u8]> + 'static) -> FileBytes {
-        FileBytes(Box::new(holder))
+impl FileError {
+    /// The kernel's error.
+    pub fn errno(self) -> Errno {
+        match self {
+            FileError::Open(e) | FileError::Read(e) => e,
+        }
+    }
+
+    /// Whether the file is not there: `open(2)` failed with `ENOENT` (no such file) or
+    /// `ENOTDIR` (a component of the path is not a directory), the two errors on which the
+    /// loader goes on to its next directory. Any other error is of a file the answer needs and
+    /// the doctor could not read.
+    pub fn is_missing(self) -> bool {
+        matches!(self, FileError::Open(Errno::ENOENT | Errno::ENOTDIR))
     }
 }
 
-impl Deref for FileBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        (*self.0).as_ref()
+/// A view that only opens (a root in memory, a test's) fails at opening.
+impl From<Errno> for FileError {
+    fn from(e: Errno) -> FileError {
+        FileError::Open(e)
     }
 }
 
-impl From<Vec<u8>> for FileBytes {
-    fn from(bytes: Vec<u8>) -> FileBytes {
-        FileBytes::new(bytes)
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.errno())
+    }
+}
+
+/// An open regular file, read at any offset ([`RootView::open`]): what costs memory is what is
+/// read, not the file's size.
+pub trait FileAt {
+    /// Its size in bytes, as `fstat(2)` gave it when it was opened.
+    fn size(&self) -> u64;
+
+    /// Reads up to `buf.len()` bytes at `offset` (`pread(2)`), fewer only at the end of the
+    /// file; `Ok(0)` at or past it. An error is of a file that was there ([`FileError::Read`]).
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, Errno>;
+}
+
+/// A file held in memory.
+impl FileAt for Vec<u8> {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+        let rest = usize::try_from(offset)
+            .ok()
+            .and_then(|o| self.get(o..))
+            .unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        Ok(n)
     }
 }
 
@@ -71,17 +122,19 @@ impl fmt::Display for ViewError {
 /// the analysis (the host's own `/`, or an image's top directory). A view never writes.
 /// Errors are the kernel's [`Errno`] values, the ones `open(2)`, `readlink(2)` and
 /// `getdents64(2)` would give inside that root: `ENOENT` for a missing file, `ENOTDIR` for a
-/// file used as a directory, `ELOOP` for a loop of symbolic links.
+/// file used as a directory, `ELOOP` for a loop of symbolic links; for the contents of a
+/// file, a [`FileError`] that tells an error of opening from one of reading.
 pub trait RootView {
     /// The contents of the regular file at the absolute `path`, symbolic links followed (as
-    /// `open(2)` and `read(2)` give them). A directory is [`Errno::EISDIR`].
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno>;
+    /// `open(2)` and `read(2)` give them). A directory is `EISDIR`.
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError>;
 
-    /// The same bytes as [`read`](RootView::read), for a file of which only parts are looked at
-    /// (an ELF file's headers and dynamic section): a view over real files maps it (`mmap(2)`)
-    /// so that what it costs does not grow with the file's size. The default reads it whole.
-    fn map_file(&mut self, path: &str) -> Result<FileBytes, Errno> {
-        self.read(path).map(FileBytes::from)
+    /// The regular file at `path`, open, for a reader that looks at parts of it only (an ELF
+    /// file's headers and dynamic section: [`crate::elf::FileReader`]): a view over real files
+    /// reads it with `pread(2)`, so that what it costs does not grow with the file's size. The
+    /// default reads it whole.
+    fn open(&mut self, path: &str) -> Result<Box<dyn FileAt>, FileError> {
+        Ok(Box::new(self.read(path)?))
     }
 
     /// The target of `path` if it is a symbolic link (`readlink(2)`), `None` if it is another

@@ -13,8 +13,6 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use syscall_kit::Errno;
-
 use crate::elf::ElfFacts;
 use crate::ld_so_cache::{LD_SO_CACHE, LdCache};
 use crate::ld_so_conf::{self, LD_SO_CONF};
@@ -115,10 +113,12 @@ pub struct Search {
 impl Search {
     /// What the loader of `program` (by its interpreter) would know on the system `fs`.
     ///
-    /// A missing `/etc/ld.so.cache` (`ENOENT`) means the loader has none, and so does a
-    /// malformed one (glibc ignores it); any other error reading it (`EACCES`, `EIO` …) is a
-    /// [`ViewError`]: the answer would depend on a file the doctor could not read. The same
-    /// for musl's `/etc/ld-musl-ARCH.path`.
+    /// A missing `/etc/ld.so.cache` ([`FileError::is_missing`](crate::root_view::FileError::is_missing): `ENOENT` or `ENOTDIR` when it
+    /// is opened) means the loader has none, and so does a malformed one (glibc ignores it);
+    /// any other error opening or reading it (`EACCES`, `EIO`, any error once it is open …)
+    /// is a [`ViewError`]: the answer would depend on a file the doctor could not read. The
+    /// same for musl's `/etc/ld-musl-ARCH.path`, `/etc/ld.so.conf` with its includes and
+    /// `/proc/cpuinfo`.
     pub fn load(fs: &mut dyn RootView, program: &ElfFacts) -> Result<Search, ViewError> {
         let loader = program
             .interpreter
@@ -130,13 +130,14 @@ impl Search {
             .to_string();
         match loader {
             Loader::Glibc => {
-                let cache = match fs.map_file(LD_SO_CACHE) {
+                let cache = match fs.read(LD_SO_CACHE) {
+                    // A malformed cache is ignored by the loader: none.
                     Ok(data) => LdCache::parse(&data).ok(),
-                    Err(Errno::ENOENT) => None,
-                    Err(e) => return Err(ViewError::new(LD_SO_CACHE, e)),
+                    Err(e) if e.is_missing() => None,
+                    Err(e) => return Err(ViewError::new(LD_SO_CACHE, e.errno())),
                 };
                 let conf_dirs = if cache.is_none() {
-                    ld_so_conf::conf_dirs(fs, LD_SO_CONF)
+                    ld_so_conf::conf_dirs(fs, LD_SO_CONF)?
                 } else {
                     Vec::new()
                 };
@@ -144,7 +145,7 @@ impl Search {
                     && program.class.bits() == 64
                     && Host::this().machine == object::elf::EM_X86_64
                 {
-                    cpu_levels(fs)
+                    cpu_levels(fs)?
                 } else {
                     Vec::new()
                 };
@@ -166,10 +167,10 @@ impl Search {
                         .filter(|d| !d.is_empty())
                         .map(ToString::to_string)
                         .collect(),
-                    Err(Errno::ENOENT) => ["/lib", "/usr/local/lib", "/usr/lib"]
+                    Err(e) if e.is_missing() => ["/lib", "/usr/local/lib", "/usr/lib"]
                         .map(String::from)
                         .to_vec(),
-                    Err(e) => return Err(ViewError::new(path_file, e)),
+                    Err(e) => return Err(ViewError::new(path_file, e.errno())),
                 };
                 Ok(Search {
                     loader,
@@ -255,11 +256,15 @@ impl Search {
 /// Where the kernel says what this CPU has: the `flags` line of `/proc/cpuinfo`.
 pub const CPUINFO: &str = "/proc/cpuinfo";
 
-/// The x86-64 levels of this CPU (by [`CPUINFO`] read through `fs`), best first. An unreadable
-/// or missing file gives none: the loader may then find a library the doctor calls missing,
-/// never the reverse.
-fn cpu_levels(fs: &mut dyn RootView) -> Vec<String> {
-    let text = fs.read(CPUINFO).unwrap_or_default();
+/// The x86-64 levels of this CPU (by [`CPUINFO`] read through `fs`), best first. A missing
+/// file (no `/proc`) gives none: the loader may then find a library the doctor calls missing,
+/// never the reverse; one that is there and cannot be read is a [`ViewError`].
+fn cpu_levels(fs: &mut dyn RootView) -> Result<Vec<String>, ViewError> {
+    let text = match fs.read(CPUINFO) {
+        Ok(text) => text,
+        Err(e) if e.is_missing() => Vec::new(),
+        Err(e) => return Err(ViewError::new(CPUINFO, e.errno())),
+    };
     let text = String::from_utf8_lossy(&text);
     let flags = text
         .lines()
@@ -268,7 +273,7 @@ fn cpu_levels(fs: &mut dyn RootView) -> Vec<String> {
                 .and_then(|r| r.trim_start().strip_prefix(':'))
         })
         .unwrap_or_default();
-    x86_64_levels(flags).into_iter().map(String::from).collect()
+    Ok(x86_64_levels(flags).into_iter().map(String::from).collect())
 }
 
 /// The x86-64 micro-architecture levels (psABI) that the CPU flags `flags` (the names of

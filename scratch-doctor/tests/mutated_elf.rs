@@ -8,6 +8,7 @@ mod common;
 use proptest::prelude::*;
 use scratch_doctor::machine::Host;
 use scratch_doctor::report::Report;
+use scratch_doctor::root_view::FileError;
 use scratch_doctor::search::Search;
 use scratch_doctor::{Program, RootView, inspect, resolve_closure};
 use syscall_kit::Errno;
@@ -31,7 +32,7 @@ fn bases() -> Vec<Vec<u8>> {
 struct SameEverywhere(Vec<u8>);
 
 impl RootView for SameEverywhere {
-    fn read(&mut self, _: &str) -> Result<Vec<u8>, Errno> {
+    fn read(&mut self, _: &str) -> Result<Vec<u8>, FileError> {
         Ok(self.0.clone())
     }
     fn read_link(&mut self, _: &str) -> Result<Option<String>, Errno> {

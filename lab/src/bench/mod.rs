@@ -6,13 +6,16 @@
 //!   `cargo bench` runs;
 //! - [`per_call`]: exact user-space instructions per system call (callgrind);
 //! - [`hellos`]: hello-nostd against C (the lab's recipe), Rust std and assembly hellos;
-//! - [`cat`]: cat-nostd against GNU cat on 512 MiB.
+//! - [`cat`]: cat-nostd against GNU cat on 512 MiB;
+//! - [`doctor`]: scratch-doctor `--closure` against `ldd` per file, and its peak memory on a
+//!   2 GiB sparse ELF file.
 //!
 //! It reuses the lab's builds ([`crate::compile`]), system-call counts ([`crate::syscalls`]),
 //! instruction counts ([`crate::instructions`]) and table lines ([`crate::table`]).
 
 pub mod cat;
 pub mod criterion;
+pub mod doctor;
 pub mod hellos;
 pub mod hyperfine;
 pub mod json;
@@ -29,7 +32,7 @@ use crate::workspace::{cargo, checked, root, target_dir};
 pub use table::{Row, Unit};
 
 /// Every tool the bench runs (besides cargo and the shell's `cat` and `tail`).
-pub const TOOLS: [&str; 7] = [
+pub const TOOLS: [&str; 9] = [
     "hyperfine",
     "valgrind",
     "strace",
@@ -37,14 +40,18 @@ pub const TOOLS: [&str; 7] = [
     "musl-gcc",
     "as",
     "ld",
+    "ldd",
+    "time",
 ];
 
 /// The Debian packages of the bench's tools that the lab does not use ([`PACKAGES`] has the
 /// others).
-const BENCH_PACKAGES: [(&str, &str); 3] = [
+const BENCH_PACKAGES: [(&str, &str); 5] = [
     ("hyperfine", "hyperfine"),
     ("as", "binutils"),
     ("ld", "binutils"),
+    ("ldd", "libc-bin"),
+    ("time", "time"),
 ];
 
 /// One line for each missing tool, naming its Debian package.
@@ -78,6 +85,15 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
         "cargo build-nostd -p cat-nostd",
     )?;
     let cat_nostd = target.join(compile::MUSL_TARGET).join("release/cat-nostd");
+    checked(
+        cargo()
+            .args(["build-nostd", "-p", "scratch-doctor"])
+            .current_dir(root()),
+        "cargo build-nostd -p scratch-doctor",
+    )?;
+    let doctor = target
+        .join(compile::MUSL_TARGET)
+        .join("release/scratch-doctor");
 
     eprintln!("== Criterion: system calls and heap");
     for bench in ["syscalls", "heap"] {
@@ -94,6 +110,9 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
 
     eprintln!("== cat: 512 MiB from the page cache");
     rows.extend(cat::rows(&cat_nostd, out)?);
+
+    eprintln!("== scratch-doctor: --closure against ldd, peak memory on a 2 GiB sparse file");
+    rows.extend(doctor::rows(&doctor, out)?);
     Ok(rows)
 }
 

@@ -30,7 +30,7 @@ use super::decode::{Decoder, Verified};
 use super::tar::{Kind, TarReader};
 use super::{ImageError, Storage, Stream, bail, read_full};
 use crate::paths::{self, MAX_SYMLINKS};
-use crate::root_view::RootView;
+use crate::root_view::{FileError, RootView};
 
 /// The files whose contents are kept while the layers are read: what the verdict reads for
 /// every image (users, groups, the loader's configuration).
@@ -455,16 +455,16 @@ impl<'s> ImageRoot<'s> {
 }
 
 impl RootView for ImageRoot<'_> {
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno> {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
         let (_, node) = self.stat(path, true)?;
         match node.kind {
             NodeKind::File {
                 size,
                 layer,
                 offset,
-            } => self.fetch(layer, offset, size),
-            NodeKind::Dir => Err(Errno::EISDIR),
-            _ => Err(Errno::ENXIO),
+            } => self.fetch(layer, offset, size).map_err(FileError::Read),
+            NodeKind::Dir => Err(FileError::Read(Errno::EISDIR)),
+            _ => Err(FileError::Read(Errno::ENXIO)),
         }
     }
 

@@ -513,8 +513,8 @@ fn check_exec(
     // Step 4: the format.
     let data = root.read(name).map_err(|e| {
         fail(
-            format!("{name} cannot be read from the image: {e}"),
-            exec_error(e),
+            format!("{name} cannot be read from the image: {}", e.errno()),
+            exec_error(e.errno()),
             "check the image",
         )
     })?;

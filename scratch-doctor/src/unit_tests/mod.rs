@@ -2,6 +2,7 @@
 //! [`MemoryRoot`](crate::MemoryRoot), from the small ELF files and `ld.so.cache` files made
 //! here. Nothing is read from the disk of the machine running the tests.
 
+mod file_reader;
 #[cfg(target_arch = "x86_64")]
 mod hwcaps;
 mod search_order;

@@ -12,18 +12,18 @@ use crate::closure::{Closure, resolve_closure};
 use crate::elf;
 use crate::ld_so_cache::LD_SO_CACHE;
 use crate::memory_root::MemoryRoot;
-use crate::root_view::{RootView, ViewError};
+use crate::root_view::{FileError, RootView, ViewError};
 use crate::search::Search;
 
 /// A [`MemoryRoot`] in which reading one path, or asking for the current directory, fails.
 struct Failing {
     root: MemoryRoot,
-    read: Option<(&'static str, Errno)>,
+    read: Option<(&'static str, FileError)>,
     cwd: Option<Errno>,
 }
 
 impl RootView for Failing {
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno> {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
         match self.read {
             Some((p, e)) if p == path => Err(e),
             _ => self.root.read(path),
@@ -64,7 +64,20 @@ fn closure(view: &mut dyn RootView, path: &str) -> Result<Closure, ViewError> {
 
 #[test]
 fn an_unreadable_cache_is_an_error_and_a_missing_one_is_none() {
-    for e in [Errno::EACCES, Errno::EIO, Errno::ENOMEM, Errno::EISDIR] {
+    let errors = [
+        Errno::EACCES,
+        Errno::EIO,
+        Errno::ENOMEM,
+        Errno::EISDIR,
+        Errno::ELOOP,
+    ];
+    // Once it is open, no error means "no cache": not even ENOENT from fstat or read.
+    let after_open = [Errno::ENOENT, Errno::ENOTDIR, Errno::EIO, Errno::EINVAL];
+    let failures = errors
+        .map(FileError::Open)
+        .into_iter()
+        .chain(after_open.map(FileError::Read));
+    for e in failures {
         let mut view = Failing {
             root: cached_root(),
             read: Some((LD_SO_CACHE, e)),
@@ -72,18 +85,92 @@ fn an_unreadable_cache_is_an_error_and_a_missing_one_is_none() {
         };
         assert_eq!(
             closure(&mut view, "/bin/prog"),
-            Err(ViewError::new(LD_SO_CACHE, e))
+            Err(ViewError::new(LD_SO_CACHE, e.errno())),
+            "{e:?}"
         );
     }
-    let mut view = Failing {
-        root: cached_root(),
-        read: Some((LD_SO_CACHE, Errno::ENOENT)),
-        cwd: None,
-    };
-    let c = closure(&mut view, "/bin/prog").unwrap();
-    assert_eq!(c.missing.len(), 1, "no cache: /opt/lib is not searched");
+    for e in [Errno::ENOENT, Errno::ENOTDIR] {
+        let mut view = Failing {
+            root: cached_root(),
+            read: Some((LD_SO_CACHE, FileError::Open(e))),
+            cwd: None,
+        };
+        let c = closure(&mut view, "/bin/prog").unwrap();
+        assert_eq!(c.missing.len(), 1, "no cache: /opt/lib is not searched");
+    }
     let found = closure(&mut cached_root(), "/bin/prog").unwrap();
     assert!(found.missing.is_empty(), "{:?}", found.missing);
+}
+
+/// The interpreter or a library that is there and cannot be read leaves the answer unknown:
+/// an error of the view naming it, not a "missing" in the verdict. Only a file that is not
+/// there (ENOENT, ENOTDIR when it is opened) is missing.
+#[test]
+fn an_unreadable_interpreter_or_library_is_an_error_and_a_missing_one_is_missing() {
+    for path in [GLIBC_LOADER, "/opt/lib/libfoo.so.1"] {
+        let failures = [Errno::EACCES, Errno::EIO, Errno::ENOMEM, Errno::EISDIR]
+            .map(FileError::Open)
+            .into_iter()
+            .chain([Errno::ENOENT, Errno::EIO, Errno::ENOMEM].map(FileError::Read));
+        for e in failures {
+            let mut view = Failing {
+                root: cached_root(),
+                read: Some((path, e)),
+                cwd: None,
+            };
+            assert_eq!(
+                closure(&mut view, "/bin/prog"),
+                Err(ViewError::new(path, e.errno())),
+                "{path}: {e:?}"
+            );
+        }
+        for e in [Errno::ENOENT, Errno::ENOTDIR] {
+            let mut view = Failing {
+                root: cached_root(),
+                read: Some((path, FileError::Open(e))),
+                cwd: None,
+            };
+            let c = closure(&mut view, "/bin/prog").unwrap();
+            assert_eq!(c.missing.len(), 1, "{path}: {e:?}: {:?}", c.missing);
+        }
+    }
+}
+
+/// The loader's configuration and the CPU's levels: not there is a default, there and
+/// unreadable an error.
+#[test]
+fn an_unreadable_ld_so_conf_or_cpuinfo_is_an_error() {
+    let mut root = cached_root();
+    root.file(LD_SO_CACHE, "not a cache")
+        .file(
+            crate::ld_so_conf::LD_SO_CONF,
+            "include /etc/ld.so.conf.d/*.conf\n",
+        )
+        .file("/etc/ld.so.conf.d/opt.conf", "/opt/lib\n");
+    let c = closure(&mut root.clone(), "/bin/prog").unwrap();
+    assert!(c.missing.is_empty(), "through ld.so.conf: {:?}", c.missing);
+    for path in [
+        crate::ld_so_conf::LD_SO_CONF,
+        "/etc/ld.so.conf.d/opt.conf",
+        crate::search::CPUINFO,
+    ] {
+        let mut view = Failing {
+            root: root.clone(),
+            read: Some((path, FileError::Read(Errno::EIO))),
+            cwd: None,
+        };
+        assert_eq!(
+            closure(&mut view, "/bin/prog"),
+            Err(ViewError::new(path, Errno::EIO)),
+            "{path}"
+        );
+        let mut view = Failing {
+            root: root.clone(),
+            read: Some((path, FileError::Open(Errno::ENOENT))),
+            cwd: None,
+        };
+        assert!(closure(&mut view, "/bin/prog").is_ok(), "{path}");
+    }
 }
 
 #[test]

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use scratch_doctor::RootView;
+use scratch_doctor::root_view::FileError;
 use syscall_kit::Errno;
 pub use system_tests::{TempDir, require_tool};
 
@@ -123,11 +124,11 @@ fn errno(e: std::io::Error) -> Errno {
 }
 
 impl RootView for StdFs {
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, Errno> {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
         if Path::new(path).is_dir() {
-            return Err(Errno::EISDIR);
+            return Err(FileError::Read(Errno::EISDIR));
         }
-        std::fs::read(path).map_err(errno)
+        std::fs::read(path).map_err(|e| FileError::Open(errno(e)))
     }
 
     fn read_link(&mut self, path: &str) -> Result<Option<String>, Errno> {

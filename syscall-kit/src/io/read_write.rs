@@ -1,4 +1,5 @@
-//! Reading and writing: `read(2)`, `write(2)`, [`write_all`] over it, `lseek(2)` and `pipe2(2)`.
+//! Reading and writing: `read(2)`, `pread64(2)`, `write(2)`, [`write_all`] over it, `lseek(2)`
+//! and `pipe2(2)`.
 
 use crate::fd::{AsFd, OwnedFd};
 use crate::fs::OFlags;
@@ -20,6 +21,32 @@ pub fn read(fd: impl AsFd, buf: &mut [u8]) -> Result<usize> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which we borrow mutably.
     unsafe { raw::syscall3(nr::READ, fd as usize, buf.as_mut_ptr() as usize, buf.len()) }
+}
+
+/// `pread64(2)`: reads up to `buf.len()` bytes at `offset` from the start of the file, without
+/// using or moving the file offset; `Ok(0)` is end of file. Fewer bytes than asked for are not
+/// an error (end of file, a signal); [`Errno::EINTR`] is returned, not retried, as by [`read`].
+/// An offset past `i64::MAX` is [`Errno::EINVAL`], from the kernel; a descriptor that cannot
+/// seek (a pipe, a socket) is [`Errno::ESPIPE`].
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/pread.2.html
+#[inline]
+pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> Result<usize> {
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which we borrow mutably.
+    // Every architecture of the kit is 64-bit, so the offset is one register (`usize`).
+    unsafe {
+        raw::syscall4(
+            nr::PREAD64,
+            fd as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+            offset as usize,
+        )
+    }
 }
 
 /// `write(2)`: writes up to `buf.len()` bytes and returns how many were written, which may be

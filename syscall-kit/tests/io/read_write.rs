@@ -1,4 +1,4 @@
-//! `read`, `write`, `write_all`, `lseek` and `pipe2` (`src/io/read_write.rs`), against the real
+//! `read`, `pread`, `write`, `write_all`, `lseek` and `pipe2` (`src/io/read_write.rs`), against the real
 //! kernel.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::common::TempDir;
 use syscall_kit::Errno;
 use syscall_kit::fs::{self, Mode, OFlags};
-use syscall_kit::io::{Whence, lseek, pipe2, read, write, write_all};
+use syscall_kit::io::{Whence, lseek, pipe2, pread, read, write, write_all};
 
 #[test]
 fn lseek_moves_the_offset_and_rejects_pipes() {
@@ -23,6 +23,25 @@ fn lseek_moves_the_offset_and_rejects_pipes() {
     assert_eq!(lseek(&fd, -100, Whence::Start), Err(Errno::EINVAL));
     let (r, _w) = pipe2(OFlags::CLOEXEC).unwrap();
     assert_eq!(lseek(&r, 0, Whence::Current), Err(Errno::ESPIPE));
+}
+
+#[test]
+fn pread_reads_at_an_offset_without_moving_it_and_rejects_pipes() {
+    let dir = TempDir::new("pread");
+    let path = dir.join("f");
+    std::fs::write(&path, b"0123456789").unwrap();
+    let fd = fs::open(&*path, OFlags::RDONLY, Mode::empty()).unwrap();
+    let mut b = [0u8; 3];
+    assert_eq!(pread(&fd, &mut b, 6), Ok(3));
+    assert_eq!(&b, b"678");
+    // Fewer at the end of the file, none past it; the offset is where it was.
+    assert_eq!(pread(&fd, &mut b, 8), Ok(2));
+    assert_eq!(&b[..2], b"89");
+    assert_eq!(pread(&fd, &mut b, 100), Ok(0));
+    assert_eq!(lseek(&fd, 0, Whence::Current), Ok(0));
+    assert_eq!(pread(&fd, &mut b, u64::MAX), Err(Errno::EINVAL));
+    let (r, _w) = pipe2(OFlags::CLOEXEC).unwrap();
+    assert_eq!(pread(&r, &mut b, 0), Err(Errno::ESPIPE));
 }
 
 #[test]

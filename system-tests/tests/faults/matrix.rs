@@ -130,12 +130,13 @@ pub const EXCEPTIONS: &[Exception] = &[
     Exception {
         program: Some("scratch-doctor"),
         syscall: Some("openat"),
-        errnos: &["ENOENT"],
+        errnos: &["ENOENT", "ENOTDIR"],
         when: Some(When::Nth(2)),
         allows: "wrong success",
-        reason: "the second file the closure cases open is /etc/ld.so.cache: ENOENT is a machine \
-                 without one, which the loader, and the doctor, answer through ld.so.conf (`via \
-                 /etc/ld.so.conf`): a different answer, and the right one for that machine",
+        reason: "the second file the closure cases open is /etc/ld.so.cache: ENOENT (or ENOTDIR, \
+                 /etc not a directory) is a machine without one, which the loader, and the \
+                 doctor, answer through ld.so.conf (`via /etc/ld.so.conf`): a different answer, \
+                 and the right one for that machine",
     },
     Exception {
         program: Some("scratch-doctor"),
@@ -146,28 +147,6 @@ pub const EXCEPTIONS: &[Exception] = &[
         reason: "an interpreter or library that is not there (ENOENT, ENOTDIR: the loader too \
                  goes on to the next directory on these) is the verdict's `missing: …` on \
                  standard output and status 1, not an error",
-    },
-    // OPEN DEFECTS, not by design: listed so that every other fault keeps failing the suite;
-    // each is to be fixed and then removed from here (docs/faults.md lists them).
-    Exception {
-        program: Some("scratch-doctor"),
-        syscall: Some("mmap"),
-        errnos: &[],
-        when: Some(When::Nth(3)),
-        allows: "unclean error",
-        reason: "OPEN DEFECT: a failed mmap(2) of the interpreter or a library is reported as \
-                 `missing: … EIO` in the verdict (status 1) instead of one line on standard \
-                 error and status 2, as an unreadable ld.so.cache is",
-    },
-    Exception {
-        program: Some("scratch-doctor"),
-        syscall: Some("statx"),
-        errnos: &["ENOENT"],
-        when: Some(When::Nth(2)),
-        allows: "wrong success",
-        reason: "OPEN DEFECT: fstat of the opened /etc/ld.so.cache failing with ENOENT is taken \
-                 for a machine without a cache; a real fstat of an open descriptor cannot \
-                 fail so, but any failure of it should be an error",
     },
     Exception {
         program: Some("scratch-doctor"),
