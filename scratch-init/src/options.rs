@@ -5,11 +5,10 @@
 //!
 //! Written for size: no `match` on the option letter (a jump table), no iterator adapters.
 
-use core::ffi::CStr;
-
+use syscall_kit::process::StrTable;
 use syscall_kit::{process, rt};
 
-use crate::say::Line;
+use crate::say::say;
 
 /// `-s`: become a child subreaper (a bit of [`Options::bits`]).
 pub const SUBREAPER: u8 = 1;
@@ -32,21 +31,21 @@ pub struct Options {
     pub pdeathsig: i32,
     /// `-e CODE`: the exit codes mapped to 0, a bit each.
     pub remap: [u64; 4],
-    /// Where PROGRAM is in the arguments.
-    pub program: usize,
+    /// PROGRAM and its arguments: the tail of this program's own `argv`.
+    pub argv: StrTable,
 }
 
-/// Prints `text` (`-h`, `-l`, `--version`) and exits 0.
+/// Prints `text` (`-h`, `-l`, `--version`: a template for standard output) and exits 0.
 #[inline(never)]
 fn print(text: &[u8]) -> ! {
-    let _ = syscall_kit::io::write_all(syscall_kit::stdout(), text);
+    say(text, b"", 0);
     process::exit(0)
 }
 
-/// Bad input: one line, exit status 2. The text, and the argument that was wrong.
+/// Bad input: one line, exit status 2. The template, and the argument that was wrong.
 #[inline(never)]
 fn usage(what: &[u8], arg: &[u8]) -> ! {
-    Line::tagged(b"[FATAL").text(what).text(arg).emit(true);
+    say(what, arg, 0);
     process::exit(2)
 }
 
@@ -65,12 +64,17 @@ pub fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     }
 }
 
-/// The value of the environment variable `name` (`rt::getenv` without its panic path).
-fn getenv(name: &[u8]) -> Option<&'static [u8]> {
-    for entry in rt::env() {
-        if let Some(value) = after(entry.to_bytes(), name).and_then(|v| after(v, b"=")) {
+/// The value of the environment variable whose name, with the `=` after it, is `name_eq`
+/// (`rt::getenv` without its panic path).
+#[inline(never)]
+fn getenv(name_eq: &[u8]) -> Option<&'static [u8]> {
+    let env = rt::env_table();
+    let mut i = 0;
+    while let Some(entry) = env.get(i) {
+        if let Some(value) = after(entry.to_bytes(), name_eq) {
             return Some(value);
         }
+        i += 1;
     }
     None
 }
@@ -113,33 +117,34 @@ fn number(arg: &[u8]) -> Option<u32> {
 /// and bad input.
 pub fn parse() -> Options {
     let mut o = Options {
-        bits: (u8::from(getenv(b"TINI_SUBREAPER").is_some()) * SUBREAPER)
-            | (u8::from(getenv(b"TINI_KILL_PROCESS_GROUP").is_some()) * GROUP),
-        verbosity: getenv(b"TINI_VERBOSITY").and_then(number).unwrap_or(1),
+        bits: (u8::from(getenv(b"TINI_SUBREAPER=").is_some()) * SUBREAPER)
+            | (u8::from(getenv(b"TINI_KILL_PROCESS_GROUP=").is_some()) * GROUP),
+        verbosity: getenv(b"TINI_VERBOSITY=").and_then(number).unwrap_or(1),
         pdeathsig: 0,
         remap: [0; 4],
-        program: 0,
+        argv: StrTable::EMPTY,
     };
-    let mut args = rt::args();
+    let args = rt::arg_table();
     let argc = args.len();
-    // The index of the argument `args` gives next.
+    // Where PROGRAM is (0: not found yet).
+    let mut program = 0;
+    // The index of the next argument.
     let mut i = 1;
-    args.next();
-    while let Some(arg) = args.next() {
+    while let Some(arg) = args.get(i) {
         let arg: &'static [u8] = arg.to_bytes();
         i += 1;
         if arg == b"--version" && argc == 2 {
             print(crate::VERSION);
         }
         if arg == b"--" {
-            o.program = i;
+            program = i;
             break;
         }
         if arg == b"--help" {
             print(crate::USAGE);
         }
         let Some(flags) = after(arg, b"-").filter(|f| !f.is_empty()) else {
-            o.program = i - 1;
+            program = i - 1;
             break;
         };
         let mut at = 0;
@@ -157,35 +162,36 @@ pub fn parse() -> Options {
                 // The value is the rest of this argument, or the next one.
                 let mut value = flags.get(at..).unwrap_or(&[]);
                 if value.is_empty() {
-                    let Some(v) = args.next() else {
-                        usage(b"Option requires a value: ", arg);
+                    let Some(v) = args.get(i) else {
+                        usage(b"[FATAL\x01Option requires a value: \x02\n", arg);
                     };
                     i += 1;
                     value = v.to_bytes();
                 }
                 if flag == b'e' {
                     let Some(n) = number(value).filter(|&n| n <= 255) else {
-                        usage(b"Not a valid option for -e: ", value);
+                        usage(b"[FATAL\x01Not a valid option for -e: \x02\n", value);
                     };
                     o.remap[(n / 64) as usize & 3] |= 1 << (n % 64);
                 } else {
                     let Some(s) = signal(value) else {
-                        usage(b"Not a valid option for -p: ", value);
+                        usage(b"[FATAL\x01Not a valid option for -p: \x02\n", value);
                     };
                     o.pdeathsig = s;
                 }
                 break;
             } else {
-                usage(b"Unknown option (see -h): ", arg);
+                usage(b"[FATAL\x01Unknown option (see -h): \x02\n", arg);
             }
         }
     }
-    if o.program == 0 || o.program >= argc {
+    if program == 0 || program >= argc {
         usage(
-            b"No PROGRAM given; usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...]",
+            b"[FATAL\x01No PROGRAM given; usage: \x05 [OPTIONS] -- PROGRAM [ARGS...]\n",
             b"",
         );
     }
+    o.argv = args.skip(program);
     o
 }
 
@@ -199,9 +205,4 @@ impl Options {
     pub fn has(&self, bit: u8) -> bool {
         self.bits & bit != 0
     }
-}
-
-/// PROGRAM, as given.
-pub fn program(o: &Options) -> &'static CStr {
-    rt::args().nth(o.program).unwrap_or(c"")
 }

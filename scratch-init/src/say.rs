@@ -1,9 +1,31 @@
 //! Messages, as tini words them: `[LEVEL scratch-init (PID)] text`, one line, built in a
-//! buffer on the stack and written with one `write(2)`. No `core::fmt`: it alone would be
-//! larger than the whole program.
+//! buffer on the stack from a template and written with one `write(2)`. No `core::fmt`: it
+//! alone would be larger than the whole program; and one writer for every message, each a
+//! template of text and codes, so that a message costs its text and one call.
+//!
+//! The codes, bytes below 8 (no text has one), written as escapes (`\x01` …):
+//! - [`TAG`]: ` scratch-init (PID)] `, after the `[LEVEL` that starts a message;
+//! - [`STR`]: the string argument;
+//! - [`NUM`]: the number argument, in decimal;
+//! - [`ERRNO`]: what the number argument means as an errno;
+//! - [`NAME`]: the name, `scratch-init`;
+//! - [`OUT`] (first byte only): the message goes to standard output, not standard error.
 
 use syscall_kit::io::write_all;
-use syscall_kit::{Errno, process, stderr, stdout};
+use syscall_kit::{process, stderr, stdout};
+
+/// ` scratch-init (PID)] `.
+pub const TAG: u8 = 1;
+/// The string argument.
+pub const STR: u8 = 2;
+/// The number argument.
+pub const NUM: u8 = 3;
+/// The errno text of the number argument.
+pub const ERRNO: u8 = 4;
+/// `scratch-init`.
+pub const NAME: u8 = 5;
+/// To standard output.
+pub const OUT: u8 = 6;
 
 /// The texts of the errors an init meets, each after its errno as one byte (`ENOENT`,
 /// `EACCES`, `ENOEXEC`, `EPERM`, `E2BIG`: the same numbers on every architecture of the kit;
@@ -13,80 +35,91 @@ const ERRNO_TEXTS: &[u8] =
 \x01Operation not permitted\x07Argument list too long\0";
 
 /// One line being built; what does not fit in the buffer is cut.
-pub struct Line {
+struct Line {
     buf: [u8; 512],
     len: usize,
 }
 
 impl Line {
-    /// An empty line.
-    pub fn new() -> Line {
-        Line {
-            buf: [0; 512],
-            len: 0,
+    /// Appends one byte.
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
         }
     }
 
-    /// A line that starts `[LEVEL scratch-init (PID)] `; `level` is `[LEVEL`.
-    pub fn tagged(level: &[u8]) -> Line {
-        let mut line = Line::new();
-        line.text(level)
-            .text(b" scratch-init (")
-            .num(process::getpid() as u32)
-            .text(b")] ");
-        line
+    /// Appends `bytes` as they are (a string argument may hold any byte).
+    fn raw(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.push(b);
+        }
     }
 
-    /// Appends `bytes`.
-    pub fn text(&mut self, bytes: &[u8]) -> &mut Line {
-        for &b in bytes {
-            if let Some(slot) = self.buf.get_mut(self.len) {
-                *slot = b;
-                self.len += 1;
+    /// Appends `text`, its codes expanded with `s` and `n`.
+    fn put(&mut self, text: &[u8], s: &[u8], n: u32) {
+        for &b in text {
+            match b {
+                TAG => {
+                    self.put(b" \x05 (", s, n);
+                    self.num(process::getpid() as u32);
+                    self.put(b")] ", s, n);
+                }
+                STR => self.raw(s),
+                NUM => self.num(n),
+                ERRNO => self.errno(n),
+                NAME => self.put(b"scratch-init", s, n),
+                OUT => {}
+                _ => self.push(b),
             }
         }
-        self
     }
 
     /// Appends `n` in decimal.
-    pub fn num(&mut self, mut n: u32) -> &mut Line {
+    fn num(&mut self, mut n: u32) {
         let mut digits = [0u8; 10];
         let mut i = digits.len();
-        loop {
+        while let Some(d) = i.checked_sub(1).and_then(|j| digits.get_mut(j)) {
+            *d = b'0' + (n % 10) as u8;
             i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
             n /= 10;
-            if n == 0 || i == 0 {
+            if n == 0 {
                 break;
             }
         }
-        self.text(digits.get(i..).unwrap_or(&[]))
+        self.raw(digits.get(i..).unwrap_or_default());
     }
 
-    /// Appends what `e` means, for the errors an init meets; the number otherwise.
-    pub fn errno(&mut self, e: Errno) -> &mut Line {
+    /// Appends what errno `e` means, for the errors an init meets; the number otherwise.
+    fn errno(&mut self, e: u32) {
         let (mut found, mut start) = (false, 0);
         for (i, &b) in ERRNO_TEXTS.iter().enumerate() {
             if b < 32 {
                 if found {
-                    return self.text(ERRNO_TEXTS.get(start..i).unwrap_or_default());
+                    return self.raw(ERRNO_TEXTS.get(start..i).unwrap_or_default());
                 }
-                found = i32::from(b) == e.raw();
+                found = u32::from(b) == e;
                 start = i + 1;
             }
         }
-        self.text(b"errno ").num(e.raw() as u32)
+        self.put(b"errno \x03", b"", e);
     }
+}
 
-    /// Ends the line and writes it to standard error (`err`) or output; a failed write is
-    /// ignored: there is nowhere else to report it.
-    pub fn emit(&mut self, err: bool) {
-        self.text(b"\n");
-        let bytes = self.buf.get(..self.len).unwrap_or(&[]);
-        let _ = if err {
-            write_all(stderr(), bytes)
-        } else {
-            write_all(stdout(), bytes)
-        };
-    }
+/// Writes the message of `template` (see the module's codes), with the string `s` and the
+/// number `n`, to standard error (standard output if it starts with [`OUT`]); a failed write
+/// is ignored: there is nowhere else to report it.
+#[inline(never)]
+pub fn say(template: &[u8], s: &[u8], n: u32) {
+    let mut line = Line {
+        buf: [0; 512],
+        len: 0,
+    };
+    line.put(template, s, n);
+    let bytes = line.buf.get(..line.len).unwrap_or_default();
+    let _ = if template.first() == Some(&OUT) {
+        write_all(stdout(), bytes)
+    } else {
+        write_all(stderr(), bytes)
+    };
 }
