@@ -59,18 +59,20 @@ impl Line {
     /// Appends `text`, its codes expanded with `s` and `n`.
     fn put(&mut self, text: &[u8], s: &[u8], n: u32) {
         for &b in text {
-            match b {
-                TAG => {
-                    self.put(b" \x05 (", s, n);
-                    self.num(process::getpid() as u32);
-                    self.put(b")] ", s, n);
-                }
-                STR => self.raw(s),
-                NUM => self.num(n),
-                ERRNO => self.errno(n),
-                NAME => self.put(b"scratch-init", s, n),
-                OUT => {}
-                _ => self.push(b),
+            if b >= 8 {
+                self.push(b);
+            } else if b == STR {
+                self.raw(s);
+            } else if b == NUM {
+                self.num(n);
+            } else if b == ERRNO {
+                self.errno(n);
+            } else if b == NAME {
+                self.raw(b"scratch-init");
+            } else if b == TAG {
+                self.raw(b" scratch-init (");
+                self.num(process::getpid() as u32);
+                self.raw(b")] ");
             }
         }
     }

@@ -78,33 +78,54 @@ fn search(file: &CStr, search_path: &[u8], mut exec: impl FnMut(&CStr) -> Errno)
     let mut seen_eacces = false;
     let mut last = Errno::ENOENT;
     let mut buf = [0u8; PATH_MAX];
-    for dir in search_path.split(|&b| b == b':') {
+    // The entries of `search_path` one by one, without `split` (an iterator adapter costs more
+    // code than this loop): `rest` is what follows the entry in hand.
+    let mut rest = search_path;
+    loop {
         // "dir/name\0"; an empty entry is the current directory: "name\0". Written without
         // indexing that could panic, so that a program using this has no panic path here; `len`
         // counts on past the end of `buf` when the path does not fit.
-        let slash: &[u8] = if dir.is_empty() { b"" } else { b"/" };
         let mut len = 0;
-        for part in [dir, slash, name, b"\0"] {
-            for &b in part {
-                if let Some(slot) = buf.get_mut(len) {
-                    *slot = b;
-                }
-                len += 1;
+        let mut put = |b: u8| {
+            if let Some(slot) = buf.get_mut(len) {
+                *slot = b;
             }
-        }
-        let Some(bytes) = buf.get(..len) else {
-            last = Errno::ENAMETOOLONG;
-            continue;
+            len += 1;
         };
-        // SAFETY: `bytes` ends with the NUL written last and holds no other: `dir` is part of
-        // an environment string or of DEFAULT_PATH and `name` of a C string, none of which has
-        // a NUL inside.
-        let path = unsafe { CStr::from_bytes_with_nul_unchecked(bytes) };
-        match exec(path) {
-            Errno::EACCES => seen_eacces = true,
-            e @ (Errno::ENOENT | Errno::ENOTDIR | Errno::ENAMETOOLONG | Errno::ELOOP) => last = e,
-            e => return e,
+        let mut dir_len = 0;
+        while let Some(&b) = rest.get(dir_len) {
+            if b == b':' {
+                break;
+            }
+            put(b);
+            dir_len += 1;
         }
+        if dir_len > 0 {
+            put(b'/');
+        }
+        for &b in name {
+            put(b);
+        }
+        put(0);
+        let next = rest.get(dir_len + 1..);
+        if let Some(bytes) = buf.get(..len) {
+            // SAFETY: `bytes` ends with the NUL written last and holds no other: the entry is
+            // part of an environment string or of DEFAULT_PATH and `name` of a C string, none
+            // of which has a NUL inside.
+            let path = unsafe { CStr::from_bytes_with_nul_unchecked(bytes) };
+            match exec(path) {
+                Errno::EACCES => seen_eacces = true,
+                e @ (Errno::ENOENT | Errno::ENOTDIR | Errno::ENAMETOOLONG | Errno::ELOOP) => {
+                    last = e
+                }
+                e => return e,
+            }
+        } else {
+            last = Errno::ENAMETOOLONG;
+        }
+        // No ':' after this entry: it was the last.
+        let Some(next) = next else { break };
+        rest = next;
     }
     if seen_eacces {
         Errno::EACCES

@@ -114,18 +114,22 @@ pub fn sigtimedwait(set: &SigSet, timeout: Option<Duration>) -> Result<SigInfo> 
     let ts_ptr = ts
         .as_ref()
         .map_or(core::ptr::null(), |t| t as *const Timespec);
-    let mut info = SigInfo::zeroed();
+    // Not zeroed first: when the call succeeds the kernel has written all of it
+    // (`copy_siginfo_to_user` fills the 128 bytes, clearing what the signal does not use).
+    let mut info = core::mem::MaybeUninit::<SigInfo>::uninit();
     // SAFETY: `set` is one kernel sigset, `ts_ptr` null or a timespec, and the kernel writes
     // one siginfo into `info`.
     let sig = unsafe {
         raw::syscall4(
             nr::RT_SIGTIMEDWAIT,
             set as *const SigSet as usize,
-            &mut info as *mut SigInfo as usize,
+            info.as_mut_ptr() as usize,
             ts_ptr as usize,
             SigSet::SIZE,
         )
     }?;
+    // SAFETY: the call succeeded, so the kernel wrote the whole siginfo (see above).
+    let info = unsafe { info.assume_init() };
     if sig == 0 || info.signo() == 0 {
         // Unreachable: the kernel fills in the signal it returns.
         return Err(Errno::EINVAL);
