@@ -77,34 +77,34 @@ const REAPER_WARNING: &[u8] = b"[WARN \x01\x05 is not running as PID 1 and isn't
 Zombie processes will not be re-parented to \x05, so zombie reaping won't work.
 To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register \x05 as a child subreaper, or run \x05 as PID 1.\n";
 
-/// Prints `[FATAL …] what: error` and returns exit status 1.
+/// Prints `[FATAL …] what: error` and exits with status 1.
 #[inline(never)]
-fn fatal(what: &[u8], e: Errno) -> i32 {
+fn fatal(what: &[u8], e: Errno) -> ! {
     say(b"[FATAL\x01\x02: \x04\n", what, e.raw() as u32);
-    1
+    process::exit(1)
 }
 
 fn main() -> i32 {
     let o = options::parse();
     let old_mask = match signal::sigprocmask(How::SetMask, Some(&BLOCKED)) {
         Ok(m) => m,
-        Err(e) => return fatal(b"sigprocmask failed", e),
+        Err(e) => fatal(b"sigprocmask failed", e),
     };
     let (Ok(ttin), Ok(ttou)) = (
         signal::set_ignored(signal::SIGTTIN),
         signal::set_ignored(signal::SIGTTOU),
     ) else {
-        return fatal(b"Failed to ignore SIGTTIN and SIGTTOU", Errno::EINVAL);
+        fatal(b"Failed to ignore SIGTTIN and SIGTTOU", Errno::EINVAL);
     };
     if o.pdeathsig != 0
         && let Err(e) = process::set_pdeathsig(o.pdeathsig)
     {
-        return fatal(b"Failed to set up parent death signal", e);
+        fatal(b"Failed to set up parent death signal", e);
     }
     if o.has(options::SUBREAPER)
         && let Err(e) = process::set_child_subreaper(true)
     {
-        return fatal(b"Failed to register as child subreaper", e);
+        fatal(b"Failed to register as child subreaper", e);
     }
     if o.verbosity > 0 && process::getpid() != 1 && !matches!(process::child_subreaper(), Ok(true))
     {
@@ -114,7 +114,7 @@ fn main() -> i32 {
     let child = match unsafe { process::fork() } {
         Ok(Fork::Child) => run_child(&o, &old_mask, &ttin, &ttou),
         Ok(Fork::Parent(pid)) => pid,
-        Err(e) => return fatal(b"fork failed", e),
+        Err(e) => fatal(b"fork failed", e),
     };
     if o.verbosity > 1 {
         say(
@@ -131,12 +131,12 @@ fn main() -> i32 {
 #[inline(never)]
 fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> ! {
     if let Err(e) = process::setpgid(0, 0) {
-        process::exit(fatal(b"setpgid failed", e));
+        fatal(b"setpgid failed", e);
     }
     // The group setpgid(0, 0) made has this process's id.
     match process::tcsetpgrp(stdin(), process::getpid()) {
         Ok(()) | Err(Errno::ENOTTY | Errno::ENXIO | Errno::EBADF) => {}
-        Err(e) => process::exit(fatal(b"tcsetpgrp failed", e)),
+        Err(e) => fatal(b"tcsetpgrp failed", e),
     }
     // SAFETY: the actions were read from the kernel, set by this process's parent or the
     // defaults; no handler of this program is installed.
@@ -145,7 +145,7 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
             .and_then(|_| signal::sigaction(signal::SIGTTOU, Some(ttou)))
     };
     if let Err(e) = restored.and_then(|_| signal::sigprocmask(How::SetMask, Some(mask))) {
-        process::exit(fatal(b"Restoring the child's signals failed", e));
+        fatal(b"Restoring the child's signals failed", e);
     }
     let program = o.argv.get(0).unwrap_or_default();
     let e = process::execvp_table(program, o.argv, rt::env_table());
@@ -177,11 +177,11 @@ fn supervise(o: &Options, child: i32) -> i32 {
                             say(b"[WARN \x01Child was dead when forwarding signal\n", b"", 0);
                         }
                     }
-                    Err(e) => return fatal(b"Unexpected error when forwarding signal", e),
+                    Err(e) => fatal(b"Unexpected error when forwarding signal", e),
                 }
             }
             Err(Errno::EAGAIN | Errno::EINTR) => {}
-            Err(e) => return fatal(b"Unexpected error in sigtimedwait", e),
+            Err(e) => fatal(b"Unexpected error in sigtimedwait", e),
         }
         let mut status = None;
         loop {
@@ -215,7 +215,7 @@ fn supervise(o: &Options, child: i32) -> i32 {
                         );
                     }
                 }
-                Err(e) => return fatal(b"Error while waiting for pids", e),
+                Err(e) => fatal(b"Error while waiting for pids", e),
             }
         }
         if let Some(code) = status {

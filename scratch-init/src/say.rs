@@ -119,9 +119,10 @@ pub fn say(template: &[u8], s: &[u8], n: u32) {
     };
     line.put(template, s, n);
     let bytes = line.buf.get(..line.len).unwrap_or_default();
-    let _ = if template.first() == Some(&OUT) {
-        write_all(stdout(), bytes)
+    let fd = if template.first() == Some(&OUT) {
+        stdout()
     } else {
-        write_all(stderr(), bytes)
+        stderr()
     };
+    let _ = write_all(fd, bytes);
 }
