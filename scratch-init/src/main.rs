@@ -41,23 +41,9 @@ use syscall_kit::signal::{self, How, SigAction, SigSet};
 use syscall_kit::{Errno, rt, stdin};
 
 use options::Options;
-use say::say;
+use say::{Msg, msg, say};
 
 syscall_kit::main!(main);
-
-/// `--version`.
-pub const VERSION: &[u8] = concat!("\x06\x05 version ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
-/// `-l`: the licence, in a line.
-pub const LICENSE: &[u8] =
-    concat!("\x06\x05 ", env!("CARGO_PKG_VERSION"), ": MIT License\n").as_bytes();
-/// `-h`: tini's options, in short.
-pub const USAGE: &[u8] =
-    b"\x06Usage: \x05 [-sgwvlh] [-p SIGNAL] [-e CODE]... -- PROGRAM [ARGS...] | --version
-Runs PROGRAM, forwards signals to it, reaps zombies; tini's options: -s subreaper,
--p SIGNAL parent-death signal, -g signal the process group, -e CODE exit code CODE (0-255)
-means 0, -w warn about reaped zombies, -v more output, -l license, -h this help.
-Environment: TINI_SUBREAPER, TINI_VERBOSITY (default 1), TINI_KILL_PROCESS_GROUP.
-";
 
 /// The signals blocked here (taken with `sigtimedwait`): all but those a fault raises in this
 /// process (left unblocked, as tini leaves them) and `SIGTTIN`, `SIGTTOU` (ignored instead).
@@ -72,15 +58,11 @@ const BLOCKED: SigSet = SigSet::full()
     .without(signal::SIGTTIN)
     .without(signal::SIGTTOU);
 
-/// tini's warning when orphans will not be re-parented here.
-const REAPER_WARNING: &[u8] = b"[WARN \x01\x05 is not running as PID 1 and isn't registered as a child subreaper.
-Zombie processes will not be re-parented to \x05, so zombie reaping won't work.
-To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register \x05 as a child subreaper, or run \x05 as PID 1.\n";
-
-/// Prints `[FATAL …] what: error` and exits with status 1.
+/// Prints `[FATAL …] what failed: error` (`what` a text of `messages.rs`) and exits with
+/// status 1.
 #[inline(never)]
-fn fatal(what: &[u8], e: Errno) -> ! {
-    say(b"[FATAL\x01\x02: \x04\n", what, e.raw() as u32);
+fn fatal(what: Msg, e: Errno) -> ! {
+    say(what, b"", e.raw() as u32);
     process::exit(1)
 }
 
@@ -88,37 +70,37 @@ fn main() -> i32 {
     let o = options::parse();
     let old_mask = match signal::sigprocmask(How::SetMask, Some(&BLOCKED)) {
         Ok(m) => m,
-        Err(e) => fatal(b"sigprocmask failed", e),
+        Err(e) => fatal(msg::SIGPROCMASK_FAILED, e),
     };
     let (Ok(ttin), Ok(ttou)) = (
         signal::set_ignored(signal::SIGTTIN),
         signal::set_ignored(signal::SIGTTOU),
     ) else {
-        fatal(b"Failed to ignore SIGTTIN and SIGTTOU", Errno::EINVAL);
+        fatal(msg::IGNORE_FAILED, Errno::EINVAL);
     };
     if o.pdeathsig != 0
         && let Err(e) = process::set_pdeathsig(o.pdeathsig)
     {
-        fatal(b"Failed to set up parent death signal", e);
+        fatal(msg::PDEATHSIG_FAILED, e);
     }
     if o.has(options::SUBREAPER)
         && let Err(e) = process::set_child_subreaper(true)
     {
-        fatal(b"Failed to register as child subreaper", e);
+        fatal(msg::SUBREAPER_FAILED, e);
     }
     if o.verbosity > 0 && process::getpid() != 1 && !matches!(process::child_subreaper(), Ok(true))
     {
-        say(REAPER_WARNING, b"", 0);
+        say(msg::NOT_A_REAPER, b"", 0);
     }
     // SAFETY: this program has one thread; the child makes system calls only, then execve.
     let child = match unsafe { process::fork() } {
         Ok(Fork::Child) => run_child(&o, &old_mask, &ttin, &ttou),
         Ok(Fork::Parent(pid)) => pid,
-        Err(e) => fatal(b"fork failed", e),
+        Err(e) => fatal(msg::FORK_FAILED, e),
     };
     if o.verbosity > 1 {
         say(
-            b"\x06[INFO \x01Spawned child process '\x02' with pid '\x03'\n",
+            msg::SPAWNED,
             o.argv.get(0).unwrap_or_default().to_bytes(),
             child as u32,
         );
@@ -131,12 +113,12 @@ fn main() -> i32 {
 #[inline(never)]
 fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> ! {
     if let Err(e) = process::setpgid(0, 0) {
-        fatal(b"setpgid failed", e);
+        fatal(msg::SETPGID_FAILED, e);
     }
     // The group setpgid(0, 0) made has this process's id.
     match process::tcsetpgrp(stdin(), process::getpid()) {
         Ok(()) | Err(Errno::ENOTTY | Errno::ENXIO | Errno::EBADF) => {}
-        Err(e) => fatal(b"tcsetpgrp failed", e),
+        Err(e) => fatal(msg::TCSETPGRP_FAILED, e),
     }
     // SAFETY: the actions were read from the kernel, set by this process's parent or the
     // defaults; no handler of this program is installed.
@@ -145,7 +127,7 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
             .and_then(|_| signal::sigaction(signal::SIGTTOU, Some(ttou)))
     };
     if let Err(e) = restored.and_then(|_| signal::sigprocmask(How::SetMask, Some(mask))) {
-        fatal(b"Restoring the child's signals failed", e);
+        fatal(msg::RESTORE_FAILED, e);
     }
     let program = o.argv.get(0).unwrap_or_default();
     let e = process::execvp_table(program, o.argv, rt::env_table());
@@ -154,11 +136,7 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
         Errno::EACCES => 126,
         _ => 1,
     };
-    say(
-        b"[FATAL\x01exec \x02 failed: \x04\n",
-        program.to_bytes(),
-        e.raw() as u32,
-    );
+    say(msg::EXEC_FAILED, program.to_bytes(), e.raw() as u32);
     process::exit(status)
 }
 
@@ -174,14 +152,14 @@ fn supervise(o: &Options, child: i32) -> i32 {
                     Ok(()) => {}
                     Err(Errno::ESRCH) => {
                         if o.verbosity > 0 {
-                            say(b"[WARN \x01Child was dead when forwarding signal\n", b"", 0);
+                            say(msg::CHILD_DEAD, b"", 0);
                         }
                     }
-                    Err(e) => fatal(b"Unexpected error when forwarding signal", e),
+                    Err(e) => fatal(msg::KILL_FAILED, e),
                 }
             }
             Err(Errno::EAGAIN | Errno::EINTR) => {}
-            Err(e) => fatal(b"Unexpected error in sigtimedwait", e),
+            Err(e) => fatal(msg::SIGTIMEDWAIT_FAILED, e),
         }
         let mut status = None;
         loop {
@@ -189,15 +167,8 @@ fn supervise(o: &Options, child: i32) -> i32 {
                 Ok((0, _)) | Err(Errno::ECHILD) => break,
                 Ok((pid, s)) if pid == child => {
                     let (code, how) = match (s.exit_status(), s.terminating_signal()) {
-                        (Some(code), _) => (
-                            code,
-                            &b"\x06[INFO \x01Main child exited normally (with status '\x03')\n"[..],
-                        ),
-                        (None, Some(sig)) => (
-                            128 + sig,
-                            &b"\x06[INFO \x01Main child exited with signal (with signal '\x03')\n"
-                                [..],
-                        ),
+                        (Some(code), _) => (code, msg::EXITED),
+                        (None, Some(sig)) => (128 + sig, msg::SIGNALED),
                         (None, None) => continue,
                     };
                     if o.verbosity > 1 {
@@ -208,14 +179,10 @@ fn supervise(o: &Options, child: i32) -> i32 {
                 }
                 Ok((pid, _)) => {
                     if o.has(options::WARN_ON_REAP) && o.verbosity > 0 {
-                        say(
-                            b"[WARN \x01Reaped zombie process with pid=\x03\n",
-                            b"",
-                            pid as u32,
-                        );
+                        say(msg::REAPED, b"", pid as u32);
                     }
                 }
-                Err(e) => fatal(b"Error while waiting for pids", e),
+                Err(e) => fatal(msg::WAIT_FAILED, e),
             }
         }
         if let Some(code) = status {

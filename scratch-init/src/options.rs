@@ -8,7 +8,7 @@
 use syscall_kit::process::StrTable;
 use syscall_kit::{process, rt};
 
-use crate::say::say;
+use crate::say::{Msg, msg, say};
 
 /// `-s`: become a child subreaper (a bit of [`Options::bits`]).
 pub const SUBREAPER: u8 = 1;
@@ -35,16 +35,16 @@ pub struct Options {
     pub argv: StrTable,
 }
 
-/// Prints `text` (`-h`, `-l`, `--version`: a template for standard output) and exits 0.
+/// Prints `text` (`-h`, `-l`, `--version`) and exits 0.
 #[inline(never)]
-fn print(text: &[u8]) -> ! {
+fn print(text: Msg) -> ! {
     say(text, b"", 0);
     process::exit(0)
 }
 
 /// Bad input: one line, exit status 2. The template, and the argument that was wrong.
 #[inline(never)]
-fn usage(what: &[u8], arg: &[u8]) -> ! {
+fn usage(what: Msg, arg: &[u8]) -> ! {
     say(what, arg, 0);
     process::exit(2)
 }
@@ -134,14 +134,14 @@ pub fn parse() -> Options {
         let arg: &'static [u8] = arg.to_bytes();
         i += 1;
         if arg == b"--version" && argc == 2 {
-            print(crate::VERSION);
+            print(msg::VERSION);
         }
         if arg == b"--" {
             program = i;
             break;
         }
         if arg == b"--help" {
-            print(crate::USAGE);
+            print(msg::USAGE);
         }
         let Some(flags) = after(arg, b"-").filter(|f| !f.is_empty()) else {
             program = i - 1;
@@ -155,41 +155,38 @@ pub fn parse() -> Options {
             } else if flag == b'v' {
                 o.verbosity += 1;
             } else if flag == b'h' {
-                print(crate::USAGE);
+                print(msg::USAGE);
             } else if flag == b'l' {
-                print(crate::LICENSE);
+                print(msg::LICENSE);
             } else if flag == b'e' || flag == b'p' {
                 // The value is the rest of this argument, or the next one.
                 let mut value = flags.get(at..).unwrap_or(&[]);
                 if value.is_empty() {
                     let Some(v) = args.get(i) else {
-                        usage(b"[FATAL\x01Option requires a value: \x02\n", arg);
+                        usage(msg::NEEDS_VALUE, arg);
                     };
                     i += 1;
                     value = v.to_bytes();
                 }
                 if flag == b'e' {
                     let Some(n) = number(value).filter(|&n| n <= 255) else {
-                        usage(b"[FATAL\x01Not a valid option for -e: \x02\n", value);
+                        usage(msg::BAD_E, value);
                     };
                     o.remap[(n / 64) as usize & 3] |= 1 << (n % 64);
                 } else {
                     let Some(s) = signal(value) else {
-                        usage(b"[FATAL\x01Not a valid option for -p: \x02\n", value);
+                        usage(msg::BAD_P, value);
                     };
                     o.pdeathsig = s;
                 }
                 break;
             } else {
-                usage(b"[FATAL\x01Unknown option (see -h): \x02\n", arg);
+                usage(msg::UNKNOWN_OPTION, arg);
             }
         }
     }
     if program == 0 || program >= argc {
-        usage(
-            b"[FATAL\x01No PROGRAM given; usage: \x05 [OPTIONS] -- PROGRAM [ARGS...]\n",
-            b"",
-        );
+        usage(msg::NO_PROGRAM, b"");
     }
     o.argv = args.skip(program);
     o

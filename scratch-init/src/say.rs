@@ -1,46 +1,84 @@
 //! Messages, as tini words them: `[LEVEL scratch-init (PID)] text`, one line, built in a
 //! buffer on the stack from a template and written with one `write(2)`. No `core::fmt`: it
-//! alone would be larger than the whole program; and one writer for every message, each a
-//! template of text and codes, so that a message costs its text and one call.
+//! alone would be larger than the whole program; and one writer for every message, so that a
+//! message costs its text and one call.
 //!
-//! The codes, bytes below 8 (no text has one), written as escapes (`\x01` …):
-//! - [`TAG`]: ` scratch-init (PID)] `, after the `[LEVEL` that starts a message;
-//! - [`STR`]: the string argument;
-//! - [`NUM`]: the number argument, in decimal;
-//! - [`ERRNO`]: what the number argument means as an errno;
-//! - [`NAME`]: the name, `scratch-init`;
-//! - [`OUT`] (first byte only): the message goes to standard output, not standard error.
+//! The templates are in `messages.rs` (the codes they hold are described there); build.rs packs
+//! them into one string, [`msg::PACKED`], which [`say`] unpacks on the stack each time.
 
 use syscall_kit::io::write_all;
 use syscall_kit::{process, stderr, stdout};
 
-/// ` scratch-init (PID)] `.
-pub const TAG: u8 = 1;
-/// The string argument.
-pub const STR: u8 = 2;
-/// The number argument.
-pub const NUM: u8 = 3;
-/// The errno text of the number argument.
-pub const ERRNO: u8 = 4;
-/// `scratch-init`.
-pub const NAME: u8 = 5;
-/// To standard output.
-pub const OUT: u8 = 6;
+/// A text of `messages.rs`: its offset in the unpacked texts times 65,536, plus its length.
+#[derive(Clone, Copy)]
+pub struct Msg(u32);
 
-/// The texts of the errors an init meets, each after its errno as one byte (`ENOENT`,
-/// `EACCES`, `ENOEXEC`, `EPERM`, `E2BIG`: the same numbers on every architecture of the kit;
-/// all below 32, as no byte of a text is), and a 0 at the end.
-const ERRNO_TEXTS: &[u8] =
-    b"\x02No such file or directory\x0dPermission denied\x08Exec format error\
-\x01Operation not permitted\x07Argument list too long\0";
-
-/// One line being built; what does not fit in the buffer is cut.
-struct Line {
-    buf: [u8; 512],
-    len: usize,
+/// The texts, packed by build.rs, and a constant for each (`msg::FORK_FAILED` …).
+pub mod msg {
+    use super::Msg;
+    include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 }
 
-impl Line {
+/// The tag (the `TAG` text).
+const TAG: u8 = 1;
+/// The string argument.
+const STR: u8 = 2;
+/// The number argument.
+const NUM: u8 = 3;
+/// The errno text of the number argument.
+const ERRNO: u8 = 4;
+/// To standard output (the first byte of a text).
+const OUT: u8 = 6;
+/// This process's id.
+const PID: u8 = 7;
+
+/// Unpacks [`msg::PACKED`] (the format is described in build.rs). Written without indexing
+/// that could panic; a token that would reach outside `out` (build.rs checks that none does)
+/// writes nothing.
+fn unpack(out: &mut [u8; msg::UNPACKED]) {
+    let (mut i, mut o) = (0, 0usize);
+    while let Some(&b) = msg::PACKED.get(i) {
+        i += 1;
+        let (mut len, mut distance) = (1, 0);
+        if b >= 0x80 {
+            len = usize::from((b >> 3) & 15) + 3;
+            distance =
+                usize::from(b & 7) << 8 | usize::from(msg::PACKED.get(i).copied().unwrap_or(0));
+            i += 1;
+        }
+        for _ in 0..len {
+            let c = if distance == 0 {
+                b
+            } else {
+                o.checked_sub(distance)
+                    .and_then(|j| out.get(j))
+                    .copied()
+                    .unwrap_or(0)
+            };
+            if let Some(slot) = out.get_mut(o) {
+                *slot = c;
+            }
+            o += 1;
+        }
+    }
+}
+
+/// One line being built from the unpacked texts; what does not fit in the buffer is cut.
+struct Line<'a> {
+    buf: [u8; 512],
+    len: usize,
+    texts: &'a [u8],
+}
+
+impl<'a> Line<'a> {
+    /// The text `m`.
+    fn text(&self, m: Msg) -> &'a [u8] {
+        let at = (m.0 >> 16) as usize;
+        self.texts
+            .get(at..at + (m.0 & 0xffff) as usize)
+            .unwrap_or_default()
+    }
+
     /// Appends one byte.
     fn push(&mut self, b: u8) {
         if let Some(slot) = self.buf.get_mut(self.len) {
@@ -56,23 +94,21 @@ impl Line {
         }
     }
 
-    /// Appends `text`, its codes expanded with `s` and `n`.
-    fn put(&mut self, text: &[u8], s: &[u8], n: u32) {
-        for &b in text {
+    /// Appends the text `m`, its codes expanded with `s` and `n`.
+    fn put(&mut self, m: Msg, s: &[u8], n: u32) {
+        for &b in self.text(m) {
             if b >= 8 {
                 self.push(b);
+            } else if b == TAG {
+                self.put(msg::TAG, s, n);
             } else if b == STR {
                 self.raw(s);
             } else if b == NUM {
                 self.num(n);
             } else if b == ERRNO {
                 self.errno(n);
-            } else if b == NAME {
-                self.raw(b"scratch-init");
-            } else if b == TAG {
-                self.raw(b" scratch-init (");
+            } else if b == PID {
                 self.num(process::getpid() as u32);
-                self.raw(b")] ");
             }
         }
     }
@@ -94,35 +130,38 @@ impl Line {
 
     /// Appends what errno `e` means, for the errors an init meets; the number otherwise.
     fn errno(&mut self, e: u32) {
+        let texts = self.text(msg::ERRNOS);
         let (mut found, mut start) = (false, 0);
-        for (i, &b) in ERRNO_TEXTS.iter().enumerate() {
+        for (i, &b) in texts.iter().enumerate() {
             if b < 32 {
                 if found {
-                    return self.raw(ERRNO_TEXTS.get(start..i).unwrap_or_default());
+                    return self.raw(texts.get(start..i).unwrap_or_default());
                 }
                 found = u32::from(b) == e;
                 start = i + 1;
             }
         }
-        self.put(b"errno \x03", b"", e);
+        self.put(msg::ERRNO_NUMBER, b"", e);
     }
 }
 
-/// Writes the message of `template` (see the module's codes), with the string `s` and the
-/// number `n`, to standard error (standard output if it starts with [`OUT`]); a failed write
+/// Writes the message `m` (a template of `messages.rs`), with the string `s` and the number
+/// `n`, to standard error (standard output if it starts with the code for it); a failed write
 /// is ignored: there is nowhere else to report it.
 #[inline(never)]
-pub fn say(template: &[u8], s: &[u8], n: u32) {
+pub fn say(m: Msg, s: &[u8], n: u32) {
+    let mut texts = [0u8; msg::UNPACKED];
+    unpack(&mut texts);
     let mut line = Line {
         buf: [0; 512],
         len: 0,
+        texts: &texts,
     };
-    line.put(template, s, n);
-    let bytes = line.buf.get(..line.len).unwrap_or_default();
-    let fd = if template.first() == Some(&OUT) {
+    line.put(m, s, n);
+    let fd = if line.text(m).first() == Some(&OUT) {
         stdout()
     } else {
         stderr()
     };
-    let _ = write_all(fd, bytes);
+    let _ = write_all(fd, line.buf.get(..line.len).unwrap_or_default());
 }
