@@ -22,15 +22,15 @@ pub mod msg {
 /// The tag (the `TAG` text).
 const TAG: u8 = 1;
 /// The string argument.
-const STR: u8 = 2;
+const STR: u8 = 8;
 /// The number argument.
-const NUM: u8 = 3;
+const NUM: u8 = 16;
 /// The errno text of the number argument.
-const ERRNO: u8 = 4;
+const ERRNO: u8 = 24;
 /// To standard output (the first byte of a text).
 const OUT: u8 = 6;
 /// This process's id.
-const PID: u8 = 7;
+const PID: u8 = 31;
 
 /// Unpacks [`msg::PACKED`] (the format is described in build.rs). Written without indexing
 /// that could panic; a token that would reach outside `out` (build.rs checks that none does)
@@ -97,7 +97,7 @@ impl<'a> Line<'a> {
     /// Appends the text `m`, its codes expanded with `s` and `n`.
     fn put(&mut self, m: Msg, s: &[u8], n: u32) {
         for &b in self.text(m) {
-            if b >= 8 {
+            if b >= 32 || b == b'\n' {
                 self.push(b);
             } else if b == TAG {
                 self.put(msg::TAG, s, n);
