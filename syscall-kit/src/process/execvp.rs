@@ -68,19 +68,19 @@ fn search(file: &CStr, search_path: &[u8], mut exec: impl FnMut(&CStr) -> Errno)
     if name.is_empty() {
         return Errno::ENOENT;
     }
-    // A loop, not `contains`: that one links core's word-at-a-time memchr, large for a name
-    // of a few bytes.
+    // A name with a `/` is run as it is: the one candidate, as an empty entry of `PATH` makes
+    // (a loop, not `contains`: that one links core's word-at-a-time memchr, large for a name
+    // of a few bytes).
+    let mut direct = false;
     for &b in name {
-        if b == b'/' {
-            return exec(file);
-        }
+        direct |= b == b'/';
     }
     let mut seen_eacces = false;
     let mut last = Errno::ENOENT;
     let mut buf = [0u8; PATH_MAX];
     // The entries of `search_path` one by one, without `split` (an iterator adapter costs more
     // code than this loop): `rest` is what follows the entry in hand.
-    let mut rest = search_path;
+    let mut rest = if direct { b"" } else { search_path };
     loop {
         // "dir/name\0"; an empty entry is the current directory: "name\0". Written without
         // indexing that could panic, so that a program using this has no panic path here; `len`
@@ -103,25 +103,24 @@ fn search(file: &CStr, search_path: &[u8], mut exec: impl FnMut(&CStr) -> Errno)
         if dir_len > 0 {
             put(b'/');
         }
-        for &b in name {
+        for &b in file.to_bytes_with_nul() {
             put(b);
         }
-        put(0);
         let next = rest.get(dir_len + 1..);
-        if let Some(bytes) = buf.get(..len) {
-            // SAFETY: `bytes` ends with the NUL written last and holds no other: the entry is
-            // part of an environment string or of DEFAULT_PATH and `name` of a C string, none
-            // of which has a NUL inside.
-            let path = unsafe { CStr::from_bytes_with_nul_unchecked(bytes) };
-            match exec(path) {
-                Errno::EACCES => seen_eacces = true,
-                e @ (Errno::ENOENT | Errno::ENOTDIR | Errno::ENAMETOOLONG | Errno::ELOOP) => {
-                    last = e
-                }
-                e => return e,
-            }
-        } else {
-            last = Errno::ENAMETOOLONG;
+        let e = match buf.get(..len) {
+            // SAFETY: `bytes` ends with the NUL of `file` and holds no other: the entry is part
+            // of an environment string or of DEFAULT_PATH and `name` of a C string, none of
+            // which has a NUL inside.
+            Some(bytes) => exec(unsafe { CStr::from_bytes_with_nul_unchecked(bytes) }),
+            None => Errno::ENAMETOOLONG,
+        };
+        if direct {
+            return e;
+        }
+        match e {
+            Errno::EACCES => seen_eacces = true,
+            e @ (Errno::ENOENT | Errno::ENOTDIR | Errno::ENAMETOOLONG | Errno::ELOOP) => last = e,
+            e => return e,
         }
         // No ':' after this entry: it was the last.
         let Some(next) = next else { break };
