@@ -4,25 +4,23 @@
 //   \x01  the tag: the TAG entry below (` scratch-init (PID)] `), after the `[LEVEL` that
 //         starts a message
 //   \x08  the string argument          \x10  the number argument, in decimal
-//   \x18  the errno text of the number argument (the ERRNOS entry, or `errno N`)
+//   \x18  the errno text of the number argument (an E… entry, or `errno N`)
 //   \x06  (first byte only) to standard output, not standard error
 //   \x1f  this process's id, in decimal
 // (Far apart, so that the writer tests them one by one rather than through a jump table.)
-// Every text but TAG and ERRNOS ends with its newline.
+// Every text but TAG and the errno texts ends with its newline.
 
 &[
     // The tag of every message, as tini's: `[LEVEL tini (PID)] `.
     ("TAG", b" scratch-init (\x1f)] "),
     // An errno without a text of its own.
     ("ERRNO_NUMBER", b"errno \x10"),
-    // The texts of the errors an init meets, each after its errno as one byte (`ENOENT`,
-    // `EACCES`, `ENOEXEC`, `EPERM`, `E2BIG`: the same numbers on every architecture of the kit;
-    // all below 32, as no byte of a text is), and a 0 at the end.
-    (
-        "ERRNOS",
-        b"\x02No such file or directory\x0dPermission denied\x08Exec format error\
-\x01Operation not permitted\x07Argument list too long\x00",
-    ),
+    // The texts of the errors an init meets (say.rs picks one by its errno).
+    ("ENOENT", b"No such file or directory"),
+    ("EACCES", b"Permission denied"),
+    ("ENOEXEC", b"Exec format error"),
+    ("EPERM", b"Operation not permitted"),
+    ("E2BIG", b"Argument list too long"),
     // `--version`, `-l`, `-h`.
     (
         "VERSION",

@@ -7,7 +7,7 @@
 //! them into one string, [`msg::PACKED`], which [`say`] unpacks on the stack each time.
 
 use syscall_kit::io::write_all;
-use syscall_kit::{process, stderr, stdout};
+use syscall_kit::{Errno, process, stderr, stdout};
 
 /// A text of `messages.rs`: its offset in the unpacked texts times 65,536, plus its length.
 #[derive(Clone, Copy)]
@@ -130,18 +130,15 @@ impl<'a> Line<'a> {
 
     /// Appends what errno `e` means, for the errors an init meets; the number otherwise.
     fn errno(&mut self, e: u32) {
-        let texts = self.text(msg::ERRNOS);
-        let (mut found, mut start) = (false, 0);
-        for (i, &b) in texts.iter().enumerate() {
-            if b < 32 {
-                if found {
-                    return self.raw(texts.get(start..i).unwrap_or_default());
-                }
-                found = u32::from(b) == e;
-                start = i + 1;
-            }
-        }
-        self.put(msg::ERRNO_NUMBER, b"", e);
+        let text = match Errno::from_raw(e as i32) {
+            Errno::ENOENT => msg::ENOENT,
+            Errno::EACCES => msg::EACCES,
+            Errno::ENOEXEC => msg::ENOEXEC,
+            Errno::EPERM => msg::EPERM,
+            Errno::E2BIG => msg::E2BIG,
+            _ => msg::ERRNO_NUMBER,
+        };
+        self.put(text, b"", e);
     }
 }
 
