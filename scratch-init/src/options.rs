@@ -143,10 +143,12 @@ pub fn parse() -> Options {
         if arg == b"--help" {
             print(msg::USAGE);
         }
-        let Some(flags) = after(arg, b"-").filter(|f| !f.is_empty()) else {
+        // Not an option ("-" or no leading '-'): PROGRAM.
+        if arg.len() < 2 || arg.first() != Some(&b'-') {
             program = i - 1;
             break;
-        };
+        }
+        let flags = arg.get(1..).unwrap_or_default();
         let mut at = 0;
         while let Some(&flag) = flags.get(at) {
             at += 1;
