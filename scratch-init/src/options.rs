@@ -56,6 +56,7 @@ TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR
 
 /// `s` after `prefix`. Not `strip_prefix`, which keeps a panic path (and with it `core::fmt`,
 /// larger than this program) in optimised code.
+#[inline(always)]
 pub fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     if s.starts_with(prefix) {
         s.get(prefix.len()..)

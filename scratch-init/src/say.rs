@@ -129,6 +129,7 @@ impl<'a> Line<'a> {
     }
 
     /// Appends what errno `e` means, for the errors an init meets; the number otherwise.
+    #[inline(never)]
     fn errno(&mut self, e: u32) {
         let text = match Errno::from_raw(e as i32) {
             Errno::ENOENT => msg::ENOENT,
