@@ -110,7 +110,7 @@ fn main() -> i32 {
 
 /// In the child: a process group of its own (and the terminal's foreground), the signal state
 /// PROGRAM would have had, then PROGRAM.
-#[inline(never)]
+#[inline(always)]
 fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> ! {
     if let Err(e) = process::setpgid(0, 0) {
         fatal(msg::SETPGID_FAILED, e);
