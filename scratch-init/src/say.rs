@@ -113,19 +113,12 @@ impl<'a> Line<'a> {
         }
     }
 
-    /// Appends `n` in decimal.
-    fn num(&mut self, mut n: u32) {
-        let mut digits = [0u8; 10];
-        let mut i = digits.len();
-        while let Some(d) = i.checked_sub(1).and_then(|j| digits.get_mut(j)) {
-            *d = b'0' + (n % 10) as u8;
-            i -= 1;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
+    /// Appends `n` in decimal (the digits before the last first: at most nine calls deep).
+    fn num(&mut self, n: u32) {
+        if n >= 10 {
+            self.num(n / 10);
         }
-        self.raw(digits.get(i..).unwrap_or_default());
+        self.push(b'0' + (n % 10) as u8);
     }
 
     /// Appends what errno `e` means, for the errors an init meets; the number otherwise.
