@@ -37,7 +37,7 @@ mod say;
 use core::time::Duration;
 
 use syscall_kit::process::{self, Fork, WNOHANG};
-use syscall_kit::signal::{self, How, SigAction, SigSet};
+use syscall_kit::signal::{self, SigAction, SigSet};
 use syscall_kit::{Errno, rt, stdin};
 
 use options::Options;
@@ -68,7 +68,7 @@ fn fatal(what: Msg, e: Errno) -> ! {
 
 fn main() -> i32 {
     let o = options::parse();
-    let old_mask = match signal::sigprocmask(How::SetMask, Some(&BLOCKED)) {
+    let old_mask = match signal::set_mask(&BLOCKED) {
         Ok(m) => m,
         Err(e) => fatal(msg::SIGPROCMASK_FAILED, e),
     };
@@ -126,7 +126,7 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
         signal::sigaction(signal::SIGTTIN, Some(ttin))
             .and_then(|_| signal::sigaction(signal::SIGTTOU, Some(ttou)))
     };
-    if let Err(e) = restored.and_then(|_| signal::sigprocmask(How::SetMask, Some(mask))) {
+    if let Err(e) = restored.and_then(|_| signal::set_mask(mask)) {
         fatal(msg::RESTORE_FAILED, e);
     }
     let program = o.argv.get(0).unwrap_or_default();
