@@ -36,25 +36,20 @@ const PID: u8 = 31;
 /// that could panic; a token that would reach outside `out` (build.rs checks that none does)
 /// writes nothing.
 fn unpack(out: &mut [u8; msg::UNPACKED]) {
-    let (mut i, mut o) = (0, 0usize);
-    while let Some(&b) = msg::PACKED.get(i) {
-        i += 1;
-        let (mut len, mut distance) = (1, 0);
-        if b >= 0x80 {
-            len = usize::from((b >> 3) & 15) + 3;
-            distance =
-                usize::from(b & 7) << 8 | usize::from(msg::PACKED.get(i).copied().unwrap_or(0));
-            i += 1;
+    let mut o = 0usize;
+    let mut tokens = msg::PACKED.iter();
+    while let Some(&b) = tokens.next() {
+        if b < 0x80 {
+            if let Some(slot) = out.get_mut(o) {
+                *slot = b;
+            }
+            o += 1;
+            continue;
         }
-        for _ in 0..len {
-            let c = if distance == 0 {
-                b
-            } else {
-                o.checked_sub(distance)
-                    .and_then(|j| out.get(j))
-                    .copied()
-                    .unwrap_or(0)
-            };
+        let distance = usize::from(b & 7) << 8 | usize::from(tokens.next().copied().unwrap_or(0));
+        for _ in 0..usize::from((b >> 3) & 15) + 3 {
+            // Too far back wraps to an index past the end, which `get` refuses.
+            let c = out.get(o.wrapping_sub(distance)).copied().unwrap_or(0);
             if let Some(slot) = out.get_mut(o) {
                 *slot = c;
             }
