@@ -35,7 +35,7 @@ const PID: u8 = 31;
 /// Unpacks [`msg::PACKED`] (the format is described in build.rs). Written without indexing
 /// that could panic; a token that would reach outside `out` (build.rs checks that none does)
 /// writes nothing.
-fn unpack(out: &mut [u8; msg::UNPACKED]) {
+fn unpack(out: &mut [u8]) {
     let mut o = 0usize;
     let mut tokens = msg::PACKED.iter();
     while let Some(&b) = tokens.next() {
@@ -58,22 +58,27 @@ fn unpack(out: &mut [u8; msg::UNPACKED]) {
     }
 }
 
-/// One line being built from the unpacked texts; what does not fit in the buffer is cut.
-struct Line<'a> {
-    buf: [u8; 512],
+/// The longest line; what does not fit is cut.
+const LINE_MAX: usize = 512;
+
+/// One line being built, after the unpacked texts in the same buffer (one buffer to clear, and
+/// a text and the line are both read by index, with no borrow of one across a write of the other).
+struct Line {
+    /// The texts, then the line.
+    buf: [u8; msg::UNPACKED + LINE_MAX],
+    /// The end of the line so far (from `msg::UNPACKED`).
     len: usize,
-    texts: &'a [u8],
 }
 
-impl<'a> Line<'a> {
-    /// The text `m`.
-    fn text(&self, m: Msg) -> &'a [u8] {
-        let at = (m.0 >> 16) as usize;
-        self.texts
-            .get(at..at + (m.0 & 0xffff) as usize)
-            .unwrap_or_default()
+impl Msg {
+    /// Where the text is in the unpacked texts (and so in [`Line::buf`]).
+    fn range(self) -> core::ops::Range<usize> {
+        let at = (self.0 >> 16) as usize;
+        at..at + (self.0 & 0xffff) as usize
     }
+}
 
+impl Line {
     /// Appends one byte.
     fn push(&mut self, b: u8) {
         if let Some(slot) = self.buf.get_mut(self.len) {
@@ -91,7 +96,8 @@ impl<'a> Line<'a> {
 
     /// Appends the text `m`, its codes expanded with `s` and `n`.
     fn put(&mut self, m: Msg, s: &[u8], n: u32) {
-        for &b in self.text(m) {
+        for i in m.range() {
+            let b = self.buf.get(i).copied().unwrap_or(0);
             if b >= 32 || b == b'\n' {
                 self.push(b);
             } else if b == TAG {
@@ -136,18 +142,19 @@ impl<'a> Line<'a> {
 /// is ignored: there is nowhere else to report it.
 #[inline(never)]
 pub fn say(m: Msg, s: &[u8], n: u32) {
-    let mut texts = [0u8; msg::UNPACKED];
-    unpack(&mut texts);
     let mut line = Line {
-        buf: [0; 512],
-        len: 0,
-        texts: &texts,
+        buf: [0; msg::UNPACKED + LINE_MAX],
+        len: msg::UNPACKED,
     };
+    unpack(&mut line.buf);
     line.put(m, s, n);
-    let fd = if line.text(m).first() == Some(&OUT) {
+    let fd = if line.buf.get(m.range().start) == Some(&OUT) {
         stdout()
     } else {
         stderr()
     };
-    let _ = write_all(fd, line.buf.get(..line.len).unwrap_or_default());
+    let _ = write_all(
+        fd,
+        line.buf.get(msg::UNPACKED..line.len).unwrap_or_default(),
+    );
 }
