@@ -33,6 +33,10 @@ type Test = (&'static str, fn() -> TestResult);
 pub const ALL: &[Test] = &[
     ("args: argv[0] names this program", args::name_the_program),
     (
+        "args: arg_table and env_table are argv and envp",
+        args::tables_match_args_and_env,
+    ),
+    (
         "args and env reach a re-executed copy",
         args::and_env_reach_a_child,
     ),

@@ -24,8 +24,9 @@
 //! no PROGRAM) is one line and exit status 2 (tini exits 1, with its usage for some); a
 //! system call that fails is one line and exit status 1, as tini.
 //!
-//! Nothing is allocated: the argument and environment pointer tables for `execve` are on the
-//! stack, at most 255 strings each (more: `Argument list too long`, exit 1).
+//! Nothing is allocated: `execve` gets PROGRAM's arguments and the environment as the pointer
+//! tables the kernel left on this program's own initial stack (`argv` from PROGRAM on, `envp`),
+//! without a copy.
 
 #![no_std]
 #![no_main]
@@ -33,36 +34,16 @@
 mod options;
 mod say;
 
-use core::ffi::CStr;
 use core::time::Duration;
 
 use syscall_kit::process::{self, Fork, WNOHANG};
-use syscall_kit::signal::{self, How, SigAction, SigSet};
+use syscall_kit::signal::{self, SigAction, SigSet};
 use syscall_kit::{Errno, rt, stdin};
 
-use options::{Options, program};
-use say::Line;
+use options::Options;
+use say::{Msg, msg, say};
 
 syscall_kit::main!(main);
-
-/// `--version`.
-pub const VERSION: &[u8] =
-    concat!("scratch-init version ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
-/// `-l`: the licence, in a line.
-pub const LICENSE: &[u8] = concat!(
-    "scratch-init ",
-    env!("CARGO_PKG_VERSION"),
-    ": MIT License\n"
-)
-.as_bytes();
-/// `-h`: tini's options, in short.
-pub const USAGE: &[u8] =
-    b"Usage: scratch-init [-sgwvlh] [-p SIGNAL] [-e CODE]... -- PROGRAM [ARGS...] | --version
-Runs PROGRAM, forwards signals to it, reaps zombies; tini's options: -s subreaper,
--p SIGNAL parent-death signal, -g signal the process group, -e CODE exit code CODE (0-255)
-means 0, -w warn about reaped zombies, -v more output, -l license, -h this help.
-Environment: TINI_SUBREAPER, TINI_VERBOSITY (default 1), TINI_KILL_PROCESS_GROUP.
-";
 
 /// The signals blocked here (taken with `sigtimedwait`): all but those a fault raises in this
 /// process (left unblocked, as tini leaves them) and `SIGTTIN`, `SIGTTOU` (ignored instead).
@@ -77,77 +58,67 @@ const BLOCKED: SigSet = SigSet::full()
     .without(signal::SIGTTIN)
     .without(signal::SIGTTOU);
 
-/// tini's warning when orphans will not be re-parented here.
-const REAPER_WARNING: &[u8] = b"scratch-init is not running as PID 1 and isn't registered as a child subreaper.
-Zombie processes will not be re-parented to scratch-init, so zombie reaping won't work.
-To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register scratch-init as a child subreaper, or run scratch-init as PID 1.";
-
-/// Prints `[FATAL …] what: error` and returns exit status 1.
+/// Prints `[FATAL …] what failed: error` (`what` a text of `messages.rs`) and exits with
+/// status 1.
 #[inline(never)]
-fn fatal(what: &[u8], e: Errno) -> i32 {
-    Line::tagged(b"[FATAL")
-        .text(what)
-        .text(b": ")
-        .errno(e)
-        .emit(true);
-    1
+fn fatal(what: Msg, e: Errno) -> ! {
+    say(what, b"", e.raw() as u32);
+    process::exit(1)
 }
 
 fn main() -> i32 {
     let o = options::parse();
-    let old_mask = match signal::sigprocmask(How::SetMask, Some(&BLOCKED)) {
+    let old_mask = match signal::set_mask(&BLOCKED) {
         Ok(m) => m,
-        Err(e) => return fatal(b"sigprocmask failed", e),
+        Err(e) => fatal(msg::SIGPROCMASK_FAILED, e),
     };
     let (Ok(ttin), Ok(ttou)) = (
         signal::set_ignored(signal::SIGTTIN),
         signal::set_ignored(signal::SIGTTOU),
     ) else {
-        return fatal(b"Failed to ignore SIGTTIN and SIGTTOU", Errno::EINVAL);
+        fatal(msg::IGNORE_FAILED, Errno::EINVAL);
     };
     if o.pdeathsig != 0
         && let Err(e) = process::set_pdeathsig(o.pdeathsig)
     {
-        return fatal(b"Failed to set up parent death signal", e);
+        fatal(msg::PDEATHSIG_FAILED, e);
     }
     if o.has(options::SUBREAPER)
         && let Err(e) = process::set_child_subreaper(true)
     {
-        return fatal(b"Failed to register as child subreaper", e);
+        fatal(msg::SUBREAPER_FAILED, e);
     }
     if o.verbosity > 0 && process::getpid() != 1 && !matches!(process::child_subreaper(), Ok(true))
     {
-        Line::tagged(b"[WARN ").text(REAPER_WARNING).emit(true);
+        say(msg::NOT_A_REAPER, b"", 0);
     }
     // SAFETY: this program has one thread; the child makes system calls only, then execve.
     let child = match unsafe { process::fork() } {
         Ok(Fork::Child) => run_child(&o, &old_mask, &ttin, &ttou),
         Ok(Fork::Parent(pid)) => pid,
-        Err(e) => return fatal(b"fork failed", e),
+        Err(e) => fatal(msg::FORK_FAILED, e),
     };
     if o.verbosity > 1 {
-        Line::tagged(b"[INFO ")
-            .text(b"Spawned child process '")
-            .text(program(&o).to_bytes())
-            .text(b"' with pid '")
-            .num(child as u32)
-            .text(b"'")
-            .emit(false);
+        say(
+            msg::SPAWNED,
+            o.argv.get(0).unwrap_or_default().to_bytes(),
+            child as u32,
+        );
     }
     supervise(&o, child)
 }
 
 /// In the child: a process group of its own (and the terminal's foreground), the signal state
 /// PROGRAM would have had, then PROGRAM.
-#[inline(never)]
+#[inline(always)]
 fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> ! {
     if let Err(e) = process::setpgid(0, 0) {
-        process::exit(fatal(b"setpgid failed", e));
+        fatal(msg::SETPGID_FAILED, e);
     }
     // The group setpgid(0, 0) made has this process's id.
     match process::tcsetpgrp(stdin(), process::getpid()) {
         Ok(()) | Err(Errno::ENOTTY | Errno::ENXIO | Errno::EBADF) => {}
-        Err(e) => process::exit(fatal(b"tcsetpgrp failed", e)),
+        Err(e) => fatal(msg::TCSETPGRP_FAILED, e),
     }
     // SAFETY: the actions were read from the kernel, set by this process's parent or the
     // defaults; no handler of this program is installed.
@@ -155,47 +126,18 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
         signal::sigaction(signal::SIGTTIN, Some(ttin))
             .and_then(|_| signal::sigaction(signal::SIGTTOU, Some(ttou)))
     };
-    if let Err(e) = restored.and_then(|_| signal::sigprocmask(How::SetMask, Some(mask))) {
-        process::exit(fatal(b"Restoring the child's signals failed", e));
+    if let Err(e) = restored.and_then(|_| signal::set_mask(mask)) {
+        fatal(msg::RESTORE_FAILED, e);
     }
-    let mut argv = [c""; process::EXECVE_MAX_STRINGS + 1];
-    let mut envp = [c""; process::EXECVE_MAX_STRINGS + 1];
-    let mut args = rt::args();
-    let program = args.nth(o.program).unwrap_or(c"");
-    argv[0] = program;
-    let argc = 1 + fill(argv.get_mut(1..).unwrap_or_default(), args);
-    let envc = fill(&mut envp, rt::env());
-    let e = process::execvp(
-        program,
-        argv.get(..argc).unwrap_or_default(),
-        envp.get(..envc).unwrap_or_default(),
-    );
+    let program = o.argv.get(0).unwrap_or_default();
+    let e = process::execvp_table(program, o.argv, rt::env_table());
     let status = match e {
         Errno::ENOENT => 127,
         Errno::EACCES => 126,
         _ => 1,
     };
-    Line::tagged(b"[FATAL")
-        .text(b"exec ")
-        .text(program.to_bytes())
-        .text(b" failed: ")
-        .errno(e)
-        .emit(true);
+    say(msg::EXEC_FAILED, program.to_bytes(), e.raw() as u32);
     process::exit(status)
-}
-
-/// Copies `strings` into `table` and returns how many there are (one more than fits: then
-/// `execve` fails with `E2BIG`).
-fn fill(table: &mut [&'static CStr], strings: impl Iterator<Item = &'static CStr>) -> usize {
-    let mut n = 0;
-    for s in strings {
-        match table.get_mut(n) {
-            Some(slot) => *slot = s,
-            None => break,
-        }
-        n += 1;
-    }
-    n
 }
 
 /// The main loop: waits for a signal (at most a second, so that a missed `SIGCHLD` costs a
@@ -210,16 +152,14 @@ fn supervise(o: &Options, child: i32) -> i32 {
                     Ok(()) => {}
                     Err(Errno::ESRCH) => {
                         if o.verbosity > 0 {
-                            Line::tagged(b"[WARN ")
-                                .text(b"Child was dead when forwarding signal")
-                                .emit(true);
+                            say(msg::CHILD_DEAD, b"", 0);
                         }
                     }
-                    Err(e) => return fatal(b"Unexpected error when forwarding signal", e),
+                    Err(e) => fatal(msg::KILL_FAILED, e),
                 }
             }
             Err(Errno::EAGAIN | Errno::EINTR) => {}
-            Err(e) => return fatal(b"Unexpected error in sigtimedwait", e),
+            Err(e) => fatal(msg::SIGTIMEDWAIT_FAILED, e),
         }
         let mut status = None;
         loop {
@@ -227,34 +167,22 @@ fn supervise(o: &Options, child: i32) -> i32 {
                 Ok((0, _)) | Err(Errno::ECHILD) => break,
                 Ok((pid, s)) if pid == child => {
                     let (code, how) = match (s.exit_status(), s.terminating_signal()) {
-                        (Some(code), _) => {
-                            (code, &b"Main child exited normally (with status '"[..])
-                        }
-                        (None, Some(sig)) => (
-                            128 + sig,
-                            &b"Main child exited with signal (with signal '"[..],
-                        ),
+                        (Some(code), _) => (code, msg::EXITED),
+                        (None, Some(sig)) => (128 + sig, msg::SIGNALED),
                         (None, None) => continue,
                     };
                     if o.verbosity > 1 {
-                        Line::tagged(b"[INFO ")
-                            .text(how)
-                            .num(code as u32 & 0x7f_ffff)
-                            .text(b"')")
-                            .emit(false);
+                        say(how, b"", code as u32 & 0x7f_ffff);
                     }
                     let code = (code as u32) % 256;
                     status = Some(if o.remapped(code) { 0 } else { code as i32 });
                 }
                 Ok((pid, _)) => {
                     if o.has(options::WARN_ON_REAP) && o.verbosity > 0 {
-                        Line::tagged(b"[WARN ")
-                            .text(b"Reaped zombie process with pid=")
-                            .num(pid as u32)
-                            .emit(true);
+                        say(msg::REAPED, b"", pid as u32);
                     }
                 }
-                Err(e) => return fatal(b"Error while waiting for pids", e),
+                Err(e) => fatal(msg::WAIT_FAILED, e),
             }
         }
         if let Some(code) = status {

@@ -5,11 +5,10 @@
 //!
 //! Written for size: no `match` on the option letter (a jump table), no iterator adapters.
 
-use core::ffi::CStr;
-
+use syscall_kit::process::StrTable;
 use syscall_kit::{process, rt};
 
-use crate::say::Line;
+use crate::say::{Msg, msg, say};
 
 /// `-s`: become a child subreaper (a bit of [`Options::bits`]).
 pub const SUBREAPER: u8 = 1;
@@ -32,21 +31,21 @@ pub struct Options {
     pub pdeathsig: i32,
     /// `-e CODE`: the exit codes mapped to 0, a bit each.
     pub remap: [u64; 4],
-    /// Where PROGRAM is in the arguments.
-    pub program: usize,
+    /// PROGRAM and its arguments: the tail of this program's own `argv`.
+    pub argv: StrTable,
 }
 
 /// Prints `text` (`-h`, `-l`, `--version`) and exits 0.
 #[inline(never)]
-fn print(text: &[u8]) -> ! {
-    let _ = syscall_kit::io::write_all(syscall_kit::stdout(), text);
+fn print(text: Msg) -> ! {
+    say(text, b"", 0);
     process::exit(0)
 }
 
-/// Bad input: one line, exit status 2. The text, and the argument that was wrong.
+/// Bad input: one line, exit status 2. The template, and the argument that was wrong.
 #[inline(never)]
-fn usage(what: &[u8], arg: &[u8]) -> ! {
-    Line::tagged(b"[FATAL").text(what).text(arg).emit(true);
+fn usage(what: Msg, arg: &[u8]) -> ! {
+    say(what, arg, 0);
     process::exit(2)
 }
 
@@ -57,6 +56,7 @@ TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR
 
 /// `s` after `prefix`. Not `strip_prefix`, which keeps a panic path (and with it `core::fmt`,
 /// larger than this program) in optimised code.
+#[inline(always)]
 pub fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     if s.starts_with(prefix) {
         s.get(prefix.len()..)
@@ -65,12 +65,17 @@ pub fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
     }
 }
 
-/// The value of the environment variable `name` (`rt::getenv` without its panic path).
-fn getenv(name: &[u8]) -> Option<&'static [u8]> {
-    for entry in rt::env() {
-        if let Some(value) = after(entry.to_bytes(), name).and_then(|v| after(v, b"=")) {
+/// The value of the environment variable whose name, with the `=` after it, is `name_eq`
+/// (`rt::getenv` without its panic path).
+#[inline(never)]
+fn getenv(name_eq: &[u8]) -> Option<&'static [u8]> {
+    let env = rt::env_table();
+    let mut i = 0;
+    while let Some(entry) = env.get(i) {
+        if let Some(value) = after(entry.to_bytes(), name_eq) {
             return Some(value);
         }
+        i += 1;
     }
     None
 }
@@ -113,35 +118,38 @@ fn number(arg: &[u8]) -> Option<u32> {
 /// and bad input.
 pub fn parse() -> Options {
     let mut o = Options {
-        bits: (u8::from(getenv(b"TINI_SUBREAPER").is_some()) * SUBREAPER)
-            | (u8::from(getenv(b"TINI_KILL_PROCESS_GROUP").is_some()) * GROUP),
-        verbosity: getenv(b"TINI_VERBOSITY").and_then(number).unwrap_or(1),
+        bits: (u8::from(getenv(b"TINI_SUBREAPER=").is_some()) * SUBREAPER)
+            | (u8::from(getenv(b"TINI_KILL_PROCESS_GROUP=").is_some()) * GROUP),
+        verbosity: getenv(b"TINI_VERBOSITY=").and_then(number).unwrap_or(1),
         pdeathsig: 0,
         remap: [0; 4],
-        program: 0,
+        argv: StrTable::EMPTY,
     };
-    let mut args = rt::args();
+    let args = rt::arg_table();
     let argc = args.len();
-    // The index of the argument `args` gives next.
+    // Where PROGRAM is (0: not found yet).
+    let mut program = 0;
+    // The index of the next argument.
     let mut i = 1;
-    args.next();
-    while let Some(arg) = args.next() {
+    while let Some(arg) = args.get(i) {
         let arg: &'static [u8] = arg.to_bytes();
         i += 1;
         if arg == b"--version" && argc == 2 {
-            print(crate::VERSION);
+            print(msg::VERSION);
         }
         if arg == b"--" {
-            o.program = i;
+            program = i;
             break;
         }
         if arg == b"--help" {
-            print(crate::USAGE);
+            print(msg::USAGE);
         }
-        let Some(flags) = after(arg, b"-").filter(|f| !f.is_empty()) else {
-            o.program = i - 1;
+        // Not an option ("-" or no leading '-'): PROGRAM.
+        if arg.len() < 2 || arg.first() != Some(&b'-') {
+            program = i - 1;
             break;
-        };
+        }
+        let flags = arg.get(1..).unwrap_or_default();
         let mut at = 0;
         while let Some(&flag) = flags.get(at) {
             at += 1;
@@ -150,42 +158,40 @@ pub fn parse() -> Options {
             } else if flag == b'v' {
                 o.verbosity += 1;
             } else if flag == b'h' {
-                print(crate::USAGE);
+                print(msg::USAGE);
             } else if flag == b'l' {
-                print(crate::LICENSE);
+                print(msg::LICENSE);
             } else if flag == b'e' || flag == b'p' {
                 // The value is the rest of this argument, or the next one.
                 let mut value = flags.get(at..).unwrap_or(&[]);
                 if value.is_empty() {
-                    let Some(v) = args.next() else {
-                        usage(b"Option requires a value: ", arg);
+                    let Some(v) = args.get(i) else {
+                        usage(msg::NEEDS_VALUE, arg);
                     };
                     i += 1;
                     value = v.to_bytes();
                 }
                 if flag == b'e' {
                     let Some(n) = number(value).filter(|&n| n <= 255) else {
-                        usage(b"Not a valid option for -e: ", value);
+                        usage(msg::BAD_E, value);
                     };
                     o.remap[(n / 64) as usize & 3] |= 1 << (n % 64);
                 } else {
                     let Some(s) = signal(value) else {
-                        usage(b"Not a valid option for -p: ", value);
+                        usage(msg::BAD_P, value);
                     };
                     o.pdeathsig = s;
                 }
                 break;
             } else {
-                usage(b"Unknown option (see -h): ", arg);
+                usage(msg::UNKNOWN_OPTION, arg);
             }
         }
     }
-    if o.program == 0 || o.program >= argc {
-        usage(
-            b"No PROGRAM given; usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...]",
-            b"",
-        );
+    if program == 0 || program >= argc {
+        usage(msg::NO_PROGRAM, b"");
     }
+    o.argv = args.skip(program);
     o
 }
 
@@ -199,9 +205,4 @@ impl Options {
     pub fn has(&self, bit: u8) -> bool {
         self.bits & bit != 0
     }
-}
-
-/// PROGRAM, as given.
-pub fn program(o: &Options) -> &'static CStr {
-    rt::args().nth(o.program).unwrap_or(c"")
 }

@@ -12,12 +12,14 @@ use crate::{Errno, Result};
 mod execvp;
 mod ids;
 mod prctl;
+mod table;
 mod tty;
 mod waitid;
 
-pub use execvp::{DEFAULT_PATH, execvp};
+pub use execvp::{DEFAULT_PATH, execvp, execvp_table};
 pub use ids::{getgid, getpgid, getuid, setpgid, setsid};
 pub use prctl::{child_subreaper, pdeathsig, set_child_subreaper, set_pdeathsig};
+pub use table::StrTable;
 pub use tty::{tcgetpgrp, tcsetpgrp};
 pub use waitid::{WCONTINUED, WEXITED, WNOHANG, WNOWAIT, WSTOPPED, WUNTRACED, WaitId, waitid};
 
@@ -139,6 +141,31 @@ pub fn execve(path: &CStr, argv: &[&CStr], envp: &[&CStr]) -> Errno {
             path.as_ptr() as usize,
             args.as_ptr() as usize,
             env.as_ptr() as usize,
+        )
+    } {
+        Err(e) => e,
+        // execve does not return on success.
+        Ok(_) => Errno::EINVAL,
+    }
+}
+
+/// `execve(2)` with the tables as they are: `argv` and `envp` go to the kernel without a copy
+/// (a [`StrTable`] is already null-terminated), so there is no limit but the kernel's
+/// (`E2BIG`). Returns only on failure.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/execve.2.html
+pub fn execve_table(path: &CStr, argv: StrTable, envp: StrTable) -> Errno {
+    // SAFETY: `path` is NUL-terminated and outlives the call; both tables are null-terminated
+    // arrays of pointers to NUL-terminated strings that live for the rest of the process.
+    match unsafe {
+        raw::syscall3(
+            nr::EXECVE,
+            path.as_ptr() as usize,
+            argv.as_ptr() as usize,
+            envp.as_ptr() as usize,
         )
     } {
         Err(e) => e,

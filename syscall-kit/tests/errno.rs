@@ -11,7 +11,7 @@ use syscall_kit::mm::{self, MapFlags, ProtFlags};
 use syscall_kit::net::{
     self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
 };
-use syscall_kit::process::{WEXITED, WNOHANG, WaitId};
+use syscall_kit::process::{StrTable, WEXITED, WNOHANG, WaitId};
 use syscall_kit::seccomp::{Action, AllowList, MAX_ALLOWED};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
 use syscall_kit::time::{
@@ -57,6 +57,11 @@ fn error_paths() {
     let never_open = unsafe { BorrowedFd::borrow_raw(1 << 20) };
     let execve = |path| Err::<(), _>(process::execve(path, &[c"x"], &[]));
     let execvp = |file, path| Err::<(), _>(process::execvp(file, &[c"x"], &[path]));
+    let x: &'static [_; 2] = Box::leak(Box::new([c"x".as_ptr(), std::ptr::null()]));
+    // SAFETY: (test): a null-terminated table of a static string, leaked: it lives, unchanged,
+    // for the rest of the process.
+    let x = unsafe { StrTable::from_ptr(x.as_ptr()) };
+    let execve_table = |path| Err::<(), _>(process::execve_table(path, x, StrTable::EMPTY));
     std::fs::write(dir.join("not-executable"), b"").unwrap();
     let path_to_dir = std::ffi::CString::new(format!("PATH=/nonexistent:{d}")).unwrap();
     // A signal no test of this binary sends, blocked so that the wait below times out.
@@ -135,6 +140,9 @@ fn error_paths() {
         execvp(c"", c"PATH=/bin") => ENOENT;
         execvp(c"no-such-program-anywhere", c"PATH=/nonexistent:/bin") => ENOENT;
         execvp(c"not-executable", path_to_dir.as_c_str()) => EACCES;
+        execve_table(c"/nonexistent/program") => ENOENT;
+        execve_table(c"/") => EACCES;
+        Err::<(), _>(process::execvp_table(c"", x, StrTable::EMPTY)) => ENOENT;
         process::wait4(i32::MAX, WNOHANG) => ECHILD;
         process::waitid(WaitId::Pid(i32::MAX), WEXITED) => ECHILD;
         process::waitid(WaitId::All, 0) => EINVAL;

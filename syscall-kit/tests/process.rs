@@ -3,9 +3,11 @@
 //! the real kernel. What ends or replaces a process runs in a child made with the kit's own
 //! `fork`, whose exit status the parent checks.
 
+use std::ffi::{CStr, c_char};
+
 use syscall_kit::fs::OFlags;
 use syscall_kit::io::{pipe2, read};
-use syscall_kit::process::{self, Fork, WaitId, WaitStatus};
+use syscall_kit::process::{self, Fork, StrTable, WaitId, WaitStatus};
 use syscall_kit::signal;
 use syscall_kit::{Errno, fd};
 
@@ -127,6 +129,67 @@ fn execve_reports_missing_files_and_too_many_strings() {
     assert_eq!(process::execve(c"/", &[c"x"], &[]), Errno::EACCES);
     let many = vec![c"x"; process::EXECVE_MAX_STRINGS + 1];
     assert_eq!(process::execve(c"/bin/true", &many, &[]), Errno::E2BIG);
+}
+
+/// A table of `strings` that lives, unchanged, for the rest of the process (leaked), as the
+/// initial stack's tables do.
+fn table(strings: &[&'static CStr]) -> StrTable {
+    let mut ptrs: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
+    ptrs.push(std::ptr::null());
+    let ptrs: &'static [*const c_char] = ptrs.leak();
+    // SAFETY: (test): null-terminated, static strings, leaked: nothing frees or changes them.
+    unsafe { StrTable::from_ptr(ptrs.as_ptr()) }
+}
+
+#[test]
+fn str_tables_count_index_and_skip_to_the_same_null() {
+    let t = table(&[c"a", c"bc", c"d"]);
+    assert_eq!(t.len(), 3);
+    assert_eq!(t.get(1), Some(c"bc"));
+    assert_eq!(t.get(3), None);
+    let tail = t.skip(1);
+    assert_eq!(
+        (tail.len(), tail.get(0), tail.get(2)),
+        (2, Some(c"bc"), None)
+    );
+    // SAFETY: (test): a tail ends at the table's null, one pointer after its last string.
+    assert!(unsafe { *tail.as_ptr().add(tail.len()) }.is_null());
+    let past = t.skip(9);
+    assert!(past.is_empty() && past.get(0).is_none());
+    // SAFETY: (test): as above: the null of the whole table.
+    assert!(unsafe { *past.as_ptr() }.is_null());
+    assert!(StrTable::EMPTY.is_empty());
+    // SAFETY: (test): EMPTY is one null pointer.
+    assert!(unsafe { *StrTable::EMPTY.as_ptr() }.is_null());
+}
+
+#[test]
+fn execve_table_and_execvp_table_run_the_program_with_the_tables() {
+    for search in [false, true] {
+        let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
+        let argv = table(&[c"sh", c"-c", c"echo \"$GREETING from $0\"; exit 3"]);
+        let envp = table(&[c"GREETING=hello", c"PATH=/nonexistent::/usr/bin:/bin"]);
+        let status = in_child(|| {
+            if fd::dup2_stdout(&w).is_err() {
+                process::exit(126);
+            }
+            let _ = if search {
+                process::execvp_table(c"sh", argv, envp)
+            } else {
+                process::execve_table(c"/bin/sh", argv, envp)
+            };
+            process::exit(127)
+        });
+        drop(w);
+        let mut buf = [0u8; 64];
+        let n = read(&r, &mut buf).unwrap();
+        assert_eq!(&buf[..n], b"hello from sh\n", "search: {search}");
+        assert_eq!(
+            status.exit_status(),
+            Some(3),
+            "{status:?} (126: dup2, 127: exec failed)"
+        );
+    }
 }
 
 #[test]

@@ -14,8 +14,8 @@ use syscall_kit::fs::OFlags;
 use syscall_kit::io::{pipe2, read, write_all};
 use syscall_kit::process::{self, Fork};
 use syscall_kit::signal::{
-    self, Handler, How, SaFlags, SfdFlags, SigAction, SigSet, gettid, sigaction, signalfd,
-    signalfd_read, sigprocmask, sigtimedwait, tgkill,
+    self, Handler, How, SaFlags, SfdFlags, SigAction, SigSet, gettid, set_mask, sigaction,
+    signalfd, signalfd_read, sigprocmask, sigtimedwait, tgkill,
 };
 
 /// Sends `sig` to the calling thread.
@@ -66,6 +66,20 @@ fn sigprocmask_blocks_and_reports_the_previous_mask() {
             .contains(signal::SIGPROF)
     );
     sigprocmask(How::SetMask, Some(&before)).unwrap();
+    assert_eq!(sigprocmask(How::Block, None).unwrap(), before);
+}
+
+#[test]
+fn set_mask_replaces_the_mask_and_returns_the_previous_one() {
+    let before = sigprocmask(How::Block, None).unwrap();
+    // A signal no other test of this binary blocks or sends.
+    let vt = before.with(signal::SIGVTALRM);
+    assert_eq!(set_mask(&vt).unwrap(), before);
+    assert_eq!(sigprocmask(How::Block, None).unwrap(), vt);
+    // SIGKILL and SIGSTOP cannot be blocked: the kernel leaves them out of the mask.
+    let with_kill = vt.with(signal::SIGKILL).with(signal::SIGSTOP);
+    assert_eq!(set_mask(&with_kill).unwrap(), vt);
+    assert_eq!(set_mask(&before).unwrap(), vt);
     assert_eq!(sigprocmask(How::Block, None).unwrap(), before);
 }
 

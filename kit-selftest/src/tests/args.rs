@@ -1,4 +1,5 @@
-//! Arguments and environment: `rt::args` here, and both through a re-executed copy.
+//! Arguments and environment: `rt::args` and the tables `rt::arg_table`, `rt::env_table`
+//! here, and both through a re-executed copy.
 
 use syscall_kit::rt;
 
@@ -12,6 +13,40 @@ pub fn name_the_program() -> TestResult {
         "argv[0] is {argv0:?}"
     );
     check!(rt::args().len() >= 1, "argc is 0");
+    Ok(())
+}
+
+/// The tables of the initial stack hold what `args` and `env` give, and end with the null
+/// `execve(2)` wants.
+pub fn tables_match_args_and_env() -> TestResult {
+    for (table, strings) in [(rt::arg_table(), rt::args()), (rt::env_table(), rt::env())] {
+        check!(
+            table.len() == strings.len(),
+            "{} strings, not {}",
+            table.len(),
+            strings.len()
+        );
+        for (i, s) in strings.enumerate() {
+            check!(
+                table.get(i) == Some(s),
+                "string {i}: {:?}, not {s:?}",
+                table.get(i)
+            );
+        }
+        check!(table.get(table.len()).is_none(), "a string after the last");
+        // SAFETY: the table ends with a null pointer, one after its last string.
+        let end = unsafe { *table.as_ptr().add(table.len()) };
+        check!(end.is_null(), "no null at the end");
+        let tail = table.skip(1);
+        check!(
+            tail.get(0) == table.get(1),
+            "skip(1) does not start at the second"
+        );
+    }
+    check!(
+        !rt::env_table().is_empty(),
+        "the self-test runs with an environment"
+    );
     Ok(())
 }
 

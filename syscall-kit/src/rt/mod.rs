@@ -25,4 +25,4 @@ pub mod panic;
 pub mod startup;
 pub mod stdio;
 
-pub use startup::{args, auxv, env, getenv, page_size, random_bytes};
+pub use startup::{arg_table, args, auxv, env, env_table, getenv, page_size, random_bytes};

@@ -7,6 +7,7 @@
 use core::ffi::{CStr, c_char};
 
 use super::entry::INITIAL_STACK;
+use crate::process::StrTable;
 
 /// `AT_NULL`: end of the auxiliary vector.
 pub const AT_NULL: usize = 0;
@@ -105,6 +106,40 @@ pub fn env() -> CStrs {
         // SAFETY: envp is null-terminated.
         left: unsafe { count(envp) },
     }
+}
+
+/// The program's arguments (`argv`) as the table on the initial stack; empty in a program
+/// whose runtime did not start (no [`main!`](crate::main)).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/execve.2.html
+pub fn arg_table() -> StrTable {
+    let (argc, argv) = stack();
+    if argv.is_null() {
+        return StrTable::EMPTY;
+    }
+    // SAFETY: argv holds argc pointers, then a null; it lives, as its strings, for the whole
+    // process (the kit never writes the initial stack).
+    unsafe { StrTable::from_raw_parts(argv, argc) }
+}
+
+/// The environment (`envp`, strings `NAME=value`) as the table on the initial stack; empty in
+/// a program whose runtime did not start.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man7/environ.7.html
+pub fn env_table() -> StrTable {
+    let (argc, argv) = stack();
+    if argv.is_null() {
+        return StrTable::EMPTY;
+    }
+    // SAFETY: envp starts after argv's argc pointers and their null; it is null-terminated and
+    // lives, as its strings, for the whole process (the kit never writes the initial stack).
+    unsafe { StrTable::from_ptr(argv.add(argc + 1)) }
 }
 
 /// The value of the environment variable `name` (see `getenv(3)`).

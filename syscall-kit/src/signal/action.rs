@@ -168,7 +168,17 @@ impl SigAction {
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man2/sigaction.2.html
 pub unsafe fn sigaction(sig: Signal, action: Option<&SigAction>) -> Result<SigAction> {
-    let mut old = SigAction::new(Handler::Default, SaFlags::empty(), SigSet::empty());
+    // Zeroed, not built with `new`: the kernel overwrites it (all of it but riscv64's padding,
+    // which stays 0).
+    let mut old = SigAction {
+        handler: SIG_DFL,
+        flags: 0,
+        #[cfg(not(target_arch = "riscv64"))]
+        restorer: 0,
+        mask: SigSet::empty(),
+        #[cfg(target_arch = "riscv64")]
+        unused: 0,
+    };
     let new = action.map_or(core::ptr::null(), |a| a as *const SigAction);
     // SAFETY: `new` is null or a valid kernel `struct sigaction`; the kernel writes one into
     // `old`; the set size is the kernel's. The handler's contract is the caller's.

@@ -28,7 +28,7 @@ mod set;
 mod signalfd;
 
 pub use action::{Handler, SaFlags, SigAction, set_default, set_ignored, sigaction};
-pub use mask::{How, SigInfo, sigprocmask, sigtimedwait};
+pub use mask::{How, SigInfo, set_mask, sigprocmask, sigtimedwait};
 pub use send::{gettid, kill, tgkill};
 pub use set::*;
 pub use signalfd::{SfdFlags, SignalfdInfo, signalfd, signalfd_read};
