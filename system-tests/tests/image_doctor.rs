@@ -106,6 +106,12 @@ fn context() -> Option<(TempDir, String)> {
         other => panic!("gcc wrote no ELF program: {other:?}"),
     };
     std::fs::copy(&interp, p("interp")).unwrap();
+    let out = run(Command::new("gcc")
+        .args(["-static", "-O2", "-o"])
+        .arg(p("unlink-listed"))
+        .arg(workspace_root().join("system-tests/fixtures/unlink-listed.c")));
+    assert_success(&out, "gcc -static (Debian packages gcc, libc6-dev)");
+    std::fs::write(p("interp.list"), format!("{interp}\n")).unwrap();
     std::fs::create_dir(p("root")).unwrap();
     let out = doctor(&[
         "--copy-closure".as_ref(),
@@ -117,7 +123,27 @@ fn context() -> Option<(TempDir, String)> {
         "scratch-doctor --copy-closure: {}",
         text(&out.stderr)
     );
+    // The directory of libc.so.6 in the closure, for the opaque-directory case.
+    let libdir = find(&p("root"), "libc.so.6").expect("libc.so.6 in the closure");
+    let libdir = libdir.parent().unwrap().strip_prefix(p("root")).unwrap();
+    std::fs::write(p("libdir.list"), format!("/{}/\n", libdir.display())).unwrap();
     Some((dir, interp))
+}
+
+/// The first file named `name` under `dir`.
+fn find(dir: &Path, name: &str) -> Option<PathBuf> {
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        let path = e.path();
+        if e.file_name() == name {
+            return Some(path);
+        }
+        if e.file_type().is_ok_and(|t| t.is_dir())
+            && let Some(found) = find(&path, name)
+        {
+            return Some(found);
+        }
+    }
+    None
 }
 
 fn set_mode(path: &Path, mode: u32) {
@@ -139,6 +165,28 @@ enum Expect {
 /// Builds the image of `case`, saves it in every format, and checks the doctor's verdict on
 /// each against `podman run`.
 fn check(case: &str, expect: Expect) {
+    check_on(case, None, expect);
+}
+
+/// `podman build` of `case`'s Containerfile as `name`, with the build arguments `INTERP` and
+/// `BASE` (when given).
+fn build(case: &str, name: &str, ctx: &Path, interp: &str, base: Option<&str>) {
+    let file = workspace_root().join(format!(
+        "system-tests/fixtures/doctor-images/{case}.Containerfile"
+    ));
+    let mut cmd = Command::new("podman");
+    cmd.args(["build", "--layers=false", "--build-arg"])
+        .arg(format!("INTERP={interp}"));
+    if let Some(base) = base {
+        cmd.arg("--build-arg").arg(format!("BASE={base}"));
+    }
+    let out = run(cmd.args(["--tag", name, "--file"]).arg(&file).arg(ctx));
+    assert_success(&out, &format!("podman build of {case}"));
+}
+
+/// [`check`] for the image of `case` built on the image of the case `base` (its layers below
+/// the new one).
+fn check_on(case: &str, base: Option<&str>, expect: Expect) {
     let _engine = engine_lock();
     if !require_tool("podman", "podman") {
         return;
@@ -147,17 +195,18 @@ fn check(case: &str, expect: Expect) {
         return;
     };
     let name = test_image_name(&format!("doctor-{case}"));
-    let _images = TestImages::new("podman", &[&name]);
-    let file = workspace_root().join(format!(
-        "system-tests/fixtures/doctor-images/{case}.Containerfile"
-    ));
-    let out = run(Command::new("podman")
-        .args(["build", "--layers=false", "--build-arg"])
-        .arg(format!("INTERP={interp}"))
-        .args(["--tag", &name, "--file"])
-        .arg(&file)
-        .arg(ctx.path()));
-    assert_success(&out, &format!("podman build of {case}"));
+    let base_name = test_image_name(&format!("doctor-{case}-base"));
+    let _images = TestImages::new("podman", &[&name, &base_name]);
+    if let Some(base) = base {
+        build(base, &base_name, ctx.path(), &interp, None);
+    }
+    build(
+        case,
+        &name,
+        ctx.path(),
+        &interp,
+        base.map(|_| base_name.as_str()),
+    );
 
     let saved = TempDir::new("doctor-image-saved");
     for (format, path) in save_all(&name, saved.path()) {
@@ -247,6 +296,26 @@ fn a_script_with_crlf_line_ends() {
     check(
         "script-crlf",
         Expect::Fails("exec /run.sh: no such file or directory"),
+    );
+}
+
+#[test]
+fn an_interpreter_deleted_by_a_whiteout_in_a_later_layer() {
+    check_on(
+        "whiteout-interpreter",
+        Some("dynamic-closure"),
+        Expect::Fails("exec /hello: no such file or directory"),
+    );
+}
+
+#[test]
+fn an_opaque_directory_hiding_libc() {
+    check_on(
+        "opaque-libdir",
+        Some("dynamic-closure"),
+        Expect::Fails(
+            "/hello: error while loading shared libraries: libc.so.6: cannot open shared object file: No such file or directory",
+        ),
     );
 }
 
@@ -382,15 +451,7 @@ fn a_corrupt_or_truncated_saved_image_is_an_input_error() {
     };
     let name = test_image_name("doctor-corrupt");
     let _images = TestImages::new("podman", &[&name]);
-    let file =
-        workspace_root().join("system-tests/fixtures/doctor-images/static-hello.Containerfile");
-    let out = run(Command::new("podman")
-        .args(["build", "--layers=false", "--build-arg"])
-        .arg(format!("INTERP={interp}"))
-        .args(["--tag", &name, "--file"])
-        .arg(&file)
-        .arg(ctx.path()));
-    assert_success(&out, "podman build");
+    build("static-hello", &name, ctx.path(), &interp, None);
     let saved = TempDir::new("doctor-image-corrupt");
     let layout = saved.path().join("layout");
     let archive = saved.path().join("image.tar");
