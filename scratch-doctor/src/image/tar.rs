@@ -143,6 +143,7 @@ impl<S: Stream> TarReader<S> {
         match n {
             0 => Ok(false),
             512 => Ok(true),
+            _ if !self.any => bail!("not a tar archive ({n} bytes, less than a tar header)"),
             _ => bail!("truncated tar archive: it ends inside a header"),
         }
     }
