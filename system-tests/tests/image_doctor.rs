@@ -18,6 +18,7 @@ use system_tests::{
 
 const HELLO: &str = "Hello, world!\n";
 
+
 /// The formats `podman save` writes that the doctor reads (their layers are plain tar).
 const FORMATS: [&str; 3] = ["oci-archive", "docker-archive", "oci-dir"];
 
@@ -112,6 +113,17 @@ fn context() -> Option<(TempDir, String)> {
         .arg(workspace_root().join("system-tests/fixtures/unlink-listed.c")));
     assert_success(&out, "gcc -static (Debian packages gcc, libc6-dev)");
     std::fs::write(p("interp.list"), format!("{interp}\n")).unwrap();
+    // `newer`: the C hello needing GLIBC_9.99 where it needs GLIBC_2.34 (glibc 2.34 and later
+    // give __libc_start_main that version): the first occurrence is in its dynamic string
+    // table, which its version requirements name.
+    let mut newer = std::fs::read(p("dynamic")).unwrap();
+    let at = newer
+        .windows(10)
+        .position(|w| w == b"GLIBC_2.34")
+        .expect("the C hello needs GLIBC_2.34 (glibc 2.34 or later)");
+    newer[at..at + 10].copy_from_slice(b"GLIBC_9.99");
+    std::fs::write(p("newer"), newer).unwrap();
+    set_mode(&p("newer"), 0o755);
     std::fs::create_dir(p("root")).unwrap();
     let out = doctor(&[
         "--copy-closure".as_ref(),
@@ -315,6 +327,16 @@ fn an_opaque_directory_hiding_libc() {
         Some("dynamic-closure"),
         Expect::Fails(
             "/hello: error while loading shared libraries: libc.so.6: cannot open shared object file: No such file or directory",
+        ),
+    );
+}
+
+#[test]
+fn a_binary_needing_a_newer_glibc_than_the_images() {
+    check(
+        "glibc-too-new",
+        Expect::Fails(
+            "/hello: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_9.99' not found (required by /hello)",
         ),
     );
 }

@@ -14,6 +14,7 @@
 //! | [`decode`] | the layers' streams: sha256 checked, gzip undone |
 //! | [`layers`] | the layers applied in order to one tree ([`layers::ImageRoot`], a [`RootView`](crate::RootView)) |
 //! | [`verdict`](mod@verdict) | what the runtime does at start, step by step, and its error |
+//! | [`versions`] | symbol versions: what an object needs of a library, what a library defines |
 //!
 //! Every problem with the input (not an image, a digest that does not match, a corrupt
 //! stream, a path that leaves the image) is an [`ImageError`]: one line, never a verdict.
@@ -29,6 +30,7 @@ pub mod layers;
 pub mod layout;
 pub mod tar;
 pub mod verdict;
+pub mod versions;
 
 #[cfg(test)]
 mod tests;
