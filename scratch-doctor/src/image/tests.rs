@@ -477,7 +477,7 @@ fn multi_platform_archive() -> Vec<u8> {
     let mut arm = static_elf();
     arm[18..20].copy_from_slice(&183u16.to_le_bytes()); // aarch64
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut blob = |data: Vec<u8>, files: &mut Vec<(String, Vec<u8>)>| {
+    let blob = |data: Vec<u8>, files: &mut Vec<(String, Vec<u8>)>| {
         let d = sha256_digest(&data);
         let len = data.len();
         files.push((format!("blobs/sha256/{}", hex(&d)), data));
