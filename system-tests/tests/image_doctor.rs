@@ -18,7 +18,6 @@ use system_tests::{
 
 const HELLO: &str = "Hello, world!\n";
 
-
 /// The formats `podman save` writes that the doctor reads (their layers are plain tar).
 const FORMATS: [&str; 3] = ["oci-archive", "docker-archive", "oci-dir"];
 

@@ -159,4 +159,45 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
         blobs >= want,
         "{blobs} blobs in the archive, {want} expected"
     );
+
+    // scratch-doctor --image on it: this machine's image by default, each platform's with
+    // --platform (its hello is that machine's static program: it starts), and an error that
+    // lists the platforms for one the archive lacks.
+    let doctor = |args: &[&str]| {
+        run(Command::new(nostd_bin_for(Arch::X86_64, "scratch-doctor"))
+            .args(args)
+            .arg("--image")
+            .arg(&archive))
+    };
+    let out = doctor(&[]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{text}{out:?}");
+    assert!(text.contains("\nplatform: linux/amd64 (of "), "{text}");
+    for arch in Arch::ALL {
+        let out = doctor(&["--platform", arch.platform()]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {text}{out:?}",
+            arch.platform()
+        );
+        assert!(
+            text.contains(&format!("\nplatform: {} (of ", arch.platform()))
+                && text.contains("\nstarts: yes\n"),
+            "{text}"
+        );
+    }
+    // A platform of no row of the table.
+    let absent = "linux/sparc64";
+    assert!(Arch::ALL.iter().all(|a| a.platform() != absent));
+    let out = doctor(&["--platform", absent]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "no image for the platform {absent} here; the image has: "
+        )) && Arch::ALL.iter().all(|a| stderr.contains(a.platform())),
+        "{stderr}"
+    );
 }

@@ -634,3 +634,90 @@ mod mutated {
         }
     }
 }
+
+/// A layout (as [`Files`]) whose one layer has the media type `media_type`, with the layer's
+/// blob only when `with_layer`.
+fn layout_files(media_type: &str, with_layer: bool) -> Files {
+    let elf = static_elf();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]);
+    let d = sha256_digest(&layer);
+    let mut files = BTreeMap::new();
+    let cd = sha256_digest(c.as_bytes());
+    files.insert(format!("blobs/sha256/{}", hex(&cd)), c.clone().into_bytes());
+    if with_layer {
+        files.insert(format!("blobs/sha256/{}", hex(&d)), layer.clone());
+    }
+    let manifest = format!(
+        "{{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{{\"digest\":\"{cd}\",\"size\":{}}},\"layers\":[{{\"mediaType\":\"{media_type}\",\"digest\":\"{d}\",\"size\":{}}}]}}",
+        c.len(),
+        layer.len()
+    );
+    let md = sha256_digest(manifest.as_bytes());
+    files.insert(
+        format!("blobs/sha256/{}", hex(&md)),
+        manifest.clone().into_bytes(),
+    );
+    files.insert(
+        "index.json".into(),
+        format!(
+            "{{\"manifests\":[{{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"{md}\",\"size\":{}}}]}}",
+            manifest.len()
+        )
+        .into_bytes(),
+    );
+    Files(files)
+}
+
+#[test]
+fn a_missing_blob_and_an_unknown_media_type_are_input_errors() {
+    const TAR: &str = "application/vnd.oci.image.layer.v1.tar";
+    let mut good = layout_files(TAR, true);
+    let image = load(&mut good, None).unwrap();
+    assert!(apply_layers(&mut good, &image).is_ok());
+    let mut missing = layout_files(TAR, false);
+    let image = load(&mut missing, None).unwrap();
+    let e = apply_layers(&mut missing, &image).unwrap_err();
+    assert!(e.0.starts_with("layer 1 (blobs/sha256/"), "{e}");
+    assert!(e.0.ends_with("): missing from the image"), "{e}");
+    let e = load(&mut layout_files("application/x-nonsense", true), None).unwrap_err();
+    assert_eq!(
+        e.0,
+        "layer 1: unknown media type \"application/x-nonsense\""
+    );
+}
+
+#[test]
+fn a_symlink_loop_is_the_runtimes_eloop_and_json_is_one_object() {
+    let r = doctor(one_layer(
+        "{\"Entrypoint\":[\"/a\"]}",
+        &[("a", b'2', b"/b", 0o777), ("b", b'2', b"/a", 0o777)],
+    ))
+    .unwrap();
+    assert_eq!(
+        r.failure.as_ref().unwrap().error,
+        "exec: \"/a\": stat /a: too many levels of symbolic links"
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.json()).unwrap();
+    assert_eq!(v["starts"], serde_json::Value::Bool(false));
+    assert_eq!(v["command"][0], "/a");
+    assert_eq!(
+        v["runtime_error"],
+        "exec: \"/a\": stat /a: too many levels of symbolic links"
+    );
+}
+
+#[test]
+fn hints_for_a_shell_healthcheck_and_https_without_ca_bundle() {
+    let mut elf = static_elf();
+    elf.extend_from_slice(b"https://example.org/\0");
+    let r = doctor(one_layer(
+        "{\"Entrypoint\":[\"/hello\"],\"Healthcheck\":{\"Test\":[\"CMD-SHELL\",\"true\"]}}",
+        &[("hello", b'0', &elf, 0o755)],
+    ))
+    .unwrap();
+    assert!(r.starts(), "{}", r.text());
+    assert_eq!(r.hints.len(), 2, "{:?}", r.hints);
+    assert!(r.hints.iter().any(|h| h.contains("HEALTHCHECK")));
+    assert!(r.hints.iter().any(|h| h.contains("CA bundle")));
+}
