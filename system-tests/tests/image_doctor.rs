@@ -503,3 +503,37 @@ fn a_corrupt_or_truncated_saved_image_is_an_input_error() {
     f.set_len(len / 2).unwrap();
     assert_input_error(&archive, "truncated");
 }
+
+/// The project's own image (the workspace's Dockerfile: hello-nostd as `USER 65534:65534`),
+/// saved by `scripts/image-save.sh` as an OCI archive with a Docker `manifest.json` beside its
+/// `index.json` (the layout `docker save` writes since Docker 25): it starts, as that user.
+#[test]
+fn the_projects_own_image_saved_by_image_save_starts() {
+    let _engine = engine_lock();
+    let _bin = nostd_bin("hello-nostd");
+    if !require_tool("podman", "podman") {
+        return;
+    }
+    let name = test_image_name("doctor-own");
+    let _images = TestImages::new("podman", &[&name]);
+    let out = run(Command::new("podman")
+        .args(["build", "--layers=false", "--tag", &name, "--file"])
+        .arg(workspace_root().join("Dockerfile"))
+        .arg(workspace_root()));
+    assert_success(&out, "podman build of the Dockerfile");
+    let dir = TempDir::new("doctor-own-image");
+    let archive = dir.path().join("hello.oci.tar");
+    let out = run(Command::new(workspace_root().join("scripts/image-save.sh"))
+        .env("HELLO_IMAGE", &name)
+        .env("HELLO_ARCHIVE", &archive)
+        .env("CONTAINER_ENGINE", "podman"));
+    assert_success(&out, "scripts/image-save.sh");
+    let out = doctor(&["--image".as_ref(), archive.as_os_str()]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("\nuser: 65534:65534 (uid 65534, gid 65534)\n")
+            && stdout.contains("\nstarts: yes\n"),
+        "{stdout}"
+    );
+}

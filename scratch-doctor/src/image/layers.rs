@@ -374,13 +374,11 @@ fn apply_layer(
     let stored = Verified::new(blob, layer.digest.as_deref(), layer.size, "its blob".into());
     let decoded = Decoder::new(stored)?;
     // An uncompressed layer's diff_id is its digest, checked once already.
-    let diff_id = layer.diff_id.as_deref().filter(|d| Some(*d) != layer.digest.as_deref());
-    let plain = Verified::new(
-        decoded,
-        diff_id,
-        None,
-        "its uncompressed tar".into(),
-    );
+    let diff_id = layer
+        .diff_id
+        .as_deref()
+        .filter(|d| Some(*d) != layer.digest.as_deref());
+    let plain = Verified::new(decoded, diff_id, None, "its uncompressed tar".into());
     let mut tar = TarReader::new(plain);
     let result = tree.apply(&mut tar, i).and_then(|()| tar.drain());
     if let Err(e) = result {
