@@ -537,6 +537,11 @@ fn a_multi_platform_index_gives_this_machines_image_or_the_one_asked_for() {
         "an aarch64 program in an arm64 image: {}",
         r.text()
     );
+    assert!(
+        r.hints.iter().any(|h| h.contains("binfmt_misc")),
+        "{:?}",
+        r.hints
+    );
     let riscv = Platform::parse("linux/riscv64").unwrap();
     assert_eq!(
         load(&mut storage, Some(&riscv)).unwrap_err().0,

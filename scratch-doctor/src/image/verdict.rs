@@ -343,6 +343,15 @@ pub fn diagnose(root: &mut ImageRoot<'_>, image: &Image, name: &str) -> ImageRep
     };
     report.failure = steps(root, image, &mut report).err();
     healthcheck(root, image, &mut report);
+    let here = crate::machine::Host::this().name();
+    if let Some(machine) = image.platform.machine()
+        && machine != here
+    {
+        report.hints.push(format!(
+            "the image is for {} ({machine} programs) and this machine is {here}: an engine here runs it only through binfmt_misc emulation (qemu-user)",
+            image.platform
+        ));
+    }
     report
 }
 
