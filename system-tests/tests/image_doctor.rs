@@ -537,3 +537,75 @@ fn the_projects_own_image_saved_by_image_save_starts() {
         "{stdout}"
     );
 }
+
+/// The docker CLI (a Docker daemon, or on CI Podman's Docker-compatible socket named by
+/// DOCKER_HOST): `docker build` of two cases and `docker save` (the classic archive of
+/// `manifest.json` and `<id>/layer.tar`); the doctor's verdicts are the same, and the image it
+/// says starts prints its output under `docker run`. (Through Podman 4.3's compatible API
+/// `docker run` of a container that fails to start prints no runtime error, see
+/// docs/troubleshooting.md: the failing case's runtime error is checked with Podman above.)
+#[test]
+fn docker_save_archives_get_the_same_verdicts() {
+    let _engine = engine_lock();
+    if !require_tool("docker", "docker.io") {
+        return;
+    }
+    let answers = Command::new("docker")
+        .arg("info")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !answers {
+        system_tests::skip_or_fail(
+            "`docker info` fails: no daemon answers the docker CLI; `source .ci/setup-engine.sh` serves Podman's Docker-compatible API for it",
+        );
+        return;
+    }
+    let Some((ctx, interp)) = context() else {
+        return;
+    };
+    let saved = TempDir::new("doctor-docker-saved");
+    for (case, expect) in [
+        ("static-hello", Expect::Starts(HELLO)),
+        (
+            "dynamic-no-libc",
+            Expect::Fails(
+                "/hello: error while loading shared libraries: libc.so.6: cannot open shared object file: No such file or directory",
+            ),
+        ),
+    ] {
+        let name = test_image_name(&format!("doctor-docker-{case}"));
+        let _images = TestImages::new("docker", &[&name]);
+        let out = run(Command::new("docker")
+            .args(["build", "--build-arg"])
+            .arg(format!("INTERP={interp}"))
+            .args(["-t", &name, "-f"])
+            .arg(workspace_root().join(format!(
+                "system-tests/fixtures/doctor-images/{case}.Containerfile"
+            )))
+            .arg(ctx.path()));
+        assert_success(&out, &format!("docker build of {case}"));
+        let archive = saved.path().join(format!("{case}.tar"));
+        let out = run(Command::new("docker")
+            .args(["save", "--output"])
+            .arg(&archive)
+            .arg(&name));
+        assert_success(&out, "docker save");
+        let out = doctor(&["--image".as_ref(), archive.as_os_str()]);
+        let stdout = text(&out.stdout);
+        match expect {
+            Expect::Fails(error) => {
+                assert_eq!(out.status.code(), Some(1), "{stdout}");
+                assert!(
+                    stdout.contains(&format!("\nruntime error: {error}\n")),
+                    "{stdout}"
+                );
+            }
+            Expect::Starts(output) | Expect::StartsAt(output, _) => {
+                assert_eq!(out.status.code(), Some(0), "{stdout}");
+                let ran = run(Command::new("docker").args(["run", "--rm", &name]));
+                assert_success(&ran, "docker run");
+                assert_eq!(text(&ran.stdout), output);
+            }
+        }
+    }
+}
