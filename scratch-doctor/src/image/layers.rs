@@ -219,7 +219,12 @@ impl Tree {
             let Some(path) = clean(&e.path)? else {
                 continue; // the root directory itself
             };
-            let name = paths::basename(&path);
+            // A directory on the way that is a symbolic link in the layers below (/lib ->
+            // usr/lib of a merged-/usr base) is followed, inside the image, as unpacking the
+            // layer onto the lower ones does.
+            let path = self.through_links(path);
+            let name = paths::basename(&path).to_string();
+            let name = name.as_str();
             let dir = paths::dirname(&path).to_string();
             if name == ".wh..wh..opq" {
                 self.remove_below(&dir, layer);
@@ -295,6 +300,25 @@ impl Tree {
             }
         }
         Ok(())
+    }
+
+    /// `path` with its directory resolved through the symbolic links of the tree, when that
+    /// directory exists (links followed) and is one; else `path` as it is (its missing
+    /// directories are then created).
+    fn through_links(&self, path: String) -> String {
+        let dir = paths::dirname(&path);
+        if dir == "/" {
+            return path;
+        }
+        match self.resolve(dir, "/", true) {
+            Ok(real)
+                if real != dir
+                    && self.nodes.get(&real).map(|n| &n.kind) == Some(&NodeKind::Dir) =>
+            {
+                paths::join(&real, paths::basename(&path))
+            }
+            _ => path,
+        }
     }
 
     /// The stored path that `path` leads to (from `cwd` if relative), symbolic links followed

@@ -726,3 +726,32 @@ fn hints_for_a_shell_healthcheck_and_https_without_ca_bundle() {
     assert!(r.hints.iter().any(|h| h.contains("HEALTHCHECK")));
     assert!(r.hints.iter().any(|h| h.contains("CA bundle")));
 }
+
+#[test]
+fn a_later_layer_writes_through_a_directory_link_of_a_lower_one() {
+    let elf = static_elf();
+    let lower = tar(&[
+        ("usr/lib/", b'5', b"", 0o755),
+        ("lib", b'2', b"usr/lib", 0o777),
+        ("usr/lib/old", b'0', b"o", 0o644),
+    ]);
+    let upper = tar(&[
+        ("lib/hello", b'0', &elf, 0o755),
+        ("lib/.wh.old", b'0', b"", 0o644),
+    ]);
+    let c = config("{\"Entrypoint\":[\"/lib/hello\"]}", &[&lower, &upper]);
+    let archive = oci_archive(&c, &[lower.clone(), upper.clone()]);
+    let mut storage = ArchiveStorage::new(archive).unwrap();
+    let image = load(&mut storage, None).unwrap();
+    let tree = apply_layers(&mut storage, &image).unwrap();
+    assert!(matches!(
+        tree.get("/lib").map(|n| &n.kind),
+        Some(NodeKind::Symlink(_))
+    ));
+    assert!(tree.get("/usr/lib/hello").is_some());
+    assert!(tree.get("/usr/lib/old").is_none());
+    let mut root = ImageRoot::new(&mut storage, &image, tree);
+    let r = diagnose(&mut root, &image, "t");
+    assert!(r.starts(), "{}", r.text());
+    assert_eq!(r.program.as_deref(), Some("/usr/lib/hello"));
+}
