@@ -755,3 +755,18 @@ fn a_later_layer_writes_through_a_directory_link_of_a_lower_one() {
     assert!(r.starts(), "{}", r.text());
     assert_eq!(r.program.as_deref(), Some("/usr/lib/hello"));
 }
+
+#[test]
+fn a_script_whose_interpreter_cannot_run_fails_under_the_scripts_name() {
+    let mut foreign = static_elf();
+    foreign[18..20].copy_from_slice(&50u16.to_le_bytes()); // IA-64
+    let r = doctor(one_layer(
+        "{\"Entrypoint\":[\"/run.sh\"]}",
+        &[
+            ("bin/sh", b'0', &foreign, 0o755),
+            ("run.sh", b'0', b"#!/bin/sh\necho hi\n", 0o755),
+        ],
+    ))
+    .unwrap();
+    assert_eq!(r.failure.unwrap().error, "exec /run.sh: exec format error");
+}

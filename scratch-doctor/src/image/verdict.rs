@@ -493,7 +493,7 @@ fn check_exec(
     depth: usize,
     report: &mut ImageReport,
 ) -> Result<(), Failure> {
-    let exec_error = |e: Errno| format!("exec {}: {}", report_name(name, depth), go_errno(e));
+    let exec_error = |e: Errno| format!("exec {name}: {}", go_errno(e));
     // Step 3: the execute permission of this user.
     let (_, node) = root.stat(name, true).map_err(|e| {
         fail(
@@ -619,7 +619,11 @@ fn check_exec(
             )
             .map_err(|f| Failure {
                 cause: format!("{name} is a script for {}, and: {}", s.interpreter, f.cause),
-                error: f.error,
+                // execve of the script fails with the interpreter's error: runc names the
+                // script.
+                error: f
+                    .error
+                    .replacen(&format!("exec {interp}:"), &format!("exec {name}:"), 1),
                 fix: f.fix,
             })
         }
@@ -632,12 +636,6 @@ fn check_exec(
             )
         }
     }
-}
-
-/// How the failure names the file: runc's `exec NAME` for the command; the kernel's error is
-/// the same for an interpreter (runc names the command).
-fn report_name(name: &str, _depth: usize) -> &str {
-    name
 }
 
 fn elf_format(elf: &ElfFacts) -> String {
