@@ -225,6 +225,17 @@ fn the_runtime_errors_of_the_usual_causes() {
             "exec /data: exec format error",
         ),
     ];
+    let r = doctor(one_layer(
+        "{\"Entrypoint\":[\"/hello\"]}",
+        &[("hello", b'0', &elf, 0o644)],
+    ))
+    .unwrap();
+    assert_eq!(r.program.as_deref(), Some("/hello"));
+    assert!(
+        r.file_format
+            .as_deref()
+            .is_some_and(|f| f.starts_with("ELF 64-bit"))
+    );
     for (run, entries, error) in cases {
         let r = doctor(one_layer(run, &entries)).unwrap();
         let f = r

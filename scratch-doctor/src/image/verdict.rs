@@ -390,9 +390,23 @@ fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> R
     // Step 2: the command, found as runc's exec.LookPath finds it.
     let name = if arg0.contains('/') {
         if let Err(e) = executable(root, arg0) {
-            let is_dir = root
-                .stat(arg0, true)
-                .is_ok_and(|(_, n)| n.kind == NodeKind::Dir);
+            let found = root.stat(arg0, true).map(|(p, n)| {
+                (
+                    p,
+                    matches!(n.kind, NodeKind::File { .. }),
+                    n.kind == NodeKind::Dir,
+                )
+            });
+            if let Ok((path, true, _)) = &found {
+                // A file without execute bit: still say what it is.
+                report.program = Some(path.clone());
+                report.file_format = root.read(path).ok().map(|d| match inspect(&d) {
+                    Ok(Program::Elf(elf)) => elf_format(&elf),
+                    Ok(Program::Script(s)) => format!("script, {}", s.line),
+                    Err(_) => "neither an ELF file nor a #! script".into(),
+                });
+            }
+            let is_dir = found.is_ok_and(|(_, _, dir)| dir);
             return Err(lookpath_failure(arg0, e, shell_form, is_dir, image));
         }
         arg0.clone()
