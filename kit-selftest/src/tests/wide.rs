@@ -8,7 +8,7 @@ use core::time::Duration;
 
 use syscall_kit::fs::{OFlags, fstat};
 use syscall_kit::io::{
-    PollFd, PollFlags, Whence, fcntl_getfl, lseek, pipe2, poll, read, sendfile, write_all,
+    PollFd, PollFlags, Whence, fcntl_getfl, lseek, pipe2, poll, pread, read, sendfile, write_all,
 };
 use syscall_kit::mm::{MapFlags, ProtFlags, mmap, munmap};
 use syscall_kit::raw::{self, nr};
@@ -44,7 +44,8 @@ fn memfd() -> Result<OwnedFd, Errno> {
 
 /// `lseek` to 5 GiB and on from there, in a word-sized file (no write past the start: the
 /// fault suite runs this program under a 16 MiB file-size limit); `sendfile` from an offset
-/// and a page mapped from the file's second page find what was written there.
+/// and `pread` from an offset, and a page mapped from the file's second page find what was
+/// written there; `pread` past 4 GiB is at the end.
 pub fn offsets_past_4_gib() -> TestResult {
     let e = |what: &'static str| move |e: Errno| format!("{what}: {e}");
     let fd = memfd().map_err(e("memfd_create"))?;
@@ -64,6 +65,18 @@ pub fn offsets_past_4_gib() -> TestResult {
     write_all(&fd, b"page two").map_err(e("write"))?;
     let size = fstat(&fd).map_err(e("fstat"))?.size;
     check!(size == page as u64 + 8, "size {size}");
+
+    // pread64 takes the offset in two words on 32-bit architectures (arm: an even pair).
+    let mut two = [0u8; 8];
+    let n = pread(&fd, &mut two, page as u64 + 5).map_err(e("pread"))?;
+    check!(
+        &two[..n] == b"two",
+        "pread at {} gave {:?}",
+        page + 5,
+        &two[..n]
+    );
+    let n = pread(&fd, &mut two, FAR).map_err(e("pread"))?;
+    check!(n == 0, "pread at {FAR}, past the end, gave {n} bytes");
 
     let (r, w) = pipe2(OFlags::CLOEXEC).map_err(e("pipe2"))?;
     let mut off = page as i64;

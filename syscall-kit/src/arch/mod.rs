@@ -139,6 +139,46 @@ pub(crate) mod wide {
     };
 }
 
+/// `pread64(2)` with a 64-bit offset: one register where a word holds it.
+///
+/// # Safety
+/// `buf` is valid for writes of `len` bytes.
+#[cfg(target_pointer_width = "64")]
+pub(crate) unsafe fn pread(
+    fd: usize,
+    buf: *mut u8,
+    len: usize,
+    offset: u64,
+) -> Result<usize, Errno> {
+    // SAFETY: the kernel writes at most `len` bytes at `buf`, which the caller guarantees.
+    unsafe { crate::raw::syscall4(nr::PREAD64, fd, buf as usize, len, offset as usize) }
+}
+
+/// `pread64(2)` with a 64-bit offset on a 32-bit architecture: the offset as two words, low
+/// word first (both are little-endian). i386 passes them in the next two argument registers;
+/// the arm EABI passes a 64-bit argument in an even register pair, so r3 is padding and the
+/// offset is in r4:r5 (as musl's `__SYSCALL_LL_O` does).
+///
+/// # Safety
+/// `buf` is valid for writes of `len` bytes.
+#[cfg(target_pointer_width = "32")]
+pub(crate) unsafe fn pread(
+    fd: usize,
+    buf: *mut u8,
+    len: usize,
+    offset: u64,
+) -> Result<usize, Errno> {
+    let (low, high) = (offset as u32 as usize, (offset >> 32) as usize);
+    // SAFETY: the kernel writes at most `len` bytes at `buf`, which the caller guarantees.
+    unsafe {
+        if cfg!(target_arch = "arm") {
+            crate::raw::syscall6(nr::PREAD64, fd, buf as usize, len, 0, low, high)
+        } else {
+            crate::raw::syscall5(nr::PREAD64, fd, buf as usize, len, low, high)
+        }
+    }
+}
+
 /// `lseek(2)` with a 64-bit offset: `lseek` where a word holds it, else `_llseek`, which
 /// takes the offset as two words and writes the result to memory.
 ///

@@ -36,17 +36,9 @@ pub fn read(fd: impl AsFd, buf: &mut [u8]) -> Result<usize> {
 #[inline]
 pub fn pread(fd: impl AsFd, buf: &mut [u8], offset: u64) -> Result<usize> {
     let fd = fd.as_fd().as_raw_fd();
-    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`, which we borrow mutably.
-    // Every architecture of the kit is 64-bit, so the offset is one register (`usize`).
-    unsafe {
-        raw::syscall4(
-            nr::PREAD64,
-            fd as usize,
-            buf.as_mut_ptr() as usize,
-            buf.len(),
-            offset as usize,
-        )
-    }
+    // SAFETY: `buf` is valid for writes of `buf.len()` bytes: we borrow it mutably. How the
+    // 64-bit offset is passed differs between 64-bit and 32-bit architectures (`arch`).
+    unsafe { crate::arch::pread(fd as usize, buf.as_mut_ptr(), buf.len(), offset) }
 }
 
 /// `write(2)`: writes up to `buf.len()` bytes and returns how many were written, which may be
