@@ -428,6 +428,11 @@ fn bad_input_is_one_line_and_exit_status_2() {
     assert_input_error(&p("missing"), "no such file or directory");
     std::fs::write(p("empty"), "").unwrap();
     assert_input_error(&p("empty"), "empty file");
+    // A FIFO with no writer: refused at once, not waited on (open with O_NONBLOCK).
+    let fifo = std::ffi::CString::new(p("fifo").into_os_string().into_encoded_bytes()).unwrap();
+    // SAFETY: (test) a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    assert_input_error(&p("fifo"), "neither a directory nor a regular file");
     // Bytes of no format (a fixed pseudo-random sequence).
     let mut x: u32 = 2463534242;
     let random: Vec<u8> = (0..8192)

@@ -53,8 +53,10 @@ struct DirStorage {
 
 impl Storage for DirStorage {
     fn open(&mut self, name: &str) -> Result<Option<Box<dyn Stream + '_>>, ImageError> {
+        // O_NONBLOCK: a FIFO in the layout must not make open wait for a writer (it is then
+        // refused below as not a regular file); reads of a regular file ignore the flag.
         let how = OpenHow {
-            flags: OFlags::RDONLY | OFlags::CLOEXEC,
+            flags: OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK,
             mode: Mode::empty(),
             resolve: BENEATH,
         };
@@ -94,11 +96,12 @@ impl ReadAt for FileAt {
 
 /// The storage of the image at `path`: a layout directory or an archive file.
 fn open_storage(path: &CStr, shown: &str) -> Result<Box<dyn Storage>, ImageError> {
-    let fd =
-        fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).map_err(|e| match e {
-            Errno::ENOENT => ImageError("no such file or directory".into()),
-            e => ImageError(format!("cannot open: {e}")),
-        })?;
+    // O_NONBLOCK: a FIFO must not make open wait for a writer (it is refused below).
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK;
+    let fd = fs::open(path, flags, Mode::empty()).map_err(|e| match e {
+        Errno::ENOENT => ImageError("no such file or directory".into()),
+        e => ImageError(format!("cannot open: {e}")),
+    })?;
     let st = fs::fstat(&fd).map_err(|e| ImageError(format!("cannot stat: {e}")))?;
     match st.file_type {
         FileType::Directory => Ok(Box::new(DirStorage {

@@ -105,7 +105,11 @@ impl<R: ReadAt> ArchiveStorage<R> {
                 bail!("truncated archive: it stops without tar's end-of-archive blocks");
             }
             // The last file's data must be in the archive.
-            let end = files.values().map(|&(o, s)| o + s).max().unwrap_or(0);
+            let end = files
+                .values()
+                .map(|&(o, s)| o.saturating_add(s))
+                .max()
+                .unwrap_or(0);
             if end > size {
                 bail!("truncated archive: it ends inside a file");
             }

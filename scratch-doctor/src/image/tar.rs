@@ -293,6 +293,16 @@ impl<S: Stream> TarReader<S> {
             // archive/tar (which the engines use) reads it.
             self.data_left = entry.size;
             self.padding = (BLOCK - entry.size % BLOCK) % BLOCK;
+            // A size whose padded end does not fit in 64 bits (a base-256 size near u64::MAX)
+            // cannot be in any archive: refused here, so that no later sum wraps around.
+            if entry
+                .size
+                .checked_add(self.padding)
+                .and_then(|n| n.checked_add(self.pos))
+                .is_none()
+            {
+                bail!("truncated tar archive: it ends inside a file");
+            }
             return Ok(Some(entry));
         }
     }

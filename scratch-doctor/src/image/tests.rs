@@ -341,7 +341,18 @@ fn bad_input_is_one_error() {
     }
     let mut truncated = good.clone();
     truncated.truncate(good.len() / 2);
+    // A member whose base-256 size is u64::MAX in front of the good archive: its padded end
+    // wraps around 64 bits; read as 0 bytes, the good archive behind it would be taken.
+    let mut huge = tar(&[("junk", b'0', b"", 0o644)]);
+    huge.truncate(512);
+    huge[124..128].copy_from_slice(&[0x80, 0, 0, 0]);
+    huge[128..136].fill(0xff);
+    huge[148..156].fill(b' ');
+    let sum: u32 = huge.iter().map(|&b| u32::from(b)).sum();
+    huge[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    huge.extend_from_slice(&good);
     let cases: Vec<(Vec<u8>, &str)> = vec![
+        (huge, "ends inside a file"),
         (Vec::new(), "empty"),
         (random, "not an image archive"),
         (not_image, "neither index.json nor manifest.json"),
