@@ -222,4 +222,30 @@ fn help_and_usage_errors() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
         assert!(stderr.starts_with("scratch-doctor: "), "{stderr}");
     }
+    // An option given twice is refused, not the last one taken.
+    for (args, option) in [
+        (&["--image", "a", "--image", "b"][..], "--image"),
+        (
+            &[
+                "--image",
+                "a",
+                "--platform",
+                "linux/amd64",
+                "--platform",
+                "linux/arm64",
+            ],
+            "--platform",
+        ),
+        (
+            &["--copy-closure", "d", "--copy-closure", "e", "/bin/ls"],
+            "--copy-closure",
+        ),
+    ] {
+        let out = run_doctor(args);
+        assert_eq!(status(&out), 2, "{args:?}");
+        assert_eq!(
+            texts(&out).1,
+            format!("scratch-doctor: {option} given twice (see --help)\n")
+        );
+    }
 }

@@ -73,6 +73,14 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         platform: None,
     };
     let mut options_done = false;
+    // An option given twice is refused: which one counts would be a guess.
+    let once = |set: bool, name: &str| -> Result<(), String> {
+        if set {
+            Err(format!("{name} given twice (see --help)"))
+        } else {
+            Ok(())
+        }
+    };
     while let Some(arg) = args.next() {
         let bytes = arg.to_bytes();
         if options_done || !bytes.starts_with(b"-") || bytes == b"-" {
@@ -85,6 +93,7 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
             b"--json" => o.json = true,
             b"--closure" => o.closure = true,
             b"--copy-closure" => {
+                once(o.copy_to.is_some(), "--copy-closure")?;
                 let dir = args
                     .next()
                     .ok_or("--copy-closure needs a directory: --copy-closure DIR")?;
@@ -93,9 +102,11 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
             }
             b"--force" => o.force = true,
             b"--image" => {
+                once(o.image.is_some(), "--image")?;
                 o.image = Some(args.next().ok_or("--image needs a path: --image PATH")?);
             }
             b"--platform" => {
+                once(o.platform.is_some(), "--platform")?;
                 o.platform = Some(
                     args.next()
                         .ok_or("--platform needs a platform: --platform OS/ARCH")?,

@@ -150,6 +150,9 @@ pub struct Decoder<S> {
     eof: bool,
     gzip: Option<Gzip>,
     zstd: Option<Zstd>,
+    /// The first error: every read after it returns it again (a corrupt stream is reported
+    /// as where it first went wrong, not as what decoding further made of it).
+    failed: Option<ImageError>,
 }
 
 struct Zstd {
@@ -202,6 +205,7 @@ impl<S: Stream> Decoder<S> {
             eof: false,
             gzip: None,
             zstd: None,
+            failed: None,
         };
         d.fill(4)?;
         d.kind = Compression::of(&d.buf[d.start..d.end]);
@@ -461,9 +465,23 @@ impl<S: Stream> Decoder<S> {
 
 impl<S: Stream> Stream for Decoder<S> {
     fn read(&mut self, out: &mut [u8]) -> Result<usize, ImageError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
         if out.is_empty() {
             return Ok(0);
         }
+        let result = self.decode(out);
+        if let Err(e) = &result {
+            self.failed = Some(e.clone());
+        }
+        result
+    }
+}
+
+impl<S: Stream> Decoder<S> {
+    /// [`Stream::read`] of the decompressed data, before the first error is made sticky.
+    fn decode(&mut self, out: &mut [u8]) -> Result<usize, ImageError> {
         match self.kind {
             Compression::Gzip => self.read_gzip(out),
             Compression::Zstd => self.read_zstd(out),

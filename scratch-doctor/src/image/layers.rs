@@ -16,7 +16,11 @@
 //! (the command, its interpreter, its libraries): its layer is read again up to the file
 //! (`ImageRoot::read`), each file at most once and at most [`MAX_FILE`] bytes. So memory grows
 //! with the number of paths in the image and with the size of the files the verdict reads,
-//! not with the size of the layers.
+//! not with the size of the layers; and it has bounds: a path or link target longer than
+//! [`PATH_MAX`] is refused (the engine could not unpack it), the paths held take at most
+//! [`MAX_NAMES`] bytes, and the kept contents at most [`MAX_KEPT_TOTAL`] (a kept file that a
+//! later entry replaces or deletes is forgotten at once; past the budget files are read when
+//! asked for, as the others are).
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -45,6 +49,18 @@ pub const KEPT: [&str; 6] = [
 
 /// The largest file of [`KEPT`] whose contents are kept.
 pub const MAX_KEPT: u64 = 4 << 20;
+
+/// The most bytes of [`KEPT`] files kept at once.
+pub const MAX_KEPT_TOTAL: u64 = 16 << 20;
+
+/// The longest path, or symbolic link target, of a layer entry: the kernel's `PATH_MAX`
+/// (4096, the terminating NUL included).
+pub const PATH_MAX: usize = 4095;
+
+/// The most bytes of paths the tree holds: far more than a real image's (about 60 bytes for
+/// each of its files), and a bound for an archive made to exhaust memory (every entry of a
+/// deep path adds its directories).
+pub const MAX_NAMES: usize = 256 << 20;
 
 /// The largest file the verdict reads (an ELF program or library): a bigger one is
 /// `EFBIG` to the analysis.
@@ -93,10 +109,20 @@ pub struct Tree {
     nodes: BTreeMap<String, Node>,
     /// Contents read, by (layer, offset).
     contents: BTreeMap<(usize, u64), Vec<u8>>,
+    /// The bytes of the paths in `nodes`.
+    names: usize,
+    /// The bytes of the contents kept while the layers are read.
+    kept: u64,
 }
 
 /// A layer entry's path, relative to the root, as `/a/b`; `None` for the root itself.
 fn clean(path: &str) -> Result<Option<String>, ImageError> {
+    if path.len() > PATH_MAX {
+        bail!(
+            "a path of {} bytes, longer than PATH_MAX ({PATH_MAX}): refused (the engine could not unpack it)",
+            path.len()
+        );
+    }
     if path.starts_with('/') {
         bail!("the absolute path {path:?}: refused (a layer's paths are relative)");
     }
@@ -141,7 +167,47 @@ impl Tree {
         Tree {
             nodes,
             contents: BTreeMap::new(),
+            names: 1,
+            kept: 0,
         }
+    }
+
+    /// Removes the node at `path` (never `/`), and the contents kept of it.
+    fn remove(&mut self, path: &str) {
+        if path == "/" {
+            return;
+        }
+        if let Some(node) = self.nodes.remove(path) {
+            self.names -= path.len();
+            self.forget(&node);
+        }
+    }
+
+    /// Drops the contents kept of `node`'s file, if any: a hard link to it that remains reads
+    /// it from its layer when asked, as any file.
+    fn forget(&mut self, node: &Node) {
+        if let NodeKind::File { layer, offset, .. } = node.kind
+            && let Some(data) = self.contents.remove(&(layer, offset))
+        {
+            self.kept -= data.len() as u64;
+        }
+    }
+
+    /// Stores `node` at `path`, replacing what was there, within [`MAX_NAMES`].
+    fn put(&mut self, path: String, node: Node) -> Result<(), ImageError> {
+        let len = path.len();
+        if let Some(old) = self.nodes.insert(path, node) {
+            self.forget(&old);
+        } else {
+            self.names += len;
+            if self.names > MAX_NAMES {
+                bail!(
+                    "its paths take more than {} MiB: refused (far more than a real image's)",
+                    MAX_NAMES >> 20
+                );
+            }
+        }
+        Ok(())
     }
 
     /// The node at the stored path `path` (not resolved).
@@ -152,6 +218,12 @@ impl Tree {
     /// How many paths the tree holds.
     pub fn len(&self) -> usize {
         self.nodes.len()
+    }
+
+    /// The bytes of file contents kept while the layers were read.
+    #[cfg(test)]
+    pub fn kept(&self) -> u64 {
+        self.kept
     }
 
     /// Whether it holds nothing but `/`.
@@ -174,11 +246,11 @@ impl Tree {
             .map(|(p, _)| p.clone())
             .collect();
         for p in doomed {
-            self.nodes.remove(&p);
+            self.remove(&p);
         }
     }
 
-    fn insert(&mut self, path: String, node: Node) {
+    fn insert(&mut self, path: String, node: Node) -> Result<(), ImageError> {
         // The directories above it, replacing what is not one.
         let mut dir = paths::dirname(&path);
         let mut missing = Vec::new();
@@ -190,7 +262,7 @@ impl Tree {
         }
         for d in missing.into_iter().rev() {
             self.remove_below(&d, usize::MAX);
-            self.nodes.insert(
+            self.put(
                 d,
                 Node {
                     kind: NodeKind::Dir,
@@ -199,14 +271,14 @@ impl Tree {
                     gid: 0,
                     layer: node.layer,
                 },
-            );
+            )?;
         }
         if node.kind != NodeKind::Dir
             && matches!(self.nodes.get(&path).map(|n| &n.kind), Some(NodeKind::Dir))
         {
             self.remove_below(&path, usize::MAX);
         }
-        self.nodes.insert(path, node);
+        self.put(path, node)
     }
 
     /// Applies the tar stream of layer `layer` (0 is the bottom one).
@@ -234,10 +306,20 @@ impl Tree {
                 continue; // other aufs metadata
             }
             if let Some(hidden) = name.strip_prefix(".wh.") {
+                if hidden.is_empty() {
+                    bail!("the whiteout {} names no file: refused", e.path);
+                }
                 let victim = paths::join(&dir, hidden);
                 self.remove_below(&victim, usize::MAX);
-                self.nodes.remove(&victim);
+                self.remove(&victim);
                 continue;
+            }
+            if e.kind == Kind::Symlink && e.link.len() > PATH_MAX {
+                bail!(
+                    "the symbolic link {} has a target of {} bytes, longer than PATH_MAX ({PATH_MAX}): refused",
+                    e.path,
+                    e.link.len()
+                );
             }
             let kind = match e.kind {
                 Kind::Dir => NodeKind::Dir,
@@ -248,21 +330,23 @@ impl Tree {
                 },
                 Kind::Symlink => NodeKind::Symlink(e.link.clone()),
                 Kind::Special => NodeKind::Special,
+                // A second name of an earlier file, symbolic link or device (link(2) makes
+                // one of each); never of a directory.
                 Kind::HardLink => {
                     let target = clean(&e.link)?.unwrap_or_else(|| "/".into());
                     match self.nodes.get(&target) {
-                        Some(
-                            n @ Node {
-                                kind: NodeKind::File { .. },
-                                ..
-                            },
-                        ) => {
+                        Some(n) if n.kind != NodeKind::Dir => {
                             let n = n.clone();
-                            self.insert(path, Node { layer, ..n });
+                            self.insert(path, Node { layer, ..n })?;
                             continue;
                         }
-                        _ => bail!(
-                            "the hard link {} points to {}, which is not a file of the image",
+                        Some(_) => bail!(
+                            "the hard link {} points to the directory {}: refused",
+                            e.path,
+                            e.link
+                        ),
+                        None => bail!(
+                            "the hard link {} points to {}, which the image does not hold",
                             e.path,
                             e.link
                         ),
@@ -278,7 +362,10 @@ impl Tree {
                 existing.gid = e.gid;
                 continue;
             }
-            let keep = e.kind == Kind::File && e.size <= MAX_KEPT && is_kept(&path);
+            let keep = e.kind == Kind::File
+                && e.size <= MAX_KEPT
+                && is_kept(&path)
+                && self.kept + e.size <= MAX_KEPT_TOTAL;
             self.insert(
                 path,
                 Node {
@@ -288,7 +375,7 @@ impl Tree {
                     gid: e.gid,
                     layer,
                 },
-            );
+            )?;
             if keep {
                 let mut data = alloc::vec![0u8; e.size as usize];
                 let mut done = 0;
@@ -296,6 +383,7 @@ impl Tree {
                     let n = tar.read_data(&mut data[done..])?;
                     done += n;
                 }
+                self.kept += e.size;
                 self.contents.insert((layer, e.offset), data);
             }
         }

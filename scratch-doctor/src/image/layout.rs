@@ -1,6 +1,10 @@
 //! The storage of a saved image: [`ArchiveStorage`], the files of an image layout inside a
 //! tar archive (`podman save --format oci-archive` or `docker-archive`, `docker save`), found
 //! by one pass over the archive's headers; and [`blob_name`], where a digest's blob is.
+//!
+//! A member may be a symbolic or hard link to another one: `docker save` writes a layer that
+//! two images share once, and `<id>/layer.tar` of the other as a link
+//! (`../<other id>/layer.tar`). Links are followed inside the archive, never outside it.
 
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
@@ -34,7 +38,13 @@ pub struct ArchiveStorage<R: ReadAt> {
     source: R,
     /// By name (a leading `./` removed): the data's offset and size.
     files: BTreeMap<String, (u64, u64)>,
+    /// Symbolic links between members, by name: the target as a member name.
+    links: BTreeMap<String, String>,
 }
+
+/// How many links between members are followed to reach a file (as many as the kernel's
+/// `MAXSYMLINKS`).
+const MAX_LINKS: usize = crate::paths::MAX_SYMLINKS;
 
 /// A stream over a whole [`ReadAt`], ending at its size.
 struct Whole<'r, R: ReadAt> {
@@ -84,6 +94,7 @@ impl<R: ReadAt> ArchiveStorage<R> {
             bail!("empty file: not an image archive");
         }
         let mut files = BTreeMap::new();
+        let mut links = BTreeMap::new();
         {
             let mut tar = TarReader::new(Whole {
                 source: &mut source,
@@ -94,11 +105,32 @@ impl<R: ReadAt> ArchiveStorage<R> {
                 .next_entry()
                 .map_err(|e| ImageError(alloc::format!("not an image archive (a tar file): {e}")))?
             {
-                if entry.kind == Kind::File {
-                    files.insert(
-                        String::from(member_name(&entry.path)),
-                        (entry.offset, entry.size),
-                    );
+                let name = String::from(member_name(&entry.path));
+                match entry.kind {
+                    Kind::File => {
+                        links.remove(&name);
+                        files.insert(name, (entry.offset, entry.size));
+                    }
+                    // A hard link names a member before it (by its name in the archive).
+                    Kind::HardLink => {
+                        let target = member_name(&entry.link);
+                        if let Some(&data) = files.get(target) {
+                            links.remove(&name);
+                            files.insert(name, data);
+                        }
+                    }
+                    // A symbolic link: relative to the member's directory; an absolute one
+                    // from the archive's top (it never leaves the archive).
+                    Kind::Symlink => {
+                        let dir = match name.rfind('/') {
+                            Some(i) => alloc::format!("/{}", &name[..i]),
+                            None => String::from("/"),
+                        };
+                        let target = crate::paths::normalize(&entry.link, &dir);
+                        files.remove(&name);
+                        links.insert(name, String::from(target.trim_start_matches('/')));
+                    }
+                    _ => {}
                 }
             }
             if !tar.ended_with_marker() {
@@ -114,18 +146,35 @@ impl<R: ReadAt> ArchiveStorage<R> {
                 bail!("truncated archive: it ends inside a file");
             }
         }
-        Ok(ArchiveStorage { source, files })
+        Ok(ArchiveStorage {
+            source,
+            files,
+            links,
+        })
     }
 
-    /// Whether the archive holds the file `name`.
+    /// Where the data of the member `name` lies (offset, size), links between members
+    /// followed; `None` when there is no such file (or the links loop).
+    fn data(&self, name: &str) -> Option<(u64, u64)> {
+        let mut name = name;
+        for _ in 0..=MAX_LINKS {
+            if let Some(&data) = self.files.get(name) {
+                return Some(data);
+            }
+            name = self.links.get(name)?;
+        }
+        None
+    }
+
+    /// Whether the archive holds the file `name` (through links between members too).
     pub fn has(&self, name: &str) -> bool {
-        self.files.contains_key(name)
+        self.data(name).is_some()
     }
 }
 
 impl<R: ReadAt> Storage for ArchiveStorage<R> {
     fn open(&mut self, name: &str) -> Result<Option<Box<dyn Stream + '_>>, ImageError> {
-        let Some(&(offset, size)) = self.files.get(name) else {
+        let Some((offset, size)) = self.data(name) else {
             return Ok(None);
         };
         Ok(Some(Box::new(Window::new(

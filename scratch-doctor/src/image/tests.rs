@@ -33,7 +33,9 @@ pub fn tar(entries: &[T<'_>]) -> Vec<u8> {
         octal(&mut h[100..108], u64::from(mode));
         octal(&mut h[108..116], 0);
         octal(&mut h[116..124], 0);
-        let size = if flag == b'0' { data.len() } else { 0 };
+        // Regular files and pax extended headers carry data; links their target.
+        let has_data = flag == b'0' || flag == b'x';
+        let size = if has_data { data.len() } else { 0 };
         octal(&mut h[124..136], size as u64);
         octal(&mut h[136..148], 0);
         h[156] = flag;
@@ -47,7 +49,7 @@ pub fn tar(entries: &[T<'_>]) -> Vec<u8> {
         let s = format!("{sum:06o}\0 ");
         h[148..156].copy_from_slice(s.as_bytes());
         out.extend_from_slice(&h);
-        if flag == b'0' {
+        if has_data {
             out.extend_from_slice(data);
             out.resize(out.len().div_ceil(512) * 512, 0);
         }
@@ -367,7 +369,23 @@ fn bad_input_is_one_error() {
         ),
         (
             one_layer("{}", &[("x", b'1', b"missing", 0o644)]),
-            "hard link",
+            "which the image does not hold",
+        ),
+        (
+            one_layer("{}", &[("d/", b'5', b"", 0o755), ("x", b'1', b"d", 0o644)]),
+            "points to the directory d: refused",
+        ),
+        (
+            one_layer("{}", &[(".wh.", b'0', b"", 0o644)]),
+            "the whiteout .wh. names no file",
+        ),
+        (
+            one_layer("{}", &[("a/.wh.", b'0', b"", 0o644)]),
+            "the whiteout a/.wh. names no file",
+        ),
+        (
+            one_layer("{}", &pax_path(&"a/".repeat(2048), b'5')),
+            "longer than PATH_MAX (4095)",
         ),
     ];
     for (archive, want) in cases {
@@ -791,4 +809,123 @@ fn a_script_whose_interpreter_cannot_run_fails_under_the_scripts_name() {
     ))
     .unwrap();
     assert_eq!(r.failure.unwrap().error, "exec /run.sh: exec format error");
+}
+
+/// A pax extended header giving `path` to the entry after it, then that entry (of type `flag`).
+fn pax_path(path: &str, flag: u8) -> Vec<T<'static>> {
+    let body = format!(" path={path}\n");
+    // The record's length counts its own digits.
+    let mut len = body.len() + 1;
+    while format!("{len}{body}").len() != len {
+        len += 1;
+    }
+    let record: &'static [u8] = format!("{len}{body}").into_bytes().leak();
+    vec![("pax", b'x', record, 0o644), ("short", flag, b"", 0o755)]
+}
+
+#[test]
+fn a_path_of_path_max_bytes_is_taken() {
+    let path = format!("{}x", "d/".repeat(2047)); // 4095 bytes
+    assert_eq!(path.len(), 4095);
+    let layer = tar(&pax_path(&path, b'5'));
+    let c = config("{}", &[&layer]);
+    let mut storage = ArchiveStorage::new(oci_archive(&c, &[layer])).unwrap();
+    let image = load(&mut storage, None).unwrap();
+    let tree = apply_layers(&mut storage, &image).unwrap();
+    assert!(tree.get(&format!("/{path}")).is_some());
+    assert_eq!(tree.len(), 2049, "/, 2047 directories d, and x");
+}
+
+#[test]
+fn a_hard_link_to_a_symbolic_link_is_a_second_link() {
+    let elf = static_elf();
+    let r = doctor(one_layer(
+        "{\"Entrypoint\":[\"/second\"]}",
+        &[
+            ("hello", b'0', &elf, 0o755),
+            ("first", b'2', b"hello", 0o777),
+            ("second", b'1', b"first", 0o777),
+        ],
+    ))
+    .unwrap();
+    assert!(r.starts(), "{}", r.text());
+    assert_eq!(r.program.as_deref(), Some("/hello"));
+}
+
+#[test]
+fn a_docker_archive_whose_layer_tar_is_a_link_to_a_shared_layer() {
+    let elf = static_elf();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]);
+    let cd = sha256_digest(c.as_bytes());
+    let config_name = format!("{}.json", hex(&cd));
+    let manifest = format!(
+        "[{{\"Config\":\"{config_name}\",\"RepoTags\":[\"localhost/t:latest\"],\"Layers\":[\"new/layer.tar\"]}}]"
+    );
+    let entries: Vec<T<'_>> = vec![
+        ("old/layer.tar", b'0', &layer, 0o644),
+        ("./new/layer.tar", b'2', b"../old/layer.tar", 0o777),
+        ("hard/layer.tar", b'1', b"old/layer.tar", 0o644),
+        ("loop/layer.tar", b'2', b"layer.tar", 0o777),
+        (&config_name, b'0', c.as_bytes(), 0o644),
+        ("manifest.json", b'0', manifest.as_bytes(), 0o644),
+    ];
+    let storage = ArchiveStorage::new(tar(&entries)).unwrap();
+    assert!(storage.has("new/layer.tar") && storage.has("hard/layer.tar"));
+    assert!(
+        !storage.has("loop/layer.tar"),
+        "a link to itself leads nowhere"
+    );
+    let r = doctor(tar(&entries)).unwrap();
+    assert!(r.starts(), "{}", r.text());
+    // A link out of the archive leads to nothing in it.
+    let out: Vec<T<'_>> = vec![("x/layer.tar", b'2', b"../../../etc/passwd", 0o777)];
+    assert!(!ArchiveStorage::new(tar(&out)).unwrap().has("x/layer.tar"));
+}
+
+#[test]
+fn kept_files_replaced_or_deleted_are_forgotten() {
+    let passwd = vec![b'p'; 1000];
+    let lower = tar(&[
+        ("etc/passwd", b'0', &passwd, 0o644),
+        ("etc/group", b'0', b"g", 0o644),
+    ]);
+    let last = b"nobody:x:65534:65534::/:/bin/sh\n";
+    let upper = tar(&[
+        ("etc/passwd", b'0', b"root:x:0:0::/:/bin/sh\n", 0o644),
+        ("etc/passwd", b'0', last, 0o644),
+        ("etc/.wh.group", b'0', b"", 0o644),
+    ]);
+    let c = config("{}", &[&lower, &upper]);
+    let mut storage = ArchiveStorage::new(oci_archive(&c, &[lower, upper])).unwrap();
+    let image = load(&mut storage, None).unwrap();
+    let tree = apply_layers(&mut storage, &image).unwrap();
+    assert_eq!(
+        tree.kept(),
+        last.len() as u64,
+        "only the last /etc/passwd is kept"
+    );
+    let mut root = ImageRoot::new(&mut storage, &image, tree);
+    assert_eq!(root.read("/etc/passwd"), Ok(last.to_vec()));
+}
+
+#[test]
+fn a_corrupt_stream_gives_its_first_error_again() {
+    let layer = tar(&[("hello", b'0', &static_elf(), 0o755)]);
+    let mut g = gzip(&layer);
+    let n = g.len();
+    g[12..n - 8].fill(0xff);
+    let len = g.len() as u64;
+    let mut decoder = super::decode::Decoder::new(Window::new(&mut g, 0, len)).unwrap();
+    let mut buf = [0u8; 512];
+    let first = loop {
+        match decoder.read(&mut buf) {
+            Ok(0) => panic!("the corrupt stream decoded to its end"),
+            Ok(_) => {}
+            Err(e) => break e,
+        }
+    };
+    assert!(first.0.contains("gzip"), "{first}");
+    assert_eq!(decoder.read(&mut buf), Err(first.clone()));
+    assert_eq!(super::decode::drain(&mut decoder), Err(first));
 }
