@@ -151,3 +151,53 @@ impl Drop for TestImages {
         }
     }
 }
+
+/// A Podman image store of its own, in a temporary directory (removed on drop): Podman reads
+/// the store's place from the `storage.conf` that `CONTAINERS_STORAGE_CONF` names, so a command
+/// given [`PodmanStore::apply`] sees only the images built in it. A test that must know that a
+/// build is a real one, and not a name added to an identical image already in the machine's
+/// store (one that `cargo make run` built from the same binary, say), builds in one of these.
+/// The `vfs` driver needs no mount, so the directory is removed as it is.
+pub struct PodmanStore {
+    dir: crate::TempDir,
+    conf: PathBuf,
+}
+
+impl PodmanStore {
+    /// An empty store under `$TMPDIR/podman-store-<what>-…`.
+    pub fn new(what: &str) -> PodmanStore {
+        let dir = crate::TempDir::new(&format!("podman-store-{what}"));
+        let conf = dir.path().join("storage.conf");
+        let text = format!(
+            "[storage]\ndriver = \"vfs\"\ngraphroot = \"{}\"\nrunroot = \"{}\"\n",
+            dir.path().join("root").display(),
+            dir.path().join("run").display()
+        );
+        std::fs::write(&conf, text)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", conf.display()));
+        PodmanStore { dir, conf }
+    }
+
+    /// `cmd` with its Podman using this store.
+    pub fn apply<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        cmd.env("CONTAINERS_STORAGE_CONF", &self.conf)
+    }
+
+    /// The names of the images in the store (`podman images`), as `NAME:TAG` lines.
+    pub fn images(&self) -> Vec<String> {
+        let out = self
+            .apply(Command::new("podman").args(["images", "--format", "{{.Repository}}:{{.Tag}}"]))
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run podman images: {e}"));
+        assert!(
+            out.status.success(),
+            "podman images in the store {}: {}",
+            self.dir.path().display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+}

@@ -28,7 +28,7 @@ pub use arch::{Arch, NOSTD_TARGET, require_binfmt};
 pub use build::{cargo_make, nostd_bin, nostd_bin_for, task_stdout, workspace_root};
 pub use command::{assert_success_with, run};
 pub use engine::{
-    TestImages, committed_profile, engine_lock, engine_setup_hint, locked_run_flags,
+    PodmanStore, TestImages, committed_profile, engine_lock, engine_setup_hint, locked_run_flags,
     test_image_name,
 };
 pub use ldd::ldd;

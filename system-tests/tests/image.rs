@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use system_tests::{
-    NOSTD_TARGET, TempDir, TestImages, assert_success_with, cargo_make, engine_lock,
+    NOSTD_TARGET, PodmanStore, TempDir, TestImages, assert_success_with, cargo_make, engine_lock,
     engine_setup_hint, locked_run_flags, nostd_bin, path_without, require_tool, run, skip_or_fail,
     task_stdout, test_image_name, workspace_root,
 };
@@ -440,9 +440,10 @@ struct ImageIdentity {
     history: String,
 }
 
-fn podman_identity(name: &str) -> ImageIdentity {
+fn podman_identity(store: &PodmanStore, name: &str) -> ImageIdentity {
     let inspect = |format: &str| {
-        let out = run(Command::new("podman").args(["image", "inspect", "--format", format, name]));
+        let out = run(store
+            .apply(Command::new("podman").args(["image", "inspect", "--format", format, name])));
         assert_success(&out, "podman image inspect");
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     };
@@ -453,21 +454,25 @@ fn podman_identity(name: &str) -> ImageIdentity {
     }
 }
 
-/// `cargo make image` with Podman, the image named `name`, from the binary already built.
-fn cargo_make_image_with_podman(name: &str) {
-    let out = run(cargo_make()
-        .args(["--skip-tasks", "^(build|rustup-target)$", "image"])
-        .env("CONTAINER_ENGINE", "podman")
-        .env("HELLO_IMAGE", name));
+/// `cargo make image` with Podman into `store`, the image named `name`, from the binary already
+/// built; the image's identity.
+fn cargo_make_image_with_podman(store: &PodmanStore, name: &str) -> ImageIdentity {
+    let out = run(store.apply(
+        cargo_make()
+            .args(["--skip-tasks", "^(build|rustup-target)$", "image"])
+            .env("CONTAINER_ENGINE", "podman")
+            .env("HELLO_IMAGE", name),
+    ));
     assert_success(&out, &format!("cargo make image of {name}"));
+    podman_identity(store, name)
 }
 
 /// `cargo make image` twice gives the same image, ID and all: no time of the build is written in
-/// its config or its history (they hold SOURCE_DATE_EPOCH, scripts/source-date-epoch.sh). The
-/// second build is a real one: the first image is removed before it, with whatever its build left
-/// in the store, and the image task builds without Podman's layer cache; and the binary's
-/// modification time changes in between, as on another machine (`--timestamp` sets every file's
-/// time in the layer).
+/// its config or its history (they hold SOURCE_DATE_EPOCH, scripts/source-date-epoch.sh). Each
+/// build is a real one, into an empty image store of its own: in the machine's store an image
+/// of the same binary (`cargo make run` builds one) would have the same ID, and the build would
+/// only add a name to it. The binary's modification time changes in between, as on another
+/// machine (`--timestamp` sets every file's time in the layer).
 #[test]
 fn reproducible_cargo_make_image_twice_with_podman_gives_the_same_image_id() {
     let _engine = engine_lock();
@@ -481,18 +486,10 @@ fn reproducible_cargo_make_image_twice_with_podman_gives_the_same_image_id() {
     assert_success(&epoch, "scripts/source-date-epoch.sh");
     let epoch = String::from_utf8_lossy(&epoch.stdout).trim().to_string();
 
-    let first_name = test_image_name("reproducible-1");
-    let first = {
-        let _images = TestImages::new("podman", &[&first_name]);
-        cargo_make_image_with_podman(&first_name);
-        podman_identity(&first_name)
-    };
-    let exists = run(Command::new("podman").args(["image", "exists", &first.id]));
-    assert!(
-        !exists.status.success(),
-        "image {} is still in the store: the second build could reuse it",
-        first.id
-    );
+    let name = "localhost/hello-nostd-reproducible:latest";
+    let first_store = PodmanStore::new("reproducible-1");
+    let first = cargo_make_image_with_podman(&first_store, name);
+    assert_eq!(first_store.images(), [name], "the first store");
     // The binary as a build on another machine leaves it: the same bytes, another time.
     std::fs::File::options()
         .write(true)
@@ -500,10 +497,9 @@ fn reproducible_cargo_make_image_twice_with_podman_gives_the_same_image_id() {
         .and_then(|f| f.set_modified(std::time::SystemTime::now()))
         .unwrap_or_else(|e| panic!("cannot set the time of {}: {e}", bin.display()));
 
-    let second_name = test_image_name("reproducible-2");
-    let _images = TestImages::new("podman", &[&second_name]);
-    cargo_make_image_with_podman(&second_name);
-    let second = podman_identity(&second_name);
+    let second_store = PodmanStore::new("reproducible-2");
+    assert!(second_store.images().is_empty(), "a new store holds images");
+    let second = cargo_make_image_with_podman(&second_store, name);
 
     assert_eq!(first, second, "two builds of the same binary");
     assert_eq!(first.created, epoch, "the image's creation time: {first:?}");
