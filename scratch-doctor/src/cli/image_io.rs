@@ -1,10 +1,11 @@
 //! `--image PATH`: the image's files read with system calls (a directory through
-//! `openat2(2)` beneath it, an archive with `lseek(2)` and `read(2)`), then the analysis of
-//! `scratch_doctor::image`.
+//! `openat2(2)` beneath it, an archive with `pread(2)` through a read-ahead buffer), then the
+//! analysis of `scratch_doctor::image`.
 
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::ffi::CStr;
 
 use scratch_doctor::image::config::{self, Platform};
@@ -14,7 +15,7 @@ use scratch_doctor::image::verdict::{ImageReport, diagnose};
 use scratch_doctor::image::{ImageError, ReadAt, Storage, Stream};
 use scratch_doctor::paths::{from_bytes, to_bytes};
 use syscall_kit::fs::{self, FileType, Mode, OFlags, OpenHow, ResolveFlags};
-use syscall_kit::io::{Whence, lseek, read};
+use syscall_kit::io::{pread, read};
 use syscall_kit::{Errno, OwnedFd};
 
 /// How the names of a layout directory are resolved: beneath it, no symbolic link at all (a
@@ -32,16 +33,41 @@ fn read_retry(fd: &OwnedFd, buf: &mut [u8]) -> Result<usize, Errno> {
     }
 }
 
-/// A file read in order.
+/// A file read in order; a read smaller than [`READ_AHEAD`] is served from one `read(2)` of
+/// that many bytes.
 struct FdStream {
     fd: OwnedFd,
     name: String,
+    /// Bytes read and not yet taken: `ahead[start..]`.
+    ahead: Vec<u8>,
+    start: usize,
+}
+
+impl FdStream {
+    fn read_fd(&self, buf: &mut [u8]) -> Result<usize, ImageError> {
+        read_retry(&self.fd, buf)
+            .map_err(|e| ImageError(format!("{}: cannot read: {e}", self.name)))
+    }
 }
 
 impl Stream for FdStream {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, ImageError> {
-        read_retry(&self.fd, buf)
-            .map_err(|e| ImageError(format!("{}: cannot read: {e}", self.name)))
+        if self.start == self.ahead.len() {
+            if buf.len() >= READ_AHEAD {
+                return self.read_fd(buf);
+            }
+            let mut ahead = core::mem::take(&mut self.ahead);
+            ahead.resize(READ_AHEAD, 0);
+            let n = self.read_fd(&mut ahead);
+            ahead.truncate(*n.as_ref().unwrap_or(&0));
+            self.ahead = ahead;
+            self.start = 0;
+            n?;
+        }
+        let n = buf.len().min(self.ahead.len() - self.start);
+        buf[..n].copy_from_slice(&self.ahead[self.start..self.start + n]);
+        self.start += n;
+        Ok(n)
     }
 }
 
@@ -70,23 +96,74 @@ impl Storage for DirStorage {
         if st.file_type != FileType::Regular {
             return Err(ImageError(format!("{shown}: not a regular file")));
         }
-        Ok(Some(Box::new(FdStream { fd, name: shown })))
+        Ok(Some(Box::new(FdStream {
+            fd,
+            name: shown,
+            ahead: Vec::new(),
+            start: 0,
+        })))
     }
 }
+
+/// The read-ahead of an archive: a smaller read (a tar header, a small file's data) is served
+/// from one `pread(2)` of this many bytes, a larger one goes to the kernel as it is. So a layer
+/// is read in large reads, whatever the sizes of its files.
+const READ_AHEAD: usize = 128 << 10;
 
 /// An archive file, read at any offset.
 struct FileAt {
     fd: OwnedFd,
     size: u64,
     shown: String,
+    /// The bytes at `ahead_at` read last (at most [`READ_AHEAD`]).
+    ahead: Vec<u8>,
+    ahead_at: u64,
+}
+
+impl FileAt {
+    fn new(fd: OwnedFd, size: u64, shown: String) -> FileAt {
+        FileAt {
+            fd,
+            size,
+            shown,
+            ahead: Vec::new(),
+            ahead_at: 0,
+        }
+    }
+
+    fn pread_retry(&self, buf: &mut [u8], offset: u64) -> Result<usize, ImageError> {
+        loop {
+            match pread(&self.fd, buf, offset) {
+                Err(Errno::EINTR) => {}
+                r => return r.map_err(|e| ImageError(format!("{}: cannot read: {e}", self.shown))),
+            }
+        }
+    }
 }
 
 impl ReadAt for FileAt {
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<usize, ImageError> {
-        let err = |e: Errno| ImageError(format!("{}: cannot read: {e}", self.shown));
-        let at = i64::try_from(offset).map_err(|_| err(Errno::EOVERFLOW))?;
-        lseek(&self.fd, at, Whence::Start).map_err(err)?;
-        read_retry(&self.fd, buf).map_err(err)
+        let held = offset
+            .checked_sub(self.ahead_at)
+            .and_then(|o| usize::try_from(o).ok())
+            .filter(|&o| o < self.ahead.len());
+        let from = match held {
+            Some(from) => from,
+            None if buf.len() >= READ_AHEAD => return self.pread_retry(buf, offset),
+            None => {
+                self.ahead.resize(READ_AHEAD, 0);
+                let mut ahead = core::mem::take(&mut self.ahead);
+                let n = self.pread_retry(&mut ahead, offset);
+                ahead.truncate(*n.as_ref().unwrap_or(&0));
+                self.ahead = ahead;
+                self.ahead_at = offset;
+                n?;
+                0
+            }
+        };
+        let n = buf.len().min(self.ahead.len() - from);
+        buf[..n].copy_from_slice(&self.ahead[from..from + n]);
+        Ok(n)
     }
 
     fn size(&mut self) -> Result<u64, ImageError> {
@@ -108,11 +185,11 @@ fn open_storage(path: &CStr, shown: &str) -> Result<Box<dyn Storage>, ImageError
             dir: fd,
             shown: shown.into(),
         })),
-        FileType::Regular => Ok(Box::new(ArchiveStorage::new(FileAt {
+        FileType::Regular => Ok(Box::new(ArchiveStorage::new(FileAt::new(
             fd,
-            size: st.size,
-            shown: shown.into(),
-        })?)),
+            st.size,
+            shown.into(),
+        ))?)),
         _ => Err(ImageError(
             "neither a directory nor a regular file (a device, FIFO or socket)".into(),
         )),

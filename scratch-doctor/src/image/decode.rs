@@ -477,6 +477,21 @@ impl<S: Stream> Stream for Decoder<S> {
         }
         result
     }
+
+    /// An uncompressed stream skips what it has buffered, then seeks (a layer read again for
+    /// one file is not read up to it); a compressed one is decompressed through.
+    fn skip(&mut self, n: u64) -> Result<(), ImageError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        if !matches!(self.kind, Compression::Gzip | Compression::Zstd) {
+            let buffered = (self.end - self.start) as u64;
+            let from_buf = buffered.min(n);
+            self.start += from_buf as usize;
+            return self.inner.skip(n - from_buf);
+        }
+        super::skip_by_reading(self, n)
+    }
 }
 
 impl<S: Stream> Decoder<S> {

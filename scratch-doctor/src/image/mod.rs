@@ -71,18 +71,24 @@ pub trait Stream {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, ImageError>;
 
     /// Skips `n` bytes (read and dropped unless the stream can seek); an early end is an error.
-    fn skip(&mut self, mut n: u64) -> Result<(), ImageError> {
-        let mut buf = [0u8; 8192];
-        while n > 0 {
-            let want = usize::try_from(n).unwrap_or(usize::MAX).min(buf.len());
-            let got = self.read(&mut buf[..want])?;
-            if got == 0 {
-                bail!("unexpected end of data");
-            }
-            n -= got as u64;
-        }
-        Ok(())
+    fn skip(&mut self, n: u64) -> Result<(), ImageError> {
+        skip_by_reading(self, n)
     }
+}
+
+/// Skips `n` bytes of `s` by reading and dropping them (in reads of up to 128 KiB, as many
+/// bytes as the system calls under it may take at once); an early end is an error.
+pub fn skip_by_reading<S: Stream + ?Sized>(s: &mut S, mut n: u64) -> Result<(), ImageError> {
+    let mut buf = alloc::vec![0u8; usize::try_from(n).unwrap_or(usize::MAX).min(128 << 10)];
+    while n > 0 {
+        let want = usize::try_from(n).unwrap_or(usize::MAX).min(buf.len());
+        let got = s.read(&mut buf[..want])?;
+        if got == 0 {
+            bail!("unexpected end of data");
+        }
+        n -= got as u64;
+    }
+    Ok(())
 }
 
 impl<S: Stream + ?Sized> Stream for Box<S> {

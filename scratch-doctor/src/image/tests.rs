@@ -929,3 +929,32 @@ fn a_corrupt_stream_gives_its_first_error_again() {
     assert_eq!(decoder.read(&mut buf), Err(first.clone()));
     assert_eq!(super::decode::drain(&mut decoder), Err(first));
 }
+
+#[test]
+fn a_decoder_skips_to_the_same_bytes_plain_or_compressed() {
+    let plain = tar(&[
+        ("hello", b'0', &static_elf(), 0o755),
+        ("x", b'0', b"xyz", 0o644),
+    ]);
+    for (what, mut stored) in [("plain", plain.clone()), ("gzip", gzip(&plain))] {
+        for at in [0, 3, 700, 1536, plain.len() - 1] {
+            let len = stored.len() as u64;
+            let mut d = super::decode::Decoder::new(Window::new(&mut stored, 0, len)).unwrap();
+            d.skip(at as u64).unwrap();
+            let mut rest = vec![0u8; plain.len() - at];
+            assert_eq!(
+                super::read_full(&mut d, &mut rest),
+                Ok(rest.len()),
+                "{what} {at}"
+            );
+            assert_eq!(rest, plain[at..], "{what}: skipped {at}");
+            assert_eq!(d.read(&mut [0u8; 1]), Ok(0), "{what}: the end");
+        }
+        let len = stored.len() as u64;
+        let mut d = super::decode::Decoder::new(Window::new(&mut stored, 0, len)).unwrap();
+        assert!(
+            d.skip(plain.len() as u64 + 1).is_err(),
+            "{what}: past the end"
+        );
+    }
+}
