@@ -23,6 +23,11 @@ pub const MAX_JSON: usize = 4 << 20;
 /// How deep indexes may nest (an index listing indexes …).
 const MAX_DEPTH: usize = 4;
 
+/// How many descriptors the indexes may list in all, nested ones included: far more than a
+/// real image's (a multi-platform image lists tens), and a bound for indexes made to list one
+/// nested index many times over, each level multiplying the reads.
+const MAX_DESCRIPTORS: usize = 4096;
+
 const INDEX_TYPES: [&str; 2] = [
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -272,10 +277,13 @@ struct Candidate {
     reference: Option<String>,
 }
 
+/// The manifests `index` lists, nested indexes followed; `seen` counts the descriptors read so
+/// far (at most [`MAX_DESCRIPTORS`]).
 fn collect(
     storage: &mut dyn Storage,
     index: &Value,
     depth: usize,
+    seen: &mut usize,
     out: &mut Vec<Candidate>,
 ) -> Result<(), ImageError> {
     let manifests = index
@@ -283,6 +291,10 @@ fn collect(
         .and_then(Value::as_array)
         .ok_or("index.json has no \"manifests\" list: not an OCI image layout")?;
     for desc in manifests {
+        *seen += 1;
+        if *seen > MAX_DESCRIPTORS {
+            bail!("its indexes list more than {MAX_DESCRIPTORS} manifests in all: refused");
+        }
         let platform = desc.get("platform").and_then(Platform::of);
         if platform
             .as_ref()
@@ -301,7 +313,7 @@ fn collect(
                     bail!("indexes nested more than {MAX_DEPTH} deep");
                 }
                 let inner = parse_json(&read_blob(storage, desc)?, "an image index")?;
-                collect(storage, &inner, depth + 1, out)?;
+                collect(storage, &inner, depth + 1, seen, out)?;
             }
             Some(t) if MANIFEST_TYPES.contains(&t) => out.push(Candidate {
                 desc: desc.clone(),
@@ -343,7 +355,7 @@ fn load_oci(
     want: Option<&Platform>,
 ) -> Result<Image, ImageError> {
     let mut candidates = Vec::new();
-    collect(storage, index, 0, &mut candidates)?;
+    collect(storage, index, 0, &mut 0, &mut candidates)?;
     if candidates.is_empty() {
         bail!("index.json lists no image manifest");
     }

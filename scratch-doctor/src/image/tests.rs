@@ -958,3 +958,47 @@ fn a_decoder_skips_to_the_same_bytes_plain_or_compressed() {
         );
     }
 }
+
+#[test]
+fn indexes_that_fan_out_are_refused_past_a_bound() {
+    const TAR: &str = "application/vnd.oci.image.layer.v1.tar";
+    let mut files = layout_files(TAR, true);
+    let index = files.0.get("index.json").unwrap().clone();
+    let manifest_desc = {
+        let text = String::from_utf8(index).unwrap();
+        let start = text.find("{\"mediaType\"").unwrap();
+        let end = text.rfind(']').unwrap();
+        text[start..end].to_string()
+    };
+    // A nested index listing the manifest 70 times, and index.json listing it 70 times: 4,970
+    // descriptors to visit (70 × 70, and the 70 nested indexes themselves).
+    let nested = format!(
+        "{{\"schemaVersion\":2,\"manifests\":[{}]}}",
+        vec![manifest_desc.as_str(); 70].join(",")
+    );
+    let nd = sha256_digest(nested.as_bytes());
+    files.0.insert(
+        format!("blobs/sha256/{}", hex(&nd)),
+        nested.clone().into_bytes(),
+    );
+    let nested_desc = format!(
+        "{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{nd}\",\"size\":{}}}",
+        nested.len()
+    );
+    let top = |n: usize| {
+        format!(
+            "{{\"manifests\":[{}]}}",
+            vec![nested_desc.as_str(); n].join(",")
+        )
+        .into_bytes()
+    };
+    files.0.insert("index.json".into(), top(70));
+    let e = load(&mut files, None).err().expect("refused");
+    assert_eq!(
+        e.0,
+        "its indexes list more than 4096 manifests in all: refused"
+    );
+    // 50 × 71 = 3,550 descriptors: read (each one the same image).
+    files.0.insert("index.json".into(), top(50));
+    assert!(load(&mut files, None).is_ok());
+}
