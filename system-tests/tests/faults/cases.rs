@@ -58,6 +58,21 @@ pub struct Case {
 
 const INPUT: &str = "yes 'a line of the input file, 32 B' | head -c 300000 > in.txt";
 
+/// An OCI image layout `image/` (one uncompressed layer holding hello-nostd as `/hello`, its
+/// entrypoint) and its archive `image.tar`, as `podman save --format oci-dir` and
+/// `--format oci-archive` write them, made with tar and sha256sum: the same bytes every time
+/// (times, owners and order fixed), so that every run of a case sees the same files.
+const IMAGE: &str = "set -e; mkdir -p image/blobs/sha256 root; cp \"$BIN/hello-nostd\" root/hello; \
+    blob() { d=$(sha256sum \"$1\" | cut -d' ' -f1); mv \"$1\" image/blobs/sha256/$d; \
+    echo $d; }; t() { tar --mtime=@0 --owner=0 --group=0 --numeric-owner --sort=name \"$@\"; }; \
+    t -cf layer -C root hello; s=$(stat -c %s layer); l=$(blob layer); \
+    printf '{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Entrypoint\":[\"/hello\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"sha256:%s\"]}}' $l > config; \
+    cs=$(stat -c %s config); c=$(blob config); \
+    printf '{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:%s\",\"size\":%s},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:%s\",\"size\":%s}]}' $c $cs $l $s > manifest; \
+    ms=$(stat -c %s manifest); m=$(blob manifest); \
+    printf '{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:%s\",\"size\":%s}]}' $m $ms > image/index.json; \
+    echo '{\"imageLayoutVersion\":\"1.0.0\"}' > image/oci-layout; t -cf image.tar -C image .";
+
 const fn tool(program: &'static str, args: &'static [&'static str]) -> Case {
     Case {
         program,
@@ -134,6 +149,17 @@ pub static CASES: &[Case] = &[
     Case {
         setup: "mkdir out",
         ..tool("scratch-doctor", &["--copy-closure", "out", "/bin/ls"])
+    },
+    // An image that starts, exit 0: an OCI archive (pread(2)) and a layout directory
+    // (openat2(2) beneath it, read(2)).
+    Case {
+        setup: IMAGE,
+        ..tool("scratch-doctor", &["--image", "image.tar"])
+    },
+    Case {
+        setup: IMAGE,
+        style: Style::Json,
+        ..tool("scratch-doctor", &["--json", "--image", "image"])
     },
 ];
 
