@@ -95,14 +95,25 @@ pub fn rows(doctor: &Path, out: &Path) -> Result<Vec<Row>, String> {
 fn peak_bytes(doctor: &Path, file: &Path, out: &Path) -> Result<u64, String> {
     let mut peaks = Vec::new();
     for _ in 0..PEAK_RUNS {
-        peaks.push(peak_once(doctor, file, out)?);
+        // 0: it runs with its closure; 1: a library is missing.
+        peaks.push(peak_once(
+            doctor,
+            &["--closure".as_ref(), file.as_os_str()],
+            &[0, 1],
+            out,
+        )?);
     }
     peaks.into_iter().min().ok_or_else(|| "no run".to_string())
 }
 
-/// The peak resident memory of one run of `doctor --closure file`, in bytes:
-/// GNU time's `time -f %M`, the child's `ru_maxrss` (KiB) from `wait4(2)`.
-fn peak_once(doctor: &Path, file: &Path, out: &Path) -> Result<u64, String> {
+/// The peak resident memory of one run of `doctor ARGS…`, in bytes: GNU time's `time -f %M`,
+/// the child's `ru_maxrss` (KiB) from `wait4(2)`. An exit status not in `ok` is a failed run.
+pub(super) fn peak_once(
+    doctor: &Path,
+    args: &[&std::ffi::OsStr],
+    ok: &[i32],
+    out: &Path,
+) -> Result<u64, String> {
     let report = out.join("doctor-time.txt");
     // GNU time, found on PATH as the bench's tool check finds it (not the shell's keyword).
     let status = Command::new("time")
@@ -110,17 +121,12 @@ fn peak_once(doctor: &Path, file: &Path, out: &Path) -> Result<u64, String> {
         .arg(&report)
         .args(["-f", "%M"])
         .arg(doctor)
-        .arg("--closure")
-        .arg(file)
+        .args(args)
         .stdout(std::process::Stdio::null())
         .status()
         .map_err(|e| format!("cannot run time: {e}"))?;
-    // 0: it runs with its closure; 1: a library is missing. Anything else is a failed run.
-    if !matches!(status.code(), Some(0 | 1)) {
-        return Err(format!(
-            "scratch-doctor --closure {} failed ({status})",
-            file.display()
-        ));
+    if !status.code().is_some_and(|c| ok.contains(&c)) {
+        return Err(format!("scratch-doctor {args:?} failed ({status})"));
     }
     let text = std::fs::read_to_string(&report)
         .map_err(|e| format!("cannot read {}: {e}", report.display()))?;

@@ -8,7 +8,9 @@
 //! - [`hellos`]: hello-nostd against C (the lab's recipe), Rust std and assembly hellos;
 //! - [`cat`]: cat-nostd against GNU cat on 512 MiB;
 //! - [`doctor`]: scratch-doctor `--closure` against `ldd` per file, and its peak memory on a
-//!   2 GiB sparse ELF file.
+//!   2 GiB sparse ELF file;
+//! - [`doctor_image`]: scratch-doctor `--image` on a 256 MiB image archive against `tar -xf`
+//!   into a tmpfs, and its peak memory.
 //!
 //! It reuses the lab's builds ([`crate::compile`]), system-call counts ([`crate::syscalls`]),
 //! instruction counts ([`crate::instructions`]) and table lines ([`crate::table`]).
@@ -16,6 +18,7 @@
 pub mod cat;
 pub mod criterion;
 pub mod doctor;
+pub mod doctor_image;
 pub mod hellos;
 pub mod hyperfine;
 pub mod json;
@@ -31,8 +34,8 @@ use crate::workspace::{cargo, checked, root, target_dir};
 
 pub use table::{Row, Unit};
 
-/// Every tool the bench runs (besides cargo and the shell's `cat` and `tail`).
-pub const TOOLS: [&str; 9] = [
+/// Every tool the bench runs (besides cargo and the shell's `cat`, `tail`, `rm` and `mkdir`).
+pub const TOOLS: [&str; 10] = [
     "hyperfine",
     "valgrind",
     "strace",
@@ -42,16 +45,18 @@ pub const TOOLS: [&str; 9] = [
     "ld",
     "ldd",
     "time",
+    "tar",
 ];
 
 /// The Debian packages of the bench's tools that the lab does not use ([`PACKAGES`] has the
 /// others).
-const BENCH_PACKAGES: [(&str, &str); 5] = [
+const BENCH_PACKAGES: [(&str, &str); 6] = [
     ("hyperfine", "hyperfine"),
     ("as", "binutils"),
     ("ld", "binutils"),
     ("ldd", "libc-bin"),
     ("time", "time"),
+    ("tar", "tar"),
 ];
 
 /// One line for each missing tool, naming its Debian package.
@@ -113,6 +118,9 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
 
     eprintln!("== scratch-doctor: --closure against ldd, peak memory on a 2 GiB sparse file");
     rows.extend(doctor::rows(&doctor, out)?);
+
+    eprintln!("== scratch-doctor --image: a large image archive against tar -xf, peak memory");
+    rows.extend(doctor_image::rows(&doctor, out)?);
     Ok(rows)
 }
 
