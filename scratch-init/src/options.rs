@@ -99,19 +99,30 @@ fn signal(arg: &[u8]) -> Option<i32> {
     None
 }
 
-/// A decimal number of at most three digits.
+/// A decimal number as tini reads one (`strtol(3)` in base 10, the whole argument): leading
+/// white space, an optional sign, digits (leading zeros too: `0010` is 10); the empty string is
+/// 0, as strtol leaves nothing unread of it. A negative number, or one above 999, is `None`
+/// (both are refused wherever a number is taken).
 fn number(arg: &[u8]) -> Option<u32> {
-    if arg.is_empty() || arg.len() > 3 {
-        return None;
+    let mut rest = arg;
+    while let [b' ' | b'\t'..=b'\r', tail @ ..] = rest {
+        rest = tail;
     }
-    let mut n = 0;
-    for &b in arg {
+    let negative = rest.first() == Some(&b'-');
+    if let [b'+' | b'-', tail @ ..] = rest {
+        rest = tail;
+    }
+    if rest.is_empty() && !arg.is_empty() {
+        return None; // white space or a sign and no digit: strtol reads nothing
+    }
+    let mut n: u32 = 0;
+    for &b in rest {
         if !b.is_ascii_digit() {
             return None;
         }
-        n = n * 10 + u32::from(b - b'0');
+        n = (n * 10 + u32::from(b - b'0')).min(1000);
     }
-    Some(n)
+    (n < 1000 && !(negative && n != 0)).then_some(n)
 }
 
 /// Parses the arguments and the environment; prints and exits for `-h`, `-l`, `--version`

@@ -58,7 +58,7 @@ fn unpack(out: &mut [u8]) {
     }
 }
 
-/// The longest line; what does not fit is cut.
+/// The longest line; what does not fit is cut, and the line still ends with its newline.
 const LINE_MAX: usize = 512;
 
 /// One line being built, after the unpacked texts in the same buffer (one buffer to clear, and
@@ -148,6 +148,11 @@ pub fn say(m: Msg, s: &[u8], n: u32) {
     };
     unpack(&mut line.buf);
     line.put(m, s, n);
+    if line.len == line.buf.len()
+        && let Some(last) = line.buf.last_mut()
+    {
+        *last = b'\n';
+    }
     let fd = if line.buf.get(m.range().start) == Some(&OUT) {
         stdout()
     } else {

@@ -114,6 +114,13 @@ fn a_missing_program_is_127_and_a_non_executable_one_126_with_one_line() {
         err.contains("exec no-such-program-anywhere failed: No such file"),
         "{err}"
     );
+    // A name longer than a message line: the line is cut, and still ends with its newline.
+    let long = format!("{}x", "/nonexistent".repeat(80));
+    let out = run(&["-s", "--", &long]);
+    assert_eq!(code(&out), 127);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.ends_with('\n') && err.lines().count() == 1, "{err:?}");
+    assert_eq!(err.len(), 512, "{err:?}");
     let out = run(&["-s", "--", "/etc/passwd"]);
     assert_eq!(code(&out), 126);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -128,6 +135,11 @@ fn bad_input_is_one_line_and_exit_status_2() {
         &["-e", "256", "--", "true"],
         &["-e", "-1", "--", "true"],
         &["-e", "x1", "--", "true"],
+        &["-e", "0x8", "--", "true"],
+        &["-e", "8x", "--", "true"],
+        &["-e", " ", "--", "true"],
+        &["-e", "+", "--", "true"],
+        &["-e", "1000000000000000000000", "--", "true"],
         &["-e"],
         &["-p", "SIGFOO", "--", "true"],
         &[],
@@ -435,6 +447,13 @@ fn exit_codes_and_signals_match_tini() {
         &["-s", "--", "sh", "-c", "kill -TERM $$"],
         &["-s", "--", "sh", "-c", "kill -USR1 $$"],
         &["-s", "-e", "7", "--", "sh", "-c", "exit 7"],
+        // -e as tini reads it (strtol, base 10): leading zeros, a sign, white space before.
+        &["-s", "-e", "0010", "--", "sh", "-c", "exit 10"],
+        &["-s", "-e", "0010", "--", "sh", "-c", "exit 8"],
+        &["-s", "-e", "+8", "--", "sh", "-c", "exit 8"],
+        &["-s", "-e", " 8", "--", "sh", "-c", "exit 8"],
+        &["-s", "-e", "-0", "--", "sh", "-c", "exit 0"],
+        &["-s", "-e", "", "--", "sh", "-c", "exit 3"],
         &["-s", "--", "no-such-program-anywhere"],
         &["-s", "--", "/etc/passwd"],
         &["-s", "-g", "--", "sh", "-c", "exit 3"],
