@@ -314,9 +314,9 @@ fn connect(addr: &SocketAddr, deadline: &Deadline) -> OwnedFd {
 fn probe_http(url: &[u8], deadline: &Deadline) {
     let Some(rest) = after(url, b"http://") else {
         if url.windows(3).any(|w| w == b"://") {
-            usage(b"only http:// URLs are supported", b"");
+            usage(b"only http:// URLs are supported: ", url);
         }
-        usage(b"not a URL or tcp HOST:PORT: ", b"");
+        usage(b"not a URL or tcp HOST:PORT: ", url);
     };
     let slash = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
     let (authority, path) = rest.split_at_checked(slash).unwrap_or((rest, b""));

@@ -187,6 +187,19 @@ fn bad_input_is_one_line_and_status_2() {
         assert_eq!(code, Some(2), "{args:?}: {line}");
         assert!(line.starts_with("scratch-probe: "), "{args:?}: {line}");
     }
+    // The argument that is wrong is named.
+    for (arg, line) in [
+        (
+            "localhost:8080",
+            "scratch-probe: not a URL or tcp HOST:PORT: localhost:8080",
+        ),
+        (
+            "https://127.0.0.1/",
+            "scratch-probe: only http:// URLs are supported: https://127.0.0.1/",
+        ),
+    ] {
+        assert_eq!(outcome(&[arg]), (Some(2), line.to_string()), "{arg}");
+    }
     let help = probe(&["--help"]);
     assert_eq!(help.status.code(), Some(0));
     let text = String::from_utf8_lossy(&help.stdout);
