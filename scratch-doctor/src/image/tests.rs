@@ -993,7 +993,9 @@ fn indexes_that_fan_out_are_refused_past_a_bound() {
         .into_bytes()
     };
     files.0.insert("index.json".into(), top(70));
-    let e = load(&mut files, None).err().expect("refused");
+    let Err(e) = load(&mut files, None) else {
+        panic!("indexes of 4,970 descriptors were read")
+    };
     assert_eq!(
         e.0,
         "its indexes list more than 4096 manifests in all: refused"
