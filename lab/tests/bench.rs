@@ -25,6 +25,7 @@ fn each_missing_tool_is_one_line_naming_its_package() {
         ("ld", "binutils"),
         ("ldd", "libc-bin"),
         ("time", "time"),
+        ("tar", "tar"),
     ]
     .iter()
     .map(|(tool, package)| {
