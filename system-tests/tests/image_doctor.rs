@@ -138,6 +138,17 @@ fn context() -> Option<(TempDir, String)> {
     let libdir = find(&p("root"), "libc.so.6").expect("libc.so.6 in the closure");
     let libdir = libdir.parent().unwrap().strip_prefix(p("root")).unwrap();
     std::fs::write(p("libdir.list"), format!("/{}/\n", libdir.display())).unwrap();
+    // `hwcaps-root`: the closure with libc.so.6 only in the glibc-hwcaps/x86-64-v2
+    // subdirectory of its directory, where glibc's loader looks first on a CPU of that level.
+    let out = run(Command::new("cp")
+        .arg("-a")
+        .arg(p("root"))
+        .arg(p("hwcaps-root")));
+    assert_success(&out, "cp -a");
+    let v2 = p("hwcaps-root").join(libdir).join("glibc-hwcaps/x86-64-v2");
+    std::fs::create_dir_all(&v2).unwrap();
+    let libc = p("hwcaps-root").join(libdir).join("libc.so.6");
+    std::fs::rename(&libc, v2.join("libc.so.6")).unwrap();
     Some((dir, interp))
 }
 
@@ -285,6 +296,27 @@ fn static_hello_starts() {
 #[test]
 fn dynamic_hello_with_its_closure_starts() {
     check("dynamic-closure", Expect::Starts(HELLO));
+}
+
+/// libc.so.6 only under `glibc-hwcaps/x86-64-v2`: the loader finds it there on a CPU of that
+/// level, which the container's `/proc/cpuinfo` (the host's) shows, and the doctor reads the
+/// host's `/proc` for it. On a CPU below that level the loader does not look there.
+#[test]
+fn a_library_only_under_glibc_hwcaps_is_found_on_this_cpu() {
+    let v2 = Command::new("/lib64/ld-linux-x86-64.so.2")
+        .arg("--help")
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout).contains("x86-64-v2 (supported, searched)")
+        });
+    let expect = if v2 {
+        Expect::Starts(HELLO)
+    } else {
+        Expect::Fails(
+            "/hello: error while loading shared libraries: libc.so.6: cannot open shared object file: No such file or directory",
+        )
+    };
+    check("dynamic-hwcaps", expect);
 }
 
 #[test]

@@ -8,6 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::ffi::CStr;
 
+use super::host_root::HostRoot;
 use scratch_doctor::image::config::{self, Platform};
 use scratch_doctor::image::layers::{ImageRoot, apply_layers};
 use scratch_doctor::image::layout::ArchiveStorage;
@@ -206,6 +207,7 @@ pub fn doctor(path: &CStr, platform: Option<&CStr>) -> Result<ImageReport, Image
     let mut storage = open_storage(path, &shown)?;
     let image = config::load(&mut *storage, want.as_ref())?;
     let tree = apply_layers(&mut *storage, &image)?;
-    let mut root = ImageRoot::new(&mut *storage, &image, tree);
+    let mut host = HostRoot;
+    let mut root = ImageRoot::new(&mut *storage, &image, tree).with_host(&mut host);
     Ok(diagnose(&mut root, &image, &shown))
 }

@@ -519,6 +519,8 @@ pub struct ImageRoot<'s> {
     /// The tree.
     pub tree: Tree,
     cwd: String,
+    /// Where `/proc` is read: the machine the container would run on.
+    host: Option<&'s mut dyn RootView>,
 }
 
 impl<'s> ImageRoot<'s> {
@@ -531,7 +533,16 @@ impl<'s> ImageRoot<'s> {
             image,
             tree,
             cwd,
+            host: None,
         }
+    }
+
+    /// Reads `/proc` from `host`: in a container the runtime mounts the host's `/proc`, so the
+    /// loader there sees this machine's CPU (`/proc/cpuinfo`, for its `glibc-hwcaps`
+    /// subdirectories). Without it, `/proc` is the image's own (a saved image has none).
+    pub fn with_host(mut self, host: &'s mut dyn RootView) -> ImageRoot<'s> {
+        self.host = Some(host);
+        self
     }
 
     /// The node `path` leads to (links followed, the last one too when `follow_last`), with
@@ -568,6 +579,12 @@ impl<'s> ImageRoot<'s> {
 
 impl RootView for ImageRoot<'_> {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
+        if let Some(host) = self.host.as_deref_mut() {
+            let path = paths::normalize(path, &self.cwd);
+            if path.starts_with("/proc/") {
+                return host.read(&path);
+            }
+        }
         let (_, node) = self.stat(path, true)?;
         match node.kind {
             NodeKind::File {

@@ -1004,3 +1004,27 @@ fn indexes_that_fan_out_are_refused_past_a_bound() {
     files.0.insert("index.json".into(), top(50));
     assert!(load(&mut files, None).is_ok());
 }
+
+#[test]
+fn proc_is_read_from_the_host_when_one_is_given() {
+    let layer = tar(&[("etc/passwd", b'0', b"root:x:0:0::/:/bin/sh\n", 0o644)]);
+    let c = config("{\"WorkingDir\":\"/etc\"}", &[&layer]);
+    let mut storage = ArchiveStorage::new(oci_archive(&c, &[layer])).unwrap();
+    let image = load(&mut storage, None).unwrap();
+    let tree = apply_layers(&mut storage, &image).unwrap();
+    let mut without = ImageRoot::new(&mut storage, &image, tree.clone());
+    assert!(
+        without.read("/proc/cpuinfo").is_err(),
+        "a saved image has no /proc"
+    );
+    let mut host = crate::memory_root::MemoryRoot::new();
+    host.file("/proc/cpuinfo", "flags : sse2\n");
+    host.file("/etc/passwd", "the host's\n");
+    let mut root = ImageRoot::new(&mut storage, &image, tree).with_host(&mut host);
+    assert_eq!(root.read("/proc/cpuinfo"), Ok(b"flags : sse2\n".to_vec()));
+    assert_eq!(
+        root.read("../proc/./cpuinfo"),
+        Ok(b"flags : sse2\n".to_vec())
+    );
+    assert_eq!(root.read("passwd"), Ok(b"root:x:0:0::/:/bin/sh\n".to_vec()));
+}
