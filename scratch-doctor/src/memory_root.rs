@@ -4,13 +4,13 @@
 //! `ld.so.cache`, symbolic links); a root that exists only as data, such as an image's layers,
 //! can be read into one.
 
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use syscall_kit::Errno;
 
-use crate::paths::{self, MAX_SYMLINKS};
+use crate::paths::{self, Lookup};
 use crate::root_view::{FileError, RootView};
 
 /// One file of a [`MemoryRoot`].
@@ -27,7 +27,7 @@ enum Node {
 /// Paths are stored as given (normalized: no `.`, `..` or repeated `/`), not resolved: a file
 /// belongs at its real path, and a symbolic link where the root has one. The directories above
 /// an added path are created where missing. Reading follows symbolic links as the kernel does
-/// (relative targets from the link's directory, at most [`MAX_SYMLINKS`] of them).
+/// (relative targets from the link's directory, at most [`MAX_SYMLINKS`](paths::MAX_SYMLINKS) of them).
 #[derive(Clone, Debug)]
 pub struct MemoryRoot {
     /// Every file by its absolute path, `/` included (a directory).
@@ -96,49 +96,13 @@ impl MemoryRoot {
     /// The stored path `path` leads to: every symbolic link on the way followed, and the last
     /// component too when `follow_last` (as `open(2)` does, and `readlink(2)` does not).
     fn resolve(&self, path: &str, follow_last: bool) -> Result<String, Errno> {
-        let start = if path.starts_with('/') { "" } else { &self.cwd };
-        let mut todo: VecDeque<String> = components(start).chain(components(path)).collect();
-        let mut done = String::new();
-        let mut links = 0;
-        while let Some(part) = todo.pop_front() {
-            if part == "." {
-                continue;
-            }
-            if part == ".." {
-                done.truncate(done.rfind('/').unwrap_or(0));
-                continue;
-            }
-            let here = alloc::format!("{done}/{part}");
-            match self.nodes.get(&here) {
-                None => return Err(Errno::ENOENT),
-                Some(Node::Symlink(target)) if follow_last || !todo.is_empty() => {
-                    links += 1;
-                    if links > MAX_SYMLINKS {
-                        return Err(Errno::ELOOP);
-                    }
-                    if target.starts_with('/') {
-                        done.clear();
-                    }
-                    for p in components(target).collect::<Vec<_>>().into_iter().rev() {
-                        todo.push_front(p);
-                    }
-                }
-                Some(Node::File(_)) if !todo.is_empty() => return Err(Errno::ENOTDIR),
-                Some(_) => done = here,
-            }
-        }
-        if done.is_empty() {
-            done.push('/');
-        }
-        Ok(done)
+        paths::resolve_in(path, &self.cwd, follow_last, |p| match self.nodes.get(p) {
+            None => Lookup::Missing,
+            Some(Node::Dir) => Lookup::Dir,
+            Some(Node::Symlink(target)) => Lookup::Symlink(target),
+            Some(Node::File(_)) => Lookup::Other,
+        })
     }
-}
-
-/// The non-empty components of `path`.
-fn components(path: &str) -> impl Iterator<Item = String> + '_ {
-    path.split('/')
-        .filter(|p| !p.is_empty())
-        .map(ToString::to_string)
 }
 
 impl RootView for MemoryRoot {

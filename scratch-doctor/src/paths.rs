@@ -126,6 +126,76 @@ pub fn normalize(path: &str, cwd: &str) -> String {
     out
 }
 
+/// What [`resolve_in`] needs to know of one stored path of a tree.
+pub enum Lookup<'t> {
+    /// Nothing is there.
+    Missing,
+    /// A directory.
+    Dir,
+    /// A symbolic link to this target.
+    Symlink(&'t str),
+    /// Anything else (a file, a device): a path cannot go on through it.
+    Other,
+}
+
+/// The stored path that `path` leads to (from `cwd` if relative) in a tree of absolute paths
+/// that `lookup` describes, symbolic links followed inside the tree (the last one too when
+/// `follow_last`), as `open(2)` would in a `chroot` of it: a missing component is
+/// [`Errno::ENOENT`], a file on the way [`Errno::ENOTDIR`], more than [`MAX_SYMLINKS`] links
+/// [`Errno::ELOOP`]. The trees held in memory (an image's layers, the tests' roots) share it.
+pub fn resolve_in<'t>(
+    path: &str,
+    cwd: &str,
+    follow_last: bool,
+    lookup: impl Fn(&str) -> Lookup<'t>,
+) -> Result<String, Errno> {
+    let start = if path.starts_with('/') { "" } else { cwd };
+    let mut todo: Vec<String> = start
+        .split('/')
+        .chain(path.split('/'))
+        .filter(|p| !p.is_empty())
+        .map(ToString::to_string)
+        .collect();
+    todo.reverse(); // a stack: the next component last
+    let mut done = String::new();
+    let mut links = 0;
+    while let Some(part) = todo.pop() {
+        if part == "." {
+            continue;
+        }
+        if part == ".." {
+            done.truncate(done.rfind('/').unwrap_or(0));
+            continue;
+        }
+        let here = alloc::format!("{done}/{part}");
+        match lookup(&here) {
+            Lookup::Missing => return Err(Errno::ENOENT),
+            Lookup::Symlink(target) if follow_last || !todo.is_empty() => {
+                links += 1;
+                if links > MAX_SYMLINKS {
+                    return Err(Errno::ELOOP);
+                }
+                if target.starts_with('/') {
+                    done.clear();
+                }
+                todo.extend(
+                    target
+                        .split('/')
+                        .filter(|p| !p.is_empty())
+                        .rev()
+                        .map(ToString::to_string),
+                );
+            }
+            Lookup::Other if !todo.is_empty() => return Err(Errno::ENOTDIR),
+            _ => done = here,
+        }
+    }
+    if done.is_empty() {
+        done.push('/');
+    }
+    Ok(done)
+}
+
 /// The absolute path of `path` with every symbolic link resolved (`realpath(3)`): what the
 /// loader takes as the program's location for `$ORIGIN`.
 ///

@@ -33,7 +33,7 @@ use super::config::Image;
 use super::decode::{Decoder, Verified};
 use super::tar::{Kind, TarReader};
 use super::{ImageError, Storage, Stream, bail, read_full};
-use crate::paths::{self, MAX_SYMLINKS};
+use crate::paths::{self, Lookup};
 use crate::root_view::{FileError, RootView};
 
 /// The files whose contents are kept while the layers are read: what the verdict reads for
@@ -411,54 +411,16 @@ impl Tree {
 
     /// The stored path that `path` leads to (from `cwd` if relative), symbolic links followed
     /// inside the tree (the last one too when `follow_last`), as `open(2)` would in a
-    /// `chroot` of the image.
+    /// `chroot` of the image ([`paths::resolve_in`]).
     pub fn resolve(&self, path: &str, cwd: &str, follow_last: bool) -> Result<String, Errno> {
-        let start = if path.starts_with('/') { "" } else { cwd };
-        let mut todo: Vec<String> = start
-            .split('/')
-            .chain(path.split('/'))
-            .filter(|p| !p.is_empty())
-            .map(ToString::to_string)
-            .collect();
-        todo.reverse(); // a stack: the next component last
-        let mut done = String::new();
-        let mut links = 0;
-        while let Some(part) = todo.pop() {
-            if part == "." {
-                continue;
+        paths::resolve_in(path, cwd, follow_last, |p| {
+            match self.nodes.get(p).map(|n| &n.kind) {
+                None => Lookup::Missing,
+                Some(NodeKind::Dir) => Lookup::Dir,
+                Some(NodeKind::Symlink(target)) => Lookup::Symlink(target),
+                Some(_) => Lookup::Other,
             }
-            if part == ".." {
-                done.truncate(done.rfind('/').unwrap_or(0));
-                continue;
-            }
-            let here = format!("{done}/{part}");
-            match self.nodes.get(&here).map(|n| &n.kind) {
-                None => return Err(Errno::ENOENT),
-                Some(NodeKind::Symlink(target)) if follow_last || !todo.is_empty() => {
-                    links += 1;
-                    if links > MAX_SYMLINKS {
-                        return Err(Errno::ELOOP);
-                    }
-                    if target.starts_with('/') {
-                        done.clear();
-                    }
-                    todo.extend(
-                        target
-                            .split('/')
-                            .filter(|p| !p.is_empty())
-                            .rev()
-                            .map(ToString::to_string),
-                    );
-                }
-                Some(NodeKind::Dir) | Some(NodeKind::Symlink(_)) => done = here,
-                Some(_) if !todo.is_empty() => return Err(Errno::ENOTDIR),
-                Some(_) => done = here,
-            }
-        }
-        if done.is_empty() {
-            done.push('/');
-        }
-        Ok(done)
+        })
     }
 }
 
