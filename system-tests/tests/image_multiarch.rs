@@ -187,6 +187,18 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
                 && text.contains("\nstarts: yes\n"),
             "{text}"
         );
+        // A foreign platform's: what this host does with it, which `podman run` of its tag
+        // did above: i386 natively, the others through qemu, found by the kernel with
+        // binfmt_misc's F flag.
+        if arch == Arch::I686 {
+            assert!(text.contains(": its kernel runs them natively"), "{text}");
+        } else if arch != Arch::X86_64 {
+            assert!(
+                text.contains(": on this host: runs through ")
+                    && text.contains("with F the kernel"),
+                "{text}"
+            );
+        }
     }
     // A platform of no row of the table.
     let absent = "linux/sparc64";

@@ -515,6 +515,22 @@ impl<'s> ImageRoot<'s> {
         Ok((p, node))
     }
 
+    /// Whether `/proc` is read on the host ([`ImageRoot::with_host`]).
+    pub fn has_host(&self) -> bool {
+        self.host.is_some()
+    }
+
+    /// The host's view and the absolute path, when `path` is under `/proc` and `/proc` is
+    /// read on the host ([`ImageRoot::with_host`]).
+    fn on_host(&mut self, path: &str) -> Option<(&mut dyn RootView, String)> {
+        let path = paths::normalize(path, &self.cwd);
+        let proc = path == "/proc" || path.starts_with("/proc/");
+        match self.host.as_deref_mut() {
+            Some(host) if proc => Some((host, path)),
+            _ => None,
+        }
+    }
+
     fn fetch(&mut self, layer: usize, offset: u64, size: u64) -> Result<Vec<u8>, Errno> {
         if let Some(data) = self.tree.contents.get(&(layer, offset)) {
             return Ok(data.clone());
@@ -541,11 +557,8 @@ impl<'s> ImageRoot<'s> {
 
 impl RootView for ImageRoot<'_> {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
-        if let Some(host) = self.host.as_deref_mut() {
-            let path = paths::normalize(path, &self.cwd);
-            if path.starts_with("/proc/") {
-                return host.read(&path);
-            }
+        if let Some((host, path)) = self.on_host(path) {
+            return host.read(&path);
         }
         let (_, node) = self.stat(path, true)?;
         match node.kind {
@@ -560,6 +573,9 @@ impl RootView for ImageRoot<'_> {
     }
 
     fn read_link(&mut self, path: &str) -> Result<Option<String>, Errno> {
+        if let Some((host, path)) = self.on_host(path) {
+            return host.read_link(&path);
+        }
         let (_, node) = self.stat(path, false)?;
         Ok(match &node.kind {
             NodeKind::Symlink(t) => Some(t.clone()),
@@ -568,6 +584,9 @@ impl RootView for ImageRoot<'_> {
     }
 
     fn list_dir(&mut self, path: &str) -> Result<Vec<String>, Errno> {
+        if let Some((host, path)) = self.on_host(path) {
+            return host.list_dir(&path);
+        }
         let (dir, node) = self.stat(path, true)?;
         if node.kind != NodeKind::Dir {
             return Err(Errno::ENOTDIR);

@@ -582,6 +582,31 @@ fn a_multi_platform_index_gives_this_machines_image_or_the_one_asked_for() {
         "{:?}",
         r.hints
     );
+    // What this host does with it, from its binfmt_misc (read through the host's /proc).
+    let tree = apply_layers(&mut storage, &image).unwrap();
+    let mut host = crate::memory_root::MemoryRoot::new();
+    host.file(
+        "/proc/sys/fs/binfmt_misc/qemu-aarch64",
+        "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n",
+    );
+    host.file("/proc/sys/fs/binfmt_misc/status", "enabled\n");
+    let mut root = ImageRoot::new(&mut storage, &image, tree).with_host(&mut host);
+    let hints = diagnose(&mut root, &image, "t").hints;
+    assert!(
+        hints.iter().any(|h| h.ends_with(
+            "on this host: runs through /usr/libexec/qemu-binfmt/aarch64-binfmt-P (binfmt_misc entry qemu-aarch64, flags POF: with F the kernel holds the interpreter open, so it is found in an empty root too)"
+        )),
+        "{hints:?}"
+    );
+    let tree = apply_layers(&mut storage, &image).unwrap();
+    let mut bare = crate::memory_root::MemoryRoot::new();
+    let mut root = ImageRoot::new(&mut storage, &image, tree).with_host(&mut bare);
+    let hints = diagnose(&mut root, &image, "t").hints;
+    assert!(
+        hints.iter().any(|h| h
+            .ends_with("on this host: exec format error: no enabled binfmt_misc entry takes it")),
+        "{hints:?}"
+    );
     let riscv = Platform::parse("linux/riscv64").unwrap();
     assert_eq!(
         load(&mut storage, Some(&riscv)).unwrap_err().0,

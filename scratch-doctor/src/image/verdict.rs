@@ -347,8 +347,40 @@ pub fn diagnose(root: &mut ImageRoot<'_>, image: &Image, name: &str) -> ImageRep
     if let Some(machine) = image.platform.machine()
         && machine != here
     {
+        // What this host does with the program: a binfmt_misc entry that takes it (read
+        // through the host's /proc: the runtime's exec in the container is this kernel's, and
+        // the kernel tries those entries first), else its kernel runs it natively (i386 on
+        // x86_64), or not at all.
+        let data = report.program.clone().and_then(|p| root.read(&p).ok());
+        let elf = data.as_deref().and_then(|d| match inspect(d) {
+            Ok(Program::Elf(elf)) => Some(elf),
+            _ => None,
+        });
+        let native = elf.as_ref().is_some_and(|elf| {
+            crate::machine::Host::this().runs(elf.machine, elf.class, elf.byte_order)
+        });
+        const NATIVE: &str = "its kernel runs them natively (x86_64's 32-bit compatibility mode)";
+        let here_too = match (elf, data) {
+            (Some(_), Some(data)) if root.has_host() => {
+                let entries = crate::binfmt::load(root);
+                let header = data.get(..128).unwrap_or(&data);
+                let taken = entries
+                    .as_ref()
+                    .is_ok_and(|es| es.iter().any(|e| e.matches(header)));
+                if native && !taken {
+                    NATIVE.into()
+                } else {
+                    format!(
+                        "on this host: {}",
+                        crate::binfmt::this_host(&entries, header)
+                    )
+                }
+            }
+            (Some(_), _) if native => NATIVE.into(),
+            _ => "an engine here runs it only through binfmt_misc emulation (qemu-user)".into(),
+        };
         report.hints.push(format!(
-            "the image is for {} ({machine} programs) and this machine is {here}: an engine here runs it only through binfmt_misc emulation (qemu-user)",
+            "the image is for {} ({machine} programs) and this machine is {here}: {here_too}",
             image.platform
         ));
     }
