@@ -17,8 +17,8 @@
 //! (`ImageRoot::read`), each file at most once and at most [`MAX_FILE`] bytes. So memory grows
 //! with the number of paths in the image and with the size of the files the verdict reads,
 //! not with the size of the layers; and it has bounds: a path or link target longer than
-//! [`PATH_MAX`] is refused (the engine could not unpack it), the paths held take at most
-//! [`MAX_NAMES`] bytes, and the kept contents at most [`MAX_KEPT_TOTAL`] (a kept file that a
+//! [`PATH_MAX`] is refused (the engine could not unpack it), the paths held are at most
+//! [`MAX_PATHS`] and take at most [`MAX_NAMES`] bytes, and the kept contents at most [`MAX_KEPT_TOTAL`] (a kept file that a
 //! later entry replaces or deletes is forgotten at once; past the budget files are read when
 //! asked for, as the others are).
 
@@ -61,6 +61,10 @@ pub const PATH_MAX: usize = 4095;
 /// each of its files), and a bound for an archive made to exhaust memory (every entry of a
 /// deep path adds its directories).
 pub const MAX_NAMES: usize = 256 << 20;
+
+/// The most paths the tree holds: several times a large real image's (hundreds of thousands of
+/// files), and with [`MAX_NAMES`] a bound of the tree's memory (each path costs its node too).
+pub const MAX_PATHS: usize = 2_000_000;
 
 /// The largest file the verdict reads (an ELF program or library): a bigger one is
 /// `EFBIG` to the analysis.
@@ -113,6 +117,9 @@ pub struct Tree {
     names: usize,
     /// The bytes of the contents kept while the layers are read.
     kept: u64,
+    /// The bounds: [`MAX_PATHS`] and [`MAX_NAMES`] (smaller in the tests).
+    max_paths: usize,
+    max_names: usize,
 }
 
 /// A layer entry's path, relative to the root, as `/a/b`; `None` for the root itself.
@@ -169,6 +176,18 @@ impl Tree {
             contents: BTreeMap::new(),
             names: 1,
             kept: 0,
+            max_paths: MAX_PATHS,
+            max_names: MAX_NAMES,
+        }
+    }
+
+    /// An empty tree with smaller bounds than [`MAX_PATHS`] and [`MAX_NAMES`].
+    #[cfg(test)]
+    pub fn with_limits(max_paths: usize, max_names: usize) -> Tree {
+        Tree {
+            max_paths,
+            max_names,
+            ..Tree::new()
         }
     }
 
@@ -200,10 +219,16 @@ impl Tree {
             self.forget(&old);
         } else {
             self.names += len;
-            if self.names > MAX_NAMES {
+            if self.nodes.len() > self.max_paths {
                 bail!(
-                    "its paths take more than {} MiB: refused (far more than a real image's)",
-                    MAX_NAMES >> 20
+                    "it holds more than {} paths: refused (far more than a real image)",
+                    self.max_paths
+                );
+            }
+            if self.names > self.max_names {
+                bail!(
+                    "its paths take more than {} bytes: refused (far more than a real image's)",
+                    self.max_names
                 );
             }
         }

@@ -1053,3 +1053,32 @@ fn proc_is_read_from_the_host_when_one_is_given() {
     );
     assert_eq!(root.read("passwd"), Ok(b"root:x:0:0::/:/bin/sh\n".to_vec()));
 }
+
+#[test]
+fn the_tree_refuses_more_paths_or_longer_names_than_its_bounds() {
+    use super::layers::Tree;
+    use super::tar::TarReader;
+    let apply = |mut tree: Tree, entries: &[T<'_>]| {
+        let mut data = tar(entries);
+        let len = data.len() as u64;
+        tree.apply(&mut TarReader::new(Window::new(&mut data, 0, len)), 0)
+    };
+    let files: Vec<String> = (0..10).map(|i| format!("f{i}")).collect();
+    let entries: Vec<T<'_>> = files
+        .iter()
+        .map(|f| (f.as_str(), b'0', &b""[..], 0o644))
+        .collect();
+    // `/` and 10 files: 11 paths, 1 + 10 × 3 bytes of names.
+    assert!(apply(Tree::with_limits(11, 31), &entries).is_ok());
+    assert_eq!(
+        apply(Tree::with_limits(10, 1000), &entries).unwrap_err().0,
+        "it holds more than 10 paths: refused (far more than a real image)"
+    );
+    assert_eq!(
+        apply(Tree::with_limits(100, 30), &entries).unwrap_err().0,
+        "its paths take more than 30 bytes: refused (far more than a real image's)"
+    );
+    // A deep path counts each of its directories.
+    let deep = format!("{}x", "d/".repeat(20));
+    assert!(apply(Tree::with_limits(20, 1 << 20), &[(&deep, b'0', b"", 0o644)]).is_err());
+}
