@@ -12,12 +12,7 @@ use system_tests::{require_tool, skip_or_fail};
 
 #[test]
 fn a_library_only_under_glibc_hwcaps_is_found_like_the_loader_finds_it() {
-    let supported = Command::new("/lib64/ld-linux-x86-64.so.2")
-        .arg("--help")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout).contains("x86-64-v2 (supported, searched)")
-        });
+    let supported = system_tests::loader_searches_x86_64_v2();
     if !supported {
         skip_or_fail(
             "glibc's loader here does not search glibc-hwcaps/x86-64-v2 (glibc < 2.33, or a CPU below x86-64-v2)",

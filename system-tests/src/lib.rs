@@ -33,7 +33,8 @@ pub use engine::{
 };
 pub use ldd::ldd;
 pub use require::{
-    in_ci, is_root, path_without, require_empty_root, require_root, require_tool, skip_or_fail,
+    in_ci, is_root, loader_searches_x86_64_v2, path_without, require_empty_root, require_root,
+    require_tool, skip_or_fail,
 };
 pub use strace::strace;
 pub use temp::TempDir;

@@ -99,3 +99,15 @@ pub fn path_without(tools: &[&str]) -> (TempDir, std::ffi::OsString) {
     let new_path = dir.path().as_os_str().to_owned();
     (dir, new_path)
 }
+
+/// Whether glibc's loader on this machine searches `glibc-hwcaps/x86-64-v2` subdirectories
+/// (glibc 2.33 or later on a CPU of that level), as `ld.so --help` says: `x86-64-v2
+/// (supported, searched)`.
+pub fn loader_searches_x86_64_v2() -> bool {
+    Command::new("/lib64/ld-linux-x86-64.so.2")
+        .arg("--help")
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout).contains("x86-64-v2 (supported, searched)")
+        })
+}

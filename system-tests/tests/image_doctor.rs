@@ -303,13 +303,7 @@ fn dynamic_hello_with_its_closure_starts() {
 /// host's `/proc` for it. On a CPU below that level the loader does not look there.
 #[test]
 fn a_library_only_under_glibc_hwcaps_is_found_on_this_cpu() {
-    let v2 = Command::new("/lib64/ld-linux-x86-64.so.2")
-        .arg("--help")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout).contains("x86-64-v2 (supported, searched)")
-        });
-    let expect = if v2 {
+    let expect = if system_tests::loader_searches_x86_64_v2() {
         Expect::Starts(HELLO)
     } else {
         Expect::Fails(
