@@ -1,6 +1,6 @@
 //! `--image PATH`: the image's files read with system calls (a directory through
-//! `openat2(2)` beneath it, an archive with `pread(2)` through a read-ahead buffer), then the
-//! analysis of `scratch_doctor::image`.
+//! `openat2(2)` beneath it, read with `read(2)` and skipped with `lseek(2)`; an archive with
+//! `pread(2)` through a read-ahead buffer), then the analysis of `scratch_doctor::image`.
 
 use alloc::boxed::Box;
 use alloc::format;
@@ -16,7 +16,7 @@ use scratch_doctor::image::verdict::{ImageReport, diagnose};
 use scratch_doctor::image::{ImageError, ReadAt, Storage, Stream};
 use scratch_doctor::paths::{from_bytes, to_bytes};
 use syscall_kit::fs::{self, FileType, Mode, OFlags, OpenHow, ResolveFlags};
-use syscall_kit::io::{pread, read};
+use syscall_kit::io::{Whence, lseek, pread, read};
 use syscall_kit::{Errno, OwnedFd};
 
 /// How the names of a layout directory are resolved: beneath it, no symbolic link at all (a
@@ -35,19 +35,24 @@ fn read_retry(fd: &OwnedFd, buf: &mut [u8]) -> Result<usize, Errno> {
 }
 
 /// A file read in order; a read smaller than [`READ_AHEAD`] is served from one `read(2)` of
-/// that many bytes.
+/// that many bytes, and a skip past what is buffered seeks (`lseek(2)`).
 struct FdStream {
     fd: OwnedFd,
     name: String,
     /// Bytes read and not yet taken: `ahead[start..]`.
     ahead: Vec<u8>,
     start: usize,
+    /// The file's offset (the end of `ahead`), and its size.
+    pos: u64,
+    size: u64,
 }
 
 impl FdStream {
-    fn read_fd(&self, buf: &mut [u8]) -> Result<usize, ImageError> {
-        read_retry(&self.fd, buf)
-            .map_err(|e| ImageError(format!("{}: cannot read: {e}", self.name)))
+    fn read_fd(&mut self, buf: &mut [u8]) -> Result<usize, ImageError> {
+        let n = read_retry(&self.fd, buf)
+            .map_err(|e| ImageError(format!("{}: cannot read: {e}", self.name)))?;
+        self.pos += n as u64;
+        Ok(n)
     }
 }
 
@@ -69,6 +74,25 @@ impl Stream for FdStream {
         buf[..n].copy_from_slice(&self.ahead[self.start..self.start + n]);
         self.start += n;
         Ok(n)
+    }
+
+    fn skip(&mut self, n: u64) -> Result<(), ImageError> {
+        let buffered = (self.ahead.len() - self.start) as u64;
+        if n <= buffered {
+            self.start += n as usize;
+            return Ok(());
+        }
+        let rest = n - buffered;
+        self.start = self.ahead.len();
+        if rest > self.size.saturating_sub(self.pos) {
+            return Err(ImageError(format!("{}: unexpected end of data", self.name)));
+        }
+        let by =
+            i64::try_from(rest).map_err(|_| ImageError(format!("{}: too large", self.name)))?;
+        lseek(&self.fd, by, Whence::Current)
+            .map_err(|e| ImageError(format!("{}: cannot seek: {e}", self.name)))?;
+        self.pos += rest;
+        Ok(())
     }
 }
 
@@ -102,6 +126,8 @@ impl Storage for DirStorage {
             name: shown,
             ahead: Vec::new(),
             start: 0,
+            pos: 0,
+            size: st.size,
         })))
     }
 }

@@ -452,14 +452,18 @@ impl<S: Stream> Decoder<S> {
     }
 
     /// Skips `n` bytes of the compressed input.
-    fn skip_input(&mut self, mut n: u64) -> Result<(), ImageError> {
+    fn skip_input(&mut self, n: u64) -> Result<(), ImageError> {
+        self.skip_raw(n)
+            .map_err(|_| self.zstd_error("truncated skippable frame"))
+    }
+
+    /// Skips `n` bytes of the input as it is: what is buffered, then the rest in `inner`
+    /// (which seeks when it can).
+    fn skip_raw(&mut self, n: u64) -> Result<(), ImageError> {
         let buffered = (self.end - self.start) as u64;
         let from_buf = buffered.min(n);
         self.start += from_buf as usize;
-        n -= from_buf;
-        self.inner
-            .skip(n)
-            .map_err(|_| self.zstd_error("truncated skippable frame"))
+        self.inner.skip(n - from_buf)
     }
 }
 
@@ -484,13 +488,14 @@ impl<S: Stream> Stream for Decoder<S> {
         if let Some(e) = &self.failed {
             return Err(e.clone());
         }
-        if !matches!(self.kind, Compression::Gzip | Compression::Zstd) {
-            let buffered = (self.end - self.start) as u64;
-            let from_buf = buffered.min(n);
-            self.start += from_buf as usize;
-            return self.inner.skip(n - from_buf);
+        if matches!(self.kind, Compression::Gzip | Compression::Zstd) {
+            return super::skip_by_reading(self, n);
         }
-        super::skip_by_reading(self, n)
+        let result = self.skip_raw(n);
+        if let Err(e) = &result {
+            self.failed = Some(e.clone());
+        }
+        result
     }
 }
 

@@ -79,7 +79,15 @@ pub trait Stream {
 /// Skips `n` bytes of `s` by reading and dropping them (in reads of up to 128 KiB, as many
 /// bytes as the system calls under it may take at once); an early end is an error.
 pub fn skip_by_reading<S: Stream + ?Sized>(s: &mut S, mut n: u64) -> Result<(), ImageError> {
-    let mut buf = alloc::vec![0u8; usize::try_from(n).unwrap_or(usize::MAX).min(128 << 10)];
+    // A small skip (most files of a layer) on the stack; a large one in large reads.
+    let mut small = [0u8; 8192];
+    let mut large = Vec::new();
+    let buf: &mut [u8] = if n <= small.len() as u64 {
+        &mut small
+    } else {
+        large.resize(usize::try_from(n).unwrap_or(usize::MAX).min(128 << 10), 0);
+        &mut large
+    };
     while n > 0 {
         let want = usize::try_from(n).unwrap_or(usize::MAX).min(buf.len());
         let got = s.read(&mut buf[..want])?;
