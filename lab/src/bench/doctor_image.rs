@@ -169,6 +169,7 @@ fn layer_paths() -> Result<(Vec<PathBuf>, usize, u64), String> {
     walk(Path::new("/usr/lib"), &mut rest)?;
     rest.sort();
     let mut seen = HashSet::new();
+    let mut listed: HashSet<PathBuf> = paths.iter().cloned().collect();
     let mut bytes = 0;
     let mut files = 0;
     for p in first.into_iter().chain(rest) {
@@ -185,7 +186,7 @@ fn layer_paths() -> Result<(Vec<PathBuf>, usize, u64), String> {
             bytes += m.len();
             files += 1;
         }
-        if !paths.contains(&p) {
+        if listed.insert(p.clone()) {
             paths.push(p);
         }
     }
@@ -199,7 +200,7 @@ fn layer_paths() -> Result<(Vec<PathBuf>, usize, u64), String> {
     Ok((paths, files, bytes))
 }
 
-/// The regular files and links under `dir`, recursively (unreadable directories skipped).
+/// The regular files under `dir`, recursively (unreadable directories skipped).
 fn walk(dir: &Path, into: &mut Vec<PathBuf>) -> Result<(), String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(());
@@ -254,8 +255,14 @@ fn build_archive(work: &Path) -> Result<(PathBuf, usize, u64), String> {
         std::fs::write(blob(&digest), bytes).map_err(|e| format!("cannot write a blob: {e}"))?;
         Ok(digest)
     };
+    // This machine's platform, as OCI names its architecture.
+    let architecture = match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    };
     let config = format!(
-        r#"{{"architecture":"amd64","os":"linux","config":{{"Entrypoint":["{PROGRAM}"]}},"rootfs":{{"type":"layers","diff_ids":["{layer_digest}"]}}}}"#
+        r#"{{"architecture":"{architecture}","os":"linux","config":{{"Entrypoint":["{PROGRAM}"]}},"rootfs":{{"type":"layers","diff_ids":["{layer_digest}"]}}}}"#
     );
     let config_digest = put(config.as_bytes())?;
     let manifest = format!(
