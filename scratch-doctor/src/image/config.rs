@@ -28,6 +28,18 @@ const MAX_DEPTH: usize = 4;
 /// nested index many times over, each level multiplying the reads.
 const MAX_DESCRIPTORS: usize = 4096;
 
+/// How many bytes of nested indexes may be read in all: a few of the largest documents read
+/// ([`MAX_JSON`]), where a real image's indexes take kilobytes; with [`MAX_DESCRIPTORS`] a
+/// bound of the work one index can ask for.
+const MAX_INDEX_BYTES: usize = 4 * MAX_JSON;
+
+/// What the indexes read so far have cost: descriptors listed, bytes of nested indexes.
+#[derive(Default)]
+struct Spent {
+    descriptors: usize,
+    bytes: usize,
+}
+
 const INDEX_TYPES: [&str; 2] = [
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -277,13 +289,13 @@ struct Candidate {
     reference: Option<String>,
 }
 
-/// The manifests `index` lists, nested indexes followed; `seen` counts the descriptors read so
-/// far (at most [`MAX_DESCRIPTORS`]).
+/// The manifests `index` lists, nested indexes followed; `spent` counts the descriptors and the
+/// bytes of nested indexes read so far (at most [`MAX_DESCRIPTORS`] and [`MAX_INDEX_BYTES`]).
 fn collect(
     storage: &mut dyn Storage,
     index: &Value,
     depth: usize,
-    seen: &mut usize,
+    spent: &mut Spent,
     out: &mut Vec<Candidate>,
 ) -> Result<(), ImageError> {
     let manifests = index
@@ -291,8 +303,8 @@ fn collect(
         .and_then(Value::as_array)
         .ok_or("index.json has no \"manifests\" list: not an OCI image layout")?;
     for desc in manifests {
-        *seen += 1;
-        if *seen > MAX_DESCRIPTORS {
+        spent.descriptors += 1;
+        if spent.descriptors > MAX_DESCRIPTORS {
             bail!("its indexes list more than {MAX_DESCRIPTORS} manifests in all: refused");
         }
         let platform = desc.get("platform").and_then(Platform::of);
@@ -312,8 +324,16 @@ fn collect(
                 if depth >= MAX_DEPTH {
                     bail!("indexes nested more than {MAX_DEPTH} deep");
                 }
-                let inner = parse_json(&read_blob(storage, desc)?, "an image index")?;
-                collect(storage, &inner, depth + 1, seen, out)?;
+                let bytes = read_blob(storage, desc)?;
+                spent.bytes += bytes.len();
+                if spent.bytes > MAX_INDEX_BYTES {
+                    bail!(
+                        "its nested indexes take more than {} MiB in all: refused",
+                        MAX_INDEX_BYTES >> 20
+                    );
+                }
+                let inner = parse_json(&bytes, "an image index")?;
+                collect(storage, &inner, depth + 1, spent, out)?;
             }
             Some(t) if MANIFEST_TYPES.contains(&t) => out.push(Candidate {
                 desc: desc.clone(),
@@ -355,7 +375,7 @@ fn load_oci(
     want: Option<&Platform>,
 ) -> Result<Image, ImageError> {
     let mut candidates = Vec::new();
-    collect(storage, index, 0, &mut 0, &mut candidates)?;
+    collect(storage, index, 0, &mut Spent::default(), &mut candidates)?;
     if candidates.is_empty() {
         bail!("index.json lists no image manifest");
     }

@@ -20,7 +20,7 @@
 //! [`PATH_MAX`] is refused (the engine could not unpack it), the paths held are at most
 //! [`MAX_PATHS`] and take at most [`MAX_NAMES`] bytes, and the kept contents at most [`MAX_KEPT_TOTAL`] (a kept file that a
 //! later entry replaces or deletes is forgotten at once; past the budget files are read when
-//! asked for, as the others are).
+//! asked for, as the others are; so is a hard link left to a forgotten one).
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -107,7 +107,7 @@ pub struct Node {
 }
 
 /// The merged tree of an image's layers.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Tree {
     /// By absolute path (`/` included).
     nodes: BTreeMap<String, Node>,
@@ -124,12 +124,6 @@ pub struct Tree {
 
 /// A layer entry's path, relative to the root, as `/a/b`; `None` for the root itself.
 fn clean(path: &str) -> Result<Option<String>, ImageError> {
-    if path.len() > PATH_MAX {
-        bail!(
-            "a path of {} bytes, longer than PATH_MAX ({PATH_MAX}): refused (the engine could not unpack it)",
-            path.len()
-        );
-    }
     if path.starts_with('/') {
         bail!("the absolute path {path:?}: refused (a layer's paths are relative)");
     }
@@ -144,6 +138,13 @@ fn clean(path: &str) -> Result<Option<String>, ImageError> {
             }
         }
     }
+    // As the engine unpacks it: relative, without `.`, repeated or trailing slashes.
+    let len = out.len().saturating_sub(1);
+    if len > PATH_MAX {
+        bail!(
+            "a path of {len} bytes, longer than PATH_MAX ({PATH_MAX}): refused (the engine could not unpack it)"
+        );
+    }
     Ok((!out.is_empty()).then_some(out))
 }
 
@@ -155,6 +156,12 @@ fn is_kept(path: &str) -> bool {
             path == *k
         }
     })
+}
+
+impl Default for Tree {
+    fn default() -> Tree {
+        Tree::new()
+    }
 }
 
 impl Tree {
@@ -358,7 +365,9 @@ impl Tree {
                 // A second name of an earlier file, symbolic link or device (link(2) makes
                 // one of each); never of a directory.
                 Kind::HardLink => {
+                    // Its target's directories through the tree's links, as its own path's.
                     let target = clean(&e.link)?.unwrap_or_else(|| "/".into());
+                    let target = self.through_links(target);
                     match self.nodes.get(&target) {
                         Some(n) if n.kind != NodeKind::Dir => {
                             let n = n.clone();

@@ -111,12 +111,18 @@ impl<R: ReadAt> ArchiveStorage<R> {
                         links.remove(&name);
                         files.insert(name, (entry.offset, entry.size));
                     }
-                    // A hard link names a member before it (by its name in the archive).
+                    // A hard link names a member before it (by its name in the archive): a
+                    // second name of its data, or of its link; of nothing when there is none.
                     Kind::HardLink => {
                         let target = member_name(&entry.link);
-                        if let Some(&data) = files.get(target) {
-                            links.remove(&name);
+                        let data = files.get(target).copied();
+                        let link = links.get(target).cloned();
+                        files.remove(&name);
+                        links.remove(&name);
+                        if let Some(data) = data {
                             files.insert(name, data);
+                        } else if let Some(link) = link {
+                            links.insert(name, link);
                         }
                     }
                     // A symbolic link: relative to the member's directory; an absolute one

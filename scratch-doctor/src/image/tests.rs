@@ -384,7 +384,7 @@ fn bad_input_is_one_error() {
             "the whiteout a/.wh. names no file",
         ),
         (
-            one_layer("{}", &pax_path(&"a/".repeat(2048), b'5')),
+            one_layer("{}", &pax_path(&format!("{}ab", "a/".repeat(2047)), b'5')),
             "longer than PATH_MAX (4095)",
         ),
     ];
@@ -903,9 +903,30 @@ fn a_docker_archive_whose_layer_tar_is_a_link_to_a_shared_layer() {
     );
     let r = doctor(tar(&entries)).unwrap();
     assert!(r.starts(), "{}", r.text());
-    // A link out of the archive leads to nothing in it.
-    let out: Vec<T<'_>> = vec![("x/layer.tar", b'2', b"../../../etc/passwd", 0o777)];
-    assert!(!ArchiveStorage::new(tar(&out)).unwrap().has("x/layer.tar"));
+    // A link out of the archive stays in it: `..` stops at its top, as in a chroot.
+    let out: Vec<T<'_>> = vec![
+        ("etc/passwd", b'0', b"the archive's", 0o644),
+        ("x/layer.tar", b'2', b"../../../etc/passwd", 0o777),
+        ("y/layer.tar", b'2', b"../../../nothing", 0o777),
+    ];
+    let mut storage = ArchiveStorage::new(tar(&out)).unwrap();
+    assert!(!storage.has("y/layer.tar"));
+    let mut s = storage.open("x/layer.tar").unwrap().expect("a member");
+    let mut data = vec![0u8; 64];
+    let n = super::read_full(&mut *s, &mut data).unwrap();
+    assert_eq!(&data[..n], b"the archive's");
+    // A hard link to a link member is that link; one to a missing member names nothing, not
+    // an earlier member of its name.
+    let links: Vec<T<'_>> = vec![
+        ("old/layer.tar", b'0', &layer, 0o644),
+        ("sym/layer.tar", b'2', b"../old/layer.tar", 0o777),
+        ("hard/layer.tar", b'1', b"sym/layer.tar", 0o644),
+        ("gone/layer.tar", b'0', b"stale", 0o644),
+        ("gone/layer.tar", b'1', b"missing/layer.tar", 0o644),
+    ];
+    let storage = ArchiveStorage::new(tar(&links)).unwrap();
+    assert!(storage.has("hard/layer.tar"));
+    assert!(!storage.has("gone/layer.tar"));
 }
 
 #[test]
@@ -1028,6 +1049,34 @@ fn indexes_that_fan_out_are_refused_past_a_bound() {
     // 50 × 71 = 3,550 descriptors: read (each one the same image).
     files.0.insert("index.json".into(), top(50));
     assert!(load(&mut files, None).is_ok());
+    // A nested index of 1 MiB (white space, one manifest) listed 20 times: 20 MiB to read.
+    let padded = format!(
+        "{{\"schemaVersion\":2,\"manifests\":[{manifest_desc}]}}{}",
+        " ".repeat(1 << 20)
+    );
+    let pd = sha256_digest(padded.as_bytes());
+    files.0.insert(
+        format!("blobs/sha256/{}", hex(&pd)),
+        padded.clone().into_bytes(),
+    );
+    let padded_desc = format!(
+        "{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{pd}\",\"size\":{}}}",
+        padded.len()
+    );
+    let list = |n: usize| {
+        format!(
+            "{{\"manifests\":[{}]}}",
+            vec![padded_desc.as_str(); n].join(",")
+        )
+        .into_bytes()
+    };
+    files.0.insert("index.json".into(), list(20));
+    assert_eq!(
+        load(&mut files, None).err().map(|e| e.0),
+        Some("its nested indexes take more than 16 MiB in all: refused".into())
+    );
+    files.0.insert("index.json".into(), list(15));
+    assert!(load(&mut files, None).is_ok());
 }
 
 #[test]
@@ -1080,5 +1129,92 @@ fn the_tree_refuses_more_paths_or_longer_names_than_its_bounds() {
     );
     // A deep path counts each of its directories.
     let deep = format!("{}x", "d/".repeat(20));
-    assert!(apply(Tree::with_limits(20, 1 << 20), &[(&deep, b'0', b"", 0o644)]).is_err());
+    assert_eq!(
+        apply(Tree::with_limits(20, 1 << 20), &[(&deep, b'0', b"", 0o644)])
+            .unwrap_err()
+            .0,
+        "it holds more than 20 paths: refused (far more than a real image)"
+    );
+}
+
+#[test]
+fn a_hard_link_names_its_target_through_the_directory_links_of_lower_layers() {
+    let elf = static_elf();
+    let lower = tar(&[
+        ("usr/lib/", b'5', b"", 0o755),
+        ("lib", b'2', b"usr/lib", 0o777),
+    ]);
+    let upper = tar(&[
+        ("lib/a", b'0', &elf, 0o755),
+        ("lib/b", b'1', b"lib/a", 0o755),
+    ]);
+    let c = config("{\"Entrypoint\":[\"/lib/b\"]}", &[&lower, &upper]);
+    let r = doctor(oci_archive(&c, &[lower.clone(), upper.clone()])).unwrap();
+    assert!(r.starts(), "{}", r.text());
+    assert_eq!(r.program.as_deref(), Some("/usr/lib/b"));
+}
+
+#[test]
+fn path_max_counts_the_path_as_the_engine_unpacks_it() {
+    // 4095 bytes once `./` and the trailing `/` of a directory are dropped.
+    let path = format!("./{}x/", "d/".repeat(2047));
+    let layer = tar(&pax_path(&path, b'5'));
+    let c = config("{}", &[&layer]);
+    let mut storage = ArchiveStorage::new(oci_archive(&c, &[layer])).unwrap();
+    let image = load(&mut storage, None).unwrap();
+    assert!(apply_layers(&mut storage, &image).is_ok());
+}
+
+/// A minimal static i386 ELF executable (header and one PT_LOAD).
+fn static_elf32() -> Vec<u8> {
+    let mut e = vec![0u8; 84];
+    e[..4].copy_from_slice(b"\x7fELF");
+    e[4] = 1; // 32-bit
+    e[5] = 1; // little-endian
+    e[6] = 1;
+    e[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
+    e[18..20].copy_from_slice(&3u16.to_le_bytes()); // i386
+    e[20..24].copy_from_slice(&1u32.to_le_bytes());
+    e[24..28].copy_from_slice(&0x8049000u32.to_le_bytes());
+    e[28..32].copy_from_slice(&52u32.to_le_bytes()); // e_phoff
+    e[40..42].copy_from_slice(&52u16.to_le_bytes());
+    e[42..44].copy_from_slice(&32u16.to_le_bytes());
+    e[44..46].copy_from_slice(&1u16.to_le_bytes());
+    e[52..56].copy_from_slice(&1u32.to_le_bytes()); // PT_LOAD
+    e
+}
+
+#[test]
+fn an_i386_image_runs_natively_here_unless_a_binfmt_entry_takes_it() {
+    let elf = static_elf32();
+    let layer = tar(&[("hello", b'0', &elf, 0o755)]);
+    let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]).replace("\"amd64\"", "\"386\"");
+    let archive = oci_archive(&c, &[layer]);
+    let hint = |host: &mut crate::memory_root::MemoryRoot| {
+        let mut storage = ArchiveStorage::new(archive.clone()).unwrap();
+        let image = load(&mut storage, Some(&Platform::parse("linux/386").unwrap())).unwrap();
+        let tree = apply_layers(&mut storage, &image).unwrap();
+        let mut root = ImageRoot::new(&mut storage, &image, tree).with_host(host);
+        let r = diagnose(&mut root, &image, "t");
+        assert!(r.starts(), "{}", r.text());
+        r.hints
+            .into_iter()
+            .find(|h| h.contains("on this host"))
+            .unwrap_or_default()
+    };
+    assert!(hint(&mut crate::memory_root::MemoryRoot::new()).ends_with(
+        "on this host: its i386 program runs natively (x86_64's 32-bit compatibility mode)"
+    ));
+    // The kernel tries binfmt_misc entries first: one for i386 takes it.
+    let mut host = crate::memory_root::MemoryRoot::new();
+    host.file(
+        "/proc/sys/fs/binfmt_misc/qemu-i386",
+        "enabled\ninterpreter /usr/libexec/qemu-binfmt/i386-binfmt-P\nflags: F\noffset 0\nmagic 7f454c4601010100000000000000000002000300\nmask fffffffffffefefcfffffffffffffffffeffffff\n",
+    );
+    assert!(
+        hint(&mut host)
+            .contains("on this host: runs through /usr/libexec/qemu-binfmt/i386-binfmt-P"),
+        "{}",
+        hint(&mut host)
+    );
 }

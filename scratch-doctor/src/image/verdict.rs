@@ -356,28 +356,43 @@ pub fn diagnose(root: &mut ImageRoot<'_>, image: &Image, name: &str) -> ImageRep
             Ok(Program::Elf(elf)) => Some(elf),
             _ => None,
         });
-        let native = elf.as_ref().is_some_and(|elf| {
-            crate::machine::Host::this().runs(elf.machine, elf.class, elf.byte_order)
-        });
-        const NATIVE: &str = "its kernel runs them natively (x86_64's 32-bit compatibility mode)";
+        // Natively: i386 on x86_64, or a program not of the image's platform but of this
+        // machine's (whose verdict says so).
+        let host = crate::machine::Host::this();
+        let native = elf
+            .as_ref()
+            .filter(|elf| host.runs(elf.machine, elf.class, elf.byte_order))
+            .map(|elf| {
+                let name = crate::machine::machine_name(elf.machine, elf.class, elf.byte_order);
+                let compat = if elf.machine == host.machine {
+                    ""
+                } else {
+                    " (x86_64's 32-bit compatibility mode)"
+                };
+                format!(
+                    "on this host: its {} program runs natively{compat}",
+                    name.unwrap_or("unknown")
+                )
+            });
+        let generic =
+            || "an engine here runs it only through binfmt_misc emulation (qemu-user)".to_string();
         let here_too = match (elf, data) {
             (Some(_), Some(data)) if root.has_host() => {
                 let entries = crate::binfmt::load(root);
-                let header = data.get(..128).unwrap_or(&data);
+                let header = crate::program::head(&data[..], crate::binfmt::HEADER_BYTES);
                 let taken = entries
                     .as_ref()
                     .is_ok_and(|es| es.iter().any(|e| e.matches(header)));
-                if native && !taken {
-                    NATIVE.into()
-                } else {
-                    format!(
+                match native {
+                    Some(native) if !taken => native,
+                    _ => format!(
                         "on this host: {}",
                         crate::binfmt::this_host(&entries, header)
-                    )
+                    ),
                 }
             }
-            (Some(_), _) if native => NATIVE.into(),
-            _ => "an engine here runs it only through binfmt_misc emulation (qemu-user)".into(),
+            (Some(_), _) => native.unwrap_or_else(generic),
+            _ => generic(),
         };
         report.hints.push(format!(
             "the image is for {} ({machine} programs) and this machine is {here}: {here_too}",
