@@ -1005,6 +1005,21 @@ fn a_decoder_skips_to_the_same_bytes_plain_or_compressed() {
     }
 }
 
+/// Stores the index `body` as a blob of `files`; returns a maker of `index.json` texts that list
+/// it `n` times.
+fn nested_index(files: &mut Files, body: &str) -> impl Fn(usize) -> Vec<u8> + use<> {
+    let digest = sha256_digest(body.as_bytes());
+    files.0.insert(
+        format!("blobs/sha256/{}", hex(&digest)),
+        body.as_bytes().to_vec(),
+    );
+    let desc = format!(
+        "{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{digest}\",\"size\":{}}}",
+        body.len()
+    );
+    move |n| format!("{{\"manifests\":[{}]}}", vec![desc.as_str(); n].join(",")).into_bytes()
+}
+
 #[test]
 fn indexes_that_fan_out_are_refused_past_a_bound() {
     const TAR: &str = "application/vnd.oci.image.layer.v1.tar";
@@ -1022,22 +1037,7 @@ fn indexes_that_fan_out_are_refused_past_a_bound() {
         "{{\"schemaVersion\":2,\"manifests\":[{}]}}",
         vec![manifest_desc.as_str(); 70].join(",")
     );
-    let nd = sha256_digest(nested.as_bytes());
-    files.0.insert(
-        format!("blobs/sha256/{}", hex(&nd)),
-        nested.clone().into_bytes(),
-    );
-    let nested_desc = format!(
-        "{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{nd}\",\"size\":{}}}",
-        nested.len()
-    );
-    let top = |n: usize| {
-        format!(
-            "{{\"manifests\":[{}]}}",
-            vec![nested_desc.as_str(); n].join(",")
-        )
-        .into_bytes()
-    };
+    let top = nested_index(&mut files, &nested);
     files.0.insert("index.json".into(), top(70));
     let Err(e) = load(&mut files, None) else {
         panic!("indexes of 4,970 descriptors were read")
@@ -1054,22 +1054,7 @@ fn indexes_that_fan_out_are_refused_past_a_bound() {
         "{{\"schemaVersion\":2,\"manifests\":[{manifest_desc}]}}{}",
         " ".repeat(1 << 20)
     );
-    let pd = sha256_digest(padded.as_bytes());
-    files.0.insert(
-        format!("blobs/sha256/{}", hex(&pd)),
-        padded.clone().into_bytes(),
-    );
-    let padded_desc = format!(
-        "{{\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"digest\":\"{pd}\",\"size\":{}}}",
-        padded.len()
-    );
-    let list = |n: usize| {
-        format!(
-            "{{\"manifests\":[{}]}}",
-            vec![padded_desc.as_str(); n].join(",")
-        )
-        .into_bytes()
-    };
+    let list = nested_index(&mut files, &padded);
     files.0.insert("index.json".into(), list(20));
     assert_eq!(
         load(&mut files, None).err().map(|e| e.0),
