@@ -1,6 +1,6 @@
-//! `--image PATH`: the image's files read with system calls (a directory through
-//! `openat2(2)` beneath it, read with `read(2)` and skipped with `lseek(2)`; an archive with
-//! `pread(2)` through a read-ahead buffer), then the analysis of `scratch_doctor::image`.
+//! `--image PATH`: the image's files read with system calls (an archive, or the files of a
+//! directory opened with `openat2(2)` beneath it, with `pread(2)` through a read-ahead buffer),
+//! then the analysis of `scratch_doctor::image`.
 
 use alloc::boxed::Box;
 use alloc::format;
@@ -13,10 +13,10 @@ use scratch_doctor::image::config::{self, Platform};
 use scratch_doctor::image::layers::{ImageRoot, apply_layers};
 use scratch_doctor::image::layout::ArchiveStorage;
 use scratch_doctor::image::verdict::{ImageReport, diagnose};
-use scratch_doctor::image::{ImageError, ReadAt, Storage, Stream};
+use scratch_doctor::image::{ImageError, ReadAt, Storage, Stream, Window};
 use scratch_doctor::paths::{from_bytes, to_bytes};
 use syscall_kit::fs::{self, FileType, Mode, OFlags, OpenHow, ResolveFlags};
-use syscall_kit::io::{Whence, lseek, pread, read};
+use syscall_kit::io::pread;
 use syscall_kit::{Errno, OwnedFd};
 
 /// How the names of a layout directory are resolved: beneath it, no symbolic link at all (a
@@ -25,81 +25,12 @@ const BENEATH: ResolveFlags = ResolveFlags::BENEATH
     .union(ResolveFlags::NO_SYMLINKS)
     .union(ResolveFlags::NO_MAGICLINKS);
 
-fn read_retry(fd: &OwnedFd, buf: &mut [u8]) -> Result<usize, Errno> {
-    loop {
-        match read(fd, buf) {
-            Err(Errno::EINTR) => {}
-            r => return r,
-        }
-    }
-}
-
-/// A file read in order; a read smaller than [`READ_AHEAD`] is served from one `read(2)` of
-/// that many bytes, and a skip past what is buffered seeks (`lseek(2)`).
-struct FdStream {
-    fd: OwnedFd,
-    name: String,
-    /// Bytes read and not yet taken: `ahead[start..]`.
-    ahead: Vec<u8>,
-    start: usize,
-    /// The file's offset (the end of `ahead`), and its size.
-    pos: u64,
-    size: u64,
-}
-
-impl FdStream {
-    fn read_fd(&mut self, buf: &mut [u8]) -> Result<usize, ImageError> {
-        let n = read_retry(&self.fd, buf)
-            .map_err(|e| ImageError(format!("{}: cannot read: {e}", self.name)))?;
-        self.pos += n as u64;
-        Ok(n)
-    }
-}
-
-impl Stream for FdStream {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, ImageError> {
-        if self.start == self.ahead.len() {
-            if buf.len() >= READ_AHEAD {
-                return self.read_fd(buf);
-            }
-            let mut ahead = core::mem::take(&mut self.ahead);
-            ahead.resize(READ_AHEAD, 0);
-            let n = self.read_fd(&mut ahead);
-            ahead.truncate(*n.as_ref().unwrap_or(&0));
-            self.ahead = ahead;
-            self.start = 0;
-            n?;
-        }
-        let n = buf.len().min(self.ahead.len() - self.start);
-        buf[..n].copy_from_slice(&self.ahead[self.start..self.start + n]);
-        self.start += n;
-        Ok(n)
-    }
-
-    fn skip(&mut self, n: u64) -> Result<(), ImageError> {
-        let buffered = (self.ahead.len() - self.start) as u64;
-        if n <= buffered {
-            self.start += n as usize;
-            return Ok(());
-        }
-        let rest = n - buffered;
-        self.start = self.ahead.len();
-        if rest > self.size.saturating_sub(self.pos) {
-            return Err(ImageError(format!("{}: unexpected end of data", self.name)));
-        }
-        let by =
-            i64::try_from(rest).map_err(|_| ImageError(format!("{}: too large", self.name)))?;
-        lseek(&self.fd, by, Whence::Current)
-            .map_err(|e| ImageError(format!("{}: cannot seek: {e}", self.name)))?;
-        self.pos += rest;
-        Ok(())
-    }
-}
-
-/// An OCI image layout directory.
+/// An OCI image layout directory. Its files are read as an archive is ([`FileAt`]: `pread(2)`
+/// through the read-ahead, a skip is a seek), the one open last held here.
 struct DirStorage {
     dir: OwnedFd,
     shown: String,
+    file: Option<FileAt>,
 }
 
 impl Storage for DirStorage {
@@ -121,14 +52,9 @@ impl Storage for DirStorage {
         if st.file_type != FileType::Regular {
             return Err(ImageError(format!("{shown}: not a regular file")));
         }
-        Ok(Some(Box::new(FdStream {
-            fd,
-            name: shown,
-            ahead: Vec::new(),
-            start: 0,
-            pos: 0,
-            size: st.size,
-        })))
+        let size = st.size;
+        let file = self.file.insert(FileAt::new(fd, size, shown));
+        Ok(Some(Box::new(Window::new(file, 0, size))))
     }
 }
 
@@ -211,6 +137,7 @@ fn open_storage(path: &CStr, shown: &str) -> Result<Box<dyn Storage>, ImageError
         FileType::Directory => Ok(Box::new(DirStorage {
             dir: fd,
             shown: shown.into(),
+            file: None,
         })),
         FileType::Regular => Ok(Box::new(ArchiveStorage::new(FileAt::new(
             fd,
