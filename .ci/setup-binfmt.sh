@@ -15,7 +15,7 @@ hello_binfmt_setup() {
   # The qemu-user programs of the foreign architectures of the table (`cargo xtask arches`:
   # NAME TRIPLE PLATFORM QEMU BINFMT, BINFMT `-` for those the kernel runs itself, x86_64 and
   # i686).
-  qemus=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && cargo xtask arches | awk '$5 != "-" { print $5 }') || return 1
+  qemus=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && cargo xtask arches | awk '$5 != "-" { print $5 }' | sort -u) || return 1
   for qemu in $qemus; do
     conf=/usr/lib/binfmt.d/$qemu.conf
     if [[ ! -e /proc/sys/fs/binfmt_misc/$qemu ]]; then

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds the image for every architecture of the table (`cargo xtask arches`: linux/amd64,
-# linux/arm64 and linux/riscv64) and a manifest list named $HELLO_IMAGE (default hello-nostd)
+# linux/arm64/v8, linux/riscv64 …) and a manifest list named $HELLO_IMAGE (default hello-nostd)
 # holding them, with Podman's own multi-platform support
 # (`podman build --platform`, `podman manifest create` and `podman manifest add`), so that
 # `podman run hello-nostd` picks the image of the host's architecture. Each platform's image is
-# also tagged $HELLO_IMAGE:<arch> (amd64, arm64, riscv64): `podman run hello-nostd:arm64` runs
-# the arm64 one (through qemu binfmt on another host). Run `cargo xtask build-arch all` first
-# (`cargo make image-multiarch` does).
+# also tagged $HELLO_IMAGE:<platform less linux/, / as -> (amd64, arm64-v8, arm-v6 …):
+# `podman run hello-nostd:arm64-v8` runs the arm64 one (through qemu binfmt on another host).
+# Run `cargo xtask build-arch all` first (`cargo make image-multiarch` does).
 #
 # Podman only: with Docker the same needs `docker buildx` and a builder that can emulate the
 # other platforms, which this project's machines do not have to test it.
@@ -29,7 +29,7 @@ for line in "${arches[@]}"; do
   }
 done
 
-# One image per platform, tagged by architecture, then the list of the three under the plain
+# One image per platform, tagged by platform, then the list of them all under the plain
 # name. A manifest list cannot take the name of an image: drop an earlier single-platform image
 # or list of that name first.
 podman manifest rm "$image" >/dev/null 2>&1 || podman rmi "$image" >/dev/null 2>&1 || true
@@ -51,8 +51,13 @@ for line in "${arches[@]}"; do
   echo "built $image:$tag for $platform" >&2
 done
 podman manifest create "$image" >/dev/null
+# Each entry's platform is the row's, given explicitly: Podman 4.3 takes it from the image's
+# config otherwise, where its build writes variant v7 for every arm image, v6 and v5 too (the
+# list would then say arm/v7 three times).
 for line in "${arches[@]}"; do
   read -r _ _ platform _ <<<"$line"
-  podman manifest add "$image" "containers-storage:localhost/$image:$(tag_of "$platform")" >/dev/null
+  IFS=/ read -r os arch variant <<<"$platform"
+  podman manifest add --os "$os" --arch "$arch" ${variant:+--variant "$variant"} \
+    "$image" "containers-storage:localhost/$image:$(tag_of "$platform")" >/dev/null
 done
 echo "built manifest list $image: $(podman manifest inspect "$image" | grep -o '"architecture": *"[a-z0-9]*"' | grep -o '[a-z0-9]*"$' | tr -d '"' | paste -sd ' ' -)" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes the multi-architecture image (the manifest list of `cargo make image-multiarch`) as one
-# OCI archive holding all three platforms, $HELLO_ARCHIVE (default
+# OCI archive holding every platform, $HELLO_ARCHIVE (default
 # target/hello-nostd-multiarch.oci.tar), with `podman manifest push --all … oci-archive:…`, and
 # prints its path and size in bytes. `podman load` of it loads the host's platform.
 set -euo pipefail

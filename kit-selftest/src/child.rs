@@ -13,7 +13,8 @@ use syscall_kit::{Errno, rt};
 /// `allocated N MiB`; `--seccomp-kill` allows only `write` and `exit_group` (kill for anything
 /// else), prints `filter installed` and calls `getpid`, which kills it with `SIGSYS`;
 /// `--seccomp-errno` does the same with `EPERM` as the action and prints what `getpid` returned;
-/// `--wait-for-signal` waits until a signal ends it.
+/// `--wait-for-signal` waits until a signal ends it; `--trap` stops at the architecture's
+/// illegal instruction (`syscall_kit::arch::trap`).
 /// Returns the exit status of the mode, or `None` when no mode is asked for (run the tests).
 pub fn mode() -> Option<i32> {
     let mode = rt::args().nth(1)?.to_bytes();
@@ -24,6 +25,7 @@ pub fn mode() -> Option<i32> {
             let ok = args == [&b"one"[..], b"two words", b""] && env == Some(b"x=y z");
             Some(if ok { 0 } else { 3 })
         }
+        b"--trap" => syscall_kit::arch::trap(),
         // The panic test checks that the message names this file.
         b"--panic" => panic!("deliberate panic number {}", 42),
         // Waits, with every signal at its default action, until one ends the process: the app

@@ -75,6 +75,10 @@ pub const ALL: &[Test] = &[
         panic::reports_and_exits_101,
     ),
     (
+        "trap: the illegal instruction is SIGILL",
+        panic::trap_is_sigill,
+    ),
+    (
         "heap: out of memory is a clean exit",
         heap::out_of_memory_is_clean,
     ),

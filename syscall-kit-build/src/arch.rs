@@ -19,6 +19,7 @@ pub struct Arch {
     page_size: u32,
     bits: u8,
     big_endian: bool,
+    core_from_source: bool,
 }
 
 /// The rustflags of every no_std build, before the architecture's own ([`Arch::rustflags`]).
@@ -46,7 +47,7 @@ pub const COMMON_RUSTFLAGS: [&str; 8] = [
 
 impl Arch {
     /// Every architecture, the host of this project (x86_64) first: the table.
-    pub const ALL: [Arch; 7] = [
+    pub const ALL: [Arch; 10] = [
         Arch {
             name: "x86_64",
             target_arch: "x86_64",
@@ -61,6 +62,7 @@ impl Arch {
             page_size: 0x1000,
             bits: 64,
             big_endian: false,
+            core_from_source: false,
         },
         Arch {
             name: "aarch64",
@@ -72,13 +74,14 @@ impl Arch {
             qemu: Some("qemu-aarch64"),
             qemu_args: &[],
             native: false,
-            platform: "linux/arm64",
+            platform: "linux/arm64/v8",
             e_machine: 183,
             e_flags: 0,
             // The largest page size of aarch64 kernels.
             page_size: 0x10000,
             bits: 64,
             big_endian: false,
+            core_from_source: false,
         },
         Arch {
             name: "riscv64",
@@ -96,6 +99,7 @@ impl Arch {
             page_size: 0x1000,
             bits: 64,
             big_endian: false,
+            core_from_source: false,
         },
         Arch {
             name: "i686",
@@ -112,6 +116,7 @@ impl Arch {
             page_size: 0x1000,
             bits: 32,
             big_endian: false,
+            core_from_source: false,
         },
         Arch {
             name: "armv7",
@@ -130,6 +135,7 @@ impl Arch {
             page_size: 0x1000,
             bits: 32,
             big_endian: false,
+            core_from_source: false,
         },
         Arch {
             name: "s390x",
@@ -146,6 +152,7 @@ impl Arch {
             page_size: 0x1000,
             bits: 64,
             big_endian: true,
+            core_from_source: false,
         },
         Arch {
             name: "powerpc64le",
@@ -165,6 +172,69 @@ impl Arch {
             page_size: 0x10000,
             bits: 64,
             big_endian: false,
+            core_from_source: false,
+        },
+        Arch {
+            name: "armv6",
+            target_arch: "arm",
+            // rustup serves no rust-std for it on this project's machines (404, -gnueabihf too):
+            // core and alloc are built from source (see `core_from_source`).
+            triple: "arm-unknown-linux-musleabihf",
+            rustflags: &[],
+            qemu: Some("qemu-arm"),
+            // The Raspberry Pi 1's ARM1176: ARMv6 with VFPv2, and no ARMv7 instruction.
+            qemu_args: &["-cpu", "arm1176"],
+            native: false,
+            platform: "linux/arm/v6",
+            e_machine: 40,
+            // EF_ARM_EABI_VER5 | EF_ARM_ABI_FLOAT_HARD, as armv7.
+            e_flags: 0x0500_0400,
+            page_size: 0x1000,
+            bits: 32,
+            big_endian: false,
+            core_from_source: true,
+        },
+        Arch {
+            name: "armv5",
+            target_arch: "arm",
+            // The same as armv6: no rust-std from rustup here, core built from source.
+            triple: "armv5te-unknown-linux-musleabi",
+            rustflags: &[],
+            qemu: Some("qemu-arm"),
+            // ARM926EJ-S: ARMv5TEJ, no floating-point unit.
+            qemu_args: &["-cpu", "arm926"],
+            native: false,
+            platform: "linux/arm/v5",
+            e_machine: 40,
+            // EF_ARM_EABI_VER5 | EF_ARM_ABI_FLOAT_SOFT: floats in integer registers.
+            e_flags: 0x0500_0200,
+            page_size: 0x1000,
+            bits: 32,
+            big_endian: false,
+            core_from_source: true,
+        },
+        Arch {
+            name: "loongarch64",
+            target_arch: "loongarch64",
+            // As armv6: no rust-std from rustup here (404, -gnu too), core built from source.
+            triple: "loongarch64-unknown-linux-musl",
+            // Rust's loongarch64 Linux targets use the 128-bit vector extension LSX, which
+            // qemu-loongarch64 7.2 does not emulate (qemu 8.1 does): without it the programs
+            // run on every LoongArch64 CPU and under this qemu. The calling convention is the
+            // same (LP64D passes no vector).
+            rustflags: &["-C", "target-feature=-lsx"],
+            qemu: Some("qemu-loongarch64"),
+            qemu_args: &[],
+            native: false,
+            platform: "linux/loong64",
+            e_machine: 258,
+            // EF_LOONGARCH_ABI_DOUBLE_FLOAT | EF_LOONGARCH_OBJABI_V1: LP64D, object ABI v1.
+            e_flags: 0x43,
+            // The largest page size of loongarch64 kernels (16 KiB is their default).
+            page_size: 0x10000,
+            bits: 64,
+            big_endian: false,
+            core_from_source: true,
         },
     ];
 
@@ -182,6 +252,12 @@ impl Arch {
     pub const S390X: Arch = Arch::ALL[5];
     /// powerpc64le (64-bit POWER, little-endian, ELFv2).
     pub const POWERPC64LE: Arch = Arch::ALL[6];
+    /// armv6 (32-bit arm, hard float, `linux/arm/v6`).
+    pub const ARMV6: Arch = Arch::ALL[7];
+    /// armv5 (32-bit arm, armv5te, soft float, `linux/arm/v5`).
+    pub const ARMV5: Arch = Arch::ALL[8];
+    /// loongarch64 (LP64D, `linux/loong64`).
+    pub const LOONGARCH64: Arch = Arch::ALL[9];
 
     /// The architecture called `name` in the table (`x86_64`, `aarch64`, `i686` …).
     pub fn named(name: &str) -> Option<Arch> {
@@ -271,6 +347,34 @@ impl Arch {
     /// Whether it is big-endian (`ELFDATA2MSB`).
     pub const fn big_endian(self) -> bool {
         self.big_endian
+    }
+
+    /// Whether its `core` and `alloc` are built from the `rust-src` component instead of
+    /// rustup's prebuilt `rust-std`, which rustup does not serve for it on this project's
+    /// machines (`rustup target add` answers 404). cargo's `-Z build-std=core,alloc` does it,
+    /// allowed on a stable toolchain by `RUSTC_BOOTSTRAP=1` for that build only (see
+    /// [`Arch::build_std_args`]); the compiler is the same stable one.
+    pub const fn core_from_source(self) -> bool {
+        self.core_from_source
+    }
+
+    /// What a `cargo build` for it needs beyond [`cargo_config`](Arch::cargo_config): for a row
+    /// whose core is built from source, the environment variable and the arguments that do it;
+    /// nothing for the others.
+    pub fn build_std_args(
+        self,
+    ) -> (
+        Option<(&'static str, &'static str)>,
+        &'static [&'static str],
+    ) {
+        if self.core_from_source {
+            (
+                Some(("RUSTC_BOOTSTRAP", "1")),
+                &["-Z", "build-std=core,alloc"],
+            )
+        } else {
+            (None, &[])
+        }
     }
 
     /// The largest page size its kernels use: a segment placed at such a boundary works on all.

@@ -230,3 +230,61 @@ fn scratch_doctor_says_i686_binaries_run_on_this_x86_64_kernel() {
         );
     }
 }
+
+/// A table row without its bytes column, which depends on the compiler's release (the README
+/// names the one its figures come from); every other cell must match.
+fn without_bytes(table: &str) -> Vec<String> {
+    table
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split('|').collect();
+            // "", platform, architecture, target, bytes, calls, output, "".
+            if l.starts_with("| linux/") {
+                let bytes = cells.get_mut(4).expect("a bytes cell");
+                let b = bytes.trim();
+                assert!(
+                    !b.is_empty() && b.chars().all(|c| c.is_ascii_digit()),
+                    "bytes cell {b:?} in {l}"
+                );
+                *bytes = " N ";
+            }
+            cells.join("|")
+        })
+        .collect()
+}
+
+#[test]
+fn the_readmes_architecture_table_is_what_measure_arch_prints() {
+    if selected().len() != Arch::ALL.len()
+        || !foreign()
+            .into_iter()
+            .all(|a| require_tool(a.qemu().unwrap(), "qemu-user"))
+    {
+        return;
+    }
+    for arch in Arch::ALL {
+        nostd_bin_for(arch, "hello-nostd");
+    }
+    let root = system_tests::workspace_root();
+    let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["xtask", "measure-arch"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let fresh = String::from_utf8(out.stdout).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = system_tests::doc_section::Section {
+        path: "README.md",
+        begin: "<!-- measure-arch:begin -->",
+        end: "<!-- measure-arch:end -->",
+    };
+    let documented = section.find(&readme).unwrap();
+    assert_eq!(without_bytes(documented).len(), Arch::ALL.len() + 2);
+    assert_eq!(
+        without_bytes(documented),
+        without_bytes(&fresh),
+        "README.md's table is not `cargo make measure-arch`'s:\n{fresh}"
+    );
+}

@@ -1,5 +1,5 @@
 //! The multi-architecture image: `cargo make image-multiarch` builds one image per platform
-//! of the architecture table (linux/amd64, linux/arm64 …) and a manifest list of them with
+//! of the architecture table (linux/amd64, linux/arm64/v8 …) and a manifest list of them with
 //! Podman; the foreign ones run through qemu binfmt; `image-save-multiarch` writes them as one
 //! OCI archive.
 
@@ -31,6 +31,21 @@ impl Drop for MultiArchImage {
     }
 }
 
+/// The `platform` object of `arch`'s entry in a manifest list or index, without its braces or
+/// white space, as Podman and skopeo write it: `"architecture":"arm","os":"linux","variant":"v6"`.
+fn platform_entry(arch: Arch) -> String {
+    let mut parts = arch.platform().trim_start_matches("linux/").split('/');
+    let architecture = parts.next().unwrap();
+    match parts.next() {
+        Some(variant) => {
+            format!(
+                "\"architecture\":\"{architecture}\",\"os\":\"linux\",\"variant\":\"{variant}\""
+            )
+        }
+        None => format!("\"architecture\":\"{architecture}\",\"os\":\"linux\""),
+    }
+}
+
 /// The image of `arch` in the list `name`, as scripts/image-multiarch.sh tags it: the platform
 /// less `linux/`, a `/` before a variant as `-` (`name:amd64`, `name:arm-v7`).
 fn tag_of(name: &str, arch: Arch) -> String {
@@ -38,8 +53,10 @@ fn tag_of(name: &str, arch: Arch) -> String {
     format!("{name}:{}", platform.replace('/', "-"))
 }
 
-/// The `e_machine` of the `/hello` inside `image`, copied out of a container created from it.
-fn e_machine_of_hello_in(image: &str) -> u16 {
+/// What the ELF header of the `/hello` inside `image` says: its class in bits (32 or 64), its
+/// `e_machine` and its `e_flags` (for arm, the EABI version and float ABI), copied out of a
+/// container created from it. The image holds that one file.
+fn elf_of_hello_in(image: &str) -> (u8, u16, u32) {
     let dir = TempDir::new("multiarch-cp");
     let name = format!("hello-nostd-test-{}-cp", std::process::id());
     let created = podman(&["create", "--name", &name, image]);
@@ -48,21 +65,51 @@ fn e_machine_of_hello_in(image: &str) -> u16 {
         "podman create {image}: {:?}",
         created
     );
-    let dest = dir.path().join("hello");
-    let copied = podman(&["cp", &format!("{name}:/hello"), dest.to_str().unwrap()]);
+    let dest = dir.path().join("root");
+    let copied = podman(&["cp", &format!("{name}:/"), dest.to_str().unwrap()]);
     let _ = podman(&["rm", "--force", &name]);
     assert!(copied.status.success(), "podman cp: {copied:?}");
-    let data = std::fs::read(&dest).unwrap();
+    // The engine adds its mount points (/dev, /proc, /sys, /etc …) as empty directories or
+    // empty files; the one file with content is /hello.
+    let with_content: Vec<String> = walk(&dest)
+        .into_iter()
+        .filter(|p| p.metadata().is_ok_and(|m| m.is_file() && m.len() > 0))
+        .map(|p| p.strip_prefix(&dest).unwrap().display().to_string())
+        .collect();
+    assert_eq!(with_content, ["hello"], "{image}: files with content");
+    let data = std::fs::read(dest.join("hello")).unwrap();
     match object::File::parse(&*data).expect("/hello is an ELF file") {
-        object::File::Elf32(f) => f.elf_header().e_machine(f.endian()),
-        object::File::Elf64(f) => f.elf_header().e_machine(f.endian()),
+        object::File::Elf32(f) => {
+            let h = f.elf_header();
+            (32, h.e_machine(f.endian()), h.e_flags(f.endian()))
+        }
+        object::File::Elf64(f) => {
+            let h = f.elf_header();
+            (64, h.e_machine(f.endian()), h.e_flags(f.endian()))
+        }
         other => panic!("/hello: {:?}, not ELF", other.format()),
     }
 }
 
+/// Every path below `dir`, depth first, links not followed.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.symlink_metadata().unwrap().is_dir() {
+            out.extend(walk(&path));
+        }
+        out.push(path);
+    }
+    out
+}
+
 #[test]
 fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
-    if !require_tool("podman", "podman") || !Arch::ALL.into_iter().all(require_binfmt) {
+    if !require_tool("podman", "podman")
+        || !require_tool("skopeo", "skopeo")
+        || !Arch::ALL.into_iter().all(require_binfmt)
+    {
         return;
     }
     // Build the binaries first (the task would too; this reports a build failure here).
@@ -94,17 +141,12 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
         "every platform: {list}"
     );
     for arch in Arch::ALL {
-        let mut parts = arch.platform().trim_start_matches("linux/").split('/');
-        let architecture = parts.next().unwrap();
-        let entry = match parts.next() {
-            Some(variant) => {
-                format!(
-                    "\"architecture\":\"{architecture}\",\"os\":\"linux\",\"variant\":\"{variant}\""
-                )
-            }
-            None => format!("\"architecture\":\"{architecture}\",\"os\":\"linux\""),
-        };
-        assert!(list.contains(&entry), "{entry} in {list}");
+        let entry = platform_entry(arch);
+        assert_eq!(
+            list.matches(&format!("{{{entry}}}")).count(),
+            1,
+            "{entry} in {list}"
+        );
     }
 
     // The list runs the host's (amd64) image; each tagged image holds its architecture's
@@ -113,7 +155,11 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
     assert_eq!(out.stdout, HELLO, "{out:?}");
     for arch in Arch::ALL {
         let tag = tag_of(&image.name, arch);
-        assert_eq!(e_machine_of_hello_in(&tag), arch.e_machine(), "{tag}");
+        assert_eq!(
+            elf_of_hello_in(&tag),
+            (arch.bits(), arch.e_machine(), arch.e_flags()),
+            "{tag}: class, e_machine, e_flags"
+        );
         // Locked down, but without the seccomp profile, which is for hello-nostd alone and not
         // for qemu-user running it.
         let out = run(Command::new("podman")
@@ -146,8 +192,50 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
         .arg(&archive)
         .arg("index.json"));
     let index = String::from_utf8_lossy(&index.stdout).replace(char::is_whitespace, "");
-    // The index names the list, whose blob names the three platforms' manifests.
+    // The index names the list, whose blob names every platform's manifest.
     assert!(index.contains("\"manifests\""), "{index}");
+    // skopeo, another reader of OCI archives, finds the index and every platform in it, each
+    // once, with its variant.
+    let raw = run(Command::new("skopeo")
+        .args(["inspect", "--raw"])
+        .arg(format!("oci-archive:{}", archive.display())));
+    assert!(raw.status.success(), "skopeo inspect --raw: {raw:?}");
+    let raw = String::from_utf8_lossy(&raw.stdout).replace(char::is_whitespace, "");
+    assert!(
+        raw.contains("\"mediaType\":\"application/vnd.oci.image.index.v1+json\""),
+        "{raw}"
+    );
+    assert_eq!(
+        raw.matches("\"platform\":").count(),
+        Arch::ALL.len(),
+        "{raw}"
+    );
+    for arch in Arch::ALL {
+        let entry = platform_entry(arch);
+        assert_eq!(
+            raw.matches(&format!("{{{entry}}}")).count(),
+            1,
+            "{entry} in {raw}"
+        );
+    }
+    // And it loads back: `podman load` takes the host's platform from it, which runs.
+    let loaded = podman(&["load", "--quiet", "--input", archive.to_str().unwrap()]);
+    assert!(loaded.status.success(), "podman load: {loaded:?}");
+    let id = String::from_utf8_lossy(&loaded.stdout)
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_string();
+    let arch = podman(&["image", "inspect", "--format", "{{.Architecture}}", &id]);
+    let out = podman(&["run", "--rm", "--network", "none", &id]);
+    let _ = podman(&["rmi", "--force", &id]);
+    assert_eq!(
+        String::from_utf8_lossy(&arch.stdout).trim(),
+        "amd64",
+        "{arch:?}"
+    );
+    assert_eq!(out.stdout, HELLO, "{out:?}");
     let listing = run(Command::new("tar").arg("-tf").arg(&archive));
     let blobs = String::from_utf8_lossy(&listing.stdout)
         .lines()

@@ -34,8 +34,10 @@ fn status(cmd: &mut Command) -> Result<(), String> {
     }
 }
 
-/// Adds the rustup targets of `arches` that are missing: the one place that does. Without
-/// rustup it says so and goes on (a toolchain installed otherwise may have the targets).
+/// Adds the rustup targets of `arches` that are missing: the one place that does; for a row
+/// whose core is built from source ([`Arch::core_from_source`]), the `rust-src` component
+/// instead. Without rustup it says so and goes on (a toolchain installed otherwise may have
+/// them).
 pub fn add_targets(arches: &[Arch]) -> Result<(), String> {
     let Ok(out) = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -43,17 +45,25 @@ pub fn add_targets(arches: &[Arch]) -> Result<(), String> {
     else {
         for a in arches {
             eprintln!(
-                "note: rustup not found: install the Rust target {} with your toolchain's own means",
-                a.triple()
+                "note: rustup not found: install {} with your toolchain's own means",
+                if a.core_from_source() {
+                    "the Rust source (rust-src)".to_string()
+                } else {
+                    format!("the Rust target {}", a.triple())
+                }
             );
         }
         return Ok(());
     };
     let installed = String::from_utf8_lossy(&out.stdout);
-    for a in arches {
+    for a in arches.iter().filter(|a| !a.core_from_source()) {
         if !installed.lines().any(|l| l.trim() == a.triple()) {
             status(Command::new("rustup").args(["target", "add", a.triple()]))?;
         }
+    }
+    if arches.iter().any(|a| a.core_from_source()) {
+        // Quick when it is installed already.
+        status(Command::new("rustup").args(["component", "add", "rust-src"]))?;
     }
     Ok(())
 }
@@ -72,6 +82,11 @@ pub fn build(arches: &[Arch], args: &[String]) -> Result<(), String> {
         for config in arch.cargo_config() {
             cmd.arg("--config").arg(config);
         }
+        let (env, build_std) = arch.build_std_args();
+        if let Some((name, value)) = env {
+            cmd.env(name, value);
+        }
+        cmd.args(build_std);
         if !names_packages {
             for name in programs::for_arch(arch) {
                 cmd.args(["-p", name]);

@@ -70,8 +70,8 @@ pub fn measure(bin: &Path) -> Result<(), String> {
 
 /// `cargo make measure-arch`: the README's table of hello-nostd per architecture.
 pub fn measure_arch() -> Result<(), String> {
-    println!("| architecture | rustup target | bytes | system calls | output |");
-    println!("|---|---|---|---|---|");
+    println!("| platform | architecture | rustup target | bytes | system calls | output |");
+    println!("|---|---|---|---|---|---|");
     for arch in Arch::ALL {
         let bin = root().join(release_bin(arch, "hello-nostd"));
         let (stdout, calls) = match arch.qemu() {
@@ -92,9 +92,15 @@ pub fn measure_arch() -> Result<(), String> {
         };
         let names: Vec<&str> = calls.iter().map(|c| strace::name(c)).collect();
         println!(
-            "| {} | `{}` | {} | {} ({}) | {} |",
+            "| {} | {} | `{}`{} | {} | {} ({}) | {} |",
+            arch.platform(),
             arch.name(),
             arch.triple(),
+            if arch.core_from_source() {
+                " (core from source)"
+            } else {
+                ""
+            },
             size(&bin)?,
             names.len(),
             names.join(", "),

@@ -26,6 +26,8 @@ const NATIVE: u32 = 0x4000_0028;
 const NATIVE: u32 = 0x8000_0016;
 #[cfg(target_arch = "powerpc64")]
 const NATIVE: u32 = 0xC000_0015;
+#[cfg(target_arch = "loongarch64")]
+const NATIVE: u32 = 0xC000_0102;
 /// Another ABI's `AUDIT_ARCH_*`, which the filter must refuse: `AUDIT_ARCH_I386`, the other
 /// ABI the kernel may enter through on x86_64 (on i686 itself, `AUDIT_ARCH_X86_64`'s value).
 #[cfg(not(target_arch = "x86"))]

@@ -94,6 +94,11 @@ mod powerpc64;
 #[cfg(all(target_arch = "powerpc64", target_endian = "little"))]
 pub use powerpc64::*;
 
+#[cfg(target_arch = "loongarch64")]
+mod loongarch64;
+#[cfg(target_arch = "loongarch64")]
+pub use loongarch64::*;
+
 #[cfg(not(any(
     target_arch = "x86_64",
     target_arch = "aarch64",
@@ -102,9 +107,10 @@ pub use powerpc64::*;
     target_arch = "arm",
     target_arch = "s390x",
     all(target_arch = "powerpc64", target_endian = "little"),
+    target_arch = "loongarch64",
 )))]
 compile_error!(
-    "syscall-kit supports Linux on x86_64, aarch64, riscv64, i686, arm, s390x and powerpc64le"
+    "syscall-kit supports Linux on x86_64, aarch64, riscv64, i686, arm, s390x, powerpc64le and loongarch64"
 );
 
 /// `MAP_NORESERVE` (asm-generic value; powerpc's file has its own).

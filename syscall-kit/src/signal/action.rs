@@ -53,8 +53,8 @@ pub enum Handler {
 
 /// The kernel's `struct sigaction` (include/linux/signal_types.h), as `rt_sigaction(2)` reads
 /// and writes it: not the C library's, whose mask is 128 bytes and whose fields are in another
-/// order. Every architecture of the kit but riscv64 has the `sa_restorer` field; riscv64 has none (its kernel always
-/// returns through the vDSO's trampoline).
+/// order. Every architecture of the kit but riscv64 and loongarch64 has the `sa_restorer`
+/// field; those two have none (their kernels always return through the vDSO's trampoline).
 ///
 /// # References
 ///  - [Linux]
@@ -66,12 +66,13 @@ pub struct SigAction {
     handler: usize,
     /// `unsigned long`: a word.
     flags: usize,
-    #[cfg(not(target_arch = "riscv64"))]
+    #[cfg(not(any(target_arch = "riscv64", target_arch = "loongarch64")))]
     restorer: usize,
     mask: SigSet,
-    /// After the mask, a word the riscv64 kernel does not read, as in musl's `k_sigaction`:
-    /// qemu-riscv64 7.2 never calls the handler of an action without it (kit-selftest shows it).
-    #[cfg(target_arch = "riscv64")]
+    /// After the mask, a word the riscv64 and loongarch64 kernels do not read, as in musl's
+    /// `k_sigaction`: qemu-riscv64 7.2 never calls the handler of an action without it
+    /// (kit-selftest shows it).
+    #[cfg(any(target_arch = "riscv64", target_arch = "loongarch64"))]
     unused: usize,
 }
 
@@ -113,16 +114,21 @@ impl SigAction {
                 crate::arch::restore as *const () as usize
             }
         };
-        #[cfg(not(any(target_arch = "x86_64", target_arch = "x86", target_arch = "riscv64")))]
+        #[cfg(not(any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "riscv64",
+            target_arch = "loongarch64"
+        )))]
         let restorer = 0;
         SigAction {
             handler,
             // Every SA_* flag is below 2^32.
             flags: flags.bits() as usize,
-            #[cfg(not(target_arch = "riscv64"))]
+            #[cfg(not(any(target_arch = "riscv64", target_arch = "loongarch64")))]
             restorer,
             mask,
-            #[cfg(target_arch = "riscv64")]
+            #[cfg(any(target_arch = "riscv64", target_arch = "loongarch64"))]
             unused: 0,
         }
     }
@@ -168,15 +174,15 @@ impl SigAction {
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man2/sigaction.2.html
 pub unsafe fn sigaction(sig: Signal, action: Option<&SigAction>) -> Result<SigAction> {
-    // Zeroed, not built with `new`: the kernel overwrites it (all of it but riscv64's padding,
-    // which stays 0).
+    // Zeroed, not built with `new`: the kernel overwrites it (all of it but the padding of riscv64
+    // and loongarch64, which stays 0).
     let mut old = SigAction {
         handler: SIG_DFL,
         flags: 0,
-        #[cfg(not(target_arch = "riscv64"))]
+        #[cfg(not(any(target_arch = "riscv64", target_arch = "loongarch64")))]
         restorer: 0,
         mask: SigSet::empty(),
-        #[cfg(target_arch = "riscv64")]
+        #[cfg(any(target_arch = "riscv64", target_arch = "loongarch64"))]
         unused: 0,
     };
     let new = action.map_or(core::ptr::null(), |a| a as *const SigAction);
