@@ -417,14 +417,6 @@ fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> R
         report.user = image.run.user.clone();
     })?;
     report.user = shown;
-    if image.run.user.parse::<u32>().is_err()
-        && !image.run.user.is_empty()
-        && root.stat("/etc/passwd", true).is_err()
-    {
-        report
-            .hints
-            .push("runs as a user name without /etc/passwd".into());
-    }
     let argv = report.command.clone();
     let Some(arg0) = argv.first() else {
         return Err(fail(
