@@ -38,6 +38,42 @@ fn strace_calls(bin: &Path) -> Result<(Vec<u8>, Vec<String>), String> {
     Ok((out.stdout, calls))
 }
 
+/// Where hello-nostd's bytes go: its headers (the ELF header and the program headers), its
+/// code, and its constants (the line, the error prefix and the table of error names, which the
+/// compiler places in that order after the code; on powerpc64le the table of contents after
+/// them, on s390x a byte that aligns the table).
+pub fn split(data: &[u8]) -> Result<(usize, usize, usize), String> {
+    use object::elf::{FileHeader32, FileHeader64};
+    use object::read::elf::FileHeader;
+    use object::{Endianness, FileKind};
+    let headers = match FileKind::parse(data) {
+        Ok(FileKind::Elf64) => {
+            let h = FileHeader64::<Endianness>::parse(data).map_err(|e| e.to_string())?;
+            let e = h.endian().map_err(|e| e.to_string())?;
+            usize::from(h.e_ehsize(e)) + usize::from(h.e_phentsize(e)) * usize::from(h.e_phnum(e))
+        }
+        Ok(FileKind::Elf32) => {
+            let h = FileHeader32::<Endianness>::parse(data).map_err(|e| e.to_string())?;
+            let e = h.endian().map_err(|e| e.to_string())?;
+            usize::from(h.e_ehsize(e)) + usize::from(h.e_phentsize(e)) * usize::from(h.e_phnum(e))
+        }
+        _ => return Err("not an ELF file".into()),
+    };
+    let find = |needle: &[u8]| {
+        data.windows(needle.len())
+            .position(|w| w == needle)
+            .ok_or_else(|| format!("no {:?} in the binary", String::from_utf8_lossy(needle)))
+    };
+    // The table's first entry is the number of EAGAIN, then its name.
+    let constants = find(b"Hello, world!\n")?
+        .min(find(b"hello-nostd: stdout: ")?)
+        .min(find(b"EAGAIN\n")? - 1);
+    if constants < headers {
+        return Err("the constants start inside the headers".into());
+    }
+    Ok((headers, constants - headers, data.len() - constants))
+}
+
 fn size(bin: &Path) -> Result<u64, String> {
     Ok(std::fs::metadata(bin)
         .map_err(|e| format!("{}: {e}", bin.display()))?
@@ -70,8 +106,10 @@ pub fn measure(bin: &Path) -> Result<(), String> {
 
 /// `cargo make measure-arch`: the README's table of hello-nostd per architecture.
 pub fn measure_arch() -> Result<(), String> {
-    println!("| platform | architecture | rustup target | bytes | system calls | output |");
-    println!("|---|---|---|---|---|---|");
+    println!(
+        "| platform | architecture | rustup target | bytes | headers + code + constants | system calls | output |"
+    );
+    println!("|---|---|---|---|---|---|---|");
     for arch in Arch::ALL {
         let bin = root().join(release_bin(arch, "hello-nostd"));
         let (stdout, calls) = match arch.qemu() {
@@ -91,8 +129,10 @@ pub fn measure_arch() -> Result<(), String> {
             }
         };
         let names: Vec<&str> = calls.iter().map(|c| strace::name(c)).collect();
+        let data = std::fs::read(&bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+        let (headers, code, constants) = split(&data)?;
         println!(
-            "| {} | {} | `{}`{} | {} | {} ({}) | {} |",
+            "| {} | {} | `{}`{} | {} | {headers} + {code} + {constants} | {} ({}) | {} |",
             arch.platform(),
             arch.name(),
             arch.triple(),
@@ -101,7 +141,7 @@ pub fn measure_arch() -> Result<(), String> {
             } else {
                 ""
             },
-            size(&bin)?,
+            data.len(),
             names.len(),
             names.join(", "),
             String::from_utf8_lossy(&stdout).trim_end_matches('\n')
