@@ -18,8 +18,10 @@ if [[ "${CONTAINER_ENGINE:-podman}" != podman ]] || ! command -v podman >/dev/nu
   echo "error: image-multiarch needs Podman (podman manifest); install it (apt-get install podman) — with Docker, build each platform with docker buildx" >&2
   exit 1
 fi
-# NAME TRIPLE PLATFORM QEMU BINFMT, a line an architecture.
-mapfile -t arches < <(cd "$root" && cargo xtask arches)
+# NAME TRIPLE PLATFORM QEMU BINFMT, a line an architecture (an assignment, so that set -e stops
+# the script when the xtask fails, which a process substitution would hide).
+table=$(cd "$root" && cargo xtask arches)
+mapfile -t arches <<<"$table"
 for line in "${arches[@]}"; do
   read -r _ triple _ _ <<<"$line"
   bin=target/$triple/release/hello-nostd

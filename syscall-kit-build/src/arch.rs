@@ -265,13 +265,19 @@ impl Arch {
     }
 
     /// The architecture a build script builds for: the row of the target `triple` (cargo's
-    /// `TARGET`), else the first row of Rust's `target_arch` (`CARGO_CFG_TARGET_ARCH`; a plain
-    /// host build, `x86_64-unknown-linux-gnu`, is the x86_64 row).
+    /// `TARGET`), else the first row of Rust's `target_arch` (`CARGO_CFG_TARGET_ARCH`) with the
+    /// same float ABI: a plain host build, `x86_64-unknown-linux-gnu`, is the x86_64 row, and
+    /// `armv5te-unknown-linux-gnueabi` (soft float, no `hf`) the armv5 row, not armv7's.
     pub fn for_target(triple: &str, target_arch: &str) -> Option<Arch> {
+        let hard_float = |t: &str| t.ends_with("hf");
         Arch::ALL
             .into_iter()
             .find(|a| a.triple == triple)
-            .or_else(|| Arch::ALL.into_iter().find(|a| a.target_arch == target_arch))
+            .or_else(|| {
+                Arch::ALL.into_iter().find(|a| {
+                    a.target_arch == target_arch && hard_float(a.triple) == hard_float(triple)
+                })
+            })
     }
 
     /// The architectures an argument names: one by its name, or `all` (every one).
@@ -316,6 +322,14 @@ impl Arch {
     /// The arguments qemu-user takes before the program for it (`-cpu …`), none for most.
     pub const fn qemu_args(self) -> &'static [&'static str] {
         self.qemu_args
+    }
+
+    /// The CPU its [`qemu_args`](Arch::qemu_args) choose (`-cpu NAME`), if they choose one: as
+    /// the environment variable `QEMU_CPU`, it makes the qemu that binfmt_misc starts for a
+    /// re-executed program or a container emulate the same CPU.
+    pub fn qemu_cpu(self) -> Option<&'static str> {
+        let i = self.qemu_args.iter().position(|&a| a == "-cpu")?;
+        self.qemu_args.get(i + 1).copied()
     }
 
     /// Whether an x86_64 kernel runs its binaries by itself (x86_64, and i686 through IA-32
@@ -421,6 +435,17 @@ mod tests {
             Some(Arch::X86_64)
         );
         assert_eq!(Arch::parse_list("all").unwrap().len(), Arch::ALL.len());
+        assert_eq!(Arch::ARMV5.qemu_cpu(), Some("arm926"));
+        // A triple of no row: the first row of its target_arch and float ABI.
+        assert_eq!(
+            Arch::for_target("armv5te-unknown-linux-gnueabi", "arm"),
+            Some(Arch::ARMV5)
+        );
+        assert_eq!(
+            Arch::for_target("armv7-unknown-linux-musleabihf", "arm"),
+            Some(Arch::ARMV7)
+        );
+        assert_eq!(Arch::ARMV7.qemu_cpu(), None);
         assert!(Arch::parse_list("mips").is_err());
     }
 

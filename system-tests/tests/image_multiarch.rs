@@ -53,10 +53,10 @@ fn tag_of(name: &str, arch: Arch) -> String {
     format!("{name}:{}", platform.replace('/', "-"))
 }
 
-/// What the ELF header of the `/hello` inside `image` says: its class in bits (32 or 64), its
-/// `e_machine` and its `e_flags` (for arm, the EABI version and float ABI), copied out of a
-/// container created from it. The image holds that one file.
-fn elf_of_hello_in(image: &str) -> (u8, u16, u32) {
+/// The `/hello` inside `image`, copied out of a container created from it, and what its ELF
+/// header says: its class in bits (32 or 64), its `e_machine` and its `e_flags` (for arm, the
+/// EABI version and float ABI). The image holds that one file.
+fn elf_of_hello_in(image: &str) -> ((u8, u16, u32), Vec<u8>) {
     let dir = TempDir::new("multiarch-cp");
     let name = format!("hello-nostd-test-{}-cp", std::process::id());
     let created = podman(&["create", "--name", &name, image]);
@@ -78,7 +78,7 @@ fn elf_of_hello_in(image: &str) -> (u8, u16, u32) {
         .collect();
     assert_eq!(with_content, ["hello"], "{image}: files with content");
     let data = std::fs::read(dest.join("hello")).unwrap();
-    match object::File::parse(&*data).expect("/hello is an ELF file") {
+    let elf = match object::File::parse(&*data).expect("/hello is an ELF file") {
         object::File::Elf32(f) => {
             let h = f.elf_header();
             (32, h.e_machine(f.endian()), h.e_flags(f.endian()))
@@ -88,7 +88,8 @@ fn elf_of_hello_in(image: &str) -> (u8, u16, u32) {
             (64, h.e_machine(f.endian()), h.e_flags(f.endian()))
         }
         other => panic!("/hello: {:?}, not ELF", other.format()),
-    }
+    };
+    (elf, data)
 }
 
 /// Every path below `dir`, depth first, links not followed.
@@ -155,17 +156,28 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
     assert_eq!(out.stdout, HELLO, "{out:?}");
     for arch in Arch::ALL {
         let tag = tag_of(&image.name, arch);
+        // The image's /hello is this architecture's binary, byte for byte (armv7's and
+        // armv6's headers are alike: only the bytes tell them apart); its header says so too.
+        let (elf, data) = elf_of_hello_in(&tag);
+        assert!(
+            data == std::fs::read(nostd_bin_for(arch, "hello-nostd")).unwrap(),
+            "{tag}: /hello is not target/{}/release/hello-nostd",
+            arch.triple()
+        );
         assert_eq!(
-            elf_of_hello_in(&tag),
+            elf,
             (arch.bits(), arch.e_machine(), arch.e_flags()),
             "{tag}: class, e_machine, e_flags"
         );
         // Locked down, but without the seccomp profile, which is for hello-nostd alone and not
-        // for qemu-user running it.
-        let out = run(Command::new("podman")
-            .args(["run", "--rm"])
-            .args(locked_run_flags(None))
-            .arg(&tag));
+        // for qemu-user running it. On the row's CPU where it names one (armv6, armv5):
+        // binfmt_misc's qemu reads QEMU_CPU from the program's environment.
+        let mut cmd = Command::new("podman");
+        cmd.args(["run", "--rm"]).args(locked_run_flags(None));
+        if let Some(cpu) = arch.qemu_cpu() {
+            cmd.args(["--env", &format!("QEMU_CPU={cpu}")]);
+        }
+        let out = run(cmd.arg(&tag));
         assert_eq!(out.stdout, HELLO, "{tag}: {out:?}");
         assert_eq!(out.status.code(), Some(0), "{tag}");
     }

@@ -31,6 +31,13 @@ pub fn memory_functions() -> TestResult {
                 (other < src) == (other[len - 2] < src[len - 2]),
                 "memcmp ordering"
             );
+            // A difference across the sign bit: memcmp compares unsigned bytes, so a byte of
+            // 0x80 or more is the greater (a signed comparison would say the opposite).
+            other[len - 2] = src[len - 2] ^ 0x80;
+            check!(
+                (other < src) == (other[len - 2] < src[len - 2]),
+                "memcmp ordering across 0x80"
+            );
             // memmove, both directions, overlapping.
             let mut buf = src.clone();
             buf.copy_within(0..len - 2, 2);
@@ -39,6 +46,18 @@ pub fn memory_functions() -> TestResult {
             buf.copy_within(2..len, 0);
             check!(buf[..len - 2] == src[2..], "memmove down by 2 ({len})");
         }
+    }
+    // The same, on slices the compiler cannot see through (so memcmp is called): 0x80 is more
+    // than 0x01, 0xff more than 0x00, in either operand order.
+    for (big, small) in [([0x80u8, 0], [0x01u8, 0]), ([7, 0xff], [7, 0x00])] {
+        let (big, small) = (
+            core::hint::black_box(&big[..]),
+            core::hint::black_box(&small[..]),
+        );
+        check!(
+            big.cmp(small).is_gt() && small.cmp(big).is_lt(),
+            "memcmp: {big:?} against {small:?}"
+        );
     }
     Ok(())
 }

@@ -22,10 +22,16 @@ fn self_path() -> &'static CStr {
 
 /// Runs this program again with `args` and `env`, standard error into a pipe; returns the exit
 /// status (or 128 + signal) and what it wrote to standard error.
-pub fn run_self(args: &[&CStr], env: &[&CStr]) -> Result<(i32, String), String> {
+///
+/// `QEMU_CPU` in this program's environment is passed on too: under qemu-user the copy runs
+/// through binfmt_misc, whose qemu reads the CPU to emulate from it (the system tests set it
+/// for armv6 and armv5), so the copy runs on the same emulated CPU as this program.
+pub fn run_self(args: &[&CStr], env: &[&'static CStr]) -> Result<(i32, String), String> {
     let (r, w) = pipe2(OFlags::CLOEXEC).map_err(|e| format!("pipe2: {e}"))?;
     let mut argv = vec![self_path()];
     argv.extend_from_slice(args);
+    let mut env = env.to_vec();
+    env.extend(rt::env().filter(|v| v.to_bytes().starts_with(b"QEMU_CPU=")));
     // SAFETY: single-threaded program; the child only calls dup2, execve and exit.
     match unsafe { process::fork() }.map_err(|e| format!("fork: {e}"))? {
         Fork::Child => {
@@ -33,7 +39,7 @@ pub fn run_self(args: &[&CStr], env: &[&CStr]) -> Result<(i32, String), String> 
             if syscall_kit::fd::dup2_stderr(&w).is_err() {
                 process::exit(126);
             }
-            let _ = process::execve(self_path(), &argv, env);
+            let _ = process::execve(self_path(), &argv, &env);
             process::exit(127)
         }
         Fork::Parent(pid) => {

@@ -1,4 +1,4 @@
-//! 32-bit arm (EABI, ARM state: armv7, and the v6 and v5 targets when rustup serves them): the
+//! 32-bit arm (EABI, ARM state: the armv7, armv6 and armv5 rows of the table): the
 //! system call instruction, the program entry point `_start`, the memory functions the
 //! compiler calls (`memcpy`, `memmove`, `memset`, `memcmp`, `strlen`), and the `open(2)` flags
 //! whose values differ from the asm-generic ones.

@@ -24,8 +24,9 @@ pub const AUDIT_ARCH_LOONGARCH64: u32 = 0xC000_0102;
 /// The `AUDIT_ARCH_*` value of this architecture: [`AUDIT_ARCH_LOONGARCH64`].
 pub const AUDIT_ARCH: u32 = AUDIT_ARCH_LOONGARCH64;
 
-// The system call convention of loongarch64 Linux (arch/loongarch/kernel/entry.S; nolibc's
-// arch-loongarch.h, rustix's arch/loongarch64.rs):
+// The system call convention of loongarch64 Linux (arch/loongarch/kernel/entry.S, whose
+// handle_syscall uses $t0-$t2 before it saves anything; nolibc's arch-loongarch.h, which
+// declares $t0-$t8 clobbered as the kit does):
 //
 //   instruction  syscall 0
 //   number       $a7
