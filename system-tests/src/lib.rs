@@ -8,6 +8,7 @@
 //! | [`build`] | the workspace, the no_std programs built for a test ([`nostd_bin`]), `cargo make` |
 //! | [`command`] | running a command and showing its output when it fails |
 //! | [`doc_section`] | a document's generated section between two marker lines |
+//! | [`elf`] | the class, machine, flags and header size of an ELF file |
 //! | [`require`] | the skip rule: a missing tool skips a test, or fails it under `CI=true` |
 //! | [`strace`](mod@strace) | running a program under strace or `qemu-user -strace`, and reading the log |
 //! | [`engine`] | the container engine: its lock, test images, the locked-down `run` flags |
@@ -18,6 +19,7 @@ pub mod arch;
 pub mod build;
 pub mod command;
 pub mod doc_section;
+pub mod elf;
 pub mod engine;
 pub mod ldd;
 pub mod require;

@@ -54,17 +54,8 @@ fn size_budget(arch: Arch) -> usize {
 fn the_tables_elf_fields_are_the_linkers_own() {
     for arch in selected() {
         let data = std::fs::read(nostd_bin_for(arch, "kit-selftest")).unwrap();
-        let (machine, flags) = match object::File::parse(&*data).expect("ELF") {
-            object::File::Elf32(f) => {
-                let h = f.elf_header();
-                (h.e_machine(f.endian()), h.e_flags(f.endian()))
-            }
-            object::File::Elf64(f) => {
-                let h = f.elf_header();
-                (h.e_machine(f.endian()), h.e_flags(f.endian()))
-            }
-            other => panic!("{arch:?}: {:?}", other.format()),
-        };
+        let h = system_tests::elf::header(&data).unwrap();
+        let (machine, flags) = (h.machine, h.flags);
         assert_eq!(
             (machine, flags),
             (arch.e_machine(), arch.e_flags()),

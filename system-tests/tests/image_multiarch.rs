@@ -5,7 +5,6 @@
 
 use std::process::{Command, Output};
 
-use object::read::elf::FileHeader;
 use system_tests::{
     Arch, TempDir, cargo_make, locked_run_flags, nostd_bin_for, require_binfmt, require_tool, run,
     task_stdout,
@@ -78,17 +77,8 @@ fn elf_of_hello_in(image: &str) -> ((u8, u16, u32), Vec<u8>) {
         .collect();
     assert_eq!(with_content, ["hello"], "{image}: files with content");
     let data = std::fs::read(dest.join("hello")).unwrap();
-    let elf = match object::File::parse(&*data).expect("/hello is an ELF file") {
-        object::File::Elf32(f) => {
-            let h = f.elf_header();
-            (32, h.e_machine(f.endian()), h.e_flags(f.endian()))
-        }
-        object::File::Elf64(f) => {
-            let h = f.elf_header();
-            (64, h.e_machine(f.endian()), h.e_flags(f.endian()))
-        }
-        other => panic!("/hello: {:?}, not ELF", other.format()),
-    };
+    let h = system_tests::elf::header(&data).expect("/hello is an ELF file");
+    let elf = (h.bits, h.machine, h.flags);
     (elf, data)
 }
 

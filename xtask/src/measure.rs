@@ -43,22 +43,7 @@ fn strace_calls(bin: &Path) -> Result<(Vec<u8>, Vec<String>), String> {
 /// compiler places in that order after the code; on powerpc64le the table of contents after
 /// them, on s390x a byte that aligns the table).
 pub fn split(data: &[u8]) -> Result<(usize, usize, usize), String> {
-    use object::elf::{FileHeader32, FileHeader64};
-    use object::read::elf::FileHeader;
-    use object::{Endianness, FileKind};
-    let headers = match FileKind::parse(data) {
-        Ok(FileKind::Elf64) => {
-            let h = FileHeader64::<Endianness>::parse(data).map_err(|e| e.to_string())?;
-            let e = h.endian().map_err(|e| e.to_string())?;
-            usize::from(h.e_ehsize(e)) + usize::from(h.e_phentsize(e)) * usize::from(h.e_phnum(e))
-        }
-        Ok(FileKind::Elf32) => {
-            let h = FileHeader32::<Endianness>::parse(data).map_err(|e| e.to_string())?;
-            let e = h.endian().map_err(|e| e.to_string())?;
-            usize::from(h.e_ehsize(e)) + usize::from(h.e_phentsize(e)) * usize::from(h.e_phnum(e))
-        }
-        _ => return Err("not an ELF file".into()),
-    };
+    let headers = system_tests::elf::header(data)?.headers;
     let find = |needle: &[u8]| {
         data.windows(needle.len())
             .position(|w| w == needle)
