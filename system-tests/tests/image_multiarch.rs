@@ -45,6 +45,24 @@ fn platform_entry(arch: Arch) -> String {
     }
 }
 
+/// `json`, a manifest list or an index without white space, has one entry for each row of the
+/// table, with the row's platform (variant included), and no other.
+fn assert_every_platform_once(json: &str) {
+    assert_eq!(
+        json.matches("\"platform\":").count(),
+        Arch::ALL.len(),
+        "every platform: {json}"
+    );
+    for arch in Arch::ALL {
+        let entry = platform_entry(arch);
+        assert_eq!(
+            json.matches(&format!("{{{entry}}}")).count(),
+            1,
+            "{entry} in {json}"
+        );
+    }
+}
+
 /// The image of `arch` in the list `name`, as scripts/image-multiarch.sh tags it: the platform
 /// less `linux/`, a `/` before a variant as `-` (`name:amd64`, `name:arm-v7`).
 fn tag_of(name: &str, arch: Arch) -> String {
@@ -126,19 +144,7 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    assert_eq!(
-        list.matches("\"platform\":").count(),
-        Arch::ALL.len(),
-        "every platform: {list}"
-    );
-    for arch in Arch::ALL {
-        let entry = platform_entry(arch);
-        assert_eq!(
-            list.matches(&format!("{{{entry}}}")).count(),
-            1,
-            "{entry} in {list}"
-        );
-    }
+    assert_every_platform_once(&list);
 
     // The list runs the host's (amd64) image; each tagged image holds its architecture's
     // binary, and the foreign ones run through qemu binfmt.
@@ -207,19 +213,7 @@ fn the_manifest_list_holds_every_platform_and_each_runs_through_binfmt() {
         raw.contains("\"mediaType\":\"application/vnd.oci.image.index.v1+json\""),
         "{raw}"
     );
-    assert_eq!(
-        raw.matches("\"platform\":").count(),
-        Arch::ALL.len(),
-        "{raw}"
-    );
-    for arch in Arch::ALL {
-        let entry = platform_entry(arch);
-        assert_eq!(
-            raw.matches(&format!("{{{entry}}}")).count(),
-            1,
-            "{entry} in {raw}"
-        );
-    }
+    assert_every_platform_once(&raw);
     // And it loads back: `podman load` takes the host's platform from it, which runs.
     let loaded = podman(&["load", "--quiet", "--input", archive.to_str().unwrap()]);
     assert!(loaded.status.success(), "podman load: {loaded:?}");
