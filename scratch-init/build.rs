@@ -17,28 +17,39 @@ use std::fmt::Write as _;
 const MAX_LEN: usize = 18;
 const MAX_DISTANCE: usize = 2047;
 
-/// The tokens of `text`: greedy, the longest match at each position (the nearest of equals).
+/// The tokens of `text`, as few bytes as the format allows: the cheapest way to the end from
+/// each position, computed from the end back (a literal costs one byte, a match two).
 fn pack(text: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < text.len() {
-        let (mut best, mut distance) = (0, 0);
+    let n = text.len();
+    // cost[i]: the fewest bytes that hold text[i..]; step[i]: the (length, distance) taken at
+    // i, a length of 1 being a literal.
+    let mut cost = vec![0usize; n + 1];
+    let mut step = vec![(1, 0); n + 1];
+    for i in (0..n).rev() {
+        cost[i] = cost[i + 1] + 1;
         for j in i.saturating_sub(MAX_DISTANCE)..i {
-            let len = (0..MAX_LEN.min(text.len() - i))
+            let longest = (0..MAX_LEN.min(n - i))
                 .take_while(|&k| text[j + k] == text[i + k])
                 .count();
-            if len >= best {
-                (best, distance) = (len, i - j);
+            for len in 3..=longest {
+                if cost[i + len] + 2 < cost[i] {
+                    cost[i] = cost[i + len] + 2;
+                    step[i] = (len, i - j);
+                }
             }
         }
-        if best >= 3 {
-            out.push(0x80 | ((best - 3) << 3) as u8 | (distance >> 8) as u8);
-            out.push((distance & 0xff) as u8);
-            i += best;
-        } else {
+    }
+    let mut out = Vec::with_capacity(cost[0]);
+    let mut i = 0;
+    while i < n {
+        let (len, distance) = step[i];
+        if len == 1 {
             out.push(text[i]);
-            i += 1;
+        } else {
+            out.push(0x80 | ((len - 3) << 3) as u8 | (distance >> 8) as u8);
+            out.push((distance & 0xff) as u8);
         }
+        i += len;
     }
     out
 }
@@ -75,6 +86,13 @@ fn main() {
             t.iter().all(|&b| b < 0x80),
             "{name}: a byte of 0x80 or more"
         );
+        // A message (the TAG and the errno texts are pieces of one) is one line or more.
+        if matches!(t.first(), Some(b'[' | 0x06)) {
+            assert!(
+                t.ends_with(b"\n"),
+                "{name}: a message that does not end its line"
+            );
+        }
         writeln!(
             names,
             "/// The text `{name}` of messages.rs.\npub const {name}: Msg = Msg({});",

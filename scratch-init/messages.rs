@@ -33,10 +33,10 @@
     (
         "USAGE",
         b"\x06Usage: scratch-init [-sgwvlh] [-p SIGNAL] [-e CODE]... -- PROGRAM [ARGS...] | --version
-Runs PROGRAM, forwards signals to it, reaps zombies; tini's options: -s subreaper,
--p SIGNAL parent-death signal, -g signal the process group, -e CODE exit code CODE (0-255)
-means 0, -w warn about reaped zombies, -v more output, -l license, -h this help.
-Environment: TINI_SUBREAPER, TINI_VERBOSITY (default 1), TINI_KILL_PROCESS_GROUP.
+Runs PROGRAM, forwards signals to it, reaps zombies, as tini: -s subreaper,
+-g signal the process group, -e CODE map exit code CODE to 0, -p SIGNAL
+parent-death signal, -w warn on reaping zombies, -v more output, -l license, -h help.
+Environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, TINI_VERBOSITY.
 ",
     ),
     // Bad input (exit status 2); the argument that was wrong is the string.
@@ -48,12 +48,11 @@ Environment: TINI_SUBREAPER, TINI_VERBOSITY (default 1), TINI_KILL_PROCESS_GROUP
         "NO_PROGRAM",
         b"[FATAL\x01No PROGRAM given; usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...]\n",
     ),
-    // tini's warning when orphans will not be re-parented here.
+    // tini's warning when orphans will not be re-parented here, its first sentence and the fix.
     (
         "NOT_A_REAPER",
-        b"[WARN \x01scratch-init is not running as PID 1 and isn't registered as a child subreaper.
-Zombie processes will not be re-parented to scratch-init, so zombie reaping won't work.
-To fix the problem, use the -s option or set the environment variable TINI_SUBREAPER to register scratch-init as a child subreaper, or run scratch-init as PID 1.\n",
+        b"[WARN \x01scratch-init is not running as PID 1 and isn't registered as a child subreaper: \
+zombie reaping won't work (use -s or TINI_SUBREAPER)\n",
     ),
     // A system call that failed (exit status 1); the number is the errno.
     ("SIGPROCMASK_FAILED", b"[FATAL\x01sigprocmask failed: \x18\n"),
