@@ -52,7 +52,7 @@ Environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, TINI_VERBOSITY.
     (
         "NOT_A_REAPER",
         b"[WARN \x01scratch-init is not running as PID 1 and isn't registered as a child subreaper: \
-zombie reaping won't work (use -s or TINI_SUBREAPER)\n",
+zombie reaping won't work (use -s or TINI_SUBREAPER, or run it as PID 1)\n",
     ),
     // A system call that failed (exit status 1); the number is the errno.
     ("SIGPROCMASK_FAILED", b"[FATAL\x01sigprocmask failed: \x18\n"),
