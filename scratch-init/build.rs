@@ -86,7 +86,8 @@ fn main() {
             t.iter().all(|&b| b < 0x80),
             "{name}: a byte of 0x80 or more"
         );
-        // A message (the TAG and the errno texts are pieces of one) is one line or more.
+        // A message, known by its first byte (`[LEVEL` or the code for standard output; the TAG
+        // and the errno texts are pieces of one), ends its line.
         if matches!(t.first(), Some(b'[' | 0x06)) {
             assert!(
                 t.ends_with(b"\n"),

@@ -48,7 +48,7 @@ Environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, TINI_VERBOSITY.
         "NO_PROGRAM",
         b"[FATAL\x01No PROGRAM given; usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...]\n",
     ),
-    // tini's warning when orphans will not be re-parented here, its first sentence and the fix.
+    // tini's warning when orphans will not be re-parented here: its first sentence and its fixes.
     (
         "NOT_A_REAPER",
         b"[WARN \x01scratch-init is not running as PID 1 and isn't registered as a child subreaper: \
