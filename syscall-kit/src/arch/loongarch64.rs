@@ -146,16 +146,16 @@ pub(crate) unsafe fn syscall6(
     )
 }
 
-/// The illegal instruction of this architecture, for [`trap`](super::trap): `amswap.w $zero,
-/// $ra, $zero`, an atomic swap whose destination is its address register, which the ISA
-/// defines as undefined (the instruction-not-exist exception: `SIGILL`); LLVM emits it for a
-/// trap and names it `ud`. qemu-loongarch64 7.2 does not check the encoding and executes a
-/// swap at address 0 instead: `SIGSEGV` under that emulator.
+/// The illegal instruction of this architecture, for [`trap`](super::trap): the all-zero word,
+/// which the LoongArch ISA leaves unassigned (no instruction is encoded as 0), so that the CPU
+/// raises the instruction-not-exist exception: `SIGILL`, on hardware and under qemu-loongarch64
+/// alike. (LLVM's own trap, `amswap.w $zero, $ra, $zero`, is undefined by the ISA too, but
+/// qemu 7.2 executes it as a swap at address 0: `SIGSEGV` there.)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __trap_instruction {
     () => {
-        "amswap.w $zero, $ra, $zero"
+        ".word 0"
     };
 }
 
@@ -179,8 +179,9 @@ macro_rules! __arch_start {
             // Align the stack to 16 bytes: clear bits 3..0.
             "bstrins.d $sp, $zero, 3, 0",
             "bl {entry}",
-            // `entry` never returns; trap if it ever did.
-            "amswap.w $zero, $ra, $zero",
+            // `entry` never returns; trap if it ever did (the all-zero word, see
+            // `__trap_instruction!`).
+            ".word 0",
         );
     };
 }
@@ -288,13 +289,13 @@ macro_rules! __arch_mem_functions {
             ".globl _Unwind_Resume",
             ".type _Unwind_Resume,@function",
             "_Unwind_Resume:",
-            "    amswap.w $zero, $ra, $zero",
+            "    .word 0", // the trap instruction (see `__trap_instruction!`)
             ".size _Unwind_Resume, .-_Unwind_Resume",
             ".section .text.kit_unwind.rust_eh_personality,\"ax\",@progbits",
             ".globl rust_eh_personality",
             ".type rust_eh_personality,@function",
             "rust_eh_personality:",
-            "    amswap.w $zero, $ra, $zero",
+            "    .word 0", // the trap instruction (see `__trap_instruction!`)
             ".size rust_eh_personality, .-rust_eh_personality",
             ".text",
         );
