@@ -39,6 +39,7 @@
 
 use syscall_kit::fs::{self, FileType, Mode, OFlags, Stat};
 use syscall_kit::io::{self, PollFd, PollFlags, SpliceFlags, Whence};
+use syscall_kit::time::Timeout;
 use syscall_kit::{BorrowedFd, Errno, stderr, stdin, stdout};
 
 syscall_kit::main!(main);
@@ -233,7 +234,7 @@ fn write_all(out: BorrowedFd<'_>, mut data: &[u8]) -> Result<(), Errno> {
 /// Waits with `poll(2)` until `fd` has one of `events` (or an error or hang-up, which the next
 /// call reports). A failed `poll` returns at once: the caller's retry reports the real error.
 fn wait(fd: BorrowedFd<'_>, events: PollFlags) {
-    let _ = io::poll(&mut [PollFd::new(fd, events)], -1);
+    let _ = io::poll(&mut [PollFd::new(fd, events)], Timeout::Forever);
 }
 
 /// The error's text as `strerror(3)` gives it, or its name, for the messages.

@@ -31,7 +31,10 @@ pub fn mode() -> Option<i32> {
         // Waits, with every signal at its default action, until one ends the process: the app
         // of the PID 1 demonstration (docs/pid1.md), which as PID 1 outlives a SIGTERM.
         b"--wait-for-signal" => loop {
-            let _ = syscall_kit::signal::sigtimedwait(&syscall_kit::signal::SigSet::empty(), None);
+            let _ = syscall_kit::signal::sigtimedwait(
+                &syscall_kit::signal::SigSet::empty(),
+                syscall_kit::time::Timeout::Forever,
+            );
         },
         b"--println" => {
             // One short line: the system tests check under strace that it is one write(2),

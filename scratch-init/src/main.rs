@@ -36,8 +36,9 @@ mod say;
 
 use core::time::Duration;
 
-use syscall_kit::process::{self, Fork, WNOHANG};
+use syscall_kit::process::{self, Fork, WaitOptions};
 use syscall_kit::signal::{self, SigAction, SigSet};
+use syscall_kit::time::Timeout;
 use syscall_kit::{Errno, rt, stdin};
 
 use options::Options;
@@ -130,7 +131,7 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
         fatal(msg::RESTORE_FAILED, e);
     }
     let program = o.argv.get(0).unwrap_or_default();
-    let e = process::execvp_table(program, o.argv, rt::env_table());
+    let e = process::execvp(program, o.argv, rt::env_table());
     let status = match e {
         Errno::ENOENT => 127,
         Errno::EACCES => 126,
@@ -144,7 +145,7 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
 /// second, not a hang), forwards it, reaps; returns the exit status once the child has ended.
 fn supervise(o: &Options, child: i32) -> i32 {
     loop {
-        match signal::sigtimedwait(&BLOCKED, Some(Duration::from_secs(1))) {
+        match signal::sigtimedwait(&BLOCKED, Timeout::After(Duration::from_secs(1))) {
             Ok(info) if info.signo() == signal::SIGCHLD => {}
             Ok(info) => {
                 let target = if o.has(options::GROUP) { -child } else { child };
@@ -163,9 +164,9 @@ fn supervise(o: &Options, child: i32) -> i32 {
         }
         let mut status = None;
         loop {
-            match process::wait4(-1, WNOHANG) {
-                Ok((0, _)) | Err(Errno::ECHILD) => break,
-                Ok((pid, s)) if pid == child => {
+            match process::wait4(-1, WaitOptions::NOHANG) {
+                Ok(None) | Err(Errno::ECHILD) => break,
+                Ok(Some((pid, s))) if pid == child => {
                     let (code, how) = match (s.exit_status(), s.terminating_signal()) {
                         (Some(code), _) => (code, msg::EXITED),
                         (None, Some(sig)) => (128 + sig, msg::SIGNALED),
@@ -177,7 +178,7 @@ fn supervise(o: &Options, child: i32) -> i32 {
                     let code = (code as u32) % 256;
                     status = Some(if o.remapped(code) { 0 } else { code as i32 });
                 }
-                Ok((pid, _)) => {
+                Ok(Some((pid, _))) => {
                     if o.has(options::WARN_ON_REAP) && o.verbosity > 0 {
                         say(msg::REAPED, b"", pid as u32);
                     }

@@ -29,7 +29,8 @@ use syscall_kit::io::{self, PollFd, PollFlags};
 use syscall_kit::net::{
     self, Domain, Ipv4Addr, MsgFlags, SocketAddr, SocketAddrV4, SocketFlags, SocketType,
 };
-use syscall_kit::time::{self, ClockId, Timespec};
+use syscall_kit::text::{Decimal, after};
+use syscall_kit::time::{self, ClockId, Timeout, Timespec};
 use syscall_kit::{AsFd, Errno, OwnedFd, process, stderr, stdout};
 
 syscall_kit::main!(main);
@@ -82,15 +83,6 @@ impl<const N: usize> Buf<N> {
 
     fn as_bytes(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or_default()
-    }
-}
-
-/// `text` after `prefix`, if it starts with it (`strip_prefix` without its panic path).
-fn after<'a>(text: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    if text.starts_with(prefix) {
-        text.get(prefix.len()..)
-    } else {
-        None
     }
 }
 
@@ -191,21 +183,11 @@ fn sys(what: &[u8], e: Errno) -> ! {
         Errno::EHOSTUNREACH => b"no route to host",
         Errno::EADDRNOTAVAIL => b"address not available",
         Errno::EPIPE => b"connection closed by peer",
-        _ => {
-            // The decimal number, right-aligned in the buffer.
-            let mut digits = [0u8; 10];
-            let mut n = e.raw().unsigned_abs();
-            let mut at = digits.len();
-            while let Some(d) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
-                *d = b'0' + (n % 10) as u8;
-                at -= 1;
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            failed(&[what, b": errno ", digits.get(at..).unwrap_or_default()])
-        }
+        _ => failed(&[
+            what,
+            b": errno ",
+            Decimal::new(e.raw().unsigned_abs()).as_bytes(),
+        ]),
     };
     failed(&[what, b": ", text])
 }
@@ -283,7 +265,7 @@ fn wait(fd: &OwnedFd, events: PollFlags, deadline: &Deadline) {
         let now = time::clock_gettime(ClockId::MONOTONIC).unwrap_or_else(|e| sys(b"clock", e));
         // Past the deadline, a poll that does not wait: ready or timed out.
         let left = deadline.at.saturating_duration_since(now);
-        match io::poll(&mut [PollFd::new(fd.as_fd(), events)], left) {
+        match io::poll(&mut [PollFd::new(fd.as_fd(), events)], Timeout::After(left)) {
             Ok(0) => failed(&[b"timed out after ", deadline.text]),
             Ok(_) => return,
             Err(Errno::EINTR) => {}

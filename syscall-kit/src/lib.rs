@@ -17,6 +17,7 @@ pub mod raw;
 pub mod rt;
 pub mod seccomp;
 pub mod signal;
+pub mod text;
 pub mod time;
 
 pub use errno::Errno;

@@ -11,11 +11,11 @@ use syscall_kit::mm::{self, MapFlags, ProtFlags};
 use syscall_kit::net::{
     self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
 };
-use syscall_kit::process::{StrTable, WEXITED, WNOHANG, WaitId};
+use syscall_kit::process::{StrTable, WaitId, WaitOptions};
 use syscall_kit::seccomp::{Action, AllowList, MAX_ALLOWED};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
 use syscall_kit::time::{
-    self, ClockId, Itimerspec, SleepFlags, TimerSetFlags, TimerfdFlags, Timespec,
+    self, ClockId, Itimerspec, SleepFlags, Timeout, TimerSetFlags, TimerfdFlags, Timespec,
 };
 use syscall_kit::{BorrowedFd, Errno, OwnedFd, PATH_MAX, fd, io, process, raw};
 
@@ -61,7 +61,7 @@ fn error_paths() {
     // SAFETY: (test): a null-terminated table of a static string, leaked: it lives, unchanged,
     // for the rest of the process.
     let x = unsafe { StrTable::from_ptr(x.as_ptr()) };
-    let execve_table = |path| Err::<(), _>(process::execve_table(path, x, StrTable::EMPTY));
+    let execve_table = |path| Err::<(), _>(process::execve(path, x, StrTable::EMPTY));
     std::fs::write(dir.join("not-executable"), b"").unwrap();
     let path_to_dir = std::ffi::CString::new(format!("PATH=/nonexistent:{d}")).unwrap();
     // A signal no test of this binary sends, blocked so that the wait below times out.
@@ -132,9 +132,7 @@ fn error_paths() {
         fd::dup(never_open) => EBADF;
         fd::dup2(never_open, &mut owned) => EBADF;
         // process
-        process::kill(i32::MAX, 0) => ESRCH;
-        process::kill(process::getpid(), 1000) => EINVAL;
-        process::wait4(-1, 0) => ECHILD;
+        process::wait4(-1, WaitOptions::empty()) => ECHILD;
         execve(c"/nonexistent/program") => ENOENT;
         execve(c"/") => EACCES;
         execvp(c"", c"PATH=/bin") => ENOENT;
@@ -142,10 +140,10 @@ fn error_paths() {
         execvp(c"not-executable", path_to_dir.as_c_str()) => EACCES;
         execve_table(c"/nonexistent/program") => ENOENT;
         execve_table(c"/") => EACCES;
-        Err::<(), _>(process::execvp_table(c"", x, StrTable::EMPTY)) => ENOENT;
-        process::wait4(i32::MAX, WNOHANG) => ECHILD;
-        process::waitid(WaitId::Pid(i32::MAX), WEXITED) => ECHILD;
-        process::waitid(WaitId::All, 0) => EINVAL;
+        Err::<(), _>(process::execvp(c"", x, StrTable::EMPTY)) => ENOENT;
+        process::wait4(i32::MAX, WaitOptions::NOHANG) => ECHILD;
+        process::waitid(WaitId::Pid(i32::MAX), WaitOptions::EXITED) => ECHILD;
+        process::waitid(WaitId::All, WaitOptions::empty()) => EINVAL;
         process::setpgid(i32::MAX, 0) => ESRCH;
         process::setpgid(0, -1) => EINVAL;
         process::getpgid(i32::MAX) => ESRCH;
@@ -157,10 +155,12 @@ fn error_paths() {
         signal::set_default(signal::SIGSTOP) => EINVAL;
         signal::set_ignored(0) => EINVAL;
         signal::set_ignored(65) => EINVAL;
-        signal::sigtimedwait(&unsent, Some(std::time::Duration::ZERO)) => EAGAIN;
+        signal::sigtimedwait(&unsent, Timeout::IMMEDIATE) => EAGAIN;
         signal::signalfd(&unsent, SfdFlags::from_bits_retain(1)) => EINVAL;
         signal::signalfd_read(never_open) => EBADF;
         signal::signalfd_read(&read_only) => EINVAL;
+        signal::kill(i32::MAX, 0) => ESRCH;
+        signal::kill(process::getpid(), 1000) => EINVAL;
         signal::tgkill(process::getpid(), i32::MAX, 0) => ESRCH;
         signal::tgkill(0, signal::gettid(), 0) => EINVAL;
         signal::tgkill(process::getpid(), signal::gettid(), 1000) => EINVAL;
@@ -212,8 +212,8 @@ fn error_paths() {
         event::epoll_add(&epoll, &regular, EpollFlags::IN, 0) => EPERM;
         event::epoll_del(&epoll, &eventfd) => ENOENT;
         event::epoll_mod(&regular, &eventfd, EpollFlags::IN, 0) => EINVAL;
-        event::epoll_pwait(&regular, &mut events, 0) => EINVAL;
-        event::epoll_pwait(&epoll, &mut [], 0) => EINVAL;
+        event::epoll_pwait(&regular, &mut events, Timeout::IMMEDIATE) => EINVAL;
+        event::epoll_pwait(&epoll, &mut [], Timeout::IMMEDIATE) => EINVAL;
         event::eventfd2(0, EventfdFlags::from_bits_retain(0x10)) => EINVAL;
         event::eventfd_read(&eventfd) => EAGAIN;
         event::eventfd_write(&eventfd, u64::MAX) => EINVAL;

@@ -1,5 +1,6 @@
-//! `getpid`, `getppid`, `exit`, `kill`, `wait4`, `fork` and `execve` (`src/process.rs`), and
-//! `waitid`, `execvp`, the ids, `prctl` and `tcsetpgrp` (`src/process/`), against
+//! `getpid`, `getppid`, `exit`, `fork` (`src/process/mod.rs`), `execve` and `execvp`
+//! (`exec.rs`), `wait4` and `waitid` (`wait.rs`), the ids, `prctl` and `tcsetpgrp`
+//! (`src/process/`), and `kill` (`src/signal/send.rs`), against
 //! the real kernel. What ends or replaces a process runs in a child made with the kit's own
 //! `fork`, whose exit status the parent checks.
 
@@ -7,9 +8,11 @@ use std::ffi::{CStr, c_char};
 
 use syscall_kit::fs::OFlags;
 use syscall_kit::io::{pipe2, read};
-use syscall_kit::process::{self, Fork, StrTable, WaitId, WaitStatus};
+use syscall_kit::process::{self, Fork, StrTable, WaitId, WaitOptions, WaitStatus};
 use syscall_kit::signal;
 use syscall_kit::{Errno, fd};
+
+mod common;
 
 /// Forks; the child runs `child`, which ends the process itself (exit status 99 if it does not),
 /// and the parent returns its wait status. The test process has other threads, whose locks the child may not take: a
@@ -23,16 +26,7 @@ fn in_child(child: impl FnOnce()) -> WaitStatus {
             child();
             process::exit(99)
         }
-        Fork::Parent(pid) => loop {
-            match process::wait4(pid, 0) {
-                Ok((got, status)) => {
-                    assert_eq!(got, pid);
-                    return status;
-                }
-                Err(Errno::EINTR) => {}
-                Err(e) => panic!("wait4: {e}"),
-            }
-        },
+        Fork::Parent(pid) => common::wait_for(pid),
     }
 }
 
@@ -55,11 +49,11 @@ fn fork_wait4_and_kill_work_together() {
             Ok(Fork::Parent(pid)) => pid,
             Err(_) => process::exit(10),
         };
-        match process::wait4(pid, 0) {
-            Ok((got, status)) if got == pid && status.exit_status() == Some(7) => {}
+        match process::wait4(pid, WaitOptions::empty()) {
+            Ok(Some((got, status))) if got == pid && status.exit_status() == Some(7) => {}
             _ => process::exit(11),
         }
-        if process::wait4(-1, 0) != Err(Errno::ECHILD) {
+        if process::wait4(-1, WaitOptions::empty()) != Err(Errno::ECHILD) {
             process::exit(12);
         }
         // SAFETY: (test): the grandchild spins, touching nothing, until it is killed.
@@ -70,11 +64,13 @@ fn fork_wait4_and_kill_work_together() {
             Ok(Fork::Parent(pid)) => pid,
             Err(_) => process::exit(13),
         };
-        if process::kill(pid, 9).is_err() {
+        if signal::kill(pid, signal::SIGKILL).is_err() {
             process::exit(14);
         }
-        match process::wait4(pid, 0) {
-            Ok((_, s)) if s.terminating_signal() == Some(9) && s.exit_status().is_none() => {}
+        match process::wait4(pid, WaitOptions::empty()) {
+            Ok(Some((_, s)))
+                if s.terminating_signal() == Some(signal::SIGKILL) && s.exit_status().is_none() => {
+            }
             _ => process::exit(15),
         }
         process::exit(0)
@@ -128,7 +124,7 @@ fn execve_reports_missing_files_and_too_many_strings() {
     );
     assert_eq!(process::execve(c"/", &[c"x"], &[]), Errno::EACCES);
     let many = vec![c"x"; process::EXECVE_MAX_STRINGS + 1];
-    assert_eq!(process::execve(c"/bin/true", &many, &[]), Errno::E2BIG);
+    assert_eq!(process::execve(c"/bin/true", &many[..], &[]), Errno::E2BIG);
 }
 
 /// A table of `strings` that lives, unchanged, for the rest of the process (leaked), as the
@@ -164,7 +160,7 @@ fn str_tables_count_index_and_skip_to_the_same_null() {
 }
 
 #[test]
-fn execve_table_and_execvp_table_run_the_program_with_the_tables() {
+fn execve_and_execvp_run_the_program_with_string_tables() {
     for search in [false, true] {
         let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
         let argv = table(&[c"sh", c"-c", c"echo \"$GREETING from $0\"; exit 3"]);
@@ -174,9 +170,9 @@ fn execve_table_and_execvp_table_run_the_program_with_the_tables() {
                 process::exit(126);
             }
             let _ = if search {
-                process::execvp_table(c"sh", argv, envp)
+                process::execvp(c"sh", argv, envp)
             } else {
-                process::execve_table(c"/bin/sh", argv, envp)
+                process::execve(c"/bin/sh", argv, envp)
             };
             process::exit(127)
         });
@@ -203,9 +199,9 @@ fn getpid_and_getppid_match_std() {
 
 #[test]
 fn kill_of_a_missing_process_is_esrch_and_bad_signal_einval() {
-    assert_eq!(process::kill(i32::MAX, 0), Err(Errno::ESRCH));
-    assert_eq!(process::kill(process::getpid(), 1000), Err(Errno::EINVAL));
-    assert_eq!(process::kill(process::getpid(), 0), Ok(()));
+    assert_eq!(signal::kill(i32::MAX, 0), Err(Errno::ESRCH));
+    assert_eq!(signal::kill(process::getpid(), 1000), Err(Errno::EINVAL));
+    assert_eq!(signal::kill(process::getpid(), 0), Ok(()));
 }
 
 #[test]
@@ -238,9 +234,9 @@ fn setpgid_and_setsid_make_new_groups_and_sessions() {
                     _ => process::exit(12),
                 }
             }
-            Ok(Fork::Parent(pid)) => match process::wait4(pid, 0) {
-                Ok((_, s)) => process::exit(s.exit_status().unwrap_or(13)),
-                Err(_) => process::exit(14),
+            Ok(Fork::Parent(pid)) => match process::wait4(pid, WaitOptions::empty()) {
+                Ok(Some((_, s))) => process::exit(s.exit_status().unwrap_or(13)),
+                Ok(None) | Err(_) => process::exit(14),
             },
             Err(_) => process::exit(15),
         }
@@ -263,21 +259,22 @@ fn wnohang_returns_at_once_and_waitid_reports_how_the_child_ended() {
             Ok(Fork::Parent(pid)) => pid,
             Err(_) => process::exit(10),
         };
-        if process::wait4(pid, process::WNOHANG).map(|(p, _)| p) != Ok(0) {
+        if process::wait4(pid, WaitOptions::NOHANG) != Ok(None) {
             process::exit(11);
         }
-        if process::waitid(WaitId::Pid(pid), process::WEXITED | process::WNOHANG) != Ok(None) {
+        if process::waitid(WaitId::Pid(pid), WaitOptions::EXITED | WaitOptions::NOHANG) != Ok(None)
+        {
             process::exit(12);
         }
-        if process::kill(pid, signal::SIGKILL).is_err() {
+        if signal::kill(pid, signal::SIGKILL).is_err() {
             process::exit(13);
         }
         // WNOWAIT: reported, and left to wait for again.
-        match process::waitid(WaitId::Pid(pid), process::WEXITED | process::WNOWAIT) {
+        match process::waitid(WaitId::Pid(pid), WaitOptions::EXITED | WaitOptions::NOWAIT) {
             Ok(Some(i)) if i.pid() == pid && i.code() == 2 && i.status() == 9 => {}
             _ => process::exit(14),
         }
-        match process::waitid(WaitId::All, process::WEXITED) {
+        match process::waitid(WaitId::All, WaitOptions::EXITED) {
             Ok(Some(i)) if i.pid() == pid && i.signo() == signal::SIGCHLD => {}
             _ => process::exit(15),
         }
@@ -287,7 +284,7 @@ fn wnohang_returns_at_once_and_waitid_reports_how_the_child_ended() {
             Ok(Fork::Parent(pid)) => pid,
             Err(_) => process::exit(16),
         };
-        match process::waitid(WaitId::Pid(pid), process::WEXITED) {
+        match process::waitid(WaitId::Pid(pid), WaitOptions::EXITED) {
             Ok(Some(i)) if i.code() == 1 && i.status() == 5 => process::exit(0),
             _ => process::exit(17),
         }
@@ -343,13 +340,13 @@ fn a_subreaper_reaps_orphans_and_pdeathsig_fires_when_the_parent_ends() {
             Err(_) => process::exit(13),
         };
         drop(w);
-        match process::wait4(b, 0) {
-            Ok((_, s)) if s.exit_status() == Some(3) => {}
+        match process::wait4(b, WaitOptions::empty()) {
+            Ok(Some((_, s))) if s.exit_status() == Some(3) => {}
             _ => process::exit(14),
         }
         // C, the orphan, is now our child: it ends by SIGTERM from its parent's death.
-        match process::wait4(-1, 0) {
-            Ok((_, s)) if s.terminating_signal() == Some(signal::SIGTERM) => {}
+        match process::wait4(-1, WaitOptions::empty()) {
+            Ok(Some((_, s))) if s.terminating_signal() == Some(signal::SIGTERM) => {}
             _ => process::exit(15),
         }
         process::exit(0)

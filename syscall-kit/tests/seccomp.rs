@@ -10,6 +10,8 @@ use syscall_kit::seccomp::{
     SECCOMP_DATA_NR, SockFilter,
 };
 
+mod common;
+
 const SIGSYS: i32 = 31;
 
 /// Forks; the child runs `child` (which must end the process itself, with the few system calls
@@ -20,13 +22,7 @@ fn in_child(child: fn() -> !) -> WaitStatus {
     // allocation, no locks) and ends the process.
     match unsafe { process::fork() }.expect("fork") {
         Fork::Child => child(),
-        Fork::Parent(pid) => loop {
-            match process::wait4(pid, 0) {
-                Ok((_, status)) => return status,
-                Err(Errno::EINTR) => {}
-                Err(e) => panic!("wait4: {e}"),
-            }
-        },
+        Fork::Parent(pid) => common::wait_for(pid),
     }
 }
 

@@ -1,22 +1,28 @@
 //! The signal module (`src/signal/`) against the real kernel: sets, the mask, a blocked signal
 //! taken by `sigtimedwait` and by a `signalfd`, a handler that returns through the kit's
-//! trampoline, and `kill`/`tgkill`.
+//! trampoline, a handler interrupting a blocking `read` (with and without `SA_RESTART`), and
+//! `kill`/`tgkill`.
 //!
 //! The test harness runs tests on threads of one process: signals are sent to the calling
 //! thread with `tgkill` (a process-directed one could go to another thread, which does not
 //! block it), each test uses a signal of its own, and masks are per thread.
 
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::Duration;
 
-use syscall_kit::Errno;
 use syscall_kit::fs::OFlags;
 use syscall_kit::io::{pipe2, read, write_all};
-use syscall_kit::process::{self, Fork};
+use syscall_kit::process::{self, Fork, Pid};
+use syscall_kit::raw::nr;
 use syscall_kit::signal::{
     self, Handler, How, SaFlags, SfdFlags, SigAction, SigSet, gettid, set_mask, sigaction,
     signalfd, signalfd_read, sigprocmask, sigtimedwait, tgkill,
 };
+use syscall_kit::time::Timeout;
+use syscall_kit::{Errno, OwnedFd};
+
+mod common;
 
 /// Sends `sig` to the calling thread.
 fn raise(sig: i32) {
@@ -88,18 +94,18 @@ fn a_blocked_signal_is_taken_by_sigtimedwait_with_its_sender() {
     let set = SigSet::empty().with(signal::SIGUSR1);
     sigprocmask(How::Block, Some(&set)).unwrap();
     assert_eq!(
-        sigtimedwait(&set, Some(Duration::ZERO)),
+        sigtimedwait(&set, Timeout::IMMEDIATE),
         Err(Errno::EAGAIN),
         "nothing pending yet"
     );
     raise(signal::SIGUSR1);
-    let info = sigtimedwait(&set, None).unwrap();
+    let info = sigtimedwait(&set, common::WAIT_BOUND).unwrap();
     assert_eq!(info.signo(), signal::SIGUSR1);
     assert_eq!(info.code(), -6, "SI_TKILL");
     assert_eq!(info.pid(), process::getpid());
     assert_eq!(info.uid(), process::getuid());
     assert_eq!(
-        sigtimedwait(&set, Some(Duration::from_millis(1))),
+        sigtimedwait(&set, Timeout::After(Duration::from_millis(1))),
         Err(Errno::EAGAIN),
         "taken once"
     );
@@ -195,7 +201,7 @@ fn kill_reaches_a_child_that_waits_for_it_blocked() {
             if sigprocmask(How::Block, Some(&set)).is_err() || write_all(&w, b"x").is_err() {
                 process::exit(1);
             }
-            match sigtimedwait(&set, None) {
+            match sigtimedwait(&set, common::WAIT_BOUND) {
                 Ok(info) if info.signo() == signal::SIGTERM && info.code() == 0 => {
                     process::exit(42)
                 }
@@ -208,11 +214,92 @@ fn kill_reaches_a_child_that_waits_for_it_blocked() {
     let mut ready = [0u8; 1];
     assert_eq!(read(&r, &mut ready), Ok(1), "the child blocked SIGTERM");
     signal::kill(pid, signal::SIGTERM).unwrap();
-    let (_, status) = process::wait4(pid, 0).unwrap();
+    let status = common::wait_for(pid);
     assert_eq!(
         status.exit_status(),
         Some(42),
         "{status:?} (42: SI_USER SIGTERM taken)"
     );
     assert_eq!(tgkill(process::getpid(), gettid(), 0), Ok(()));
+}
+
+static INTERRUPTIONS: AtomicUsize = AtomicUsize::new(0);
+
+extern "C" fn count_interruption(_: i32) {
+    INTERRUPTIONS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Whether the thread `tid` of this process is asleep inside `read(2)`: its state is `S` and
+/// `/proc/self/task/TID/syscall` starts with the number of `read`.
+fn blocked_in_read(tid: Pid) -> bool {
+    let syscall =
+        std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")).unwrap_or_default();
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap_or_default();
+    let state = stat.rsplit_once(") ").map(|(_, rest)| &rest[..1]);
+    syscall.split_whitespace().next() == Some(&nr::READ.to_string()) && state == Some("S")
+}
+
+/// Starts a thread that reads once from `r` with the kit's `read`, and returns it once it is
+/// blocked in the kernel, with its thread id. Waits by looking at `/proc`, not by sleeping.
+fn reader_blocked_in_read(r: OwnedFd) -> (std::thread::JoinHandle<Result<Vec<u8>, Errno>>, Pid) {
+    let (tx, rx) = mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        tx.send(gettid()).unwrap();
+        let mut buf = [0u8; 64];
+        read(&r, &mut buf).map(|n| buf[..n].to_vec())
+    });
+    let tid = rx.recv().unwrap();
+    while !blocked_in_read(tid) {
+        assert!(!reader.is_finished(), "the read returned without data");
+        std::thread::yield_now();
+    }
+    (reader, tid)
+}
+
+/// A signal interrupting a blocking `read` in the kit: with a handler installed without
+/// `SA_RESTART`, [`syscall_kit::io::read`] returns `Err(EINTR)` (it reports, never retries);
+/// with `SA_RESTART` the kernel restarts the call and the read goes on to return the data.
+/// Both cases in one test, with a signal no other test of this file uses: the disposition is
+/// the whole process's.
+#[test]
+fn a_signal_interrupts_a_blocking_read_with_eintr_unless_sa_restart() {
+    let install = |flags| {
+        let action = SigAction::new(
+            Handler::Function(count_interruption),
+            flags,
+            SigSet::empty(),
+        );
+        // SAFETY: (test): the handler only increments an atomic.
+        unsafe { sigaction(signal::SIGALRM, Some(&action)) }.unwrap();
+    };
+
+    // Without SA_RESTART: the read ends with EINTR, and the kit reports it.
+    install(SaFlags::empty());
+    let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
+    let (reader, tid) = reader_blocked_in_read(r);
+    let before = INTERRUPTIONS.load(Ordering::Relaxed);
+    tgkill(process::getpid(), tid, signal::SIGALRM).unwrap();
+    assert_eq!(reader.join().unwrap(), Err(Errno::EINTR));
+    assert_eq!(
+        INTERRUPTIONS.load(Ordering::Relaxed),
+        before + 1,
+        "the handler ran"
+    );
+    drop(w);
+
+    // With SA_RESTART: the kernel restarts the read after the handler, which then returns the
+    // data written after the signal.
+    install(SaFlags::RESTART);
+    let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
+    let (reader, tid) = reader_blocked_in_read(r);
+    let before = INTERRUPTIONS.load(Ordering::Relaxed);
+    tgkill(process::getpid(), tid, signal::SIGALRM).unwrap();
+    // Write only once the handler has run, so the data cannot have ended the read first.
+    while INTERRUPTIONS.load(Ordering::Relaxed) == before {
+        assert!(!reader.is_finished(), "the read returned early");
+        std::thread::yield_now();
+    }
+    write_all(&w, b"after the signal").unwrap();
+    assert_eq!(reader.join().unwrap(), Ok(b"after the signal".to_vec()));
+    signal::set_default(signal::SIGALRM).unwrap();
 }

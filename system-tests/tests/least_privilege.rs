@@ -6,7 +6,7 @@
 //!
 //! Related checks elsewhere: hello-nostd with standard output closed or `/dev/full` is in
 //! `hello.rs`; a signal interrupting a blocking `read` of the kit is in
-//! `syscall-kit/tests/signals.rs`; the seccomp filter's program and its install in a std
+//! `syscall-kit/tests/signal.rs`; the seccomp filter's program and its install in a std
 //! process are in `syscall-kit/tests/seccomp.rs`.
 
 use std::path::Path;

@@ -12,8 +12,8 @@ use syscall_kit::net::{
     Domain, SocketAddr, SocketFlags, SocketType, accept4, bind, connect, getsockname, listen,
     socket, socket_error,
 };
-use syscall_kit::time::Timeout;
 
+use super::support::WAIT_BOUND;
 use crate::TestResult;
 
 pub fn loopback_pair() -> TestResult {
@@ -38,7 +38,7 @@ pub fn loopback_pair() -> TestResult {
     let ep = epoll_create1(EpollCreateFlags::CLOEXEC).map_err(e("epoll_create1"))?;
     epoll_add(&ep, &c, EpollFlags::OUT, 9).map_err(e("epoll_ctl"))?;
     let mut events = [EpollEvent::empty(); 1];
-    let n = epoll_pwait(&ep, &mut events, Timeout::Never).map_err(e("epoll_pwait"))?;
+    let n = epoll_pwait(&ep, &mut events, WAIT_BOUND).map_err(e("epoll_pwait"))?;
     check!(
         n == 1 && events[0].data() == 9,
         "epoll: {n} {:?}",
@@ -57,7 +57,7 @@ pub fn loopback_pair() -> TestResult {
     let mut buf = [0u8; 64];
     let mut got = 0;
     loop {
-        epoll_pwait(&ep, &mut events, Timeout::Never).map_err(e("epoll_pwait"))?;
+        epoll_pwait(&ep, &mut events, WAIT_BOUND).map_err(e("epoll_pwait"))?;
         match read(&c, &mut buf[got..]) {
             Ok(0) => break,
             Ok(k) => got += k,

@@ -10,6 +10,7 @@ use syscall_kit::signal::{
     signalfd_read, sigprocmask, sigtimedwait, tgkill,
 };
 
+use super::support::WAIT_BOUND;
 use crate::TestResult;
 
 /// Sends `sig` to this thread.
@@ -21,7 +22,7 @@ pub fn blocked_then_sigtimedwait() -> TestResult {
     let set = SigSet::empty().with(signal::SIGUSR1);
     let old = sigprocmask(How::Block, Some(&set)).map_err(|e| alloc::format!("mask: {e}"))?;
     raise(signal::SIGUSR1)?;
-    let info = sigtimedwait(&set, None).map_err(|e| alloc::format!("sigtimedwait: {e}"))?;
+    let info = sigtimedwait(&set, WAIT_BOUND).map_err(|e| alloc::format!("sigtimedwait: {e}"))?;
     check!(info.signo() == signal::SIGUSR1, "signal {}", info.signo());
     check!(info.pid() == process::getpid(), "sender {}", info.pid());
     sigprocmask(How::SetMask, Some(&old)).map_err(|e| alloc::format!("mask: {e}"))?;

@@ -1,5 +1,5 @@
-//! What several self-tests share: running this program again, reading a pipe to its end, and a
-//! random number generator.
+//! What several self-tests share: running this program again, reading a pipe to its end, a
+//! random number generator, and the bound of a wait.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -9,9 +9,14 @@ use core::ffi::CStr;
 
 use syscall_kit::fs::OFlags;
 use syscall_kit::io::{pipe2, read};
-use syscall_kit::process::{self, Fork};
+use syscall_kit::process::{self, Fork, WaitOptions};
 use syscall_kit::rt::startup::AT_EXECFN;
+use syscall_kit::time::Timeout;
 use syscall_kit::{Errno, OwnedFd, rt};
+
+/// The bound of a wait that should end at once: long enough for any machine (under qemu too),
+/// so that a wrapper that never wakes fails its case instead of hanging the self-test.
+pub const WAIT_BOUND: Timeout = Timeout::After(core::time::Duration::from_secs(10));
 
 /// The path this program was started from (`AT_EXECFN`).
 fn self_path() -> &'static CStr {
@@ -39,13 +44,15 @@ pub fn run_self(args: &[&CStr], env: &[&'static CStr]) -> Result<(i32, String), 
             if syscall_kit::fd::dup2_stderr(&w).is_err() {
                 process::exit(126);
             }
-            let _ = process::execve(self_path(), &argv, &env);
+            let _ = process::execve(self_path(), &argv[..], &env[..]);
             process::exit(127)
         }
         Fork::Parent(pid) => {
             drop(w);
             let stderr = read_all(&r)?;
-            let (_, status) = process::wait4(pid, 0).map_err(|e| format!("wait4: {e}"))?;
+            let (_, status) = process::wait4(pid, WaitOptions::empty())
+                .map_err(|e| format!("wait4: {e}"))?
+                .ok_or("wait4 without NOHANG returned no child")?;
             let code = status
                 .exit_status()
                 .or(status.terminating_signal().map(|s| 128 + s))

@@ -15,11 +15,12 @@ use syscall_kit::raw::{self, nr};
 use syscall_kit::rt;
 use syscall_kit::signal::{self, SigSet, sigtimedwait};
 use syscall_kit::time::{
-    ClockId, Itimerspec, TimerSetFlags, TimerfdFlags, Timespec, timerfd_create, timerfd_gettime,
-    timerfd_read, timerfd_settime,
+    ClockId, Itimerspec, Timeout, TimerSetFlags, TimerfdFlags, Timespec, timerfd_create,
+    timerfd_gettime, timerfd_read, timerfd_settime,
 };
 use syscall_kit::{AsFd, Errno, OwnedFd, RawFd};
 
+use super::support::WAIT_BOUND;
 use crate::TestResult;
 
 /// 5 GiB: past what a 32-bit word holds.
@@ -130,7 +131,7 @@ pub fn times() -> TestResult {
     let armed = timerfd_gettime(&t).map_err(e("gettime"))?;
     check!(armed.value <= value, "{armed:?} left of {value:?}");
     let mut fds = [PollFd::new(t.as_fd(), PollFlags::IN)];
-    let ready = poll(&mut fds, Duration::from_secs(10)).map_err(e("poll"))?;
+    let ready = poll(&mut fds, WAIT_BOUND).map_err(e("poll"))?;
     check!(ready == 1, "poll: {ready} ready");
     let expired = timerfd_read(&t).map_err(e("read"))?;
     check!(expired == 1, "expired {expired} times");
@@ -139,7 +140,7 @@ pub fn times() -> TestResult {
 
     let set = SigSet::empty().with(signal::SIGUSR1);
     let old = signal::sigprocmask(signal::How::Block, Some(&set)).map_err(e("mask"))?;
-    let waited = sigtimedwait(&set, Some(Duration::from_millis(1)));
+    let waited = sigtimedwait(&set, Timeout::After(Duration::from_millis(1)));
     signal::sigprocmask(signal::How::SetMask, Some(&old)).map_err(e("mask"))?;
     match waited {
         Err(Errno::EAGAIN) => Ok(()),

@@ -35,6 +35,12 @@ macro_rules! __trap_instruction {
     };
 }
 
+/// The `sa_restorer` of a signal handler (see `sigaction.rs`): none. When `SA_RESTORER` is not
+/// set, this kernel returns from a handler through the trampoline of its vDSO.
+pub(crate) fn sa_restorer(_siginfo: bool) -> Option<usize> {
+    None
+}
+
 /// Defines the process entry point `_start`, which calls `$entry(initial stack pointer)`.
 ///
 /// Used by [`main!`](crate::main); a program does not call it directly.

@@ -14,16 +14,20 @@
 //! - `__arch_start!`: the naked entry point `_start`, used by [`main!`](crate::main);
 //! - `__arch_mem_functions!`: `memcpy`, `memmove`, `memset`, `memcmp`, `bcmp`, `strlen` and the
 //!   unwinding stubs, used by [`main!`](crate::main);
-//! - on x86_64 and i686 only, `restore_rt` (and on i686 `restore`, for handlers without
-//!   `SA_SIGINFO`): the `rt_sigreturn(2)` trampoline of signal handlers
-//!   (the others return through the kernel's vDSO or signal page; see
-//!   [`crate::signal::SigAction::new`]).
+//! - `sa_restorer()`, where the kernel's `struct sigaction` has that field (all but riscv64 and
+//!   loongarch64): the trampoline a signal handler returns into, the kit's own `restore_rt`
+//!   on x86_64 and i686 (and on i686 `restore`, for handlers without `SA_SIGINFO`), none
+//!   elsewhere (the kernel's vDSO or signal page has one).
+//!
+//! The kernel's `struct sigaction` itself, in its two layouts, is `sigaction.rs`.
 //!
 //! What differs by word size only (the calls that take 64-bit times and offsets on 32-bit
 //! architectures) is here once: `wide`, `lseek`, `mmap` (s390x's file has its own `mmap`, and
 //! `fork_clone_args` for the order of `clone(2)`'s arguments).
 
 use crate::Errno;
+
+pub(crate) mod sigaction;
 
 /// Stops the program with the architecture's illegal instruction (`ud2`, `udf #0`, `unimp`):
 /// `SIGILL`, which no handler of the kit catches. For the place after a system call that must

@@ -251,6 +251,17 @@ pub unsafe extern "C" fn restore() -> ! {
     core::arch::naked_asm!("pop eax", "mov eax, 119", "int 0x80", "ud2")
 }
 
+/// The `sa_restorer` of a signal handler (see `sigaction.rs`): [`restore_rt`] for a handler
+/// with `SA_SIGINFO`, [`restore`] for one without (the i386 kernel gives it the older frame,
+/// which `sigreturn` reads). The kernel's own is in a vDSO that not every kernel maps.
+pub(crate) fn sa_restorer(siginfo: bool) -> Option<usize> {
+    Some(if siginfo {
+        restore_rt as *const () as usize
+    } else {
+        restore as *const () as usize
+    })
+}
+
 /// Defines the process entry point `_start`, which calls `$entry(initial stack pointer)`.
 ///
 /// Used by [`main!`](crate::main); a program does not call it directly.

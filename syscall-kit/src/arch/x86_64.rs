@@ -61,6 +61,12 @@ pub unsafe extern "C" fn restore_rt() -> ! {
     core::arch::naked_asm!("mov rax, 15", "syscall", "ud2")
 }
 
+/// The `sa_restorer` of a signal handler (see `sigaction.rs`): [`restore_rt`], always; the
+/// x86_64 kernel has no trampoline of its own.
+pub(crate) fn sa_restorer(_siginfo: bool) -> Option<usize> {
+    Some(restore_rt as *const () as usize)
+}
+
 /// Defines the process entry point `_start`, which calls `$entry(initial stack pointer)`.
 ///
 /// Used by [`main!`](crate::main); a program does not call it directly.

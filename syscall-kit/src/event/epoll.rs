@@ -172,7 +172,7 @@ pub fn epoll_del(epfd: impl AsFd, fd: impl AsFd) -> Result<()> {
 }
 
 /// `epoll_pwait(2)` with no signal mask: waits until a watched descriptor is ready or
-/// `timeout` passes (rounded up to whole milliseconds), fills the front of `events`, and
+/// `timeout` passes ([`Timeout::After`] rounded up to whole milliseconds), fills the front of `events`, and
 /// returns how many entries it filled (`Ok(0)` on time-out).
 ///
 /// The call every architecture has: aarch64 and riscv64 have no `epoll_wait`.
@@ -181,11 +181,7 @@ pub fn epoll_del(epfd: impl AsFd, fd: impl AsFd) -> Result<()> {
 ///  - [Linux]
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man2/epoll_wait.2.html
-pub fn epoll_pwait(
-    epfd: impl AsFd,
-    events: &mut [EpollEvent],
-    timeout: impl Into<Timeout>,
-) -> Result<usize> {
+pub fn epoll_pwait(epfd: impl AsFd, events: &mut [EpollEvent], timeout: Timeout) -> Result<usize> {
     let max = events.len().min(i32::MAX as usize);
     // SAFETY: the kernel writes up to `max` `struct epoll_event` entries at `events`, borrowed
     // mutably and of that layout; the signal mask is null, so its size (8, the kernel's
@@ -196,7 +192,7 @@ pub fn epoll_pwait(
             epfd.as_fd().as_raw_fd() as usize,
             events.as_mut_ptr() as usize,
             max,
-            timeout.into().to_millis() as isize as usize,
+            timeout.to_millis() as isize as usize,
             0,
             8,
         )

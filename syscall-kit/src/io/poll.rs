@@ -57,9 +57,8 @@ impl<'fd> PollFd<'fd> {
 /// `poll(2)`: waits until one of `fds` is ready, or `timeout` passes; returns how many entries
 /// have events, `Ok(0)` on time-out.
 ///
-/// `timeout` is a [`Timeout`]: [`Timeout::Never`], [`Timeout::IMMEDIATE`], a
-/// [`Duration`](core::time::Duration), or an `i32` of milliseconds as `poll(2)` takes them
-/// (negative: no limit, 0: do not wait).
+/// `timeout`: [`Timeout::Forever`], [`Timeout::IMMEDIATE`] (do not wait) or
+/// [`Timeout::After`] a [`Duration`](core::time::Duration).
 ///
 /// Implemented with `ppoll(2)` and no signal mask, the call every architecture has (aarch64 and
 /// riscv64 have no `poll`), so the time-out keeps its nanoseconds.
@@ -68,8 +67,8 @@ impl<'fd> PollFd<'fd> {
 ///  - [Linux]
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man2/poll.2.html
-pub fn poll(fds: &mut [PollFd<'_>], timeout: impl Into<Timeout>) -> Result<usize> {
-    let ts = timeout.into().to_timespec();
+pub fn poll(fds: &mut [PollFd<'_>], timeout: Timeout) -> Result<usize> {
+    let ts = timeout.to_timespec();
     let ts_ptr = ts.as_ref().map_or(0, |t| t as *const Timespec as usize);
     // SAFETY: the kernel reads and writes `fds.len()` `struct pollfd` entries at `fds` (which
     // is `#[repr(C)]` with that layout and borrowed mutably) and reads one `struct timespec`

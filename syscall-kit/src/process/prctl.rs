@@ -1,5 +1,6 @@
-//! The `prctl(2)` operations of an init: `PR_SET_CHILD_SUBREAPER` and `PR_SET_PDEATHSIG`, and
-//! their `PR_GET_*` (include/uapi/linux/prctl.h).
+//! Process attributes set with `prctl(2)` (include/uapi/linux/prctl.h): `PR_SET_NO_NEW_PRIVS`
+//! (before a seccomp filter), and the two of an init, `PR_SET_CHILD_SUBREAPER` and
+//! `PR_SET_PDEATHSIG`; each with its `PR_GET_*`.
 
 use crate::Result;
 use crate::raw::{self, nr};
@@ -9,6 +10,8 @@ const PR_SET_PDEATHSIG: usize = 1;
 const PR_GET_PDEATHSIG: usize = 2;
 const PR_SET_CHILD_SUBREAPER: usize = 36;
 const PR_GET_CHILD_SUBREAPER: usize = 37;
+const PR_SET_NO_NEW_PRIVS: usize = 38;
+const PR_GET_NO_NEW_PRIVS: usize = 39;
 
 /// `prctl(PR_SET_CHILD_SUBREAPER, on)`: whether orphaned descendants of the caller are
 /// re-parented to it (so that it can reap them) instead of to the PID namespace's init.
@@ -77,4 +80,32 @@ pub fn pdeathsig() -> Result<Signal> {
         )
     }?;
     Ok(sig)
+}
+
+/// `prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)` (see `prctl(2)`): from now on, no `execve(2)` of this
+/// process or its descendants grants privileges (set-user-ID and set-group-ID bits, file
+/// capabilities are ignored). It cannot be undone, and it is inherited by children.
+///
+/// An unprivileged process must set it before it may install a seccomp filter
+/// ([`crate::seccomp`]), so that it cannot use a filter to confuse a set-user-ID program.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/prctl.2.html
+pub fn set_no_new_privs() -> Result<()> {
+    // SAFETY: this `prctl` reads and writes no memory of ours.
+    unsafe { raw::syscall5(nr::PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }.map(drop)
+}
+
+/// `prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0)` (see `prctl(2)`): whether [`set_no_new_privs`] has
+/// been called by this process or an ancestor.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/prctl.2.html
+pub fn no_new_privs() -> Result<bool> {
+    // SAFETY: this `prctl` reads and writes no memory of ours.
+    unsafe { raw::syscall5(nr::PRCTL, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) }.map(|v| v == 1)
 }

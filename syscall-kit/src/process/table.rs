@@ -6,7 +6,7 @@ use core::ffi::{CStr, c_char};
 /// A null-terminated array of pointers to NUL-terminated strings that live, unchanged, for the
 /// rest of the process: the initial stack's `argv` or `envp` (`rt::arg_table`, `rt::env_table`) or
 /// a tail of one ([`StrTable::skip`]). It is what `execve(2)` takes, as it is: no copy, no
-/// allocation, no limit on the number of strings (see [`execve_table`](super::execve_table)).
+/// allocation, no limit on the number of strings (see [`ExecStrings`](super::ExecStrings)).
 ///
 /// # References
 ///  - [Linux]

@@ -8,6 +8,7 @@ use core::ffi::{CStr, c_char};
 
 use super::entry::INITIAL_STACK;
 use crate::process::StrTable;
+use crate::text::after;
 
 /// `AT_NULL`: end of the auxiliary vector.
 pub const AT_NULL: usize = 0;
@@ -149,11 +150,20 @@ pub fn env_table() -> StrTable {
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man3/getenv.3.html
 pub fn getenv(name: &str) -> Option<&'static CStr> {
-    env().find_map(|entry| {
-        let bytes = entry.to_bytes_with_nul();
-        let rest = bytes.strip_prefix(name.as_bytes())?.strip_prefix(b"=")?;
-        CStr::from_bytes_with_nul(rest).ok()
-    })
+    let env = env_table();
+    let mut i = 0;
+    // A loop over the table and `text::after`, not an iterator and `strip_prefix`: no panic
+    // path, so that a small program may call it (see `crate::text`).
+    while let Some(entry) = env.get(i) {
+        i += 1;
+        let value = after(entry.to_bytes_with_nul(), name.as_bytes()).and_then(|v| after(v, b"="));
+        if let Some(value) = value {
+            // SAFETY: `value` is a tail of a C string's bytes with its NUL: it ends with that
+            // NUL and holds no other.
+            return Some(unsafe { CStr::from_bytes_with_nul_unchecked(value) });
+        }
+    }
+    None
 }
 
 /// The value of the auxiliary vector entry `key` (`AT_*`), as `getauxval(3)` gives it.

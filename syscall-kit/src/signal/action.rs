@@ -5,6 +5,7 @@ use core::ffi::c_void;
 use super::mask::SigInfo;
 use super::set::{SigSet, Signal};
 use crate::Result;
+use crate::arch::sigaction::{KernelSigaction, SA_RESTORER};
 use crate::raw::{self, nr};
 
 bitflags::bitflags! {
@@ -28,7 +29,7 @@ bitflags::bitflags! {
         const RESETHAND = 0x8000_0000;
         /// `SA_RESTORER`: `sa_restorer` holds the return trampoline. [`SigAction::new`] sets it
         /// where the architecture needs it; it is not for callers.
-        const RESTORER = 0x0400_0000;
+        const RESTORER = SA_RESTORER as u64;
     }
 }
 
@@ -51,30 +52,17 @@ pub enum Handler {
     Info(extern "C" fn(Signal, *mut SigInfo, *mut c_void)),
 }
 
-/// The kernel's `struct sigaction` (include/linux/signal_types.h), as `rt_sigaction(2)` reads
-/// and writes it: not the C library's, whose mask is 128 bytes and whose fields are in another
-/// order. Every architecture of the kit but riscv64 and loongarch64 has the `sa_restorer`
-/// field; those two have none (their kernels always return through the vDSO's trampoline).
+/// The action of a signal, as [`sigaction`] sets and returns it: the kernel's own
+/// `struct sigaction` (not the C library's, whose mask is 128 bytes and whose fields are in
+/// another order), in this architecture's layout (`crate::arch::sigaction`).
 ///
 /// # References
 ///  - [Linux]
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man2/sigaction.2.html
-#[repr(C)]
+#[repr(transparent)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SigAction {
-    handler: usize,
-    /// `unsigned long`: a word.
-    flags: usize,
-    #[cfg(not(any(target_arch = "riscv64", target_arch = "loongarch64")))]
-    restorer: usize,
-    mask: SigSet,
-    /// After the mask, a word the riscv64 and loongarch64 kernels do not read, as in musl's
-    /// `k_sigaction`: qemu-riscv64 7.2 never calls the handler of an action without it
-    /// (kit-selftest shows it).
-    #[cfg(any(target_arch = "riscv64", target_arch = "loongarch64"))]
-    unused: usize,
-}
+pub struct SigAction(KernelSigaction);
 
 impl SigAction {
     /// An action: `handler`, with `flags`, and `mask` blocked while the handler runs (the
@@ -83,79 +71,49 @@ impl SigAction {
     /// A handler returns into a trampoline that calls `rt_sigreturn(2)`, which restores the
     /// interrupted code from the frame the kernel pushed. On x86_64 the kernel has no default
     /// one, and i686's is in a vDSO that not every kernel maps: the action names the kit's own
-    /// (`crate::arch::restore_rt`) with `SA_RESTORER`, as every C library does. On the other
-    /// architectures the kernel returns through the trampoline of its vDSO (arm: of its signal
-    /// page) when `SA_RESTORER` is not set, so the kit leaves it unset.
+    /// with `SA_RESTORER`, as every C library does. On the other architectures the kernel
+    /// returns through the trampoline of its vDSO (arm: of its signal page) when `SA_RESTORER`
+    /// is not set, so the kit leaves it unset. A [`SaFlags::RESTORER`] in `flags` is ignored:
+    /// the architecture decides (`crate::arch::sigaction`).
     ///
     /// # References
     ///  - [Linux]
     ///
     /// [Linux]: https://man7.org/linux/man-pages/man2/sigaction.2.html
     pub fn new(handler: Handler, flags: SaFlags, mask: SigSet) -> SigAction {
-        let (handler, mut flags) = match handler {
+        let (handler, flags) = match handler {
             Handler::Default => (SIG_DFL, flags),
             Handler::Ignore => (SIG_IGN, flags),
             Handler::Function(f) => (f as usize, flags),
             Handler::Info(f) => (f as usize, flags | SaFlags::SIGINFO),
         };
-        flags.remove(SaFlags::RESTORER);
-        #[cfg(target_arch = "x86_64")]
-        let restorer = {
-            flags.insert(SaFlags::RESTORER);
-            crate::arch::restore_rt as *const () as usize
-        };
-        // i386 frames without SA_SIGINFO are the older kind, which `sigreturn` reads.
-        #[cfg(target_arch = "x86")]
-        let restorer = {
-            flags.insert(SaFlags::RESTORER);
-            if flags.contains(SaFlags::SIGINFO) {
-                crate::arch::restore_rt as *const () as usize
-            } else {
-                crate::arch::restore as *const () as usize
-            }
-        };
-        #[cfg(not(any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "riscv64",
-            target_arch = "loongarch64"
-        )))]
-        let restorer = 0;
-        SigAction {
-            handler,
-            // Every SA_* flag is below 2^32.
-            flags: flags.bits() as usize,
-            #[cfg(not(any(target_arch = "riscv64", target_arch = "loongarch64")))]
-            restorer,
-            mask,
-            #[cfg(any(target_arch = "riscv64", target_arch = "loongarch64"))]
-            unused: 0,
-        }
+        // Every SA_* flag is below 2^32.
+        SigAction(KernelSigaction::new(handler, flags.bits() as usize, mask))
     }
 
     /// Whether the handler is `SIG_DFL`.
     pub fn is_default(&self) -> bool {
-        self.handler == SIG_DFL
+        self.0.handler == SIG_DFL
     }
 
     /// Whether the handler is `SIG_IGN`.
     pub fn is_ignored(&self) -> bool {
-        self.handler == SIG_IGN
+        self.0.handler == SIG_IGN
     }
 
     /// The handler's address (0 for `SIG_DFL`, 1 for `SIG_IGN`).
     pub fn handler_address(&self) -> usize {
-        self.handler
+        self.0.handler
     }
 
     /// The flags, `SA_RESTORER` included when set.
     pub fn flags(&self) -> SaFlags {
-        SaFlags::from_bits_retain(self.flags as u64)
+        SaFlags::from_bits_retain(self.0.flags as u64)
     }
 
     /// The signals blocked while the handler runs.
     pub fn mask(&self) -> SigSet {
-        self.mask
+        self.0.mask
     }
 }
 
@@ -176,15 +134,7 @@ impl SigAction {
 pub unsafe fn sigaction(sig: Signal, action: Option<&SigAction>) -> Result<SigAction> {
     // Zeroed, not built with `new`: the kernel overwrites it (all of it but the padding of riscv64
     // and loongarch64, which stays 0).
-    let mut old = SigAction {
-        handler: SIG_DFL,
-        flags: 0,
-        #[cfg(not(any(target_arch = "riscv64", target_arch = "loongarch64")))]
-        restorer: 0,
-        mask: SigSet::empty(),
-        #[cfg(any(target_arch = "riscv64", target_arch = "loongarch64"))]
-        unused: 0,
-    };
+    let mut old = SigAction(KernelSigaction::ZEROED);
     let new = action.map_or(core::ptr::null(), |a| a as *const SigAction);
     // SAFETY: `new` is null or a valid kernel `struct sigaction`; the kernel writes one into
     // `old`; the set size is the kernel's. The handler's contract is the caller's.

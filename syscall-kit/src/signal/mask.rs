@@ -1,12 +1,11 @@
 //! The signal mask and waiting for a signal: [`sigprocmask`] (`rt_sigprocmask(2)`),
 //! [`sigtimedwait`] (`rt_sigtimedwait(2)`), and the [`SigInfo`] they report with.
 
-use core::time::Duration;
-
 use super::set::{SigSet, Signal};
 use crate::arch::wide;
 use crate::process::Pid;
 use crate::raw::{self, nr};
+use crate::time::{Timeout, Timespec};
 use crate::{Errno, Result};
 
 /// How [`sigprocmask`] changes the mask.
@@ -119,28 +118,17 @@ impl SigInfo {
     }
 }
 
-/// The kernel's `struct __kernel_timespec`: `struct timespec` on 64-bit architectures, the one of
-/// `rt_sigtimedwait_time64` on 32-bit ones (see `crate::arch::wide`).
-#[repr(C)]
-struct Timespec {
-    sec: i64,
-    nsec: i64,
-}
-
 /// `rt_sigtimedwait(2)`: takes one pending signal of `set` (which should be blocked, see
-/// [`sigprocmask`]), waiting for one at most `timeout` (`None`: as long as it takes), and
-/// returns its [`SigInfo`]. At the end of the timeout: [`Errno::EAGAIN`]; a handled signal
+/// [`sigprocmask`]), waiting for one at most `timeout` ([`Timeout::Forever`]: as long as it takes), and
+/// returns its [`SigInfo`]. When `timeout` passes first: [`Errno::EAGAIN`]; a handled signal
 /// outside `set` ends the wait with [`Errno::EINTR`], returned, not retried.
 ///
 /// # References
 ///  - [Linux]
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man2/sigtimedwait.2.html
-pub fn sigtimedwait(set: &SigSet, timeout: Option<Duration>) -> Result<SigInfo> {
-    let ts = timeout.map(|t| Timespec {
-        sec: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
-        nsec: i64::from(t.subsec_nanos()),
-    });
+pub fn sigtimedwait(set: &SigSet, timeout: Timeout) -> Result<SigInfo> {
+    let ts = timeout.to_timespec();
     let ts_ptr = ts
         .as_ref()
         .map_or(core::ptr::null(), |t| t as *const Timespec);

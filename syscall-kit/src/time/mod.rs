@@ -6,7 +6,7 @@
 //! | reading a clock (`clock.rs`) | [`clock_gettime`] over a [`ClockId`] (the system call, not the vDSO) |
 //! | sleeping (`sleep.rs`) | [`clock_nanosleep`], and [`sleep`] over it |
 //! | timers as descriptors (`timerfd.rs`) | [`timerfd_create`], [`timerfd_settime`], [`timerfd_gettime`], [`timerfd_read`] |
-//! | how long to wait (`timeout.rs`) | [`Timeout`], taken by [`poll`](crate::io::poll) and [`epoll_pwait`](crate::event::epoll_pwait) |
+//! | how long to wait (`timeout.rs`) | [`Timeout`], taken by every call that waits: [`poll`](crate::io::poll), [`epoll_pwait`](crate::event::epoll_pwait), [`sigtimedwait`](crate::signal::sigtimedwait) |
 //!
 //! Durations are [`core::time::Duration`], which needs no `std`.
 

@@ -4,9 +4,13 @@ use core::time::Duration;
 
 use super::Timespec;
 
-/// How long [`poll`](crate::io::poll) or [`epoll_pwait`](crate::event::epoll_pwait) may wait.
+/// How long a call that waits may wait: what [`poll`](crate::io::poll),
+/// [`epoll_pwait`](crate::event::epoll_pwait) and [`sigtimedwait`](crate::signal::sigtimedwait)
+/// take, every one of them this same type. ([`clock_nanosleep`](super::clock_nanosleep) takes a
+/// [`Timespec`], which may be a time of day rather than a length of time; [`sleep`](super::sleep)
+/// a [`Duration`].)
 ///
-/// From an `i32`, the C convention of `poll(2)`: milliseconds, negative for no limit.
+/// A [`Duration`] converts into `Timeout::After`.
 ///
 /// # References
 ///  - [Linux]
@@ -14,8 +18,9 @@ use super::Timespec;
 /// [Linux]: https://man7.org/linux/man-pages/man2/poll.2.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Timeout {
-    /// Wait until something happens.
-    Never,
+    /// No limit: wait as long as it takes, until something happens (C's `NULL` timespec, or
+    /// -1 milliseconds).
+    Forever,
     /// Wait at most this long (zero: do not wait).
     After(Duration),
 }
@@ -27,7 +32,7 @@ impl Timeout {
     /// The `struct timespec` of `ppoll(2)`-style calls: `None` for no limit.
     pub const fn to_timespec(self) -> Option<Timespec> {
         match self {
-            Timeout::Never => None,
+            Timeout::Forever => None,
             Timeout::After(d) => Some(Timespec::from_duration(d)),
         }
     }
@@ -37,7 +42,7 @@ impl Timeout {
     /// at `i32::MAX`.
     pub const fn to_millis(self) -> i32 {
         match self {
-            Timeout::Never => -1,
+            Timeout::Forever => -1,
             Timeout::After(d) => {
                 let ms = d.as_millis() + (d.subsec_nanos() % 1_000_000 != 0) as u128;
                 if ms > i32::MAX as u128 {
@@ -53,16 +58,5 @@ impl Timeout {
 impl From<Duration> for Timeout {
     fn from(d: Duration) -> Timeout {
         Timeout::After(d)
-    }
-}
-
-impl From<i32> for Timeout {
-    /// Milliseconds, as `poll(2)` takes them: negative means [`Timeout::Never`].
-    fn from(ms: i32) -> Timeout {
-        if ms < 0 {
-            Timeout::Never
-        } else {
-            Timeout::After(Duration::from_millis(ms as u64))
-        }
     }
 }

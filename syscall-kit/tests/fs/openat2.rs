@@ -250,15 +250,9 @@ fn a_kernel_without_openat2_gives_enosys() {
                 _ => process::exit(4),
             }
         }
-        Fork::Parent(pid) => loop {
-            match process::wait4(pid, 0) {
-                Ok((_, status)) => {
-                    assert_eq!(status.exit_status(), Some(0), "{status:?} (3: no filter)");
-                    break;
-                }
-                Err(Errno::EINTR) => {}
-                Err(e) => panic!("wait4: {e}"),
-            }
-        },
+        Fork::Parent(pid) => {
+            let status = crate::common::wait_for(pid);
+            assert_eq!(status.exit_status(), Some(0), "{status:?} (3: no filter)");
+        }
     }
 }

@@ -1,0 +1,111 @@
+//! Processes, a file per topic:
+//!
+//! | topic | system calls |
+//! |---|---|
+//! | this file | [`getpid`] (`getpid(2)`), [`getppid`] (`getppid(2)`), [`exit`] (`exit_group(2)`), [`fork`] (`clone(2)`) |
+//! | running a program (`exec.rs`) | [`execve`] (`execve(2)`) and [`execvp`] (a `PATH` search), over [`ExecStrings`] |
+//! | the initial stack's string tables (`table.rs`) | [`StrTable`] |
+//! | waiting for children (`wait.rs`) | [`wait4`] (`wait4(2)`) and its [`WaitStatus`], [`waitid`] (`waitid(2)`), [`WaitOptions`] |
+//! | sessions, process groups, user ids (`ids.rs`) | [`setsid`], [`setpgid`], [`getpgid`], [`getuid`], [`getgid`] |
+//! | process attributes (`prctl.rs`) | `prctl(2)`: [`set_no_new_privs`], [`set_child_subreaper`], [`set_pdeathsig`] and their readers |
+//! | a terminal's foreground process group (`tty.rs`) | [`tcsetpgrp`], [`tcgetpgrp`] |
+//!
+//! Sending a signal to a process, `kill(2)`, is [`crate::signal::kill`].
+
+use crate::Result;
+use crate::raw::{self, nr};
+
+mod exec;
+mod ids;
+mod prctl;
+mod table;
+mod tty;
+mod wait;
+
+pub use exec::{DEFAULT_PATH, EXECVE_MAX_STRINGS, ExecStrings, execve, execvp};
+pub use ids::{getgid, getpgid, getuid, setpgid, setsid};
+pub use prctl::{
+    child_subreaper, no_new_privs, pdeathsig, set_child_subreaper, set_no_new_privs, set_pdeathsig,
+};
+pub use table::StrTable;
+pub use tty::{tcgetpgrp, tcsetpgrp};
+pub use wait::{WaitId, WaitOptions, WaitStatus, wait4, waitid};
+
+/// A process id.
+pub type Pid = i32;
+
+/// `getpid(2)`: the id of the calling process.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/getpid.2.html
+#[inline]
+pub fn getpid() -> Pid {
+    // SAFETY: `getpid` touches no memory and cannot fail.
+    unsafe { raw::syscall0_infallible(nr::GETPID) as Pid }
+}
+
+/// `getppid(2)`: the id of the parent process.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/getpid.2.html
+#[inline]
+pub fn getppid() -> Pid {
+    // SAFETY: `getppid` touches no memory and cannot fail.
+    unsafe { raw::syscall0_infallible(nr::GETPPID) as Pid }
+}
+
+/// `exit_group(2)`: ends the process, every thread of it, with exit status `status & 0xff`.
+///
+/// This is `exit_group(2)`, not the kernel's `exit(2)` (which ends only the calling thread),
+/// and not C's `exit(3)` either (which runs `atexit` handlers and flushes `stdio` before it
+/// calls `exit_group`): nothing runs, nothing is flushed and no destructor runs. syscall-kit's
+/// `print!` macros write out what they format before they return, so nothing is pending. Should a seccomp filter refuse the call
+/// with an error, the process stops with `SIGILL` instead (see [`crate::raw::syscall1_noreturn`]).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/exit_group.2.html
+pub fn exit(status: i32) -> ! {
+    // SAFETY: `exit_group` does not return when it succeeds; if refused, the wrapper traps.
+    unsafe { raw::syscall1_noreturn(nr::EXIT_GROUP, status as usize) }
+}
+
+/// What [`fork`] returns in each process.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fork {
+    /// In the parent: the child's id.
+    Parent(Pid),
+    /// In the child.
+    Child,
+}
+
+/// `fork(2)`: a copy of the calling process. Implemented as `clone(2)` with `SIGCHLD` only,
+/// which is what `fork` is on every architecture (aarch64 and riscv64 have no `fork`).
+///
+/// # Safety
+/// The child has only the calling thread. If the process has other threads, the child may hold
+/// locks that will never be released (of the allocator, say): until it calls [`execve`] or
+/// [`exit`], it must use nothing that another thread could have held.
+///
+/// # References
+///  - [Linux]
+///  - [Linux clone]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/fork.2.html
+/// [Linux clone]: https://man7.org/linux/man-pages/man2/clone.2.html
+pub unsafe fn fork() -> Result<Fork> {
+    let [a1, a2, a3, a4, a5] = crate::arch::fork_clone_args(crate::signal::SIGCHLD as usize);
+    // SAFETY: forwarded to the caller; with no stack argument the child continues on a copy of
+    // this stack, as after fork(2).
+    let pid = unsafe { raw::syscall5(nr::CLONE, a1, a2, a3, a4, a5) }?;
+    Ok(if pid == 0 {
+        Fork::Child
+    } else {
+        Fork::Parent(pid as Pid)
+    })
+}
