@@ -36,13 +36,13 @@ mod say;
 
 use core::time::Duration;
 
-use syscall_kit::process::{self, Fork, WaitOptions};
+use syscall_kit::process::{self, Fork, Pid, WaitOptions};
 use syscall_kit::signal::{self, SigAction, SigSet};
 use syscall_kit::time::Timeout;
 use syscall_kit::{Errno, rt, stdin};
 
 use options::Options;
-use say::{Msg, msg, say};
+use say::{Level, Num, Text, fatal, say};
 
 syscall_kit::main!(main);
 
@@ -59,51 +59,57 @@ const BLOCKED: SigSet = SigSet::full()
     .without(signal::SIGTTIN)
     .without(signal::SIGTTOU);
 
-/// Prints `[FATAL …] what failed: error` (`what` a text of `messages.rs`) and exits with
-/// status 1.
-#[inline(never)]
-fn fatal(what: Msg, e: Errno) -> ! {
-    say(what, b"", e.raw() as u32);
-    process::exit(1)
-}
-
 fn main() -> i32 {
     let o = options::parse();
     let old_mask = match signal::set_mask(&BLOCKED) {
         Ok(m) => m,
-        Err(e) => fatal(msg::SIGPROCMASK_FAILED, e),
+        Err(e) => fatal(b"sigprocmask failed", e),
     };
-    let (Ok(ttin), Ok(ttou)) = (
-        signal::set_ignored(signal::SIGTTIN),
-        signal::set_ignored(signal::SIGTTOU),
-    ) else {
-        fatal(msg::IGNORE_FAILED, Errno::EINVAL);
+    let ignored = signal::set_ignored(signal::SIGTTIN)
+        .and_then(|ttin| Ok((ttin, signal::set_ignored(signal::SIGTTOU)?)));
+    let (ttin, ttou) = match ignored {
+        Ok(previous) => previous,
+        Err(e) => fatal(b"Failed to ignore SIGTTIN and SIGTTOU", e),
     };
     if o.pdeathsig != 0
         && let Err(e) = process::set_pdeathsig(o.pdeathsig)
     {
-        fatal(msg::PDEATHSIG_FAILED, e);
+        fatal(b"Failed to set up parent death signal", e);
     }
     if o.has(options::SUBREAPER)
         && let Err(e) = process::set_child_subreaper(true)
     {
-        fatal(msg::SUBREAPER_FAILED, e);
+        fatal(b"Failed to register as child subreaper", e);
     }
     if o.verbosity > 0 && process::getpid() != 1 && !matches!(process::child_subreaper(), Ok(true))
     {
-        say(msg::NOT_A_REAPER, b"", 0);
+        // tini's warning, its first sentence and its fixes.
+        say(
+            Level::Warn,
+            &[Text(
+                b"scratch-init is not running as PID 1 and isn't registered as a child \
+                  subreaper: zombie reaping won't work (use -s or TINI_SUBREAPER, or run it \
+                  as PID 1)",
+            )],
+        );
     }
     // SAFETY: this program has one thread; the child makes system calls only, then execve.
     let child = match unsafe { process::fork() } {
         Ok(Fork::Child) => run_child(&o, &old_mask, &ttin, &ttou),
         Ok(Fork::Parent(pid)) => pid,
-        Err(e) => fatal(msg::FORK_FAILED, e),
+        Err(e) => fatal(b"fork failed", e),
     };
     if o.verbosity > 1 {
+        let program = o.argv.get(0).unwrap_or_default().to_bytes();
         say(
-            msg::SPAWNED,
-            o.argv.get(0).unwrap_or_default().to_bytes(),
-            child as u32,
+            Level::Info,
+            &[
+                Text(b"Spawned child process '"),
+                Text(program),
+                Text(b"' with pid '"),
+                Num(child as u32),
+                Text(b"'"),
+            ],
         );
     }
     supervise(&o, child)
@@ -114,12 +120,12 @@ fn main() -> i32 {
 #[inline(always)]
 fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> ! {
     if let Err(e) = process::setpgid(0, 0) {
-        fatal(msg::SETPGID_FAILED, e);
+        fatal(b"setpgid failed", e);
     }
     // The group setpgid(0, 0) made has this process's id.
     match process::tcsetpgrp(stdin(), process::getpid()) {
         Ok(()) | Err(Errno::ENOTTY | Errno::ENXIO | Errno::EBADF) => {}
-        Err(e) => fatal(msg::TCSETPGRP_FAILED, e),
+        Err(e) => fatal(b"tcsetpgrp failed", e),
     }
     // SAFETY: the actions were read from the kernel, set by this process's parent or the
     // defaults; no handler of this program is installed.
@@ -128,7 +134,7 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
             .and_then(|_| signal::sigaction(signal::SIGTTOU, Some(ttou)))
     };
     if let Err(e) = restored.and_then(|_| signal::set_mask(mask)) {
-        fatal(msg::RESTORE_FAILED, e);
+        fatal(b"Restoring the child's signals failed", e);
     }
     let program = o.argv.get(0).unwrap_or_default();
     let e = process::execvp(program, o.argv, rt::env_table());
@@ -137,13 +143,21 @@ fn run_child(o: &Options, mask: &SigSet, ttin: &SigAction, ttou: &SigAction) -> 
         Errno::EACCES => 126,
         _ => 1,
     };
-    say(msg::EXEC_FAILED, program.to_bytes(), e.raw() as u32);
+    say(
+        Level::Fatal,
+        &[
+            Text(b"exec "),
+            Text(program.to_bytes()),
+            Text(b" failed: "),
+            say::Error(e),
+        ],
+    );
     process::exit(status)
 }
 
 /// The main loop: waits for a signal (at most a second, so that a missed `SIGCHLD` costs a
 /// second, not a hang), forwards it, reaps; returns the exit status once the child has ended.
-fn supervise(o: &Options, child: i32) -> i32 {
+fn supervise(o: &Options, child: Pid) -> i32 {
     loop {
         match signal::sigtimedwait(&BLOCKED, Timeout::After(Duration::from_secs(1))) {
             Ok(info) if info.signo() == signal::SIGCHLD => {}
@@ -153,37 +167,47 @@ fn supervise(o: &Options, child: i32) -> i32 {
                     Ok(()) => {}
                     Err(Errno::ESRCH) => {
                         if o.verbosity > 0 {
-                            say(msg::CHILD_DEAD, b"", 0);
+                            say(
+                                Level::Warn,
+                                &[Text(b"Child was dead when forwarding signal")],
+                            );
                         }
                     }
-                    Err(e) => fatal(msg::KILL_FAILED, e),
+                    Err(e) => fatal(b"Unexpected error when forwarding signal", e),
                 }
             }
             Err(Errno::EAGAIN | Errno::EINTR) => {}
-            Err(e) => fatal(msg::SIGTIMEDWAIT_FAILED, e),
+            Err(e) => fatal(b"Unexpected error in sigtimedwait", e),
         }
         let mut status = None;
         loop {
             match process::wait4(-1, WaitOptions::NOHANG) {
                 Ok(None) | Err(Errno::ECHILD) => break,
                 Ok(Some((pid, s))) if pid == child => {
-                    let (code, how) = match (s.exit_status(), s.terminating_signal()) {
-                        (Some(code), _) => (code, msg::EXITED),
-                        (None, Some(sig)) => (128 + sig, msg::SIGNALED),
+                    // The exit code, or 128 + the signal that killed it: 0 to 255.
+                    let (code, how): (i32, &[u8]) = match (s.exit_status(), s.terminating_signal())
+                    {
+                        (Some(code), _) => (code, b"Main child exited normally (with status '"),
+                        (None, Some(sig)) => {
+                            (128 + sig, b"Main child exited with signal (with signal '")
+                        }
                         (None, None) => continue,
                     };
                     if o.verbosity > 1 {
-                        say(how, b"", code as u32 & 0x7f_ffff);
+                        say(Level::Info, &[Text(how), Num(code as u32), Text(b"')")]);
                     }
                     let code = (code as u32) % 256;
                     status = Some(if o.remapped(code) { 0 } else { code as i32 });
                 }
                 Ok(Some((pid, _))) => {
                     if o.has(options::WARN_ON_REAP) && o.verbosity > 0 {
-                        say(msg::REAPED, b"", pid as u32);
+                        say(
+                            Level::Warn,
+                            &[Text(b"Reaped zombie process with pid="), Num(pid as u32)],
+                        );
                     }
                 }
-                Err(e) => fatal(msg::WAIT_FAILED, e),
+                Err(e) => fatal(b"Error while waiting for pids", e),
             }
         }
         if let Some(code) = status {

@@ -2,13 +2,35 @@
 //! `TINI_KILL_PROCESS_GROUP`, `-e CODE`, `-p SIGNAL`, `-w`, `-v` / `TINI_VERBOSITY`, `-l`,
 //! `-h`, `--version`. Options end at `--` or at the first argument that is not one (tini's
 //! getopt would also take options after PROGRAM; write `--` before it, as tini's README asks).
-//!
-//! Written for size: no `match` on the option letter (a jump table), no iterator adapters.
+
+use core::ffi::CStr;
 
 use syscall_kit::process::StrTable;
-use syscall_kit::{process, rt};
+use syscall_kit::rt;
+use syscall_kit::signal::Signal;
+use syscall_kit::text::after;
 
-use crate::say::{Msg, msg, say};
+use crate::say::{bad_input, print};
+
+/// `--version`.
+const VERSION: &[u8] = concat!("scratch-init version ", env!("CARGO_PKG_VERSION"), "\n").as_bytes();
+
+/// `-l`.
+const LICENSE: &[u8] = concat!(
+    "scratch-init ",
+    env!("CARGO_PKG_VERSION"),
+    ": MIT License\n"
+)
+.as_bytes();
+
+/// `-h`, `--help`.
+const USAGE: &[u8] =
+    b"Usage: scratch-init [-sgwvlh] [-p SIGNAL] [-e CODE]... -- PROGRAM [ARGS...] | --version
+Runs PROGRAM, forwards signals to it, reaps zombies, as tini: -s subreaper,
+-g signal the process group, -e CODE map exit code CODE to 0, -p SIGNAL
+parent-death signal, -w warn on reaping zombies, -v more output, -l license, -h help.
+Environment: TINI_SUBREAPER, TINI_KILL_PROCESS_GROUP, TINI_VERBOSITY.
+";
 
 /// `-s`: become a child subreaper (a bit of [`Options::bits`]).
 pub const SUBREAPER: u8 = 1;
@@ -28,62 +50,29 @@ pub struct Options {
     /// 2 information, as tini.
     pub verbosity: u32,
     /// `-p SIGNAL`: the parent-death signal (0: none).
-    pub pdeathsig: i32,
+    pub pdeathsig: Signal,
     /// `-e CODE`: the exit codes mapped to 0, a bit each.
     pub remap: [u64; 4],
     /// PROGRAM and its arguments: the tail of this program's own `argv`.
     pub argv: StrTable,
 }
 
-/// Prints `text` (`-h`, `-l`, `--version`) and exits 0.
-#[inline(never)]
-fn print(text: Msg) -> ! {
-    say(text, b"", 0);
-    process::exit(0)
-}
-
-/// Bad input: one line, exit status 2. The template, and the argument that was wrong.
-#[inline(never)]
-fn usage(what: Msg, arg: &[u8]) -> ! {
-    say(what, arg, 0);
-    process::exit(2)
-}
-
-/// The numbers `1..=31` are the names in this order, each followed by a space (asm-generic, as
-/// x86_64, aarch64 and riscv64 number them).
+/// The names of the signals `1..=31`, in the order of their numbers, each followed by a space:
+/// `HUP` is 1, `INT` 2 …, as every architecture of the kit numbers them (asm-generic's
+/// numbers, which x86, arm, s390x and powerpc share; only alpha, mips, parisc and sparc differ,
+/// and the kit has none of those).
 const SIGNAL_NAMES: &[u8] = b"HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM \
 TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS ";
 
-/// `s` after `prefix`. Not `strip_prefix`, which keeps a panic path (and with it `core::fmt`,
-/// larger than this program) in optimised code.
-#[inline(always)]
-pub fn after<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
-    if s.starts_with(prefix) {
-        s.get(prefix.len()..)
-    } else {
-        None
-    }
-}
-
-/// The value of the environment variable whose name, with the `=` after it, is `name_eq`
-/// (`rt::getenv` without its panic path).
-#[inline(never)]
-fn getenv(name_eq: &[u8]) -> Option<&'static [u8]> {
-    let env = rt::env_table();
-    let mut i = 0;
-    while let Some(entry) = env.get(i) {
-        if let Some(value) = after(entry.to_bytes(), name_eq) {
-            return Some(value);
-        }
-        i += 1;
-    }
-    None
+/// The value of the environment variable `name`.
+fn getenv(name: &str) -> Option<&'static [u8]> {
+    rt::getenv(name).map(CStr::to_bytes)
 }
 
 /// `SIGTERM` (tini's spelling) is 15; so is `TERM` and `15`.
-fn signal(arg: &[u8]) -> Option<i32> {
+fn signal(arg: &[u8]) -> Option<Signal> {
     if let Some(n) = number(arg) {
-        return (1..=31).contains(&n).then_some(n as i32);
+        return (1..=31).contains(&n).then_some(n as Signal);
     }
     let name = after(arg, b"SIG").unwrap_or(arg);
     let (mut n, mut start) = (1, 0);
@@ -129,9 +118,9 @@ fn number(arg: &[u8]) -> Option<u32> {
 /// and bad input.
 pub fn parse() -> Options {
     let mut o = Options {
-        bits: (u8::from(getenv(b"TINI_SUBREAPER=").is_some()) * SUBREAPER)
-            | (u8::from(getenv(b"TINI_KILL_PROCESS_GROUP=").is_some()) * GROUP),
-        verbosity: getenv(b"TINI_VERBOSITY=").and_then(number).unwrap_or(1),
+        bits: (u8::from(getenv("TINI_SUBREAPER").is_some()) * SUBREAPER)
+            | (u8::from(getenv("TINI_KILL_PROCESS_GROUP").is_some()) * GROUP),
+        verbosity: getenv("TINI_VERBOSITY").and_then(number).unwrap_or(1),
         pdeathsig: 0,
         remap: [0; 4],
         argv: StrTable::EMPTY,
@@ -146,14 +135,14 @@ pub fn parse() -> Options {
         let arg: &'static [u8] = arg.to_bytes();
         i += 1;
         if arg == b"--version" && argc == 2 {
-            print(msg::VERSION);
+            print(VERSION);
         }
         if arg == b"--" {
             program = i;
             break;
         }
         if arg == b"--help" {
-            print(msg::USAGE);
+            print(USAGE);
         }
         // Not an option ("-" or no leading '-'): PROGRAM.
         if arg.len() < 2 || arg.first() != Some(&b'-') {
@@ -169,38 +158,41 @@ pub fn parse() -> Options {
             } else if flag == b'v' {
                 o.verbosity += 1;
             } else if flag == b'h' {
-                print(msg::USAGE);
+                print(USAGE);
             } else if flag == b'l' {
-                print(msg::LICENSE);
+                print(LICENSE);
             } else if flag == b'e' || flag == b'p' {
                 // The value is the rest of this argument, or the next one.
                 let mut value = flags.get(at..).unwrap_or(&[]);
                 if value.is_empty() {
                     let Some(v) = args.get(i) else {
-                        usage(msg::NEEDS_VALUE, arg);
+                        bad_input(b"Option requires a value: ", arg);
                     };
                     i += 1;
                     value = v.to_bytes();
                 }
                 if flag == b'e' {
                     let Some(n) = number(value).filter(|&n| n <= 255) else {
-                        usage(msg::BAD_E, value);
+                        bad_input(b"Not a valid option for -e: ", value);
                     };
                     o.remap[(n / 64) as usize & 3] |= 1 << (n % 64);
                 } else {
                     let Some(s) = signal(value) else {
-                        usage(msg::BAD_P, value);
+                        bad_input(b"Not a valid option for -p: ", value);
                     };
                     o.pdeathsig = s;
                 }
                 break;
             } else {
-                usage(msg::UNKNOWN_OPTION, arg);
+                bad_input(b"Unknown option (see -h): ", arg);
             }
         }
     }
     if program == 0 || program >= argc {
-        usage(msg::NO_PROGRAM, b"");
+        bad_input(
+            b"No PROGRAM given; usage: scratch-init [OPTIONS] -- PROGRAM [ARGS...]",
+            b"",
+        );
     }
     o.argv = args.skip(program);
     o

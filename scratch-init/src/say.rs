@@ -1,165 +1,136 @@
-//! Messages, as tini words them: `[LEVEL scratch-init (PID)] text`, one line, built in a
-//! buffer on the stack from a template and written with one `write(2)`. No `core::fmt`: it
-//! alone would be larger than the whole program; and one writer for every message, so that a
-//! message costs its text and one call.
+//! Messages, as tini words them: `[LEVEL scratch-init (PID)] text`, one line, built in a buffer
+//! on the stack and written with one `write(2)`.
 //!
-//! The templates are in `messages.rs` (the codes they hold are described there); build.rs packs
-//! them into one string, [`msg::PACKED`], which [`say`] unpacks on the stack each time.
+//! A message is written where it is said, as a list of [`Part`]s: `say(Level::Warn,
+//! &[Text(b"Reaped zombie process with pid="), Num(pid)])`. No `core::fmt`: it alone would be
+//! larger than the whole program.
 
 use syscall_kit::io::write_all;
+use syscall_kit::text::Decimal;
 use syscall_kit::{Errno, process, stderr, stdout};
 
-/// A text of `messages.rs`: its offset in the unpacked texts times 65,536, plus its length.
+/// A piece of a message.
 #[derive(Clone, Copy)]
-pub struct Msg(u32);
-
-/// The texts, packed by build.rs, and a constant for each (`msg::FORK_FAILED` …).
-pub mod msg {
-    use super::Msg;
-    include!(concat!(env!("OUT_DIR"), "/messages.rs"));
+pub enum Part<'a> {
+    /// Bytes as they are (a program's name may hold any byte).
+    Text(&'a [u8]),
+    /// A number, in decimal.
+    Num(u32),
+    /// What an error means (`No such file or directory`), or `errno N` for one without a text.
+    Error(Errno),
 }
 
-/// The tag (the `TAG` text).
-const TAG: u8 = 1;
-/// The string argument.
-const STR: u8 = 8;
-/// The number argument.
-const NUM: u8 = 16;
-/// The errno text of the number argument.
-const ERRNO: u8 = 24;
-/// To standard output (the first byte of a text).
-const OUT: u8 = 6;
-/// This process's id.
-const PID: u8 = 31;
+pub use Part::{Error, Num, Text};
 
-/// Unpacks [`msg::PACKED`] (the format is described in build.rs). Written without indexing
-/// that could panic; a token that would reach outside `out` (build.rs checks that none does)
-/// writes nothing.
-fn unpack(out: &mut [u8]) {
-    let mut o = 0usize;
-    let mut tokens = msg::PACKED.iter();
-    while let Some(&b) = tokens.next() {
-        if b < 0x80 {
-            if let Some(slot) = out.get_mut(o) {
-                *slot = b;
-            }
-            o += 1;
-            continue;
-        }
-        let distance = usize::from(b & 7) << 8 | usize::from(tokens.next().copied().unwrap_or(0));
-        for _ in 0..usize::from((b >> 3) & 15) + 3 {
-            // Too far back wraps to an index past the end, which `get` refuses.
-            let c = out.get(o.wrapping_sub(distance)).copied().unwrap_or(0);
-            if let Some(slot) = out.get_mut(o) {
-                *slot = c;
-            }
-            o += 1;
-        }
-    }
+/// How a message starts, and where it goes: standard error, but standard output for `INFO`, as
+/// tini.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// `[FATAL`: the program ends (see [`fatal`], [`bad_input`]).
+    Fatal,
+    /// `[WARN `: shown from verbosity 1, the default.
+    Warn,
+    /// `[INFO `: shown from verbosity 2 (`-vv`).
+    Info,
 }
 
 /// The longest line; what does not fit is cut, and the line still ends with its newline.
 const LINE_MAX: usize = 512;
 
-/// One line being built, after the unpacked texts in the same buffer (one buffer to clear, and
-/// a text and the line are both read by index, with no borrow of one across a write of the other).
+/// One line being built.
 struct Line {
-    /// The texts, then the line.
-    buf: [u8; msg::UNPACKED + LINE_MAX],
-    /// The end of the line so far (from `msg::UNPACKED`).
+    buf: [u8; LINE_MAX],
+    /// The end of the line so far; at most `LINE_MAX - 1`, which leaves room for the newline.
     len: usize,
 }
 
-impl Msg {
-    /// Where the text is in the unpacked texts (and so in [`Line::buf`]).
-    fn range(self) -> core::ops::Range<usize> {
-        let at = (self.0 >> 16) as usize;
-        at..at + (self.0 & 0xffff) as usize
-    }
-}
-
 impl Line {
-    /// Appends one byte.
-    fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
+    /// Appends `bytes`, as many as fit before the newline's place.
+    fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            match self.buf.get_mut(self.len) {
+                Some(slot) if self.len < LINE_MAX - 1 => *slot = b,
+                _ => return,
+            }
             self.len += 1;
         }
     }
 
-    /// Appends `bytes` as they are (a string argument may hold any byte).
-    fn raw(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.push(b);
+    /// The line, ended with its newline.
+    fn finish(&mut self) -> &[u8] {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b'\n';
         }
-    }
-
-    /// Appends the text `m`, its codes expanded with `s` and `n`.
-    fn put(&mut self, m: Msg, s: &[u8], n: u32) {
-        for i in m.range() {
-            let b = self.buf.get(i).copied().unwrap_or(0);
-            if b >= 32 || b == b'\n' {
-                self.push(b);
-            } else if b == TAG {
-                self.put(msg::TAG, s, n);
-            } else if b == STR {
-                self.raw(s);
-            } else if b == NUM {
-                self.num(n);
-            } else if b == ERRNO {
-                self.errno(n);
-            } else if b == PID {
-                self.num(process::getpid() as u32);
-            }
-        }
-    }
-
-    /// Appends `n` in decimal (the digits before the last first: at most nine calls deep).
-    fn num(&mut self, n: u32) {
-        if n >= 10 {
-            self.num(n / 10);
-        }
-        self.push(b'0' + (n % 10) as u8);
-    }
-
-    /// Appends what errno `e` means, for the errors an init meets; the number otherwise.
-    #[inline(never)]
-    fn errno(&mut self, e: u32) {
-        let text = match Errno::from_raw(e as i32) {
-            Errno::ENOENT => msg::ENOENT,
-            Errno::EACCES => msg::EACCES,
-            Errno::ENOEXEC => msg::ENOEXEC,
-            Errno::EPERM => msg::EPERM,
-            Errno::E2BIG => msg::E2BIG,
-            _ => msg::ERRNO_NUMBER,
-        };
-        self.put(text, b"", e);
+        self.buf.get(..self.len + 1).unwrap_or_default()
     }
 }
 
-/// Writes the message `m` (a template of `messages.rs`), with the string `s` and the number
-/// `n`, to standard error (standard output if it starts with the code for it); a failed write
-/// is ignored: there is nowhere else to report it.
+/// The text of the errors an init meets (those of `execve(2)` and `fork(2)` most of all).
+fn error_text(e: Errno) -> Option<&'static [u8]> {
+    Some(match e {
+        Errno::ENOENT => b"No such file or directory",
+        Errno::EACCES => b"Permission denied",
+        Errno::ENOEXEC => b"Exec format error",
+        Errno::EPERM => b"Operation not permitted",
+        Errno::E2BIG => b"Argument list too long",
+        _ => return None,
+    })
+}
+
+/// Writes the message of `parts` at `level`: `[LEVEL scratch-init (PID)] ` and the parts, one
+/// line. A failed write is ignored: there is nowhere else to report it.
 #[inline(never)]
-pub fn say(m: Msg, s: &[u8], n: u32) {
+pub fn say(level: Level, parts: &[Part<'_>]) {
     let mut line = Line {
-        buf: [0; msg::UNPACKED + LINE_MAX],
-        len: msg::UNPACKED,
+        buf: [0; LINE_MAX],
+        len: 0,
     };
-    unpack(&mut line.buf);
-    line.put(m, s, n);
-    if line.len == line.buf.len()
-        && let Some(last) = line.buf.last_mut()
-    {
-        *last = b'\n';
+    line.push(match level {
+        Level::Fatal => b"[FATAL",
+        Level::Warn => b"[WARN ",
+        Level::Info => b"[INFO ",
+    });
+    line.push(b" scratch-init (");
+    line.push(Decimal::new(process::getpid() as u32).as_bytes());
+    line.push(b")] ");
+    for part in parts {
+        match *part {
+            Text(bytes) => line.push(bytes),
+            Num(n) => line.push(Decimal::new(n).as_bytes()),
+            Error(e) => match error_text(e) {
+                Some(text) => line.push(text),
+                None => {
+                    line.push(b"errno ");
+                    line.push(Decimal::new(e.raw() as u32).as_bytes());
+                }
+            },
+        }
     }
-    let fd = if line.buf.get(m.range().start) == Some(&OUT) {
+    let fd = if level == Level::Info {
         stdout()
     } else {
         stderr()
     };
-    let _ = write_all(
-        fd,
-        line.buf.get(msg::UNPACKED..line.len).unwrap_or_default(),
-    );
+    let _ = write_all(fd, line.finish());
+}
+
+/// A system call failed: `[FATAL …] what: error`, and exit status 1 (as tini).
+#[inline(never)]
+pub fn fatal(what: &[u8], e: Errno) -> ! {
+    say(Level::Fatal, &[Text(what), Text(b": "), Error(e)]);
+    process::exit(1)
+}
+
+/// Bad input: `[FATAL …] what` followed by the argument that was wrong, and exit status 2.
+#[inline(never)]
+pub fn bad_input(what: &[u8], arg: &[u8]) -> ! {
+    say(Level::Fatal, &[Text(what), Text(arg)]);
+    process::exit(2)
+}
+
+/// Writes `text` (the usage, the version, the license) to standard output and exits 0.
+#[inline(never)]
+pub fn print(text: &[u8]) -> ! {
+    let _ = write_all(stdout(), text);
+    process::exit(0)
 }

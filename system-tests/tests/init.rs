@@ -469,36 +469,22 @@ fn exit_codes_and_signals_match_tini() {
     }
 }
 
-/// Static (no `PT_INTERP`, no `PT_DYNAMIC`), no segment both writable and executable, and a
-/// stack that is not executable (`PT_GNU_STACK` without `PF_X`). Its
-/// size against the 4,096-byte goal is a figure of `cargo make measure-init` (docs/pid1.md), not
-/// an assertion: the goal is not met yet.
+/// The most scratch-init may weigh on x86_64: its size is held here, "readable first, then small"
+/// (`cargo make measure-init` prints the figure, and tini's beside it).
+const CEILING: usize = 8192;
+
+/// Static, no segment both writable and executable, a stack that is not executable
+/// (`system_tests::elf::check_static_executable`), and at most [`CEILING`] bytes.
 #[test]
-fn the_binary_is_static_and_has_no_writable_executable_segment_nor_executable_stack() {
-    use object::elf;
-    use object::read::elf::{ElfFile64, FileHeader, ProgramHeader};
+fn the_binary_is_static_with_no_writable_executable_segment_and_at_most_8192_bytes() {
     let data = std::fs::read(init()).unwrap();
-    let file = ElfFile64::<object::Endianness>::parse(&*data).expect("a 64-bit ELF");
-    let (header, e) = (file.elf_header(), file.endian());
-    assert_eq!(header.e_type(e), elf::ET_EXEC, "a fixed-address executable");
-    let mut stack = None;
-    for p in header.program_headers(e, &*data).unwrap() {
-        let (t, f) = (p.p_type(e), p.p_flags(e));
-        assert!(
-            t != elf::PT_INTERP && t != elf::PT_DYNAMIC,
-            "not static: {t:#x}"
-        );
-        assert!(
-            f & elf::PF_W == 0 || f & elf::PF_X == 0,
-            "W+X segment: {f:#x}"
-        );
-        if t == elf::PT_GNU_STACK {
-            stack = Some(f);
-        }
-    }
-    let stack = stack.expect("a PT_GNU_STACK header (without it the stack may be executable)");
-    assert_eq!(stack & elf::PF_X, 0, "executable stack");
-    eprintln!("scratch-init: {} bytes (goal: at most 4,096)", data.len());
+    system_tests::elf::check_static_executable(&data).unwrap();
+    println!("scratch-init: {} bytes", data.len());
+    assert!(
+        data.len() <= CEILING,
+        "scratch-init: {} bytes, over its ceiling of {CEILING}",
+        data.len()
+    );
 }
 
 /// Runs `podman ARGS` and returns its trimmed standard output; panics with its output if it
