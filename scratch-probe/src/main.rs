@@ -15,8 +15,10 @@
 //!   read (a non-blocking connect and `poll(2)` with the time left on `CLOCK_MONOTONIC`).
 //! - A failure is one line on standard error (`connection refused`, `timed out after 5s`,
 //!   `HTTP 503`, `malformed response`) and exit status 1; bad usage is one line and exit 2.
-//! - The response header is read into a fixed buffer of [`HEADER_MAX`] bytes: a longer one is
-//!   an error, never an unbounded read.
+//! - Lines of the response end with CRLF or a bare LF (RFC 9112 §2.2); an interim 1xx response
+//!   (not `101`) is followed by the real one, whose status decides (see [`read_status`]).
+//! - The response header (and the interim ones before it) is read into a fixed buffer of
+//!   [`HEADER_MAX`] bytes: a longer one is an error, never an unbounded read.
 //! - `--serve ADDR` (for tests and example images): answers every request with `200 OK`, and a
 //!   request for `/stop` by closing the listening socket, so that probes fail from then on.
 
@@ -98,12 +100,18 @@ fn say(parts: &[&[u8]]) {
 }
 
 fn main() -> i32 {
-    let mut args = syscall_kit::rt::args().skip(1);
+    // The arguments after the program's name, from the initial stack's table.
+    let argv = syscall_kit::rt::arg_table();
+    let mut i = 0;
+    let mut next_arg = || {
+        i += 1;
+        argv.get(i)
+    };
     let mut timeout_text: &'static [u8] = b"5s";
     let mut timeout = Duration::from_secs(5);
     let mut target: Option<&'static [u8]> = None;
     let mut tcp = false;
-    while let Some(arg) = args.next() {
+    while let Some(arg) = next_arg() {
         let arg = arg.to_bytes();
         match arg {
             b"--help" | b"-h" => {
@@ -118,7 +126,7 @@ fn main() -> i32 {
                 return 0;
             }
             b"--timeout" => {
-                let Some(t) = args.next() else {
+                let Some(t) = next_arg() else {
                     usage(b"--timeout needs a DURATION", b"");
                 };
                 timeout_text = t.to_bytes();
@@ -128,7 +136,7 @@ fn main() -> i32 {
                 }
             }
             b"--serve" => {
-                let Some(a) = args.next() else {
+                let Some(a) = next_arg() else {
                     usage(b"--serve needs ADDR:PORT", b"");
                 };
                 serve(a.to_bytes());
@@ -327,48 +335,81 @@ fn probe_http(url: &[u8], deadline: &Deadline) {
         }
     }
 
+    let code = read_status(&fd, deadline);
+    if !matches!(code[0], b'2' | b'3') {
+        failed(&[b"HTTP ", &code]);
+    }
+}
+
+/// Reads response heads from `fd` up to the final response's, and returns its status code.
+///
+/// Each head is a status line (`HTTP/1.x NNN reason`), fields, and an empty line. A line ends
+/// with CRLF, or with a bare LF, which RFC 9112 §2.2 lets a recipient accept (curl and wget
+/// do). An interim response (1xx but `101 Switching Protocols`, RFC 9110 §15.2: `100
+/// Continue`, `103 Early Hints`) is followed by the real one, which is read in turn. The heads
+/// share one buffer of [`HEADER_MAX`] bytes; what does not fit is an error, never an unbounded
+/// read.
+fn read_status(fd: &OwnedFd, deadline: &Deadline) -> [u8; 3] {
     let mut header = [0u8; HEADER_MAX];
-    let mut got = 0;
+    // The bytes read so far; where the line being read starts; the status of the response
+    // whose head is being read, once its status line has been.
+    let (mut got, mut line_start) = (0, 0);
+    let mut status = None;
     loop {
         let Some(room) = header.get_mut(got..).filter(|r| !r.is_empty()) else {
             failed(&[b"response header larger than 8192 bytes"]);
         };
-        match io::read(&fd, room) {
+        match io::read(fd, room) {
             Ok(0) => failed(&[b"malformed response (closed before the end of the header)"]),
-            Ok(k) => {
-                let from = got.saturating_sub(3);
-                got += k;
-                let so_far = header.get(..got).unwrap_or_default();
-                let prefix = b"HTTP/1.".get(..got.min(7)).unwrap_or_default();
-                if !so_far.starts_with(prefix) {
-                    failed(&[b"malformed response"]);
-                }
-                let new = so_far.get(from..).unwrap_or_default();
-                if new.windows(4).any(|w| w == b"\r\n\r\n") {
-                    break;
-                }
-            }
-            Err(Errno::EAGAIN) => wait(&fd, PollFlags::IN, deadline),
+            Ok(k) => got += k,
+            Err(Errno::EAGAIN) => wait(fd, PollFlags::IN, deadline),
             Err(Errno::EINTR) => {}
             Err(e) => sys(b"read", e),
         }
-    }
-    // `HTTP/1.x NNN ` (the reason phrase may be empty). Read from the whole buffer, whose
-    // bytes past those read are zeros: a header shorter than that is malformed.
-    let code: [u8; 3] = match header.get(8..13) {
-        Some(&[b' ', a, b, c, sep])
-            if (b'1'..=b'5').contains(&a)
-                && b.is_ascii_digit()
-                && c.is_ascii_digit()
-                && (sep == b' ' || sep == b'\r') =>
-        {
-            [a, b, c]
+        // Every whole line read so far.
+        while let Some(rest) = header.get(line_start..got) {
+            let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+                // A status line in part: it must begin as one (a greeting that is not HTTP
+                // fails at once, not at the time-out).
+                let prefix = b"HTTP/1.".get(..rest.len().min(7)).unwrap_or_default();
+                if status.is_none() && !rest.starts_with(prefix) {
+                    failed(&[b"malformed response"]);
+                }
+                break;
+            };
+            line_start += end + 1;
+            let line = match rest.get(..end).unwrap_or_default() {
+                [line @ .., b'\r'] => line,
+                line => line,
+            };
+            match status {
+                None => status = Some(status_code(line)),
+                // The empty line that ends a head: the final response's, or an interim one's.
+                Some(code) if line.is_empty() => {
+                    if code[0] != b'1' || code == *b"101" {
+                        return code;
+                    }
+                    status = None;
+                }
+                Some(_) => {} // a field
+            }
         }
-        _ => failed(&[b"malformed response"]),
-    };
-    if !matches!(code[0], b'2' | b'3') {
-        failed(&[b"HTTP ", &code]);
     }
+}
+
+/// The status code of a status line, `HTTP/1.x NNN` followed by a space and a reason phrase
+/// (which may be empty) or by nothing; anything else ends the program as a malformed response.
+fn status_code(line: &[u8]) -> [u8; 3] {
+    if line.starts_with(b"HTTP/1.")
+        && let Some(&[b' ', a, b, c]) = line.get(8..12)
+        && matches!(line.get(12), None | Some(b' '))
+        && (b'1'..=b'5').contains(&a)
+        && b.is_ascii_digit()
+        && c.is_ascii_digit()
+    {
+        return [a, b, c];
+    }
+    failed(&[b"malformed response"])
 }
 
 /// `--serve ADDR:PORT`: `200 OK` to every request, until one for `/stop`; then the listening

@@ -1,7 +1,8 @@
 //! scratch-probe against real servers on loopback: nginx (200, 301, 404 from its
 //! configuration) and deliberately bad servers written here (503, a refused port, one that
 //! never answers, one that closes mid-header, a response in one-byte writes, a 1 MiB header,
-//! a greeting that is not HTTP); and its bad-input handling.
+//! a greeting that is not HTTP, interim 1xx responses before the real one, lines that end with
+//! a bare LF); and its bad-input handling.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -110,6 +111,68 @@ fn bad_servers_each_give_their_one_line() {
     );
     // The same greeting is a fine TCP service.
     assert_eq!(outcome(&["tcp", &not_http]), (Some(0), String::new()));
+}
+
+/// An interim response (RFC 9110 §15.2) is followed by the real one, which decides; `101` is
+/// final. Lines that end with a bare LF are read as RFC 9112 §2.2 allows (as curl and wget do).
+#[test]
+fn interim_responses_are_skipped_and_bare_lf_lines_are_read() {
+    let continue_then_503 = bad_server(true, |c| {
+        let _ =
+            c.write_all(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 503 Service Unavailable\r\n\r\n");
+    });
+    assert_eq!(
+        outcome(&[&format!("http://{continue_then_503}/")]),
+        (Some(1), "scratch-probe: HTTP 503".into())
+    );
+    let hints_then_200 = bad_server(true, |c| {
+        c.set_nodelay(true).unwrap();
+        // In two writes: the interim head alone first.
+        let _ = c.write_all(b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n");
+        std::thread::sleep(Duration::from_millis(20));
+        let _ = c.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+    });
+    assert_eq!(
+        outcome(&[&format!("http://{hints_then_200}/")]),
+        (Some(0), String::new())
+    );
+    let switching = bad_server(true, |c| {
+        let _ = c.write_all(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+    });
+    assert_eq!(
+        outcome(&[&format!("http://{switching}/")]),
+        (Some(1), "scratch-probe: HTTP 101".into())
+    );
+    let bare_lf = bad_server(true, |c| {
+        let _ = c.write_all(b"HTTP/1.1 100 Continue\n\nHTTP/1.0 204 No Content\nServer: lf\n\n");
+    });
+    assert_eq!(
+        outcome(&[&format!("http://{bare_lf}/")]),
+        (Some(0), String::new())
+    );
+    let bare_lf_503 = bad_server(true, |c| {
+        let _ = c.write_all(b"HTTP/1.1 503\nRetry-After: 1\n\n");
+    });
+    assert_eq!(
+        outcome(&[&format!("http://{bare_lf_503}/")]),
+        (Some(1), "scratch-probe: HTTP 503".into())
+    );
+    // An interim head that never ends is still bounded by the header buffer.
+    let endless_interim = bad_server(true, |c| {
+        let _ = c.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        for _ in 0..10_000 {
+            if c.write_all(b"HTTP/1.1 102 Processing\r\n\r\n").is_err() {
+                return;
+            }
+        }
+    });
+    assert_eq!(
+        outcome(&[&format!("http://{endless_interim}/")]),
+        (
+            Some(1),
+            "scratch-probe: response header larger than 8192 bytes".into()
+        )
+    );
 }
 
 #[test]

@@ -39,7 +39,8 @@ impl SockAddrRaw {
         // Byte by byte through iterators: no index that could panic (a probe that must stay
         // small cannot afford the panic machinery).
         fn put(bytes: &mut [u8; 28], at: usize, value: &[u8]) {
-            for (d, s) in bytes.iter_mut().skip(at).zip(value) {
+            let room: &mut [u8] = bytes.get_mut(at..).unwrap_or_default();
+            for (d, s) in room.iter_mut().zip(value) {
                 *d = *s;
             }
         }
