@@ -428,3 +428,17 @@ fn a_failed_lseek_of_the_input_that_is_the_output_refuses_it() {
         "cat-nostd: a: input file is output file\n",
     );
 }
+
+/// Static, no segment both writable and executable, a stack that is not executable, and at
+/// most 8,192 bytes on x86_64: the ceiling that holds its size, as for the other small programs.
+#[test]
+fn cat_nostd_is_a_static_executable_of_at_most_8192_bytes() {
+    let data = std::fs::read(cat_nostd()).unwrap();
+    system_tests::elf::check_static_executable(&data).unwrap();
+    println!("cat-nostd: {} bytes", data.len());
+    assert!(
+        data.len() <= 8192,
+        "cat-nostd: {} bytes, over its ceiling of 8,192",
+        data.len()
+    );
+}
