@@ -14,6 +14,20 @@ pub struct Section<'a> {
     pub end: &'a str,
 }
 
+/// `n` as the generated sections write a count of bytes: with a comma between groups of three
+/// digits, `1234567` as `1,234,567`.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The README's table of hello-nostd per architecture: written by `cargo make measure-arch`
 /// (`cargo xtask measure-arch --write`), compared with a fresh run by `tests/arch.rs`.
 pub const MEASURE_ARCH: Section = Section {
@@ -94,6 +108,13 @@ mod tests {
                 .contains("doc.md has no line")
         );
         assert!(S.find("<!-- x:begin --> but no end").is_err());
+    }
+
+    #[test]
+    fn counts_are_grouped_by_three_digits() {
+        assert_eq!(super::grouped(534), "534");
+        assert_eq!(super::grouped(5784), "5,784");
+        assert_eq!(super::grouped(708_080), "708,080");
     }
 
     #[test]

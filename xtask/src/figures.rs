@@ -106,6 +106,31 @@ fn end(name: &str) -> String {
     format!("<!-- figures:{name}:end -->")
 }
 
+/// The two markers of a section.
+struct Markers {
+    begin: String,
+    end: String,
+}
+
+impl Markers {
+    /// The markers of section `name`.
+    fn of(name: &str) -> Markers {
+        Markers {
+            begin: begin(name),
+            end: end(name),
+        }
+    }
+
+    /// The section these markers open and close in document `doc`.
+    fn in_doc<'a>(&'a self, doc: &'a str) -> Section<'a> {
+        Section {
+            path: doc,
+            begin: &self.begin,
+            end: &self.end,
+        }
+    }
+}
+
 /// The measurements, each made the first time a section needs it.
 #[derive(Default)]
 struct Measured {
@@ -412,12 +437,8 @@ pub fn write() -> Result<(), String> {
                     continue;
                 }
             };
-            let (b, e) = (begin(spec.name), end(spec.name));
-            let section = Section {
-                path: doc,
-                begin: &b,
-                end: &e,
-            };
+            let markers = Markers::of(spec.name);
+            let section = markers.in_doc(doc);
             text = if spec.inline {
                 section.replace_inline(&text, &fresh.render())?
             } else {
@@ -482,12 +503,8 @@ pub fn check() -> Result<(), String> {
                     continue;
                 }
             };
-            let (b, e) = (begin(spec.name), end(spec.name));
-            let section = Section {
-                path: doc,
-                begin: &b,
-                end: &e,
-            };
+            let markers = Markers::of(spec.name);
+            let section = markers.in_doc(doc);
             let found = section.find(&text)?;
             let found = if spec.inline {
                 found

@@ -167,17 +167,7 @@ impl Text {
 
 /// `n` with a comma between groups of three digits, as the documents write byte counts:
 /// `5,784`, `708,080`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use system_tests::doc_section::grouped;
 
 /// A small count in words (`two`), as a sentence writes it; larger counts in digits.
 pub fn in_words(n: usize) -> String {
@@ -192,7 +182,7 @@ pub fn in_words(n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Text, Tool, grouped, in_words};
+    use super::{Text, Tool, in_words};
 
     fn sample() -> Text {
         let mut t = Text::new();
@@ -274,12 +264,7 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_grouped_by_three_and_small_counts_are_words() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(534), "534");
-        assert_eq!(grouped(5784), "5,784");
-        assert_eq!(grouped(708_080), "708,080");
-        assert_eq!(grouped(1_000_000), "1,000,000");
+    fn small_counts_are_words() {
         assert_eq!(in_words(2), "two");
         assert_eq!(in_words(12), "twelve");
         assert_eq!(in_words(13), "13");
