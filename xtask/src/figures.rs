@@ -449,6 +449,9 @@ pub fn write() -> Result<(), String> {
         }
         versions_named(doc, &texts)?;
         let path = root().join(doc);
+        if written.is_empty() {
+            continue;
+        }
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
             std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
             eprintln!("{doc}: wrote {}", written.join(", "));
