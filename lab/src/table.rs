@@ -122,18 +122,8 @@ pub fn outcome(o: &Outcome) -> String {
     }
 }
 
-/// `1234567` as `1,234,567`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `1234567` as `1,234,567`, as every generated section writes a count.
+pub use system_tests::doc_section::grouped;
 
 /// One table line; `|` inside a cell is escaped.
 pub fn line(cells: impl Iterator<Item = String>) -> String {

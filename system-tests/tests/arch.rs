@@ -302,12 +302,9 @@ fn the_readmes_architecture_table_is_what_measure_arch_prints() {
     assert!(out.status.success(), "{out:?}");
     let fresh = String::from_utf8(out.stdout).unwrap();
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let section = system_tests::doc_section::Section {
-        path: "README.md",
-        begin: "<!-- measure-arch:begin -->",
-        end: "<!-- measure-arch:end -->",
-    };
-    let documented = section.find(&readme).unwrap();
+    let documented = system_tests::doc_section::MEASURE_ARCH
+        .find(&readme)
+        .unwrap();
     assert_eq!(without_bytes(documented).len(), Arch::ALL.len() + 2);
     assert_eq!(
         without_bytes(documented),

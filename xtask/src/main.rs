@@ -5,7 +5,11 @@
 //! cargo xtask build [ARCH|all] [CARGO BUILD ARGS…]   the no_std programs, release
 //! cargo xtask build-arch [ARCH|all]                   the same, then the hellos' sizes
 //! cargo xtask measure [BINARY]                        bytes and system calls of a hello
-//! cargo xtask measure-arch                            the table of hello-nostd per architecture
+//! cargo xtask measure-init                            scratch-init's size and segments, and tini's
+//! cargo xtask measure-arch [--write]                  the table of hello-nostd per architecture
+//!                                                     (--write: into README.md too)
+//! cargo xtask figures [--check]                       every generated figure of README.md and
+//!                                                     docs/, written (--check: compared)
 //! cargo xtask add-targets [ARCH|all]                  rustup targets that are missing
 //! cargo xtask arches                                  NAME TRIPLE PLATFORM QEMU BINFMT, a line each
 //! cargo xtask targets                                 the rustup targets, a line each
@@ -17,9 +21,12 @@
 //! it runs them itself: x86_64, i686).
 
 mod build;
+mod figures;
 mod measure;
 mod programs;
+mod text;
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use syscall_kit_build::Arch;
@@ -49,11 +56,21 @@ fn main() -> ExitCode {
                 .and_then(|a| build::add_targets(&a))
         }
         Some("measure") => match &args[1..] {
-            [] => measure::measure(&build::release_bin(Arch::X86_64, "hello-nostd")),
-            [bin] => measure::measure(bin.as_ref()),
+            [] => measure_hello(&build::release_bin(Arch::X86_64, "hello-nostd")),
+            [bin] => measure_hello(bin.as_ref()),
             _ => Err("measure takes one binary at most".into()),
         },
-        Some("measure-arch") => no_more(&args[1..]).and_then(|()| measure::measure_arch()),
+        Some("measure-init") => no_more(&args[1..]).and_then(|()| measure_init()),
+        Some("measure-arch") => match &args[1..] {
+            [] => measure::arch::measure_arch(false),
+            [w] if w == "--write" => measure::arch::measure_arch(true),
+            rest => no_more(rest),
+        },
+        Some("figures") => match &args[1..] {
+            [] => figures::write(),
+            [c] if c == "--check" => figures::check(),
+            rest => no_more(rest),
+        },
         Some("arches") => no_more(&args[1..]).map(|()| {
             for a in Arch::ALL {
                 let qemu = a.qemu().unwrap_or("-");
@@ -72,7 +89,7 @@ fn main() -> ExitCode {
             }
         }),
         other => Err(format!(
-            "{}usage: cargo xtask build|build-arch|measure|measure-arch|add-targets|arches|targets …\n(see xtask/src/main.rs)",
+            "{}usage: cargo xtask build|build-arch|measure|measure-init|measure-arch|figures|add-targets|arches|targets …\n(see xtask/src/main.rs)",
             other.map_or(String::new(), |o| format!("unknown command '{o}'\n"))
         )),
     };
@@ -83,6 +100,36 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask measure [BINARY]`: what `cargo make measure` prints of a hello, its path shown
+/// relative to the current directory.
+fn measure_hello(bin: &Path) -> Result<(), String> {
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let shown = std::fs::canonicalize(bin)
+        .ok()
+        .and_then(|b| b.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| bin.to_path_buf());
+    let hello = measure::hello::measure(bin, &shown.to_string_lossy())?;
+    print!("{}", hello.printed().render());
+    Ok(())
+}
+
+/// `cargo xtask measure-init`: scratch-init's figures as docs/pid1.md shows them (tini's too
+/// when it is installed).
+fn measure_init() -> Result<(), String> {
+    let bin = build::root().join(build::release_bin(Arch::X86_64, "scratch-init"));
+    let init = measure::init::measure(&bin)?;
+    if init.tini.is_none() {
+        eprintln!(
+            "note: tini or tini-static not found (Debian/Ubuntu: apt-get install tini): their sizes are left out"
+        );
+    }
+    print!(
+        "{}",
+        init.text(&measure::version(text::Tool::Rustc)?).render()
+    );
+    Ok(())
 }
 
 /// The architectures named by the first argument (an architecture or `all`), else by `default`,
