@@ -4,14 +4,16 @@
 //!
 //! The image is built with `SOURCE_DATE_EPOCH=0`: the layer is a gzipped tar whose file times
 //! are that time (scripts/build-image.sh), and its compressed size changes by a few bytes with
-//! it, which would otherwise be the time of the last commit.
+//! it, which would otherwise be the time of the last commit. It is built in a Podman store of
+//! its own (`system_tests::PodmanStore`), removed afterwards: measuring does not replace the
+//! machine's own image `hello-nostd`.
 
 use std::process::Command;
 
-use system_tests::TempDir;
+use system_tests::{PodmanStore, TempDir};
 
 use crate::build::root;
-use crate::measure::{output_of, size};
+use crate::measure::{output_of, output_of_command, size};
 use crate::text::{Text, Tool, grouped};
 
 /// The image, under the name the image tasks give it.
@@ -29,8 +31,9 @@ pub struct Image {
 
 /// Runs the repository's script `script` with Podman and the time 0; `Err` with its output
 /// when it fails.
-fn script(script: &str, archive: &std::path::Path) -> Result<(), String> {
-    let out = Command::new(root().join(script))
+fn script(script: &str, store: &PodmanStore, archive: &std::path::Path) -> Result<(), String> {
+    let out = store
+        .apply(&mut Command::new(root().join(script)))
         .env("CONTAINER_ENGINE", "podman")
         .env("HELLO_IMAGE", IMAGE)
         .env("HELLO_ARCHIVE", archive)
@@ -83,12 +86,16 @@ fn first_digest(json: &str) -> Result<&str, String> {
 pub fn measure() -> Result<Image, String> {
     let dir = TempDir::try_new("xtask-image")?;
     let archive = dir.path().join("hello-nostd.oci.tar");
-    script("scripts/image.sh", &archive)?;
-    script("scripts/image-save.sh", &archive)?;
-    let podman_size = output_of(
-        "podman",
-        &["image", "inspect", "--format", "{{.Size}}", IMAGE],
-    )?;
+    let store = PodmanStore::new("xtask-image");
+    script("scripts/image.sh", &store, &archive)?;
+    script("scripts/image-save.sh", &store, &archive)?;
+    let podman_size = output_of_command(store.apply(Command::new("podman").args([
+        "image",
+        "inspect",
+        "--format",
+        "{{.Size}}",
+        IMAGE,
+    ])))?;
     let podman_size = podman_size
         .trim()
         .parse()

@@ -46,8 +46,17 @@ pub fn size(path: &Path) -> Result<u64, String> {
 
 /// The standard output of `program ARGS`; `Err` when it cannot be run or fails.
 pub fn output_of(program: &str, args: &[&str]) -> Result<String, String> {
-    let out = Command::new(program)
-        .args(args)
+    output_of_command(Command::new(program).args(args))
+}
+
+/// The standard output of `command`, which must succeed; `Err` names the command and its error.
+pub fn output_of_command(command: &mut Command) -> Result<String, String> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let args: Vec<String> = command
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let out = command
         .output()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
     if !out.status.success() {
