@@ -145,7 +145,7 @@ pub trait Storage {
     fn open(&mut self, name: &str) -> Result<Option<Box<dyn Stream + '_>>, ImageError>;
 }
 
-/// Bytes read at any offset: an archive file (read with `lseek(2)` and `read(2)`) or a buffer.
+/// Bytes read at any offset: an archive file (read with `pread(2)`) or a buffer.
 pub trait ReadAt {
     /// Reads up to `buf.len()` bytes at `offset`; `Ok(0)` at or past the end.
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<usize, ImageError>;
