@@ -31,8 +31,10 @@ use crate::root_view::RootView;
 use crate::search::Search;
 use crate::{Closure, resolve_closure};
 
-/// The `PATH` the engines set when the image sets none.
-pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/// The `PATH` the engines set when the image sets none (not the search path `execvp(3)`
+/// uses without one, syscall-kit's `process::DEFAULT_PATH`).
+pub const ENGINE_DEFAULT_PATH: &str =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// How many `#!` interpreters the kernel follows (`execve(2)`: a script's interpreter may be a
 /// script, up to this depth; then `ELOOP`).
@@ -456,7 +458,7 @@ fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> R
             .iter()
             .rev()
             .find_map(|e| e.strip_prefix("PATH="))
-            .unwrap_or(DEFAULT_PATH)
+            .unwrap_or(ENGINE_DEFAULT_PATH)
             .to_string();
         let found = path.split(':').find_map(|dir| {
             let dir = if dir.is_empty() { "." } else { dir };
