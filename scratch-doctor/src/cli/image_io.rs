@@ -12,7 +12,7 @@ use super::host_root::HostRoot;
 use scratch_doctor::image::config::{self, Platform};
 use scratch_doctor::image::layers::{ImageRoot, apply_layers};
 use scratch_doctor::image::layout::ArchiveStorage;
-use scratch_doctor::image::verdict::{ImageReport, diagnose};
+use scratch_doctor::image::start::{ImageReport, diagnose};
 use scratch_doctor::image::{ImageError, ReadAt, Storage, Stream, Window};
 use scratch_doctor::paths::{from_bytes, to_bytes};
 use syscall_kit::fs::{self, FileType, Mode, OFlags, OpenHow, ResolveFlags};

@@ -13,7 +13,7 @@
 //! | [`config`] | index.json / manifest.json → manifest → config, and the platform chosen |
 //! | [`decode`] | the layers' streams: sha256 checked, gzip undone |
 //! | [`layers`] | the layers applied in order to one tree ([`layers::ImageRoot`], a [`RootView`](crate::RootView)) |
-//! | [`verdict`](mod@verdict) | what the runtime does at start, step by step, and its error |
+//! | [`start`] | what the runtime does at start, step by step, and its error |
 //! | [`versions`] | symbol versions: what an object needs of a library, what a library defines |
 //!
 //! Every problem with the input (not an image, a digest that does not match, a corrupt
@@ -28,8 +28,8 @@ pub mod config;
 pub mod decode;
 pub mod layers;
 pub mod layout;
+pub mod start;
 pub mod tar;
-pub mod verdict;
 pub mod versions;
 
 #[cfg(test)]
