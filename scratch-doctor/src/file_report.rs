@@ -1,5 +1,5 @@
 //! [`FileReport`]: everything scratch-doctor says about one file, as text or as one JSON object
-//! (an image's is [`ImageReport`](crate::image::start::ImageReport)).
+//! (an image's is [`ImageReport`](crate::image::report::ImageReport)).
 
 use alloc::format;
 use alloc::string::String;

@@ -14,6 +14,7 @@
 //! | [`decode`] | the layers' streams: sha256 checked, gzip undone |
 //! | [`layers`] | the layers applied in order to one tree ([`layers::ImageRoot`], a [`RootView`](crate::RootView)) |
 //! | [`start`] | what the runtime does at start, step by step, and its error |
+//! | [`report`] | [`report::ImageReport`]: what scratch-doctor says of an image, as text or JSON |
 //! | [`versions`] | symbol versions: what an object needs of a library, what a library defines |
 //!
 //! Every problem with the input (not an image, a digest that does not match, a corrupt
@@ -28,6 +29,7 @@ pub mod config;
 pub mod decode;
 pub mod layers;
 pub mod layout;
+pub mod report;
 pub mod start;
 pub mod tar;
 pub mod versions;

@@ -12,7 +12,8 @@ use super::config::{Platform, load};
 use super::decode::sha256_digest;
 use super::layers::{ImageRoot, NodeKind, apply_layers};
 use super::layout::ArchiveStorage;
-use super::start::{ImageReport, diagnose};
+use super::report::ImageReport;
+use super::start::diagnose;
 use super::{ImageError, Storage, Stream, Window};
 use crate::root_view::RootView;
 

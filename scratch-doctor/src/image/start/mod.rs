@@ -23,8 +23,8 @@ use syscall_kit::Errno;
 
 use super::config::Image;
 use super::layers::{ImageRoot, NodeKind};
+use super::report::{Failure, ImageReport};
 use crate::elf::{ElfFacts, ElfKind};
-use crate::json::Object;
 use crate::paths;
 use crate::program::{InputError, Program, inspect};
 use crate::root_view::RootView;
@@ -47,141 +47,6 @@ const CA_BUNDLES: [&str; 4] = [
     "/etc/pki/tls/certs/ca-bundle.crt",
     "/etc/ssl/certs",
 ];
-
-/// Why the container does not start.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Failure {
-    /// The cause in plain words.
-    pub cause: String,
-    /// What the runtime prints.
-    pub error: String,
-    /// What to change.
-    pub fix: String,
-}
-
-/// Everything the doctor says of an image.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImageReport {
-    /// The image as named.
-    pub image: String,
-    /// OCI layout or docker archive.
-    pub format: &'static str,
-    /// `linux/amd64`.
-    pub platform: String,
-    /// The other platforms of the index, if several.
-    pub platforms: Vec<String>,
-    /// The image's name in the archive.
-    pub reference: Option<String>,
-    /// How many layers.
-    pub layers: usize,
-    /// `Entrypoint` + `Cmd`.
-    pub command: Vec<String>,
-    /// The file the command runs, in the image, when it was found.
-    pub program: Option<String>,
-    /// `root (no User)`, `nobody (uid 65534, gid 65534)`.
-    pub user: String,
-    /// The file's format.
-    pub file_format: Option<String>,
-    /// `None`: it starts.
-    pub failure: Option<Failure>,
-    /// Things that are not a failure to start.
-    pub hints: Vec<String>,
-}
-
-impl ImageReport {
-    /// Whether it starts.
-    pub fn starts(&self) -> bool {
-        self.failure.is_none()
-    }
-
-    /// The report as text: the facts, one `starts:` line, the error and fix, the hints.
-    pub fn text(&self) -> String {
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "image: {} ({}, {} layer{})",
-            self.image,
-            self.format,
-            self.layers,
-            if self.layers == 1 { "" } else { "s" }
-        );
-        if let Some(r) = &self.reference {
-            let _ = writeln!(out, "name: {r}");
-        }
-        let _ = write!(out, "platform: {}", self.platform);
-        if self.platforms.len() > 1 {
-            let _ = write!(out, " (of {})", self.platforms.join(", "));
-        }
-        out.push('\n');
-        let _ = writeln!(out, "command: {}", quoted(&self.command));
-        if let Some(p) = &self.program {
-            let _ = writeln!(out, "program: {p}");
-        }
-        let _ = writeln!(out, "user: {}", self.user);
-        if let Some(f) = &self.file_format {
-            let _ = writeln!(out, "format: {f}");
-        }
-        match &self.failure {
-            None => out.push_str("starts: yes\n"),
-            Some(f) => {
-                let _ = writeln!(out, "starts: no: {}", f.cause);
-                let _ = writeln!(out, "runtime error: {}", f.error);
-                let _ = writeln!(out, "fix: {}", f.fix);
-            }
-        }
-        for h in &self.hints {
-            let _ = writeln!(out, "hint: {h}");
-        }
-        out
-    }
-
-    /// The report as one JSON object.
-    pub fn json(&self) -> String {
-        let mut out = String::new();
-        let mut o = Object::new(&mut out);
-        o.str("image", &self.image)
-            .str("format", self.format)
-            .opt_str("name", self.reference.as_deref())
-            .str("platform", &self.platform)
-            .strs("platforms", self.platforms.iter().map(String::as_str))
-            .raw("layers", &format!("{}", self.layers))
-            .strs("command", self.command.iter().map(String::as_str))
-            .opt_str("program", self.program.as_deref())
-            .str("user", &self.user)
-            .opt_str("file_format", self.file_format.as_deref())
-            .bool("starts", self.starts())
-            .opt_str("cause", self.failure.as_ref().map(|f| f.cause.as_str()))
-            .opt_str(
-                "runtime_error",
-                self.failure.as_ref().map(|f| f.error.as_str()),
-            )
-            .opt_str("fix", self.failure.as_ref().map(|f| f.fix.as_str()))
-            .strs("hints", self.hints.iter().map(String::as_str));
-        o.end();
-        out
-    }
-}
-
-/// `["a", "b"]`.
-fn quoted(v: &[String]) -> String {
-    let mut out = String::from("[");
-    for (i, a) in v.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        crate::json::string(&mut out, a);
-    }
-    out.push(']');
-    out
-}
-
-fn fail(cause: String, error: String, fix: impl Into<String>) -> Failure {
-    Failure {
-        cause,
-        error,
-        fix: fix.into(),
-    }
-}
 
 /// The text of `errno` as Go's `syscall.Errno` prints it (what runc shows).
 fn go_errno(e: Errno) -> &'static str {
@@ -248,7 +113,7 @@ fn user_of(root: &mut ImageRoot<'_>, spec: &str) -> Result<(User, String), Failu
                     } else {
                         format!("the image's /etc/passwd has no user {name}")
                     };
-                    return Err(fail(
+                    return Err(Failure::new(
                         format!("User is the name {name:?} and {why}"),
                         format!("unable to find user {name}: no matching entries in passwd file"),
                         format!(
@@ -272,7 +137,7 @@ fn user_of(root: &mut ImageRoot<'_>, spec: &str) -> Result<(User, String), Failu
                 {
                     Some(gid) => gid,
                     None => {
-                        return Err(fail(
+                        return Err(Failure::new(
                             format!(
                                 "User names the group {g:?}, which the image's /etc/group does not have"
                             ),
@@ -421,7 +286,7 @@ fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> R
     report.user = shown;
     let argv = report.command.clone();
     let Some(arg0) = argv.first() else {
-        return Err(fail(
+        return Err(Failure::new(
             "the image has neither Entrypoint nor Cmd".into(),
             "no command or entrypoint provided, and no CMD or ENTRYPOINT from image".into(),
             "add ENTRYPOINT [\"/prog\"] (exec form) to the Containerfile",
@@ -468,7 +333,7 @@ fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> R
         match found {
             Some(p) => p,
             None => {
-                return Err(fail(
+                return Err(Failure::new(
                     format!(
                         "{arg0:?} is not an executable file in any directory of the image's PATH ({path})"
                     ),
@@ -500,19 +365,19 @@ fn lookpath_failure(
         e => format!("exec: \"{arg0}\": stat {arg0}: {}", go_errno(e)),
     };
     if shell_form && e != Errno::EACCES {
-        return fail(
+        return Failure::new(
             "the command is in shell form (CMD or ENTRYPOINT without [...]), which runs /bin/sh -c, and the image has no /bin/sh".into(),
             error,
             "use the exec form: CMD [\"/prog\", \"arg\"] or ENTRYPOINT [\"/prog\"]",
         );
     }
     match e {
-        Errno::EACCES if is_dir => fail(
+        Errno::EACCES if is_dir => Failure::new(
             format!("{arg0} is a directory"),
             error,
             "point ENTRYPOINT/CMD at the program inside it",
         ),
-        Errno::EACCES => fail(
+        Errno::EACCES => Failure::new(
             format!("{arg0} has no execute bit (runc runs only a file with one)"),
             error,
             "make it executable: COPY --chmod=0755, or chmod +x before it is copied",
@@ -526,7 +391,7 @@ fn lookpath_failure(
                     paths::normalize(&image.run.working_dir, "/")
                 )
             };
-            fail(
+            Failure::new(
                 format!("{arg0} is not in the image{relative}"),
                 error,
                 "check the COPY destination and ENTRYPOINT path, and that no later layer deletes the file",
@@ -551,21 +416,21 @@ fn check_exec(
     let exec_error = |e: Errno| format!("exec {name}: {}", go_errno(e));
     // Step 3: the execute permission of this user.
     let (_, node) = root.stat(name, true).map_err(|e| {
-        fail(
+        Failure::new(
             format!("{name} is not in the image"),
             exec_error(e),
             "add it to the image",
         )
     })?;
     if !matches!(node.kind, NodeKind::File { .. }) {
-        return Err(fail(
+        return Err(Failure::new(
             format!("{name} is not a regular file"),
             exec_error(Errno::EACCES),
             "point the command at a program file",
         ));
     }
     if !may_execute(user, node.mode, node.uid, node.gid) {
-        return Err(fail(
+        return Err(Failure::new(
             format!(
                 "{name} (mode {:04o}, owner {}:{}) has no execute bit for uid {}",
                 node.mode, node.uid, node.gid, user.uid
@@ -576,7 +441,7 @@ fn check_exec(
     }
     // Step 4: the format.
     let data = root.read(name).map_err(|e| {
-        fail(
+        Failure::new(
             format!("{name} cannot be read from the image: {}", e.errno()),
             exec_error(e.errno()),
             "check the image",
@@ -593,7 +458,7 @@ fn check_exec(
             if depth == 0 {
                 report.file_format = Some(what.clone());
             }
-            return Err(fail(
+            return Err(Failure::new(
                 format!("{name} is {what}: the kernel runs neither"),
                 exec_error(Errno::ENOEXEC),
                 "make the command an ELF program for the image's platform, or a script starting with #!",
@@ -615,14 +480,14 @@ fn check_exec(
                 ));
             }
             if s.interpreter.is_empty() {
-                return Err(fail(
+                return Err(Failure::new(
                     format!("{name} starts with #! but names no interpreter"),
                     exec_error(Errno::ENOEXEC),
                     "name the interpreter on the #! line",
                 ));
             }
             if depth + 1 >= MAX_SCRIPT_DEPTH {
-                return Err(fail(
+                return Err(Failure::new(
                     format!("{name}: #! interpreters nested too deep"),
                     exec_error(Errno::ELOOP),
                     "use an ELF interpreter",
@@ -656,7 +521,7 @@ fn check_exec(
                         ),
                     )
                 };
-                return Err(fail(cause, exec_error(Errno::ENOENT), fix));
+                return Err(Failure::new(cause, exec_error(Errno::ENOENT), fix));
             }
             let interp_in_image = root
                 .stat(&interp, true)
@@ -731,7 +596,7 @@ fn check_elf(
         elf.kind,
         ElfKind::Executable | ElfKind::Pie | ElfKind::StaticPie | ElfKind::SharedLibrary
     ) {
-        return Err(fail(
+        return Err(Failure::new(
             format!("{name} is an ELF {}, not a program", elf.kind.name()),
             exec_error(Errno::ENOEXEC),
             "make the command an ELF executable",
@@ -744,7 +609,7 @@ fn check_elf(
         None => true,
     };
     if !compatible {
-        return Err(fail(
+        return Err(Failure::new(
             format!(
                 "{name} is a {}-bit {machine} program in a {} image ({} programs)",
                 elf.class.bits(),
@@ -763,7 +628,7 @@ fn check_elf(
     if let Some(interp) = &elf.interpreter
         && root.stat(interp, true).is_err()
     {
-        return Err(fail(
+        return Err(Failure::new(
             format!(
                 "{name} is dynamically linked and its ELF interpreter {interp} is not in the image"
             ),
@@ -780,7 +645,7 @@ fn check_elf(
                     check_versions(root, &objects, argv0)?;
                 }
                 if let Some(m) = missing.into_iter().next() {
-                    return Err(fail(
+                    return Err(Failure::new(
                         format!(
                             "{} needs {}, which the loader does not find in the image ({})",
                             m.needed_by, m.name, m.reason
@@ -794,7 +659,7 @@ fn check_elf(
                 }
             }
             Err(e) => {
-                return Err(fail(
+                return Err(Failure::new(
                     format!("its libraries cannot be resolved in the image: {e}"),
                     exec_error(e.errno),
                     "check the image",
@@ -873,7 +738,7 @@ fn check_versions(
                 let has = newest(&lib.versions.defines, v)
                     .map(|n| format!(" (its newest is {n})"))
                     .unwrap_or_default();
-                return Err(fail(
+                return Err(Failure::new(
                     format!(
                         "{} needs the version {v} of {file}, which the image's {} does not define{has}: built against a newer library than the image has",
                         o.path, lib.path
