@@ -21,6 +21,10 @@ use core::fmt::Write;
 
 use syscall_kit::Errno;
 
+mod go_errno;
+
+use go_errno::go_errno;
+
 use super::config::Image;
 use super::layers::{ImageRoot, NodeKind};
 use super::report::{Failure, ImageReport};
@@ -47,19 +51,6 @@ const CA_BUNDLES: [&str; 4] = [
     "/etc/pki/tls/certs/ca-bundle.crt",
     "/etc/ssl/certs",
 ];
-
-/// The text of `errno` as Go's `syscall.Errno` prints it (what runc shows).
-fn go_errno(e: Errno) -> &'static str {
-    match e {
-        Errno::ENOENT => "no such file or directory",
-        Errno::ENOTDIR => "not a directory",
-        Errno::ELOOP => "too many levels of symbolic links",
-        Errno::EACCES => "permission denied",
-        Errno::ENOEXEC => "exec format error",
-        Errno::EFBIG => "file too large",
-        _ => "input/output error",
-    }
-}
 
 /// The user the process runs as.
 struct User {
