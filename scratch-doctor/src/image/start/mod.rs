@@ -21,7 +21,9 @@ use core::fmt::Write;
 
 use syscall_kit::Errno;
 
+mod foreign;
 mod go_errno;
+mod hints;
 mod users;
 
 use go_errno::go_errno;
@@ -45,14 +47,6 @@ pub const ENGINE_DEFAULT_PATH: &str =
 /// How many `#!` interpreters the kernel follows (`execve(2)`: a script's interpreter may be a
 /// script, up to this depth; then `ELOOP`).
 const MAX_SCRIPT_DEPTH: usize = 4;
-
-/// Where the usual CA bundles are.
-const CA_BUNDLES: [&str; 4] = [
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/ssl/cert.pem",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/certs",
-];
 
 /// Go's `exec.LookPath` check of one path (`findExecutable`): it exists (links followed), is
 /// not a directory, and has an execute bit.
@@ -88,74 +82,8 @@ pub fn diagnose(root: &mut ImageRoot<'_>, image: &Image, name: &str) -> ImageRep
         hints: Vec::new(),
     };
     report.failure = steps(root, image, &mut report).err();
-    healthcheck(root, image, &mut report);
-    let here = crate::machine::Host::this().name();
-    if let Some(machine) = image.platform.machine()
-        && machine != here
-    {
-        // What this host does with the program: a binfmt_misc entry that takes it (read
-        // through the host's /proc: the runtime's exec in the container is this kernel's, and
-        // the kernel tries those entries first), else its kernel runs it natively (i386 on
-        // x86_64), or not at all.
-        let data = report.program.clone().and_then(|p| root.read(&p).ok());
-        let elf = data.as_deref().and_then(|d| match inspect(d) {
-            Ok(Program::Elf(elf)) => Some(elf),
-            _ => None,
-        });
-        // Natively: i386 on x86_64, or a program not of the image's platform but of this
-        // machine's (whose verdict says so).
-        let host = crate::machine::Host::this();
-        let native = elf
-            .as_ref()
-            .filter(|elf| host.runs(elf.machine, elf.class, elf.byte_order))
-            .map(|elf| {
-                let name = crate::machine::machine_name(elf.machine, elf.class, elf.byte_order);
-                let compat = if elf.machine == host.machine {
-                    ""
-                } else {
-                    " (x86_64's 32-bit compatibility mode)"
-                };
-                format!(
-                    "on this host: its {} program runs natively{compat}",
-                    name.unwrap_or("unknown")
-                )
-            });
-        let generic =
-            || "an engine here runs it only through binfmt_misc emulation (qemu-user)".to_string();
-        let here_too = match (elf, data) {
-            (Some(_), Some(data)) if root.has_host() => {
-                let entries = crate::binfmt::load(root);
-                let header = crate::program::head(&data[..], crate::binfmt::HEADER_BYTES);
-                let taken = entries
-                    .as_ref()
-                    .is_ok_and(|es| es.iter().any(|e| e.matches(header)));
-                match native {
-                    Some(native) if !taken => native,
-                    _ => format!(
-                        "on this host: {}",
-                        crate::binfmt::this_host(&entries, header)
-                    ),
-                }
-            }
-            (Some(_), _) => native.unwrap_or_else(generic),
-            _ => generic(),
-        };
-        report.hints.push(format!(
-            "the image is for {} ({machine} programs) and this machine is {here}: {here_too}",
-            image.platform
-        ));
-    }
+    hints::add(root, image, &mut report);
     report
-}
-
-fn healthcheck(root: &ImageRoot<'_>, image: &Image, report: &mut ImageReport) {
-    if image.run.healthcheck.first().map(String::as_str) == Some("CMD-SHELL")
-        && executable(root, "/bin/sh").is_err()
-    {
-        report.hints.push(
-            "its HEALTHCHECK is in shell form (CMD-SHELL), which runs /bin/sh -c, and the image has no /bin/sh: the check will fail (use HEALTHCHECK CMD [\"/prog\", \"arg\"])".into(),
-        );
-    }
 }
 
 fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> Result<(), Failure> {
@@ -430,9 +358,7 @@ fn check_exec(
             if depth == 0 {
                 report.file_format = Some(elf_format(&elf));
             }
-            check_elf(
-                root, image, name, in_image, argv0, &elf, &data, depth, report,
-            )
+            check_elf(root, image, name, in_image, argv0, &elf)
         }
     }
 }
@@ -466,9 +392,6 @@ fn check_elf(
     in_image: &str,
     argv0: &str,
     elf: &ElfFacts,
-    data: &[u8],
-    depth: usize,
-    report: &mut ImageReport,
 ) -> Result<(), Failure> {
     let exec_error = |e: Errno| format!("exec {name}: {}", go_errno(e));
     if !matches!(
@@ -545,9 +468,6 @@ fn check_elf(
                 ));
             }
         }
-    }
-    if depth == 0 {
-        hints(root, elf, data, report);
     }
     Ok(())
 }
@@ -638,21 +558,4 @@ fn closure_fix(program: &str) -> String {
     format!(
         "build it static, or copy its interpreter and libraries into the image: on a machine where it runs, `scratch-doctor --copy-closure DIR {program}`, then `COPY DIR /`"
     )
-}
-
-fn contains(data: &[u8], needle: &[u8]) -> bool {
-    data.windows(needle.len()).any(|w| w == needle)
-}
-
-fn hints(root: &ImageRoot<'_>, elf: &ElfFacts, data: &[u8], report: &mut ImageReport) {
-    if contains(data, b"https://") && !CA_BUNDLES.iter().any(|p| root.stat(p, true).is_ok()) {
-        report.hints.push(
-            "its strings mention https:// and the image has no CA bundle (/etc/ssl/certs/ca-certificates.crt): TLS connections will fail to verify; copy one in".into(),
-        );
-    }
-    if elf.is_static() && contains(data, b"getaddrinfo") && contains(data, b"GLIBC") {
-        report.hints.push(
-            "a static glibc program that calls getaddrinfo: glibc loads NSS modules (libnss_*.so) with dlopen for it, which a static program cannot do without them in the image: name lookups may fail".into(),
-        );
-    }
 }
