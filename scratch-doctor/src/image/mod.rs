@@ -15,7 +15,7 @@
 //! | [`layers`] | the layers applied in order to one tree ([`layers::ImageRoot`], a [`RootView`](crate::RootView)) |
 //! | [`start`] | what the runtime does at start, step by step, and its error |
 //! | [`report`] | [`report::ImageReport`]: what scratch-doctor says of an image, as text or JSON |
-//! | [`versions`] | symbol versions: what an object needs of a library, what a library defines |
+//! | [`versions`] | symbol versions: what an object needs of a library, what a library defines, and the loader's check |
 //!
 //! Every problem with the input (not an image, a digest that does not match, a corrupt
 //! stream, a path that leaves the image) is an [`ImageError`]: one line, never a verdict.

@@ -32,6 +32,7 @@ use users::{User, user_of};
 use super::config::Image;
 use super::layers::{ImageRoot, NodeKind};
 use super::report::{Failure, ImageReport};
+use super::versions;
 use crate::elf::{ElfFacts, ElfKind};
 use crate::paths;
 use crate::program::{InputError, Program, inspect};
@@ -444,7 +445,7 @@ fn check_elf(
         match closure {
             Ok(Closure { missing, objects }) => {
                 if missing.is_empty() {
-                    check_versions(root, &objects, argv0)?;
+                    versions::check(root, &objects, argv0)?;
                 }
                 if let Some(m) = missing.into_iter().next() {
                     return Err(Failure::new(
@@ -465,88 +466,6 @@ fn check_elf(
                     format!("its libraries cannot be resolved in the image: {e}"),
                     exec_error(e.errno),
                     "check the image",
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The newest of `defined` with the prefix of `version` (`GLIBC_2.36` for `GLIBC_2.38`), by its
-/// numbers.
-fn newest<'a>(defined: &'a [String], version: &str) -> Option<&'a str> {
-    let prefix = version
-        .split(|c: char| c.is_ascii_digit())
-        .next()
-        .unwrap_or(version);
-    let key = |v: &str| -> Vec<u32> {
-        v[prefix.len()..]
-            .split('.')
-            .map(|n| n.parse().unwrap_or(0))
-            .collect()
-    };
-    defined
-        .iter()
-        .filter(|d| d.starts_with(prefix) && !prefix.is_empty())
-        .max_by_key(|d| key(d))
-        .map(String::as_str)
-}
-
-/// Step 5, symbol versions: every version an object of the closure needs of a library must be
-/// defined by the library the loader found (when that library defines versions at all).
-fn check_versions(
-    root: &mut ImageRoot<'_>,
-    objects: &[crate::closure::Object],
-    argv0: &str,
-) -> Result<(), Failure> {
-    struct Loaded {
-        path: String,
-        name: String,
-        soname: Option<String>,
-        versions: super::versions::Versions,
-    }
-    let mut loaded = Vec::new();
-    for o in objects {
-        let Ok(data) = root.read(&o.host_path) else {
-            continue;
-        };
-        loaded.push(Loaded {
-            path: o.host_path.clone(),
-            name: o.name.clone(),
-            soname: crate::elf::parse(&data).ok().and_then(|f| f.soname),
-            versions: super::versions::versions(&data),
-        });
-    }
-    for (i, o) in loaded.iter().enumerate() {
-        for (file, needed) in &o.versions.needs {
-            let Some(lib) = loaded.iter().find(|l| {
-                l.soname.as_deref() == Some(file.as_str())
-                    || l.name == *file
-                    || paths::basename(&l.name) == file
-            }) else {
-                continue;
-            };
-            if lib.versions.defines.is_empty() {
-                continue;
-            }
-            for v in needed {
-                if lib.versions.defines.contains(v) {
-                    continue;
-                }
-                let by = if i == 0 { argv0 } else { o.path.as_str() };
-                let has = newest(&lib.versions.defines, v)
-                    .map(|n| format!(" (its newest is {n})"))
-                    .unwrap_or_default();
-                return Err(Failure::new(
-                    format!(
-                        "{} needs the version {v} of {file}, which the image's {} does not define{has}: built against a newer library than the image has",
-                        o.path, lib.path
-                    ),
-                    format!(
-                        "{argv0}: {}: version `{v}' not found (required by {by})",
-                        lib.path
-                    ),
-                    "build it against the image's library (on the same distribution release as the base image), build it static, or use a base image with a newer library",
                 ));
             }
         }
