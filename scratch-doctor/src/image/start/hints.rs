@@ -9,7 +9,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{executable, foreign};
+use super::foreign;
+use super::lookup::executable;
 use crate::elf::ElfFacts;
 use crate::image::config::Image;
 use crate::image::layers::ImageRoot;
