@@ -48,6 +48,8 @@ pub mod search;
 pub mod verdict;
 
 #[cfg(test)]
+mod test_files;
+#[cfg(test)]
 mod unit_tests;
 
 pub use closure::{Closure, resolve_closure};

@@ -7,12 +7,12 @@ use alloc::vec::Vec;
 
 use object::elf::{EM_AARCH64, ET_EXEC};
 
-use super::{Elf, GLIBC_LOADER, X86_64_LIBC6, ld_so_cache};
 use crate::closure::{Closure, resolve_closure};
 use crate::elf::{self, ElfFacts};
 use crate::memory_root::MemoryRoot;
 use crate::root_view::RootView;
 use crate::search::{Search, Via};
+use crate::test_files::{Elf, GLIBC_LOADER, X86_64_LIBC6, ld_so_cache};
 
 /// A root with glibc's loader of x86-64 in it, and nothing else.
 fn glibc_root() -> MemoryRoot {
