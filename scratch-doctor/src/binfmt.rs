@@ -177,27 +177,28 @@ pub fn this_host(entries: &Result<Vec<Entry>, ViewError>, header: &[u8]) -> Stri
 mod tests {
     use super::*;
     use crate::memory_root::MemoryRoot;
+    use crate::test_files::Elf;
 
     const QEMU_AARCH64: &str = "enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POF\noffset 0\nmagic 7f454c460201010000000000000000000200b700\nmask ffffffffffffff00fffffffffffffffffeffffff\n";
 
-    /// The first 20 bytes of a 64-bit little-endian ELF executable for `machine`.
-    fn header(machine: u16) -> Vec<u8> {
-        let mut h = alloc::vec![0x7f, b'E', b'L', b'F', 2, 1, 1, 0];
-        h.extend([0; 8]);
-        h.extend(2u16.to_le_bytes());
-        h.extend(machine.to_le_bytes());
-        h
+    /// A 64-bit little-endian ELF executable for `machine`.
+    fn program_for(machine: u16) -> Vec<u8> {
+        Elf::executable(machine).bytes()
     }
 
     #[test]
     fn an_entry_matches_its_machine_only() {
         let e = Entry::parse("qemu-aarch64", QEMU_AARCH64).unwrap();
         assert!(e.fixed());
-        assert!(e.matches(&header(object::elf::EM_AARCH64)));
-        assert!(!e.matches(&header(object::elf::EM_RISCV)));
-        assert!(!e.matches(&header(object::elf::EM_AARCH64)[..10]));
+        assert!(e.matches(&program_for(object::elf::EM_AARCH64)));
+        assert!(!e.matches(&program_for(object::elf::EM_RISCV)));
+        assert!(!e.matches(&program_for(object::elf::EM_AARCH64)[..10]));
         let disabled = Entry::parse("x", &QEMU_AARCH64.replacen("enabled", "disabled", 1));
-        assert!(!disabled.unwrap().matches(&header(object::elf::EM_AARCH64)));
+        assert!(
+            !disabled
+                .unwrap()
+                .matches(&program_for(object::elf::EM_AARCH64))
+        );
         assert_eq!(Entry::parse("status", "enabled\n"), None);
         assert_eq!(Entry::parse("register", ""), None);
         let ext = "enabled\ninterpreter /usr/bin/wine\nflags: \nextension .exe\n";
@@ -220,7 +221,7 @@ mod tests {
 
     #[test]
     fn the_line_says_which_case_this_host_is() {
-        let aarch64 = header(object::elf::EM_AARCH64);
+        let aarch64 = program_for(object::elf::EM_AARCH64);
         let fixed = Ok(alloc::vec![
             Entry::parse("qemu-aarch64", QEMU_AARCH64).unwrap()
         ]);

@@ -8,6 +8,8 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
+use object::elf;
+
 use super::config::{Platform, load};
 use super::decode::sha256_digest;
 use super::layers::{ImageRoot, NodeKind, apply_layers};
@@ -16,6 +18,7 @@ use super::report::ImageReport;
 use super::start::diagnose;
 use super::{ImageError, Storage, Stream, Window};
 use crate::root_view::RootView;
+use crate::test_files::Elf;
 
 /// One entry of a test tar: (path, type flag, data or link target, mode).
 type T<'a> = (&'a str, u8, &'a [u8], u32);
@@ -141,23 +144,9 @@ fn doctor(archive: Vec<u8>) -> Result<ImageReport, ImageError> {
     Ok(diagnose(&mut root, &image, "test"))
 }
 
-/// A minimal static x86_64 ELF executable (header and one PT_LOAD).
+/// A static x86_64 executable.
 fn static_elf() -> Vec<u8> {
-    let mut e = vec![0u8; 120];
-    e[..4].copy_from_slice(b"\x7fELF");
-    e[4] = 2; // 64-bit
-    e[5] = 1; // little-endian
-    e[6] = 1;
-    e[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
-    e[18..20].copy_from_slice(&62u16.to_le_bytes()); // x86_64
-    e[20..24].copy_from_slice(&1u32.to_le_bytes());
-    e[24..32].copy_from_slice(&0x401000u64.to_le_bytes());
-    e[32..40].copy_from_slice(&64u64.to_le_bytes()); // e_phoff
-    e[52..54].copy_from_slice(&64u16.to_le_bytes());
-    e[54..56].copy_from_slice(&56u16.to_le_bytes());
-    e[56..58].copy_from_slice(&1u16.to_le_bytes());
-    e[64..68].copy_from_slice(&1u32.to_le_bytes()); // PT_LOAD
-    e
+    Elf::executable(elf::EM_X86_64).bytes()
 }
 
 fn one_layer(run: &str, entries: &[T<'_>]) -> Vec<u8> {
@@ -530,8 +519,7 @@ fn a_corrupt_gzip_stream_is_named() {
 /// manifest (`unknown/unknown`).
 fn multi_platform_archive() -> Vec<u8> {
     let elf = static_elf();
-    let mut arm = static_elf();
-    arm[18..20].copy_from_slice(&183u16.to_le_bytes()); // aarch64
+    let arm = Elf::executable(elf::EM_AARCH64).bytes();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let blob = |data: Vec<u8>, files: &mut Vec<(String, Vec<u8>)>| {
         let d = sha256_digest(&data);
@@ -839,8 +827,7 @@ fn a_later_layer_writes_through_a_directory_link_of_a_lower_one() {
 
 #[test]
 fn a_script_whose_interpreter_cannot_run_fails_under_the_scripts_name() {
-    let mut foreign = static_elf();
-    foreign[18..20].copy_from_slice(&50u16.to_le_bytes()); // IA-64
+    let foreign = Elf::executable(elf::EM_IA_64).bytes();
     let r = doctor(one_layer(
         "{\"Entrypoint\":[\"/run.sh\"]}",
         &[
@@ -1166,28 +1153,13 @@ fn path_max_counts_the_path_as_the_engine_unpacks_it() {
     assert!(apply_layers(&mut storage, &image).is_ok());
 }
 
-/// A minimal static i386 ELF executable (header and one PT_LOAD).
-fn static_elf32() -> Vec<u8> {
-    let mut e = vec![0u8; 84];
-    e[..4].copy_from_slice(b"\x7fELF");
-    e[4] = 1; // 32-bit
-    e[5] = 1; // little-endian
-    e[6] = 1;
-    e[16..18].copy_from_slice(&2u16.to_le_bytes()); // ET_EXEC
-    e[18..20].copy_from_slice(&3u16.to_le_bytes()); // i386
-    e[20..24].copy_from_slice(&1u32.to_le_bytes());
-    e[24..28].copy_from_slice(&0x8049000u32.to_le_bytes());
-    e[28..32].copy_from_slice(&52u32.to_le_bytes()); // e_phoff
-    e[40..42].copy_from_slice(&52u16.to_le_bytes());
-    e[42..44].copy_from_slice(&32u16.to_le_bytes());
-    e[44..46].copy_from_slice(&1u16.to_le_bytes());
-    e[52..56].copy_from_slice(&1u32.to_le_bytes()); // PT_LOAD
-    e
-}
-
 #[test]
 fn an_i386_image_runs_natively_here_unless_a_binfmt_entry_takes_it() {
-    let elf = static_elf32();
+    let elf = Elf {
+        class: elf::ELFCLASS32,
+        ..Elf::executable(elf::EM_386)
+    }
+    .bytes();
     let layer = tar(&[("hello", b'0', &elf, 0o755)]);
     let c = config("{\"Entrypoint\":[\"/hello\"]}", &[&layer]).replace("\"amd64\"", "\"386\"");
     let archive = oci_archive(&c, &[layer]);
