@@ -49,8 +49,6 @@ pub mod verdict;
 
 #[cfg(test)]
 mod test_files;
-#[cfg(test)]
-mod unit_tests;
 
 pub use closure::{Closure, resolve_closure};
 pub use memory_root::MemoryRoot;

@@ -1,6 +1,7 @@
-//! A view that fails is an error, never a guess: an unreadable `/etc/ld.so.cache` (anything but
-//! `ENOENT`), a current directory that cannot be had; and the image paths of the libraries
-//! found through `$ORIGIN` of a program called through a symbolic link.
+//! Unit tests of [`closure`](super), over roots in memory. A view that fails is an error, never a
+//! guess: an unreadable `/etc/ld.so.cache` (anything but `ENOENT`), a current directory that
+//! cannot be had; and the image paths of the libraries found through `$ORIGIN` of a program
+//! called through a symbolic link.
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -1,5 +1,6 @@
-//! [`FileReader`]: an ELF file read through positioned reads costs what is read of it, not its
-//! size, and a failed read is the file's error, not a malformed file.
+//! Unit tests of [`elf`](super)'s [`FileReader`]: an ELF file read through positioned reads
+//! costs what is read of it, not its size, and a failed read is the file's error, not a
+//! malformed file.
 
 use alloc::vec::Vec;
 use core::cell::Cell;

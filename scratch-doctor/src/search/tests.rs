@@ -1,6 +1,11 @@
-//! Where the loader finds each library, and in which order it looks (`ld.so(8)`): `DT_RPATH`
+//! Unit tests of [`search`](super), through closures resolved over roots in memory: where the
+//! loader finds each library, and in which order it looks (`ld.so(8)`): `DT_RPATH`
 //! (inherited), `DT_RUNPATH` (not inherited), `$ORIGIN` and the other tokens, the cache, the
 //! directories of `ld.so.conf` without a cache, the default directories; and musl's order.
+//! The `glibc-hwcaps` subdirectories on x86_64 are in `tests/hwcaps.rs`.
+
+#[cfg(target_arch = "x86_64")]
+mod hwcaps;
 
 use alloc::string::String;
 use alloc::vec::Vec;
