@@ -643,3 +643,6 @@ impl RootView for ImageRoot<'_> {
         Ok(self.cwd.clone())
     }
 }
+
+#[cfg(test)]
+mod tests;

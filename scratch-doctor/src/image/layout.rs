@@ -158,3 +158,6 @@ impl<R: ReadAt> Storage for ArchiveStorage<R> {
         ))))
     }
 }
+
+#[cfg(test)]
+mod tests;

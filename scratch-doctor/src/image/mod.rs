@@ -35,6 +35,8 @@ pub mod tar;
 pub mod versions;
 
 #[cfg(test)]
+mod test_images;
+#[cfg(test)]
 mod tests;
 
 /// A problem with the image given: one line, shown as it is (exit status 2).

@@ -147,3 +147,6 @@ fn quoted(v: &[String]) -> String {
     out.push(']');
     out
 }
+
+#[cfg(test)]
+mod tests;

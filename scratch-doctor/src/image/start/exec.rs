@@ -252,3 +252,6 @@ pub(super) fn elf_format(elf: &ElfFacts) -> String {
     }
     f
 }
+
+#[cfg(test)]
+mod tests;

@@ -67,3 +67,6 @@ fn this_host(root: &mut ImageRoot<'_>, elf: Option<&ElfFacts>, data: Option<&[u8
         _ => generic(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -75,3 +75,6 @@ fn healthcheck(root: &ImageRoot<'_>, image: &Image, hints: &mut Vec<String>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests;

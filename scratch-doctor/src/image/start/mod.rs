@@ -117,3 +117,6 @@ fn steps(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageReport) -> R
         },
     )
 }
+
+#[cfg(test)]
+mod tests;

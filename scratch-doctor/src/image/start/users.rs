@@ -131,3 +131,6 @@ pub(super) fn user_of(root: &mut ImageRoot<'_>, spec: &str) -> Result<(User, Str
         format!("{spec} (uid {uid}, gid {gid})"),
     ))
 }
+
+#[cfg(test)]
+mod tests;
