@@ -374,3 +374,6 @@ fn read_elf(fs: &mut dyn RootView, path: &str) -> Result<ElfFacts, ReadError> {
     }
     parsed.map_err(ReadError::Bad)
 }
+
+#[cfg(test)]
+mod tests;

@@ -517,3 +517,6 @@ impl<'a> ReadRef<'a> for &'a FileReader<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -22,7 +22,7 @@
 //! | [`paths`] | path arithmetic and symbolic-link resolution over a [`RootView`] |
 //! | [`root_view`] | [`RootView`]: how the analysis reads a root file system |
 //! | [`memory_root`] | [`MemoryRoot`]: a root file system held in memory |
-//! | [`report`] | the text and JSON output ([`json`]) |
+//! | [`file_report`] | a file's report: its facts, verdict and closure, as text or JSON ([`json`]) |
 //! | [`image`](mod@image) | `--image`: a saved container image read, and why it does (not) start |
 
 #![no_std]
@@ -33,6 +33,7 @@ extern crate alloc;
 pub mod binfmt;
 pub mod closure;
 pub mod elf;
+pub mod file_report;
 pub mod image;
 pub mod json;
 pub mod ld_so_cache;
@@ -41,14 +42,13 @@ pub mod machine;
 pub mod memory_root;
 pub mod paths;
 pub mod program;
-pub mod report;
 pub mod root_view;
 pub mod script;
 pub mod search;
 pub mod verdict;
 
 #[cfg(test)]
-mod unit_tests;
+mod test_files;
 
 pub use closure::{Closure, resolve_closure};
 pub use memory_root::MemoryRoot;

@@ -19,8 +19,8 @@ mod cli;
 use scratch_doctor::binfmt;
 use scratch_doctor::closure::DLOPEN_WARNING;
 use scratch_doctor::elf::FileReader;
+use scratch_doctor::file_report::{FileReport, error_json};
 use scratch_doctor::machine::Host;
-use scratch_doctor::report::{Report, error_json};
 use scratch_doctor::root_view::FileError;
 use scratch_doctor::search::Search;
 use scratch_doctor::{Program, inspect_from, resolve_closure};
@@ -116,7 +116,7 @@ fn run() -> Result<i32, Errno> {
                 continue;
             }
         };
-        let mut report = Report::new(&name, program, Host::this());
+        let mut report = FileReport::new(&name, program, Host::this());
         if let Program::Elf(elf) = &report.program
             && !Host::this().runs(elf.machine, elf.class, elf.byte_order)
         {

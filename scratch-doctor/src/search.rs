@@ -338,3 +338,6 @@ fn glibc_default_dirs(multiarch: Option<&str>, bits: u32) -> Vec<String> {
     }
     dirs
 }
+
+#[cfg(test)]
+mod tests;

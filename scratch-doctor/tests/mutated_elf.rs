@@ -6,8 +6,8 @@
 mod common;
 
 use proptest::prelude::*;
+use scratch_doctor::file_report::FileReport;
 use scratch_doctor::machine::Host;
-use scratch_doctor::report::Report;
 use scratch_doctor::root_view::FileError;
 use scratch_doctor::search::Search;
 use scratch_doctor::{Program, RootView, inspect, resolve_closure};
@@ -76,7 +76,7 @@ fn mutate(base: &[u8], changes: &[(usize, u8, bool)], cut: Option<usize>) -> Vec
 fn analyse(data: &[u8]) {
     match inspect(data) {
         Ok(program) => {
-            let mut report = Report::new("mutated", program, Host::this());
+            let mut report = FileReport::new("mutated", program, Host::this());
             if let Program::Elf(elf) = &report.program {
                 let mut fs = SameEverywhere(data.to_vec());
                 // The view reads every path as the same bytes: no error of its own.

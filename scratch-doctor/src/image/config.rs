@@ -529,3 +529,6 @@ fn load_docker(
         layers,
     })
 }
+
+#[cfg(test)]
+mod tests;

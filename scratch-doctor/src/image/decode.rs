@@ -524,3 +524,6 @@ pub fn drain(s: &mut dyn Stream) -> Result<(), ImageError> {
     while s.read(&mut buf)? > 0 {}
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

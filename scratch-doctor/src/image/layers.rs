@@ -17,7 +17,7 @@
 //! (`ImageRoot::read`), each file at most once and at most [`MAX_FILE`] bytes. So memory grows
 //! with the number of paths in the image and with the size of the files the verdict reads,
 //! not with the size of the layers; and it has bounds: a path or link target longer than
-//! [`PATH_MAX`] is refused (the engine could not unpack it), the paths held are at most
+//! [`MAX_PATH_LEN`] bytes is refused (the engine could not unpack it), the paths held are at most
 //! [`MAX_PATHS`] and take at most [`MAX_NAMES`] bytes, and the kept contents at most [`MAX_KEPT_TOTAL`] (a kept file that a
 //! later entry replaces or deletes is forgotten at once; past the budget files are read when
 //! asked for, as the others are; so is a hard link left to a forgotten one).
@@ -53,9 +53,10 @@ pub const MAX_KEPT: u64 = 4 << 20;
 /// The most bytes of [`KEPT`] files kept at once.
 pub const MAX_KEPT_TOTAL: u64 = 16 << 20;
 
-/// The longest path, or symbolic link target, of a layer entry: the kernel's `PATH_MAX`
-/// (4096, the terminating NUL included).
-pub const PATH_MAX: usize = 4095;
+/// The longest path, or symbolic link target, of a layer entry, in bytes: the kernel's
+/// `PATH_MAX` (4096) less the terminating NUL it counts. (The error messages name the limit
+/// "PATH_MAX (4095)".)
+pub const MAX_PATH_LEN: usize = 4095;
 
 /// The most bytes of paths the tree holds: far more than a real image's (about 60 bytes for
 /// each of its files), and a bound for an archive made to exhaust memory (every entry of a
@@ -140,9 +141,9 @@ fn clean(path: &str) -> Result<Option<String>, ImageError> {
     }
     // As the engine unpacks it: relative, without `.`, repeated or trailing slashes.
     let len = out.len().saturating_sub(1);
-    if len > PATH_MAX {
+    if len > MAX_PATH_LEN {
         bail!(
-            "a path of {len} bytes, longer than PATH_MAX ({PATH_MAX}): refused (the engine could not unpack it)"
+            "a path of {len} bytes, longer than PATH_MAX ({MAX_PATH_LEN}): refused (the engine could not unpack it)"
         );
     }
     Ok((!out.is_empty()).then_some(out))
@@ -346,9 +347,9 @@ impl Tree {
                 self.remove(&victim);
                 continue;
             }
-            if e.kind == Kind::Symlink && e.link.len() > PATH_MAX {
+            if e.kind == Kind::Symlink && e.link.len() > MAX_PATH_LEN {
                 bail!(
-                    "the symbolic link {} has a target of {} bytes, longer than PATH_MAX ({PATH_MAX}): refused",
+                    "the symbolic link {} has a target of {} bytes, longer than PATH_MAX ({MAX_PATH_LEN}): refused",
                     e.path,
                     e.link.len()
                 );
@@ -642,3 +643,6 @@ impl RootView for ImageRoot<'_> {
         Ok(self.cwd.clone())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -46,34 +46,6 @@ pub struct ArchiveStorage<R: ReadAt> {
 /// `MAXSYMLINKS`).
 const MAX_LINKS: usize = crate::paths::MAX_SYMLINKS;
 
-/// A stream over a whole [`ReadAt`], ending at its size.
-struct Whole<'r, R: ReadAt> {
-    source: &'r mut R,
-    pos: u64,
-    size: u64,
-}
-
-impl<R: ReadAt> Stream for Whole<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> Result<usize, ImageError> {
-        let left = self.size.saturating_sub(self.pos);
-        let want = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
-        if want == 0 {
-            return Ok(0);
-        }
-        let n = self.source.read_at(self.pos, &mut buf[..want])?;
-        self.pos += n as u64;
-        Ok(n)
-    }
-
-    fn skip(&mut self, n: u64) -> Result<(), ImageError> {
-        if n > self.size.saturating_sub(self.pos) {
-            bail!("unexpected end of data");
-        }
-        self.pos += n;
-        Ok(())
-    }
-}
-
 /// The name of an archive member as the layout names it: `./index.json` is `index.json`.
 fn member_name(path: &str) -> &str {
     let mut p = path;
@@ -96,11 +68,7 @@ impl<R: ReadAt> ArchiveStorage<R> {
         let mut files = BTreeMap::new();
         let mut links = BTreeMap::new();
         {
-            let mut tar = TarReader::new(Whole {
-                source: &mut source,
-                pos: 0,
-                size,
-            });
+            let mut tar = TarReader::new(Window::new(&mut source, 0, size));
             while let Some(entry) = tar
                 .next_entry()
                 .map_err(|e| ImageError(alloc::format!("not an image archive (a tar file): {e}")))?
@@ -190,3 +158,6 @@ impl<R: ReadAt> Storage for ArchiveStorage<R> {
         ))))
     }
 }
+
+#[cfg(test)]
+mod tests;

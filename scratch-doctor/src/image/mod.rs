@@ -13,8 +13,9 @@
 //! | [`config`] | index.json / manifest.json → manifest → config, and the platform chosen |
 //! | [`decode`] | the layers' streams: sha256 checked, gzip undone |
 //! | [`layers`] | the layers applied in order to one tree ([`layers::ImageRoot`], a [`RootView`](crate::RootView)) |
-//! | [`verdict`](mod@verdict) | what the runtime does at start, step by step, and its error |
-//! | [`versions`] | symbol versions: what an object needs of a library, what a library defines |
+//! | [`start`] | what the runtime does at start, step by step, and its error |
+//! | [`report`] | [`report::ImageReport`]: what scratch-doctor says of an image, as text or JSON |
+//! | [`versions`] | symbol versions: what an object needs of a library, what a library defines, and the loader's check |
 //!
 //! Every problem with the input (not an image, a digest that does not match, a corrupt
 //! stream, a path that leaves the image) is an [`ImageError`]: one line, never a verdict.
@@ -28,10 +29,13 @@ pub mod config;
 pub mod decode;
 pub mod layers;
 pub mod layout;
+pub mod report;
+pub mod start;
 pub mod tar;
-pub mod verdict;
 pub mod versions;
 
+#[cfg(test)]
+mod test_images;
 #[cfg(test)]
 mod tests;
 
@@ -145,7 +149,7 @@ pub trait Storage {
     fn open(&mut self, name: &str) -> Result<Option<Box<dyn Stream + '_>>, ImageError>;
 }
 
-/// Bytes read at any offset: an archive file (read with `lseek(2)` and `read(2)`) or a buffer.
+/// Bytes read at any offset: an archive file (read with `pread(2)`) or a buffer.
 pub trait ReadAt {
     /// Reads up to `buf.len()` bytes at `offset`; `Ok(0)` at or past the end.
     fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> Result<usize, ImageError>;

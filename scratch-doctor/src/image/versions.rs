@@ -7,8 +7,10 @@
 //!
 //! Read from the section headers with the `object` crate (as the sections name them; a file
 //! without section headers is taken to need and define nothing, so the check is only ever
-//! missing a failure, never inventing one).
+//! missing a failure, never inventing one). `check` is the loader's check over the objects of
+//! a closure in an image, step 5 of a [start](super::start).
 
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -16,7 +18,10 @@ use object::Endianness;
 use object::elf::{FileHeader32, FileHeader64, VER_FLG_BASE, VER_FLG_WEAK};
 use object::read::elf::FileHeader;
 
+use super::layers::ImageRoot;
+use super::report::Failure;
 use crate::paths;
+use crate::root_view::RootView;
 
 /// The versions of one ELF file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -71,4 +76,87 @@ fn read<H: FileHeader<Endian = Endianness>>(data: &[u8]) -> Option<Versions> {
         }
     }
     Some(out)
+}
+
+/// The newest of `defined` with the prefix of `version` (`GLIBC_2.36` for `GLIBC_2.38`), by its
+/// numbers.
+fn newest<'a>(defined: &'a [String], version: &str) -> Option<&'a str> {
+    let prefix = version
+        .split(|c: char| c.is_ascii_digit())
+        .next()
+        .unwrap_or(version);
+    let key = |v: &str| -> Vec<u32> {
+        v[prefix.len()..]
+            .split('.')
+            .map(|n| n.parse().unwrap_or(0))
+            .collect()
+    };
+    defined
+        .iter()
+        .filter(|d| d.starts_with(prefix) && !prefix.is_empty())
+        .max_by_key(|d| key(d))
+        .map(String::as_str)
+}
+
+/// Step 5 of a start, symbol versions: every version an object of the closure `objects` needs
+/// of a library must be defined by the library the loader found (when that library defines
+/// versions at all); else the loader's error, `argv0` being the name it gives the program.
+pub(super) fn check(
+    root: &mut ImageRoot<'_>,
+    objects: &[crate::closure::Object],
+    argv0: &str,
+) -> Result<(), Failure> {
+    struct Loaded {
+        path: String,
+        name: String,
+        soname: Option<String>,
+        versions: Versions,
+    }
+    let mut loaded = Vec::new();
+    for o in objects {
+        let Ok(data) = root.read(&o.host_path) else {
+            continue;
+        };
+        loaded.push(Loaded {
+            path: o.host_path.clone(),
+            name: o.name.clone(),
+            soname: crate::elf::parse(&data).ok().and_then(|f| f.soname),
+            versions: versions(&data),
+        });
+    }
+    for (i, o) in loaded.iter().enumerate() {
+        for (file, needed) in &o.versions.needs {
+            let Some(lib) = loaded.iter().find(|l| {
+                l.soname.as_deref() == Some(file.as_str())
+                    || l.name == *file
+                    || paths::basename(&l.name) == file
+            }) else {
+                continue;
+            };
+            if lib.versions.defines.is_empty() {
+                continue;
+            }
+            for v in needed {
+                if lib.versions.defines.contains(v) {
+                    continue;
+                }
+                let by = if i == 0 { argv0 } else { o.path.as_str() };
+                let has = newest(&lib.versions.defines, v)
+                    .map(|n| format!(" (its newest is {n})"))
+                    .unwrap_or_default();
+                return Err(Failure::new(
+                    format!(
+                        "{} needs the version {v} of {file}, which the image's {} does not define{has}: built against a newer library than the image has",
+                        o.path, lib.path
+                    ),
+                    format!(
+                        "{argv0}: {}: version `{v}' not found (required by {by})",
+                        lib.path
+                    ),
+                    "build it against the image's library (on the same distribution release as the base image), build it static, or use a base image with a newer library",
+                ));
+            }
+        }
+    }
+    Ok(())
 }

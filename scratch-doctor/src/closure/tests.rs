@@ -1,19 +1,20 @@
-//! A view that fails is an error, never a guess: an unreadable `/etc/ld.so.cache` (anything but
-//! `ENOENT`), a current directory that cannot be had; and the image paths of the libraries
-//! found through `$ORIGIN` of a program called through a symbolic link.
+//! Unit tests of [`closure`](super), over roots in memory. A view that fails is an error, never a
+//! guess: an unreadable `/etc/ld.so.cache` (anything but `ENOENT`), a current directory that
+//! cannot be had; and the image paths of the libraries found through `$ORIGIN` of a program
+//! called through a symbolic link.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use syscall_kit::Errno;
 
-use super::{Elf, GLIBC_LOADER, X86_64_LIBC6, ld_so_cache};
 use crate::closure::{Closure, resolve_closure};
 use crate::elf;
 use crate::ld_so_cache::LD_SO_CACHE;
 use crate::memory_root::MemoryRoot;
 use crate::root_view::{FileError, RootView, ViewError};
 use crate::search::Search;
+use crate::test_files::{Elf, GLIBC_LOADER, X86_64_LIBC6, ld_so_cache};
 
 /// A [`MemoryRoot`] in which reading one path, or asking for the current directory, fails.
 struct Failing {

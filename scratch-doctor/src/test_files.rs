@@ -1,21 +1,17 @@
-//! Unit tests that need whole files: the loader's search order over systems built in a
-//! [`MemoryRoot`](crate::MemoryRoot), from the small ELF files and `ld.so.cache` files made
-//! here. Nothing is read from the disk of the machine running the tests.
-
-mod file_reader;
-#[cfg(target_arch = "x86_64")]
-mod hwcaps;
-mod search_order;
-mod view_errors;
+//! Small files for the unit tests, built in memory: ELF files ([`Elf`]) and `ld.so.cache` files
+//! ([`ld_so_cache`]). Nothing is read from the disk of the machine running the tests.
 
 use alloc::vec::Vec;
 
 use object::elf;
 
-/// What goes into a small 64-bit little-endian ELF file: the program headers `PT_LOAD` (the
-/// whole file, at address 0), `PT_DYNAMIC` and, with an interpreter, `PT_INTERP`.
+/// What goes into a small little-endian ELF file, 64-bit or 32-bit: the program headers
+/// `PT_LOAD` (the whole file, at address 0), `PT_DYNAMIC` and, with an interpreter,
+/// `PT_INTERP`; no section headers.
 #[derive(Clone, Copy)]
 pub struct Elf<'a> {
+    /// `ELFCLASS64` or `ELFCLASS32`.
+    pub class: u8,
     pub e_type: u16,
     pub machine: u16,
     pub interpreter: Option<&'a str>,
@@ -32,6 +28,7 @@ impl<'a> Elf<'a> {
     /// An x86-64 PIE started by glibc's loader, needing `needed`.
     pub fn program(needed: &'a [&'a str]) -> Elf<'a> {
         Elf {
+            class: elf::ELFCLASS64,
             e_type: elf::ET_DYN,
             machine: elf::EM_X86_64,
             interpreter: Some(GLIBC_LOADER),
@@ -50,12 +47,26 @@ impl<'a> Elf<'a> {
         }
     }
 
+    /// A static 64-bit executable (`ET_EXEC`, no interpreter, no library) for `machine`.
+    pub fn executable(machine: u16) -> Elf<'a> {
+        Elf {
+            e_type: elf::ET_EXEC,
+            machine,
+            ..Elf::library(&[])
+        }
+    }
+
     /// The file.
     pub fn bytes(&self) -> Vec<u8> {
-        const EHDR: usize = 64;
-        const PHDR: usize = 56;
+        let wide = match self.class {
+            elf::ELFCLASS64 => true,
+            elf::ELFCLASS32 => false,
+            other => panic!("ELF class {other}"),
+        };
+        // The sizes of the ELF header, a program header, a word and a dynamic entry.
+        let (ehdr, phdr, word) = if wide { (64, 56, 8) } else { (52, 32, 4) };
         let phnum = if self.interpreter.is_some() { 3 } else { 2 };
-        let interp_at = EHDR + phnum * PHDR;
+        let interp_at = ehdr + phnum * phdr;
         let interp: Vec<u8> = self
             .interpreter
             .map(|i| [i.as_bytes(), b"\0"].concat())
@@ -87,11 +98,21 @@ impl<'a> Elf<'a> {
             dynamic.push((elf::DT_FLAGS_1, u64::from(elf::DF_1_PIE)));
         }
         dynamic.push((elf::DT_NULL, 0));
-        let dynamic_len = dynamic.len() * 16;
+        let dynamic_len = dynamic.len() * 2 * word;
         let len = dynamic_at + dynamic_len;
 
         let mut out = Vec::with_capacity(len);
-        out.extend_from_slice(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0");
+        // A word: 8 bytes in a 64-bit file, 4 in a 32-bit one.
+        let put_word = |out: &mut Vec<u8>, v: u64| {
+            if wide {
+                out.extend_from_slice(&v.to_le_bytes());
+            } else {
+                out.extend_from_slice(&(v as u32).to_le_bytes());
+            }
+        };
+        out.extend_from_slice(b"\x7fELF");
+        out.extend_from_slice(&[self.class, elf::ELFDATA2LSB, elf::EV_CURRENT]);
+        out.resize(16, 0);
         out.extend_from_slice(&self.e_type.to_le_bytes());
         out.extend_from_slice(&self.machine.to_le_bytes());
         out.extend_from_slice(&1u32.to_le_bytes()); // e_version
@@ -100,31 +121,39 @@ impl<'a> Elf<'a> {
         } else {
             0
         };
-        out.extend_from_slice(&entry.to_le_bytes());
-        out.extend_from_slice(&(EHDR as u64).to_le_bytes()); // e_phoff
-        out.extend_from_slice(&0u64.to_le_bytes()); // e_shoff
+        put_word(&mut out, entry);
+        put_word(&mut out, ehdr as u64); // e_phoff
+        put_word(&mut out, 0); // e_shoff
         out.extend_from_slice(&0u32.to_le_bytes()); // e_flags
-        for half in [EHDR, PHDR, phnum, 64, 0, 0] {
+        let shdr = if wide { 64 } else { 40 }; // e_shentsize (of no section header)
+        for half in [ehdr, phdr, phnum, shdr, 0, 0] {
             out.extend_from_slice(&(half as u16).to_le_bytes());
         }
-        let mut phdr = |p_type: u32, offset: usize, size: usize| {
+        let mut program_header = |p_type: u32, offset: usize, size: usize| {
+            let (offset, size) = (offset as u64, size as u64);
             out.extend_from_slice(&p_type.to_le_bytes());
-            out.extend_from_slice(&4u32.to_le_bytes()); // PF_R
-            for field in [offset, offset, offset, size, size, 8] {
-                out.extend_from_slice(&(field as u64).to_le_bytes());
+            if wide {
+                out.extend_from_slice(&elf::PF_R.to_le_bytes());
             }
+            for field in [offset, offset, offset, size, size] {
+                put_word(&mut out, field);
+            }
+            if !wide {
+                out.extend_from_slice(&elf::PF_R.to_le_bytes());
+            }
+            put_word(&mut out, 8); // p_align
         };
-        phdr(elf::PT_LOAD, 0, len);
-        phdr(elf::PT_DYNAMIC, dynamic_at, dynamic_len);
+        program_header(elf::PT_LOAD, 0, len);
+        program_header(elf::PT_DYNAMIC, dynamic_at, dynamic_len);
         if self.interpreter.is_some() {
-            phdr(elf::PT_INTERP, interp_at, interp.len());
+            program_header(elf::PT_INTERP, interp_at, interp.len());
         }
         out.extend_from_slice(&interp);
         out.extend_from_slice(&strtab);
         out.resize(dynamic_at, 0);
         for (tag, value) in dynamic {
-            out.extend_from_slice(&u64::from(tag).to_le_bytes());
-            out.extend_from_slice(&value.to_le_bytes());
+            put_word(&mut out, u64::from(tag));
+            put_word(&mut out, value);
         }
         out
     }

@@ -1,4 +1,5 @@
-//! [`Report`]: everything scratch-doctor says about one file, as text or as one JSON object.
+//! [`FileReport`]: everything scratch-doctor says about one file, as text or as one JSON object
+//! (an image's is [`ImageReport`](crate::image::report::ImageReport)).
 
 use alloc::format;
 use alloc::string::String;
@@ -14,7 +15,7 @@ use crate::verdict::{Verdict, verdict};
 
 /// The facts, verdict and (when asked for) closure of one file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Report {
+pub struct FileReport {
     /// The file as it was named.
     pub file: String,
     /// What it is.
@@ -29,10 +30,10 @@ pub struct Report {
     pub this_host: Option<String>,
 }
 
-impl Report {
+impl FileReport {
     /// The report on `program`, the file `file`, for the machine `host`.
-    pub fn new(file: &str, program: Program, host: Host) -> Report {
-        Report {
+    pub fn new(file: &str, program: Program, host: Host) -> FileReport {
+        FileReport {
             file: file.into(),
             verdict: verdict(&program, host),
             program,

@@ -1,15 +1,16 @@
-//! [`FileReader`]: an ELF file read through positioned reads costs what is read of it, not its
-//! size, and a failed read is the file's error, not a malformed file.
+//! Unit tests of [`elf`](super)'s [`FileReader`]: an ELF file read through positioned reads
+//! costs what is read of it, not its size, and a failed read is the file's error, not a
+//! malformed file.
 
 use alloc::vec::Vec;
 use core::cell::Cell;
 
 use syscall_kit::Errno;
 
-use super::Elf;
 use crate::elf::{self, FileReader, MAX_READ};
 use crate::program::{Program, inspect_from};
 use crate::root_view::FileAt;
+use crate::test_files::Elf;
 
 /// A file of `size` bytes that starts with `head` and is zeros after it (a sparse file), which
 /// counts the bytes asked of it and fails every read of a range holding the byte `fail_at`.

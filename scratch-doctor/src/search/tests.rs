@@ -1,18 +1,23 @@
-//! Where the loader finds each library, and in which order it looks (`ld.so(8)`): `DT_RPATH`
+//! Unit tests of [`search`](super), through closures resolved over roots in memory: where the
+//! loader finds each library, and in which order it looks (`ld.so(8)`): `DT_RPATH`
 //! (inherited), `DT_RUNPATH` (not inherited), `$ORIGIN` and the other tokens, the cache, the
 //! directories of `ld.so.conf` without a cache, the default directories; and musl's order.
+//! The `glibc-hwcaps` subdirectories on x86_64 are in `tests/hwcaps.rs`.
+
+#[cfg(target_arch = "x86_64")]
+mod hwcaps;
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use object::elf::{EM_AARCH64, ET_EXEC};
 
-use super::{Elf, GLIBC_LOADER, X86_64_LIBC6, ld_so_cache};
 use crate::closure::{Closure, resolve_closure};
 use crate::elf::{self, ElfFacts};
 use crate::memory_root::MemoryRoot;
 use crate::root_view::RootView;
 use crate::search::{Search, Via};
+use crate::test_files::{Elf, GLIBC_LOADER, X86_64_LIBC6, ld_so_cache};
 
 /// A root with glibc's loader of x86-64 in it, and nothing else.
 fn glibc_root() -> MemoryRoot {

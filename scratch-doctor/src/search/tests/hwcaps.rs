@@ -3,12 +3,12 @@
 
 use alloc::string::String;
 
-use super::{Elf, GLIBC_LOADER};
 use crate::closure::resolve_closure;
 use crate::elf;
 use crate::memory_root::MemoryRoot;
 use crate::root_view::RootView;
 use crate::search::{CPUINFO, Search, Via, x86_64_levels};
+use crate::test_files::{Elf, GLIBC_LOADER};
 
 const V3_FLAGS: &str = "fpu sse2 pni ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt xsave avx f16c lahf_lm abm bmi1 avx2 bmi2";
 
