@@ -4,7 +4,7 @@
 //! this repository's syscall-kit and syscall-kit-build (they are not published). The binary runs
 //! and is a static executable; the same copy without `-C link-self-contained=no` stops with the
 //! build helper's one-line fix, never the linker's `_start` error. Its `.cargo/config.toml` is
-//! the architecture table's.
+//! the architecture table's, and its `src/main.rs` is the kit README's example.
 //!
 //! The builds resolve the dependencies afresh, as a user's first build does: they need the
 //! crates.io index (CI has it). They use the toolchain that runs the tests (rustup's
@@ -192,6 +192,13 @@ fn without_link_self_contained_no_the_build_stops_with_the_fix_before_the_linker
         .filter(|l| l.contains("_start") && !errors.contains(l))
         .collect();
     assert!(start.is_empty(), "only the fix names `_start`: {start:?}");
+    // docs/troubleshooting.md quotes the line as cargo prints it.
+    let doc = std::fs::read_to_string(workspace_root().join("docs/troubleshooting.md")).unwrap();
+    assert!(
+        doc.contains(errors[0]),
+        "docs/troubleshooting.md quotes `{}`",
+        errors[0]
+    );
 }
 
 #[test]
@@ -223,6 +230,23 @@ fn the_templates_configuration_is_the_architecture_tables_and_its_versions_the_k
     assert!(
         manifest.contains(&format!("name = \"{PROGRAM}\"")),
         "the package is {PROGRAM}"
+    );
+}
+
+#[test]
+fn the_kits_readme_example_is_the_templates_program() {
+    let readme = std::fs::read_to_string(workspace_root().join("syscall-kit/README.md")).unwrap();
+    let main = std::fs::read_to_string(template_dir().join("src/main.rs")).unwrap();
+    let example = code_block(&readme, "rust,ignore")
+        .expect("syscall-kit/README.md has a ```rust,ignore block, the template's program");
+    assert_eq!(
+        readme.find("```rust"),
+        readme.find("```rust,ignore"),
+        "the example is the README's first Rust block"
+    );
+    assert_eq!(
+        example, main,
+        "syscall-kit/README.md's example is templates/program/src/main.rs, which the template test builds and runs"
     );
 }
 
