@@ -1,27 +1,4 @@
-//! Linker settings for a `#![no_std]`, `#![no_main]` program on syscall-kit, from its
-//! `build.rs`:
-//!
-//! ```no_run
-//! // build.rs
-//! syscall_kit_build::static_executable().emit();
-//! ```
-//!
-//! The program is linked as a static, fixed-address executable (`ET_EXEC`, no `PT_INTERP`, no
-//! `PT_DYNAMIC`) with nothing but its own code: no C start files (the kit's `main!` defines
-//! `_start`) and no C library. The flags go to the package's binaries only
-//! (`cargo:rustc-link-arg-bins`), so other members of a workspace are not affected. A musl
-//! target's rustflags without `-C link-self-contained=no` stop the build with the fix in one
-//! line ([`missing_rustflags`]) before the linker fails on a second `_start`.
-//!
-//! Two ways of linking are understood, told apart by the target's rustflags:
-//! - through a C compiler driver (`cc`, rustc's default on Linux): flags such as `-nostartfiles`
-//!   and `-Wl,…`; used by plain `cargo build` on the host;
-//! - with `rust-lld` directly (`-C linker-flavor=ld.lld`, as the workspace's `cargo build-nostd`,
-//!   that is `cargo xtask build`, does for every architecture): plain linker flags. This needs no
-//!   C toolchain for the target, which is what makes aarch64 and riscv64 builds possible on an
-//!   x86_64 machine.
-//!
-//! The architectures and the rustflags of their no_std builds are the table in [`arch`].
+#![doc = include_str!("../README.md")]
 
 use std::path::{Path, PathBuf};
 
