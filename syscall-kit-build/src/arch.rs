@@ -27,8 +27,11 @@ pub struct Arch {
 /// - `link-self-contained=no`: for musl targets rustc links its own copy of musl's start files
 ///   (crt1.o …) into every executable; crt1.o defines `_start`, which syscall-kit's runtime
 ///   defines too. The flag would break ordinary std programs built for the same target (they
-///   need those start files and musl's libc.a), so it is not set for the target as a whole: only
-///   builds of no_std programs get it.
+///   need those start files and musl's libc.a), so in this workspace, which has both, it is not
+///   set for the target as a whole: only builds of no_std programs get it. A project of no_std
+///   programs only sets it for the target, in its `.cargo/config.toml` ([`Arch::config_toml`]);
+///   a build script cannot pass it, but syscall-kit-build's stops a build that lacks it
+///   ([`missing_rustflags`](crate::missing_rustflags)).
 /// - `linker-flavor=ld.lld` (with `linker = "rust-lld"`, see [`Arch::cargo_config`]): link with
 ///   the LLVM linker that ships with Rust, called directly, so no C toolchain is needed, for any
 ///   of the architectures.
@@ -397,7 +400,8 @@ impl Arch {
     }
 
     /// The `--config` values of a `cargo build` of no_std programs for it: rust-lld as the
-    /// linker, [`COMMON_RUSTFLAGS`] and its own [`rustflags`](Arch::rustflags).
+    /// linker, [`COMMON_RUSTFLAGS`] and its own [`rustflags`](Arch::rustflags). They are TOML
+    /// lines too: [`config_toml`](Arch::config_toml) writes them into a `.cargo/config.toml`.
     pub fn cargo_config(self) -> [String; 2] {
         let flags: Vec<String> = COMMON_RUSTFLAGS
             .iter()
@@ -408,6 +412,28 @@ impl Arch {
             format!("target.{}.linker = 'rust-lld'", self.triple),
             format!("target.{}.rustflags = [{}]", self.triple, flags.join(", ")),
         ]
+    }
+
+    /// A project's `.cargo/config.toml` that makes a plain `cargo build` build its no_std
+    /// programs for this architecture: `build.target` and the [`cargo_config`](Arch::cargo_config)
+    /// lines, after a comment that says why. The program template of the syscall-kit
+    /// repository, `templates/program/.cargo/config.toml`, is this file for x86_64 (`cargo
+    /// xtask template-config` writes it, a test compares). A row whose core is built from
+    /// source needs [`build_std_args`](Arch::build_std_args) as well, which a config file of a
+    /// stable toolchain cannot hold.
+    pub fn config_toml(self) -> String {
+        let [linker, rustflags] = self.cargo_config();
+        format!(
+            "# The target of `cargo build` here, {triple}, and how its programs are linked:\n\
+             # by rust-lld (it ships with Rust), with the rustflags of a no_std program on syscall-kit\n\
+             # (`-C link-self-contained=no`: none of the target's own C start files, whose `_start`\n\
+             # would clash with the kit's). These are the lines of syscall-kit-build's architecture\n\
+             # table (`Arch::config_toml`), which explains each flag (`COMMON_RUSTFLAGS`).\n\
+             build.target = '{triple}'\n\
+             {linker}\n\
+             {rustflags}\n",
+            triple = self.triple
+        )
     }
 }
 
@@ -460,5 +486,15 @@ mod tests {
             "target.aarch64-unknown-linux-musl.rustflags = ['-C', 'link-self-contained=no', "
         ));
         assert!(flags.ends_with("'-C', 'force-unwind-tables=no', '-C', 'code-model=tiny']"));
+        let file = Arch::AARCH64.config_toml();
+        let settings: Vec<&str> = file.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(
+            settings,
+            [
+                "build.target = 'aarch64-unknown-linux-musl'",
+                linker.as_str(),
+                flags.as_str()
+            ]
+        );
     }
 }

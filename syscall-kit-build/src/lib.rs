@@ -1,31 +1,12 @@
-//! Linker settings for a `#![no_std]`, `#![no_main]` program on syscall-kit, from its
-//! `build.rs`:
-//!
-//! ```no_run
-//! // build.rs
-//! syscall_kit_build::static_executable().emit();
-//! ```
-//!
-//! The program is linked as a static, fixed-address executable (`ET_EXEC`, no `PT_INTERP`, no
-//! `PT_DYNAMIC`) with nothing but its own code: no C start files (the kit's `main!` defines
-//! `_start`) and no C library. The flags go to the package's binaries only
-//! (`cargo:rustc-link-arg-bins`), so other members of a workspace are not affected.
-//!
-//! Two ways of linking are understood, told apart by the target's rustflags:
-//! - through a C compiler driver (`cc`, rustc's default on Linux): flags such as `-nostartfiles`
-//!   and `-Wl,…`; used by plain `cargo build` on the host;
-//! - with `rust-lld` directly (`-C linker-flavor=ld.lld`, as the workspace's `cargo build-nostd`,
-//!   that is `cargo xtask build`, does for every architecture): plain linker flags. This needs no
-//!   C toolchain for the target, which is what makes aarch64 and riscv64 builds possible on an
-//!   x86_64 machine.
-//!
-//! The architectures and the rustflags of their no_std builds are the table in [`arch`].
+#![doc = include_str!("../README.md")]
 
 use std::path::{Path, PathBuf};
 
 pub mod arch;
+mod rustflags;
 
 pub use arch::Arch;
+pub use rustflags::{links_with_lld, missing_rustflags};
 
 /// The directory of this crate's linker scripts: `flat.ld` ([`StaticExecutable::flat_image`]),
 /// and in `64/` and `32/` the ELF header and program headers of each word size
@@ -152,12 +133,22 @@ impl StaticExecutable {
         }
     }
 
-    /// Prints the `cargo:` lines that hand [`StaticExecutable::args`] to the linker.
+    /// Prints the `cargo:` lines that hand [`StaticExecutable::args`] to the linker; or, when
+    /// the target's rustflags lack what the link needs ([`missing_rustflags`]: `-C
+    /// link-self-contained=no` for a musl target), a `cargo::error=` line that says what to
+    /// add and where, which stops the build before the linker runs.
     pub fn emit(&self) {
+        println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+        let triple = std::env::var("TARGET").unwrap_or_default();
+        let rustflags = std::env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
+        if let Some(fix) = missing_rustflags(&triple, &rustflags) {
+            // `cargo::error` (cargo 1.84): one `error:` line, and the build stops.
+            println!("cargo::error={fix}");
+            return;
+        }
         for arg in self.args() {
             println!("cargo:rustc-link-arg-bins={arg}");
         }
-        println!("cargo:rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
     }
 }
 
@@ -167,27 +158,9 @@ fn package_path(path: impl AsRef<Path>) -> PathBuf {
     Path::new(&dir).join(path)
 }
 
-/// Whether the rustflags (as cargo encodes them, separated by `\x1f`) make rustc call rust-lld
-/// directly (`-C linker-flavor=ld.lld`).
-pub fn links_with_lld(encoded_rustflags: &str) -> bool {
-    let flags: Vec<&str> = encoded_rustflags.split('\x1f').collect();
-    flags.iter().enumerate().any(|(i, f)| {
-        *f == "-Clinker-flavor=ld.lld"
-            || (*f == "-C" && flags.get(i + 1) == Some(&"linker-flavor=ld.lld"))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_flavor_is_read_from_both_spellings_of_the_flag() {
-        assert!(links_with_lld("-C\x1flinker-flavor=ld.lld"));
-        assert!(links_with_lld("-Clinker-flavor=ld.lld\x1f-Copt-level=z"));
-        assert!(!links_with_lld(""));
-        assert!(!links_with_lld("-C\x1flink-self-contained=no"));
-    }
 
     #[test]
     fn every_supported_architecture_has_elf_fields() {

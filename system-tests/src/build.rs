@@ -1,5 +1,5 @@
 //! The workspace and its programs as the tests use them: the no_std programs, built once per
-//! test process, and the `cargo make` tasks.
+//! test process, the program template, and the `cargo make` tasks.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,8 +14,20 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The program template a user copies to start a program of their own (`templates/program`:
+/// its own project, not a member of this workspace).
+pub fn template_dir() -> PathBuf {
+    workspace_root().join("templates").join("program")
+}
+
+/// The template's `.cargo/config.toml`: the x86_64 row's [`Arch::config_toml`], which `cargo
+/// xtask template-config` writes.
+pub fn template_cargo_config() -> PathBuf {
+    template_dir().join(".cargo").join("config.toml")
+}
+
 /// The cargo that runs these tests (`$CARGO`), else `cargo`.
-fn cargo() -> Command {
+pub fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 

@@ -5,7 +5,7 @@
 //! | module | what it holds |
 //! |---|---|
 //! | [`arch`](mod@arch) | the architectures ([`Arch`], the table of `syscall-kit-build`), binfmt_misc |
-//! | [`build`] | the workspace, the no_std programs built for a test ([`nostd_bin`]), `cargo make` |
+//! | [`build`] | the workspace, the no_std programs built for a test ([`nostd_bin`]), the program template, `cargo make` |
 //! | [`command`] | running a command and showing its output when it fails |
 //! | [`doc_section`] | a document's generated section between two marker lines |
 //! | [`elf`] | the class, machine, flags and header size of an ELF file |
@@ -27,7 +27,10 @@ pub mod strace;
 pub mod temp;
 
 pub use arch::{Arch, NOSTD_TARGET, require_binfmt};
-pub use build::{cargo_make, nostd_bin, nostd_bin_for, task_stdout, workspace_root};
+pub use build::{
+    cargo, cargo_make, nostd_bin, nostd_bin_for, task_stdout, template_cargo_config, template_dir,
+    workspace_root,
+};
 pub use command::{assert_success_with, run};
 pub use engine::{
     PodmanStore, TestImages, committed_profile, engine_lock, engine_setup_hint, locked_run_flags,

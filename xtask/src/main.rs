@@ -13,6 +13,8 @@
 //! cargo xtask add-targets [ARCH|all]                  rustup targets that are missing
 //! cargo xtask arches                                  NAME TRIPLE PLATFORM QEMU BINFMT, a line each
 //! cargo xtask targets                                 the rustup targets, a line each
+//! cargo xtask template-config                         templates/program/.cargo/config.toml,
+//!                                                     written from the x86_64 row
 //! ```
 //!
 //! ARCH is a name of the table (`syscall_kit_build::Arch::ALL`): x86_64, aarch64, riscv64, i686
@@ -83,13 +85,14 @@ fn main() -> ExitCode {
                 );
             }
         }),
+        Some("template-config") => no_more(&args[1..]).and_then(|()| template_config()),
         Some("targets") => no_more(&args[1..]).map(|()| {
             for a in Arch::ALL {
                 println!("{}", a.triple());
             }
         }),
         other => Err(format!(
-            "{}usage: cargo xtask build|build-arch|measure|measure-init|measure-arch|figures|add-targets|arches|targets …\n(see xtask/src/main.rs)",
+            "{}usage: cargo xtask build|build-arch|measure|measure-init|measure-arch|figures|add-targets|arches|targets|template-config …\n(see xtask/src/main.rs)",
             other.map_or(String::new(), |o| format!("unknown command '{o}'\n"))
         )),
     };
@@ -129,6 +132,16 @@ fn measure_init() -> Result<(), String> {
         "{}",
         init.text(&measure::version(text::Tool::Rustc)?).render()
     );
+    Ok(())
+}
+
+/// `cargo xtask template-config`: the program template's `.cargo/config.toml` is the x86_64 row
+/// of the table as `Arch::config_toml` writes it (`system-tests/tests/template.rs` compares).
+fn template_config() -> Result<(), String> {
+    let path = system_tests::template_cargo_config();
+    std::fs::write(&path, Arch::X86_64.config_toml())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("{}", path.display());
     Ok(())
 }
 
