@@ -45,6 +45,13 @@ pub unsafe fn start(initial_stack: *const usize, main: fn() -> i32) -> ! {
 #[macro_export]
 macro_rules! main {
     ($main:path) => {
+        // A program without `panic = "abort"` would fail later with rustc's "unwinding panics
+        // are not supported without std" and a hint about nightly: say the fix first.
+        #[cfg(panic = "unwind")]
+        ::core::compile_error!(
+            "syscall-kit's main! needs `panic = \"abort\"` in [profile.dev] and [profile.release] \
+             of the program's Cargo.toml (a no_std program has no unwinder)"
+        );
         $crate::__arch_mem_functions!();
 
         const _: () = {
