@@ -190,11 +190,13 @@ errnos! {
     ENOTRECOVERABLE = 131, "State not recoverable";
     ERFKILL = 132, "Operation not possible due to RF-kill";
     EHWPOISON = 133, "Memory page has hardware error";
+    // Last, so that where its number is 35 EDEADLK's line comes first: a number prints as the
+    // first line that has it.
     ///
-    /// The number is the architecture's (`arch`): 58 on powerpc, an error of its own there
-    /// (arch/powerpc/include/uapi/asm/errno.h); 35 on every other architecture of the kit, where
-    /// `EDEADLOCK` is another name of [`EDEADLK`](Errno::EDEADLK), whose entry above comes
-    /// first: there it prints as `EDEADLK: Resource deadlock avoided`.
+    /// The number is the architecture's ([`arch`](crate::arch)): 58 on powerpc, an error of its
+    /// own there (arch/powerpc/include/uapi/asm/errno.h); 35 on every other architecture of the
+    /// kit, where `EDEADLOCK` is another name of [`EDEADLK`](Errno::EDEADLK) and prints as
+    /// `EDEADLK: Resource deadlock avoided`.
     EDEADLOCK = arch::EDEADLOCK, "File locking deadlock error";
 }
 
@@ -225,6 +227,9 @@ impl Errno {
 
     /// The text (`"No such file or directory"`, as glibc's `strerror(3)` gives it), when the
     /// number is one of Linux's errors.
+    ///
+    /// A `const fn`, as [`name`](Errno::name) is: evaluated in a constant, it leaves in the
+    /// program only the text it found, not the table.
     pub const fn description(self) -> Option<&'static str> {
         match entry(self) {
             Some(e) => Some(e.text),
