@@ -31,6 +31,9 @@
 //! - A standard output whose `fstat(2)` fails (closed, or an error of the kernel), so that the
 //!   check above cannot be made: `cat-nostd: standard output: text`, exit status 1 before
 //!   anything is read.
+//! - `text` is the error's text as `strerror(3)` gives it (`No such file or directory`) for the
+//!   errors that `open(2)`, `fstat(2)`, `read(2)` and `write(2)` document, and `errno N` for any
+//!   other: only those texts are part of the program.
 //!
 //! Options are not supported, except `-u` (ignored, as GNU cat does) and `--`.
 
@@ -39,6 +42,7 @@
 
 use syscall_kit::fs::{self, FileType, Mode, OFlags, Stat};
 use syscall_kit::io::{self, PollFd, PollFlags, SpliceFlags, Whence};
+use syscall_kit::text::Decimal;
 use syscall_kit::time::Timeout;
 use syscall_kit::{BorrowedFd, Errno, stderr, stdin, stdout};
 
@@ -73,7 +77,7 @@ fn main() -> i32 {
     let out_stat = match fs::fstat(out) {
         Ok(s) => s,
         Err(e) => {
-            report(&[b"standard output: ", text(e)]);
+            report_error(b"standard output", e);
             return 1;
         }
     };
@@ -113,11 +117,11 @@ fn main() -> i32 {
             Ok(true) => {}
             Ok(false) => status = 1,
             Err(Failure::Read(e)) => {
-                report(&[name, b": ", text(e)]);
+                report_error(name, e);
                 status = 1;
             }
             Err(Failure::Write(e)) => {
-                report(&[b"write error: ", text(e)]);
+                report_error(b"write error", e);
                 return 1;
             }
         }
@@ -127,11 +131,11 @@ fn main() -> i32 {
             Ok(true) => {}
             Ok(false) => status = 1,
             Err(Failure::Read(e)) => {
-                report(&[b"-: ", text(e)]);
+                report_error(b"-", e);
                 status = 1;
             }
             Err(Failure::Write(e)) => {
-                report(&[b"write error: ", text(e)]);
+                report_error(b"write error", e);
                 return 1;
             }
         }
@@ -237,12 +241,66 @@ fn wait(fd: BorrowedFd<'_>, events: PollFlags) {
     let _ = io::poll(&mut [PollFd::new(fd, events)], Timeout::Forever);
 }
 
-/// The error's text as `strerror(3)` gives it, or its name, for the messages.
-fn text(e: Errno) -> &'static [u8] {
-    e.description()
-        .or_else(|| e.name())
-        .unwrap_or("Unknown error")
-        .as_bytes()
+/// The errors that the calls whose failures cat-nostd reports document (`open(2)`,
+/// `fstat(2)`, `read(2)`, `write(2)`), each with its text as `strerror(3)` gives it, taken from
+/// the kit's table when the program is compiled: only these texts are part of the program, not
+/// the kit's table of every error.
+const TEXTS: [(Errno, &str); 30] = texts([
+    Errno::EACCES,
+    Errno::EAGAIN,
+    Errno::EBADF,
+    Errno::EBUSY,
+    Errno::EDESTADDRREQ,
+    Errno::EDQUOT,
+    Errno::EEXIST,
+    Errno::EFAULT,
+    Errno::EFBIG,
+    Errno::EINTR,
+    Errno::EINVAL,
+    Errno::EIO,
+    Errno::EISDIR,
+    Errno::ELOOP,
+    Errno::EMFILE,
+    Errno::ENAMETOOLONG,
+    Errno::ENFILE,
+    Errno::ENODEV,
+    Errno::ENOENT,
+    Errno::ENOMEM,
+    Errno::ENOSPC,
+    Errno::ENOTDIR,
+    Errno::ENXIO,
+    Errno::EOPNOTSUPP,
+    Errno::EOVERFLOW,
+    Errno::EPERM,
+    Errno::EPIPE,
+    Errno::EROFS,
+    Errno::ETXTBSY,
+    Errno::EXDEV,
+]);
+
+/// Each of `errors` with its text, at compile time.
+const fn texts<const N: usize>(errors: [Errno; N]) -> [(Errno, &'static str); N] {
+    let mut table = [(Errno::EIO, ""); N];
+    let mut i = 0;
+    while i < N {
+        table[i] = match errors[i].description() {
+            Some(text) => (errors[i], text),
+            None => panic!("an error without a text"),
+        };
+        i += 1;
+    }
+    table
+}
+
+/// Writes `cat-nostd: WHAT: ` and the text of `e` as one line on standard error: the text of
+/// [`TEXTS`], or `errno N` for an error not listed there.
+fn report_error(what: &[u8], e: Errno) {
+    let number = Decimal::new(e.raw().unsigned_abs());
+    let text: [&[u8]; 2] = match TEXTS.iter().find(|&&(known, _)| known == e) {
+        Some(&(_, text)) => [text.as_bytes(), b""],
+        None => [b"errno ", number.as_bytes()],
+    };
+    report(&[what, b": ", text[0], text[1]]);
 }
 
 /// Writes `cat-nostd: ` and `parts` as one line on standard error.

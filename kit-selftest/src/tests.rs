@@ -50,6 +50,14 @@ pub const ALL: &[Test] = &[
     ("stdio: output longer than the buffer", stdio::long_output),
     ("errno: Display names the error", errno::display),
     (
+        "errno: the numbers of this architecture have their names",
+        errno::numbers,
+    ),
+    (
+        "errno: an error of the kernel prints with its name",
+        errno::from_the_kernel,
+    ),
+    (
         "mem: memcpy, memmove, memset, memcmp",
         mem::memory_functions,
     ),

@@ -1,11 +1,20 @@
-//! [`Errno`]: the error every wrapper returns.
+//! [`Errno`]: the error every wrapper returns, and a constant, a name and a text for every error
+//! number of Linux.
 
 use core::fmt;
 
+use crate::arch;
+
 /// An error number returned by the kernel (see `errno(3)`).
 ///
-/// `Display` prints the name and the usual text, `ENOENT: No such file or directory`; an
-/// unknown number prints as `errno 150`.
+/// There is a constant for every error of Linux (`Errno::ENOENT` …). `Display` prints its name
+/// and the text glibc's `strerror(3)` gives, `ENOENT: No such file or directory`, and an
+/// unknown number as `errno 150`; `Debug` prints the name alone, `ENOENT`, or `Errno(150)`.
+///
+/// A program that formats an `Errno`, or calls [`name`](Errno::name) or
+/// [`description`](Errno::description) at run time, contains the table of every name and text.
+/// A program that must stay small names the few errors it can meet with
+/// [`error_names!`](crate::error_names) instead.
 ///
 /// # References
 ///  - [Linux]
@@ -14,67 +23,41 @@ use core::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Errno(i32);
 
+/// One error of [`TABLE`]: its number, name and text.
+#[derive(Clone, Copy)]
+struct Entry {
+    errno: Errno,
+    name: &'static str,
+    text: &'static str,
+}
+
+/// The table: for each line `NAME = number, "text";` a constant `Errno::NAME`, with the doc
+/// comments written above the line after a generated first one, and an entry of [`TABLE`].
 macro_rules! errnos {
-    ($($name:ident = $num:literal, $text:literal;)*) => {
+    ($($(#[doc = $doc:literal])* $name:ident = $num:expr, $text:literal;)*) => {
         impl Errno {
             $(
                 #[doc = concat!("`", stringify!($name), "` (", stringify!($num), "): ", $text, ".")]
+                $(#[doc = $doc])*
                 pub const $name: Errno = Errno($num);
             )*
-
-            /// The symbolic name (`"ENOENT"`), when this is one of the named constants.
-            pub fn name(self) -> Option<&'static str> {
-                const NAMES: &str = concat!($(stringify!($name), " ",)*);
-                nth_word(NAMES, index(self.0)?)
-            }
-
-            /// The usual text (`"No such file or directory"`, as `strerror(3)` of glibc gives
-            /// it), when this is one of the named constants.
-            pub fn description(self) -> Option<&'static str> {
-                const TEXTS: &str = concat!($($text, "\n",)*);
-                nth_line(TEXTS, index(self.0)?)
-            }
         }
 
-        /// Position of errno `n` in the list above.
-        fn index(n: i32) -> Option<usize> {
-            const NUMBERS: &[i32] = &[$($num),*];
-            const COUNT: usize = NUMBERS.len();
-            // The list starts with 1..=CONTIGUOUS in order, so those need no table; the few
-            // numbers after them are kept as bytes.
-            const TAIL: [u8; COUNT - CONTIGUOUS] = {
-                let mut tail = [0u8; COUNT - CONTIGUOUS];
-                let mut i = 0;
-                while i < COUNT {
-                    if i < CONTIGUOUS {
-                        assert!(NUMBERS[i] == i as i32 + 1);
-                    } else {
-                        assert!(NUMBERS[i] > CONTIGUOUS as i32 && NUMBERS[i] < 256);
-                        tail[i - CONTIGUOUS] = NUMBERS[i] as u8;
-                    }
-                    i += 1;
-                }
-                tail
-            };
-            if n >= 1 && n <= CONTIGUOUS as i32 {
-                return Some(n as usize - 1);
-            }
-            TAIL.iter()
-                .position(|&t| i32::from(t) == n)
-                .map(|i| i + CONTIGUOUS)
-        }
+        /// Every error with a name and a text, in the order of the table; [`entry`] takes the
+        /// first of a number.
+        const TABLE: &[Entry] = &[
+            $(Entry { errno: Errno::$name, name: stringify!($name), text: $text },)*
+        ];
 
+        /// Each name of the table with libc's number for it, for the tests.
         #[cfg(test)]
-        const ALL: &[Errno] = &[$(Errno::$name),*];
+        const LIBC_NUMBERS: &[(&str, i32)] = &[$((stringify!($name), libc::$name),)*];
     };
 }
 
-/// Errnos `1..=CONTIGUOUS` all have names, in order (see `index`).
-const CONTIGUOUS: usize = 40;
-
-// Numbers of Linux's asm-generic/errno-base.h and asm-generic/errno.h: the same on every
-// architecture of the kit (powerpc's only difference, EDEADLOCK, is not among them). Texts as
-// glibc's strerror(3) gives them.
+// The numbers of Linux's include/uapi/asm-generic/errno-base.h (1 to 34) and errno.h (35 to
+// 133), which every architecture of the kit uses (its asm/errno.h includes them); 41 and 58
+// are not used there. The texts are those glibc's strerror(3) gives.
 errnos! {
     EPERM = 1, "Operation not permitted";
     ENOENT = 2, "No such file or directory";
@@ -116,83 +99,113 @@ errnos! {
     ENOSYS = 38, "Function not implemented";
     ENOTEMPTY = 39, "Directory not empty";
     ELOOP = 40, "Too many levels of symbolic links";
+    ENOMSG = 42, "No message of desired type";
+    EIDRM = 43, "Identifier removed";
+    ECHRNG = 44, "Channel number out of range";
+    EL2NSYNC = 45, "Level 2 not synchronized";
+    EL3HLT = 46, "Level 3 halted";
+    EL3RST = 47, "Level 3 reset";
+    ELNRNG = 48, "Link number out of range";
+    EUNATCH = 49, "Protocol driver not attached";
+    ENOCSI = 50, "No CSI structure available";
+    EL2HLT = 51, "Level 2 halted";
+    EBADE = 52, "Invalid exchange";
+    EBADR = 53, "Invalid request descriptor";
+    EXFULL = 54, "Exchange full";
+    ENOANO = 55, "No anode";
+    EBADRQC = 56, "Invalid request code";
+    EBADSLT = 57, "Invalid slot";
+    EBFONT = 59, "Bad font file format";
+    ENOSTR = 60, "Device not a stream";
     ENODATA = 61, "No data available";
+    ETIME = 62, "Timer expired";
+    ENOSR = 63, "Out of streams resources";
+    ENONET = 64, "Machine is not on the network";
+    ENOPKG = 65, "Package not installed";
+    EREMOTE = 66, "Object is remote";
+    ENOLINK = 67, "Link has been severed";
+    EADV = 68, "Advertise error";
+    ESRMNT = 69, "Srmount error";
+    ECOMM = 70, "Communication error on send";
+    EPROTO = 71, "Protocol error";
+    EMULTIHOP = 72, "Multihop attempted";
+    EDOTDOT = 73, "RFS specific error";
+    EBADMSG = 74, "Bad message";
     EOVERFLOW = 75, "Value too large for defined data type";
+    ENOTUNIQ = 76, "Name not unique on network";
+    EBADFD = 77, "File descriptor in bad state";
+    EREMCHG = 78, "Remote address changed";
+    ELIBACC = 79, "Can not access a needed shared library";
+    ELIBBAD = 80, "Accessing a corrupted shared library";
+    ELIBSCN = 81, ".lib section in a.out corrupted";
+    ELIBMAX = 82, "Attempting to link in too many shared libraries";
+    ELIBEXEC = 83, "Cannot exec a shared library directly";
+    EILSEQ = 84, "Invalid or incomplete multibyte or wide character";
+    ERESTART = 85, "Interrupted system call should be restarted";
+    ESTRPIPE = 86, "Streams pipe error";
+    EUSERS = 87, "Too many users";
+    ENOTSOCK = 88, "Socket operation on non-socket";
+    EDESTADDRREQ = 89, "Destination address required";
+    EMSGSIZE = 90, "Message too long";
+    EPROTOTYPE = 91, "Protocol wrong type for socket";
+    ENOPROTOOPT = 92, "Protocol not available";
+    EPROTONOSUPPORT = 93, "Protocol not supported";
+    ESOCKTNOSUPPORT = 94, "Socket type not supported";
     EOPNOTSUPP = 95, "Operation not supported";
+    EPFNOSUPPORT = 96, "Protocol family not supported";
+    EAFNOSUPPORT = 97, "Address family not supported by protocol";
+    EADDRINUSE = 98, "Address already in use";
+    EADDRNOTAVAIL = 99, "Cannot assign requested address";
+    ENETDOWN = 100, "Network is down";
+    ENETUNREACH = 101, "Network is unreachable";
+    ENETRESET = 102, "Network dropped connection on reset";
+    ECONNABORTED = 103, "Software caused connection abort";
+    ECONNRESET = 104, "Connection reset by peer";
+    ENOBUFS = 105, "No buffer space available";
+    EISCONN = 106, "Transport endpoint is already connected";
+    ENOTCONN = 107, "Transport endpoint is not connected";
+    ESHUTDOWN = 108, "Cannot send after transport endpoint shutdown";
+    ETOOMANYREFS = 109, "Too many references: cannot splice";
     ETIMEDOUT = 110, "Connection timed out";
+    ECONNREFUSED = 111, "Connection refused";
+    EHOSTDOWN = 112, "Host is down";
+    EHOSTUNREACH = 113, "No route to host";
+    EALREADY = 114, "Operation already in progress";
+    EINPROGRESS = 115, "Operation now in progress";
+    ESTALE = 116, "Stale file handle";
+    EUCLEAN = 117, "Structure needs cleaning";
+    ENOTNAM = 118, "Not a XENIX named type file";
+    ENAVAIL = 119, "No XENIX semaphores available";
+    EISNAM = 120, "Is a named type file";
+    EREMOTEIO = 121, "Remote I/O error";
     EDQUOT = 122, "Disk quota exceeded";
-}
-
-/// The errors of the socket calls: named constants, but not in the table of names and texts
-/// above, whose every entry is part of each program that prints an error (hello-nostd must fit
-/// in 1 KiB); `Display` prints them as `errno 111`.
-impl Errno {
-    #[doc = "`ENOTSOCK` (88): Socket operation on non-socket."]
-    pub const ENOTSOCK: Errno = Errno(88);
-    #[doc = "`EDESTADDRREQ` (89): Destination address required."]
-    pub const EDESTADDRREQ: Errno = Errno(89);
-    #[doc = "`ENOPROTOOPT` (92): Protocol not available."]
-    pub const ENOPROTOOPT: Errno = Errno(92);
-    #[doc = "`EPROTONOSUPPORT` (93): Protocol not supported."]
-    pub const EPROTONOSUPPORT: Errno = Errno(93);
-    #[doc = "`EAFNOSUPPORT` (97): Address family not supported by protocol."]
-    pub const EAFNOSUPPORT: Errno = Errno(97);
-    #[doc = "`EADDRINUSE` (98): Address already in use."]
-    pub const EADDRINUSE: Errno = Errno(98);
-    #[doc = "`EADDRNOTAVAIL` (99): Cannot assign requested address."]
-    pub const EADDRNOTAVAIL: Errno = Errno(99);
-    #[doc = "`ENETUNREACH` (101): Network is unreachable."]
-    pub const ENETUNREACH: Errno = Errno(101);
-    #[doc = "`ECONNRESET` (104): Connection reset by peer."]
-    pub const ECONNRESET: Errno = Errno(104);
-    #[doc = "`EISCONN` (106): Transport endpoint is already connected."]
-    pub const EISCONN: Errno = Errno(106);
-    #[doc = "`ENOTCONN` (107): Transport endpoint is not connected."]
-    pub const ENOTCONN: Errno = Errno(107);
-    #[doc = "`ECONNREFUSED` (111): Connection refused."]
-    pub const ECONNREFUSED: Errno = Errno(111);
-    #[doc = "`EHOSTUNREACH` (113): No route to host."]
-    pub const EHOSTUNREACH: Errno = Errno(113);
-    #[doc = "`EALREADY` (114): Operation already in progress."]
-    pub const EALREADY: Errno = Errno(114);
-    #[doc = "`EINPROGRESS` (115): Operation now in progress."]
-    pub const EINPROGRESS: Errno = Errno(115);
-}
-
-/// The `n`th space-terminated word of `words`.
-///
-/// The names and texts are kept as one string each rather than as a `match` of string
-/// constants: that is a jump table and a pointer per entry, several times the size, and it
-/// counts in a program that must fit in 1 KiB. No indexing here can panic.
-fn nth_word(words: &'static str, n: usize) -> Option<&'static str> {
-    split_nth(words, b' ', n)
-}
-
-/// The `n`th newline-terminated line of `lines`.
-fn nth_line(lines: &'static str, n: usize) -> Option<&'static str> {
-    split_nth(lines, b'\n', n)
-}
-
-fn split_nth(s: &'static str, sep: u8, n: usize) -> Option<&'static str> {
-    let bytes = s.as_bytes();
-    let (mut start, mut k) = (0, 0);
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == sep {
-            if k == n {
-                // SAFETY: `s` is ASCII (the names and texts above), so any part of it cut at
-                // ASCII bytes is valid UTF-8.
-                return Some(unsafe { core::str::from_utf8_unchecked(bytes.get(start..i)?) });
-            }
-            k += 1;
-            start = i + 1;
-        }
-    }
-    None
+    ENOMEDIUM = 123, "No medium found";
+    EMEDIUMTYPE = 124, "Wrong medium type";
+    ECANCELED = 125, "Operation canceled";
+    ENOKEY = 126, "Required key not available";
+    EKEYEXPIRED = 127, "Key has expired";
+    EKEYREVOKED = 128, "Key has been revoked";
+    EKEYREJECTED = 129, "Key was rejected by service";
+    EOWNERDEAD = 130, "Owner died";
+    ENOTRECOVERABLE = 131, "State not recoverable";
+    ERFKILL = 132, "Operation not possible due to RF-kill";
+    EHWPOISON = 133, "Memory page has hardware error";
+    // Last, so that where its number is 35 EDEADLK's line comes first: a number prints as the
+    // first line that has it.
+    ///
+    /// The number is the architecture's ([`arch`](crate::arch)): 58 on powerpc, an error of its
+    /// own there (arch/powerpc/include/uapi/asm/errno.h); 35 on every other architecture of the
+    /// kit, where `EDEADLOCK` is another name of [`EDEADLK`](Errno::EDEADLK) and prints as
+    /// `EDEADLK: Resource deadlock avoided`.
+    EDEADLOCK = arch::EDEADLOCK, "File locking deadlock error";
 }
 
 impl Errno {
-    /// `EWOULDBLOCK` is `EAGAIN` on Linux.
+    /// `EWOULDBLOCK`: another name of [`EAGAIN`](Errno::EAGAIN) (11) on Linux.
     pub const EWOULDBLOCK: Errno = Errno::EAGAIN;
+
+    /// `ENOTSUP`: another name of [`EOPNOTSUPP`](Errno::EOPNOTSUPP) (95), as glibc defines it.
+    pub const ENOTSUP: Errno = Errno::EOPNOTSUPP;
 
     /// The error with number `errno` (positive, as in `errno(3)`).
     pub const fn from_raw(errno: i32) -> Errno {
@@ -203,13 +216,45 @@ impl Errno {
     pub const fn raw(self) -> i32 {
         self.0
     }
+
+    /// The symbolic name (`"ENOENT"`), when the number is one of Linux's errors.
+    pub const fn name(self) -> Option<&'static str> {
+        match entry(self) {
+            Some(e) => Some(e.name),
+            None => None,
+        }
+    }
+
+    /// The text (`"No such file or directory"`, as glibc's `strerror(3)` gives it), when the
+    /// number is one of Linux's errors.
+    ///
+    /// A `const fn`, as [`name`](Errno::name) is: evaluated in a constant, it leaves in the
+    /// program only the text it found, not the table.
+    pub const fn description(self) -> Option<&'static str> {
+        match entry(self) {
+            Some(e) => Some(e.text),
+            None => None,
+        }
+    }
+}
+
+/// The first entry of [`TABLE`] with the number of `e`.
+const fn entry(e: Errno) -> Option<Entry> {
+    let mut i = 0;
+    while i < TABLE.len() {
+        if TABLE[i].errno.0 == e.0 {
+            return Some(TABLE[i]);
+        }
+        i += 1;
+    }
+    None
 }
 
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.name(), self.description()) {
-            (Some(name), Some(text)) => write!(f, "{name}: {text}"),
-            _ => write!(f, "errno {}", self.0),
+        match entry(*self) {
+            Some(e) => write!(f, "{}: {}", e.name, e.text),
+            None => write!(f, "errno {}", self.0),
         }
     }
 }
@@ -229,35 +274,72 @@ impl core::error::Error for Errno {}
 mod tests {
     extern crate std;
     use super::*;
-    use std::string::ToString;
+    use std::string::{String, ToString};
+
+    /// glibc's text for `n`, without std's ` (os error N)`.
+    fn libc_text(n: i32) -> String {
+        let text = std::io::Error::from_raw_os_error(n).to_string();
+        text.split(" (os error").next().unwrap().to_string()
+    }
 
     #[test]
     fn display_matches_the_c_library_text() {
-        for &e in ALL {
-            let libc = std::io::Error::from_raw_os_error(e.raw()).to_string();
-            let libc = libc.split(" (os error").next().unwrap();
+        for entry in TABLE {
+            let e = entry.errno;
             assert_eq!(
                 e.to_string(),
-                std::format!("{}: {libc}", e.name().unwrap()),
+                std::format!("{}: {}", e.name().unwrap(), libc_text(e.raw())),
                 "errno {}",
                 e.raw()
             );
         }
     }
 
+    /// Every number the C library has a text for has a name here, and no other: the table
+    /// leaves out no error of Linux.
     #[test]
-    fn unknown_numbers_print_their_number() {
-        assert_eq!(Errno::from_raw(4000).to_string(), "errno 4000");
-        assert_eq!(std::format!("{:?}", Errno::from_raw(4000)), "Errno(4000)");
-        assert_eq!(std::format!("{:?}", Errno::ENOENT), "ENOENT");
+    fn every_error_the_c_library_knows_is_named() {
+        for n in 1..=4095 {
+            let unknown = libc_text(n) == std::format!("Unknown error {n}");
+            assert_eq!(Errno::from_raw(n).name().is_none(), unknown, "errno {n}");
+        }
     }
 
     #[test]
+    fn unknown_numbers_print_their_number() {
+        assert_eq!(Errno::from_raw(4000).to_string(), "errno 4000");
+        assert_eq!(Errno::from_raw(41).to_string(), "errno 41");
+        assert_eq!(Errno::from_raw(0).to_string(), "errno 0");
+        assert_eq!(Errno::from_raw(-2).to_string(), "errno -2");
+        assert_eq!(std::format!("{:?}", Errno::from_raw(4000)), "Errno(4000)");
+        assert_eq!(std::format!("{:?}", Errno::ENOENT), "ENOENT");
+        assert_eq!(Errno::from_raw(4000).description(), None);
+    }
+
+    /// Each name of the table is libc's number, and that number prints as the name: on this
+    /// architecture `EDEADLOCK` is `EDEADLK`, and prints so.
+    #[test]
     fn names_match_the_kernel_numbers() {
-        assert_eq!(Errno::ENOENT.raw(), libc::ENOENT);
-        assert_eq!(Errno::EISDIR.raw(), libc::EISDIR);
-        assert_eq!(Errno::ETIMEDOUT.raw(), libc::ETIMEDOUT);
-        assert_eq!(Errno::EOPNOTSUPP.raw(), libc::EOPNOTSUPP);
-        assert_eq!(Errno::EWOULDBLOCK, Errno::EAGAIN);
+        for &(name, number) in LIBC_NUMBERS {
+            let e = Errno::from_raw(number);
+            if name == "EDEADLOCK" && libc::EDEADLOCK == libc::EDEADLK {
+                assert_eq!(e.name(), Some("EDEADLK"));
+            } else {
+                assert_eq!(e.name(), Some(name), "errno {number}");
+            }
+        }
+        assert_eq!(Errno::EPROTO.raw(), libc::EPROTO);
+        assert_eq!(Errno::EHWPOISON.raw(), libc::EHWPOISON);
+        assert_eq!(Errno::EDEADLOCK.raw(), libc::EDEADLOCK);
+        assert_eq!(Errno::EWOULDBLOCK.raw(), libc::EWOULDBLOCK);
+        assert_eq!(Errno::ENOTSUP.raw(), libc::ENOTSUP);
+    }
+
+    #[test]
+    fn names_and_texts_are_usable_in_constants() {
+        const TEXT: Option<&str> = Errno::ENOBUFS.description();
+        const NAME: Option<&str> = Errno::ECONNABORTED.name();
+        assert_eq!(TEXT, Some("No buffer space available"));
+        assert_eq!(NAME, Some("ECONNABORTED"));
     }
 }

@@ -6,8 +6,8 @@
 //! - `syscall0` … `syscall6`: the system call instruction, for [`crate::raw`] only (`sc`'s, or
 //!   the kit's own `asm!` with the register convention written above it);
 //! - `O_DIRECT`, `O_DIRECTORY`, `O_NOFOLLOW`, `O_LARGEFILE`: the `open(2)` flags whose values
-//!   differ (and on powerpc `MAP_NORESERVE`, `TIOCGPGRP`, `TIOCSPGRP`, whose asm-generic
-//!   values are here);
+//!   differ (and on powerpc `MAP_NORESERVE`, `TIOCGPGRP`, `TIOCSPGRP`, `EDEADLOCK`, whose
+//!   asm-generic values are here);
 //! - `AUDIT_ARCH` (and its named form, `AUDIT_ARCH_X86_64` …): the architecture's value in a
 //!   seccomp filter's `seccomp_data.arch` (see [`crate::seccomp`]);
 //! - `__trap_instruction!`: its illegal instruction, for [`trap`] (defined here, once);
@@ -120,6 +120,11 @@ compile_error!(
 /// `MAP_NORESERVE` (asm-generic value; powerpc's file has its own).
 #[cfg(not(target_arch = "powerpc64"))]
 pub const MAP_NORESERVE: u32 = 0x4000;
+
+/// `EDEADLOCK` (asm-generic value, include/uapi/asm-generic/errno.h: `EDEADLK`, 35; powerpc's
+/// file has its own), the number of [`Errno::EDEADLOCK`].
+#[cfg(not(target_arch = "powerpc64"))]
+pub const EDEADLOCK: i32 = 35;
 
 /// `TIOCGPGRP` (asm-generic value, include/uapi/asm-generic/ioctls.h; powerpc's file has its
 /// own).

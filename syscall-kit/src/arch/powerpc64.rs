@@ -1,7 +1,7 @@
 //! powerpc64le (64-bit POWER, little-endian, ELFv2 ABI): the system call instruction and its
 //! error convention, the program entry point `_start`, the memory functions the compiler calls
 //! (`memcpy`, `memmove`, `memset`, `memcmp`, `strlen`), and the constants whose values differ
-//! on powerpc (`open(2)` flags, `MAP_NORESERVE`, the terminal `ioctl`s).
+//! on powerpc (`open(2)` flags, `MAP_NORESERVE`, the terminal `ioctl`s, `EDEADLOCK`).
 //!
 //! The `sc` crate's powerpc64 module does not build on current Rust (`llvm_asm!`), so the
 //! system call instruction is the kit's own.
@@ -24,6 +24,11 @@ pub const MAP_NORESERVE: u32 = 0x40;
 pub const TIOCGPGRP: usize = 0x4004_7477;
 /// `TIOCSPGRP` on powerpc (`_IOW('t', 118, int)`).
 pub const TIOCSPGRP: usize = 0x8004_7476;
+
+/// `EDEADLOCK` on powerpc (arch/powerpc/include/uapi/asm/errno.h): 58, an error of its own,
+/// where every other architecture of the kit has `EDEADLK`'s 35. The number of
+/// [`Errno::EDEADLOCK`](crate::Errno::EDEADLOCK).
+pub const EDEADLOCK: i32 = 58;
 
 /// `AUDIT_ARCH_PPC64LE` (include/uapi/linux/audit.h): EM_PPC64 (21) | __AUDIT_ARCH_64BIT |
 /// __AUDIT_ARCH_LE, the value the kernel puts in the `arch` field of `struct seccomp_data` for

@@ -1,8 +1,8 @@
 //! [`ErrorNames`]: the names of a chosen few errors, for a program that must stay small.
 //!
 //! [`report_error`](crate::rt::stdio::report_error) names any error of the kit's table, and
-//! that table (every name, about 320 bytes) becomes part of every program that calls it. A
-//! program that can fail in only a few ways keeps just those names instead:
+//! that table (every name and text of Linux's errors) becomes part of every program that calls
+//! it. A program that can fail in only a few ways keeps just those names instead:
 //!
 //! ```ignore
 //! // The errors write(2) documents; any other number is "unknown error".
