@@ -202,6 +202,40 @@ fn without_link_self_contained_no_the_build_stops_with_the_fix_before_the_linker
 }
 
 #[test]
+fn without_panic_abort_the_build_stops_with_the_fix_first() {
+    let copy = copy_template(|name, text| {
+        if name == "Cargo.toml" {
+            assert!(
+                text.contains("panic = \"abort\"\n"),
+                "{name} sets panic = \"abort\":\n{text}"
+            );
+            text.replace("panic = \"abort\"\n", "")
+        } else {
+            text
+        }
+    });
+    let out = user_build(copy.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the build fails:\n{stderr}");
+    let first_error = stderr
+        .lines()
+        .find(|l| l.starts_with("error"))
+        .unwrap_or_else(|| panic!("an error line:\n{stderr}"));
+    assert_eq!(
+        first_error,
+        "error: syscall-kit's main! needs `panic = \"abort\"` in [profile.dev] and \
+         [profile.release] of the program's Cargo.toml (a no_std program has no unwinder)",
+        "the fix comes first:\n{stderr}"
+    );
+    // docs/troubleshooting.md names it.
+    let doc = std::fs::read_to_string(workspace_root().join("docs/troubleshooting.md")).unwrap();
+    assert!(
+        doc.contains("main! needs `panic = \"abort\"`"),
+        "docs/troubleshooting.md names it"
+    );
+}
+
+#[test]
 fn the_templates_configuration_is_the_architecture_tables_and_its_versions_the_kits() {
     let config = std::fs::read_to_string(template_cargo_config()).unwrap();
     assert_eq!(
