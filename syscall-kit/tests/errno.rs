@@ -12,7 +12,7 @@ use syscall_kit::net::{
     self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
 };
 use syscall_kit::process::{StrTable, WaitId, WaitOptions};
-use syscall_kit::seccomp::{Action, AllowList, MAX_ALLOWED};
+use syscall_kit::seccomp::{Abi, Action, AllowList, Filter, MAX_ALLOWED};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
 use syscall_kit::time::{
     self, ClockId, Itimerspec, SleepFlags, Timeout, TimerSetFlags, TimerfdFlags, Timespec,
@@ -92,6 +92,9 @@ fn error_paths() {
     let epoll = event::epoll_create1(EpollCreateFlags::CLOEXEC).unwrap();
     let eventfd = event::eventfd2(0, EventfdFlags::NONBLOCK).unwrap();
     let mut events = [EpollEvent::empty(); 1];
+    let abi = Abi::native(&[0]);
+    let trace =
+        |abis: &[Abi<'_>]| Filter::new(abis, Action::Trace(0), Action::Allow, Action::Allow);
 
     error_paths! {
         // fs
@@ -174,6 +177,9 @@ fn error_paths() {
         // seccomp (checked before any system call)
         AllowList::new(&[0; MAX_ALLOWED + 1], Action::KillProcess) => E2BIG;
         AllowList::new(&[1 << 32], Action::KillProcess) => EINVAL;
+        trace(&[abi, abi, abi]) => E2BIG;
+        trace(&[Abi::native(&[0; MAX_ALLOWED + 1])]) => E2BIG;
+        trace(&[abi, Abi::native(&[1 << 32])]) => EINVAL;
         // time
         time::clock_gettime(bad_clock) => EINVAL;
         time::clock_nanosleep(ClockId::MONOTONIC, SleepFlags::empty(), &bad_time, None) => EINVAL;

@@ -1,13 +1,14 @@
-//! `seccomp` (`src/seccomp.rs`): allow-list filters installed for real, each in a forked child (a filter cannot be
-//! removed, and the test harness needs more than two system calls), and the program read back.
+//! `seccomp` (`src/seccomp.rs`): allow-lists and filters of several ABIs installed for real, each
+//! in a forked child (a filter cannot be removed, and the test harness needs more than two system
+//! calls), and their programs read back. The trace action with a tracer is in tests/ptrace.rs.
 
 use syscall_kit::Errno;
 use syscall_kit::arch::AUDIT_ARCH;
 use syscall_kit::process::{self, Fork, WaitStatus};
 use syscall_kit::raw::{self, nr};
 use syscall_kit::seccomp::{
-    self, Action, AllowList, BPF_JEQ_K, BPF_LD_W_ABS, BPF_RET_K, MAX_ALLOWED, SECCOMP_DATA_ARCH,
-    SECCOMP_DATA_NR, SockFilter,
+    self, Abi, Action, AllowList, BPF_JEQ_K, BPF_LD_W_ABS, BPF_RET_K, Filter, MAX_ABIS,
+    MAX_ALLOWED, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, SockFilter,
 };
 
 mod common;
@@ -151,6 +152,89 @@ fn the_program_checks_the_architecture_first_then_compares_each_number() {
     );
 }
 
+/// The general filter of one ABI, its listed calls allowed and unknown ABIs killed, is the
+/// allow-list, instruction for instruction.
+#[test]
+fn a_filter_of_one_abi_allowing_its_calls_is_the_allow_list() {
+    let calls = [nr::WRITE, nr::EXIT_GROUP, nr::GETPID];
+    let otherwise = Action::Errno(Errno::EPERM);
+    let list = AllowList::new(&calls, otherwise).unwrap();
+    let filter = Filter::new(
+        &[Abi::native(&calls)],
+        Action::Allow,
+        otherwise,
+        Action::KillProcess,
+    )
+    .unwrap();
+    assert_eq!(filter.instructions(), list.instructions());
+}
+
+/// Two ABIs: a comparison per architecture jumps to that ABI's block, past the other's; an
+/// unknown ABI gets its own action; `SECCOMP_RET_TRACE` carries its data.
+#[test]
+fn a_filter_of_two_abis_jumps_from_each_architecture_to_its_block() {
+    const OTHER: u32 = 0x4000_0003; // AUDIT_ARCH_I386 (on i686 itself, a second list of it)
+    let native = [nr::WRITE, nr::GETPID];
+    let other = [5];
+    let filter = Filter::new(
+        &[
+            Abi::native(&native),
+            Abi {
+                arch: OTHER,
+                syscalls: &other,
+            },
+        ],
+        Action::Trace(7),
+        Action::Allow,
+        Action::Errno(Errno::ENOSYS),
+    )
+    .unwrap();
+    let stmt = |code, k| SockFilter {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
+    };
+    let jeq = |k, jt| SockFilter {
+        code: BPF_JEQ_K,
+        jt,
+        jf: 0,
+        k,
+    };
+    let (trace, allow) = (0x7ff0_0007, 0x7fff_0000);
+    assert_eq!(
+        filter.instructions(),
+        [
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARCH),
+            jeq(AUDIT_ARCH, 2),                // to 4
+            jeq(OTHER, 6),                     // to 9
+            stmt(BPF_RET_K, 0x0005_0000 | 38), // SECCOMP_RET_ERRNO | ENOSYS
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_NR),
+            jeq(nr::WRITE as u32, 2),
+            jeq(nr::GETPID as u32, 1),
+            stmt(BPF_RET_K, allow),
+            stmt(BPF_RET_K, trace),
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_NR),
+            jeq(5, 1),
+            stmt(BPF_RET_K, allow),
+            stmt(BPF_RET_K, trace),
+        ]
+    );
+    // The longest: MAX_ABIS of MAX_ALLOWED calls; the furthest jump fits.
+    let many = vec![nr::GETPID; MAX_ALLOWED];
+    let abis = vec![Abi::native(&many); MAX_ABIS];
+    let full = Filter::new(&abis, Action::Trace(0), Action::Allow, Action::Allow).unwrap();
+    assert_eq!(
+        full.instructions().len(),
+        2 + MAX_ABIS + MAX_ABIS * (MAX_ALLOWED + 3)
+    );
+    assert_eq!(
+        full.instructions()[MAX_ABIS].jt as usize,
+        (MAX_ABIS - 1) * (MAX_ALLOWED + 3) + 1,
+        "the last comparison of architectures jumps over the blocks before its own"
+    );
+}
+
 #[test]
 fn too_many_calls_is_e2big_and_a_number_beyond_32_bits_is_einval() {
     let many = vec![nr::GETPID; MAX_ALLOWED + 1];
@@ -209,4 +293,35 @@ fn a_call_through_the_i386_abi_is_killed_by_the_architecture_check() {
         process::exit(0)
     });
     assert_eq!(status.terminating_signal(), Some(SIGSYS), "{status:?}");
+
+    // A filter with an i386 block decides `int 0x80` calls by their i386 numbers: here getpid
+    // (20) fails with EPERM, while the native getpid, unlisted, is allowed.
+    let status = in_child(|| {
+        use syscall_kit::arch::i386;
+        let compat = [i386::nr::GETPID];
+        let abis = [
+            Abi::native(&[]),
+            Abi {
+                arch: i386::AUDIT_ARCH_I386,
+                syscalls: &compat,
+            },
+        ];
+        let filter = Filter::new(
+            &abis,
+            Action::Errno(Errno::EPERM),
+            Action::Allow,
+            Action::KillProcess,
+        );
+        if filter.and_then(|f| f.install()).is_err() {
+            process::exit(3);
+        }
+        if raw_getpid().is_err() {
+            process::exit(4);
+        }
+        match raw::check(i386_getpid() as u32 as i32 as isize as usize) {
+            Err(Errno::EPERM) => process::exit(0),
+            _ => process::exit(5),
+        }
+    });
+    assert_eq!(status.exit_status(), Some(0), "{status:?}");
 }

@@ -5,7 +5,7 @@ use alloc::string::ToString;
 
 use syscall_kit::Errno;
 use syscall_kit::raw::nr;
-use syscall_kit::seccomp::{Action, AllowList};
+use syscall_kit::seccomp::{Abi, Action, AllowList, Filter};
 
 use crate::TestResult;
 use crate::bpf::{JEQ_K, LD_W_ABS, OFFSET_ARCH, run};
@@ -80,5 +80,37 @@ pub fn program_decides_as_documented() -> TestResult {
         got == KILL_PROCESS,
         "another ABI with an EPERM action: {got:#x}"
     );
+    filter_of_two_abis(write, getpid)
+}
+
+/// A `Filter` of two ABIs, a tracer's: `write` traced in the native ABI, 5 in the other,
+/// everything else allowed, an unknown ABI killed.
+fn filter_of_two_abis(write: u32, getpid: u32) -> TestResult {
+    const TRACE_3: u32 = 0x7ff0_0003;
+    let native = [write as usize];
+    let foreign = [5];
+    let abis = [
+        Abi::native(&native),
+        Abi {
+            arch: FOREIGN,
+            syscalls: &foreign,
+        },
+    ];
+    let filter = Filter::new(&abis, Action::Trace(3), Action::Allow, Action::KillProcess)
+        .map_err(|e| e.to_string())?;
+    let prog = filter.instructions();
+    for (what, nr, arch, expected) in [
+        ("write", write, NATIVE, TRACE_3),
+        ("getpid", getpid, NATIVE, ALLOW),
+        ("5 through the other ABI", 5, FOREIGN, TRACE_3),
+        ("6 through the other ABI", 6, FOREIGN, ALLOW),
+        ("write through an unknown ABI", write, 0x1234, KILL_PROCESS),
+    ] {
+        let got = run(prog, nr, arch)?;
+        check!(
+            got == expected,
+            "filter, {what}: {got:#x}, expected {expected:#x}"
+        );
+    }
     Ok(())
 }
