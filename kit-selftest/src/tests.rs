@@ -18,6 +18,7 @@ mod heap;
 mod mem;
 mod net;
 mod panic;
+mod ptrace;
 mod seccomp;
 mod signal;
 mod stdio;
@@ -105,5 +106,17 @@ pub const ALL: &[Test] = &[
     (
         "signal: a handler returns through the restorer",
         signal::handler_returns,
+    ),
+    (
+        "ptrace: wait4's stop statuses of a tracee",
+        ptrace::stop_statuses,
+    ),
+    (
+        "ptrace: a seized child's seccomp stop, then its call's result",
+        ptrace::seccomp_stop_and_result,
+    ),
+    (
+        "process_vm_readv: reads this process's memory",
+        ptrace::process_vm_readv_reads_memory,
     ),
 ];

@@ -149,7 +149,8 @@ pub enum Action {
     /// `SECCOMP_RET_ALLOW`: the call is made; what the listed calls get.
     Allow,
     /// `SECCOMP_RET_TRACE`: the tracer, if there is one, is notified before the call is made
-    /// (a `PTRACE_EVENT_SECCOMP` stop, see `ptrace(2)`), and may read and change it; this value (`SECCOMP_RET_DATA`)
+    /// (a `PTRACE_EVENT_SECCOMP` stop, see `ptrace(2)` and
+    /// [`crate::process::ptrace`]), and may read and change it; this value (`SECCOMP_RET_DATA`)
     /// is given to it with the event. Without a tracer the call is not made and fails with
     /// `ENOSYS`.
     Trace(u16),

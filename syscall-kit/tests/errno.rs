@@ -11,7 +11,8 @@ use syscall_kit::mm::{self, MapFlags, ProtFlags};
 use syscall_kit::net::{
     self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
 };
-use syscall_kit::process::{StrTable, WaitId, WaitOptions};
+use syscall_kit::process::ptrace::{self, Options};
+use syscall_kit::process::{IOV_MAX, RemoteRange, StrTable, WaitId, WaitOptions, process_vm_readv};
 use syscall_kit::seccomp::{Abi, Action, AllowList, Filter, MAX_ALLOWED};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
 use syscall_kit::time::{
@@ -92,6 +93,14 @@ fn error_paths() {
     let epoll = event::epoll_create1(EpollCreateFlags::CLOEXEC).unwrap();
     let eventfd = event::eventfd2(0, EventfdFlags::NONBLOCK).unwrap();
     let mut events = [EpollEvent::empty(); 1];
+    // The test's parent (cargo): a process that is not this thread's tracee.
+    let not_traced = process::getppid();
+    let here = RemoteRange {
+        addr: buf.as_ptr() as usize,
+        len: 8,
+    };
+    let mut into = [0u8; 8];
+    let too_many = vec![here; IOV_MAX + 1];
     let abi = Abi::native(&[0]);
     let trace =
         |abis: &[Abi<'_>]| Filter::new(abis, Action::Trace(0), Action::Allow, Action::Allow);
@@ -153,6 +162,22 @@ fn error_paths() {
         process::set_pdeathsig(1000) => EINVAL;
         process::tcsetpgrp(&read_only, 1) => ENOTTY;
         process::tcgetpgrp(never_open) => EBADF;
+        // process::ptrace (a tracee's own error paths: tests/ptrace.rs)
+        ptrace::seize(i32::MAX, Options::empty()) => ESRCH;
+        ptrace::seize(process::getpid(), Options::empty()) => EPERM;
+        ptrace::seize(not_traced, Options::from_bits_retain(1 << 30)) => EIO;
+        ptrace::set_options(not_traced, Options::empty()) => ESRCH;
+        ptrace::cont(not_traced, 0) => ESRCH;
+        ptrace::syscall(not_traced, 0) => ESRCH;
+        ptrace::detach(not_traced, 0) => ESRCH;
+        ptrace::interrupt(not_traced) => ESRCH;
+        ptrace::listen(not_traced) => ESRCH;
+        ptrace::event_msg(not_traced) => ESRCH;
+        ptrace::syscall_info(not_traced) => ESRCH;
+        // process::vm
+        process_vm_readv(i32::MAX, &mut into, &[here]) => ESRCH;
+        process_vm_readv(process::getpid(), &mut into, &[RemoteRange { addr: 0, len: 8 }]) => EFAULT;
+        process_vm_readv(process::getpid(), &mut into, &too_many) => EINVAL;
         // signal
         signal::set_ignored(signal::SIGKILL) => EINVAL;
         signal::set_default(signal::SIGSTOP) => EINVAL;
