@@ -128,6 +128,10 @@ fn error_paths() {
         // fs::link
         fs::readlink(&*file, &mut buf) => EINVAL;
         fs::readlink(&*missing, &mut buf) => ENOENT;
+        fs::symlinkat("x", fs::CWD, &*file) => EEXIST;
+        fs::symlinkat("", fs::CWD, &*missing) => ENOENT;
+        fs::symlinkat("x", never_open, "name") => EBADF;
+        fs::symlinkat("x", fs::CWD, &*file_below) => ENOTDIR;
         // io
         io::read(never_open, &mut buf) => EBADF;
         io::write(&read_only, b"x") => EBADF;

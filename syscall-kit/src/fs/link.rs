@@ -1,4 +1,4 @@
-//! Symbolic links: `readlinkat(2)`/`readlink(2)`.
+//! Symbolic links: `readlinkat(2)`/`readlink(2)`, and `symlinkat(2)`, which makes one.
 
 use super::CWD;
 use crate::fd::AsFd;
@@ -43,4 +43,32 @@ pub fn readlinkat(dirfd: impl AsFd, path: impl PathArg, buf: &mut [u8]) -> Resul
 /// [Linux]: https://man7.org/linux/man-pages/man2/readlink.2.html
 pub fn readlink(path: impl PathArg, buf: &mut [u8]) -> Result<usize> {
     readlinkat(CWD, path, buf)
+}
+
+/// `symlinkat(2)`: creates the symbolic link `path` (relative to the directory `dirfd`, or
+/// [`CWD`]) whose target is `target`, stored as it is (not checked, not resolved). An existing
+/// `path`, even a dangling link, is [`Errno::EEXIST`](crate::Errno::EEXIST); an empty `target`
+/// [`Errno::ENOENT`](crate::Errno::ENOENT).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/symlink.2.html
+pub fn symlinkat(target: impl PathArg, dirfd: impl AsFd, path: impl PathArg) -> Result<()> {
+    let dirfd = dirfd.as_fd().as_raw_fd();
+    target.with_c_str(|target| {
+        path.with_c_str(|path| {
+            // SAFETY: both strings are NUL-terminated and outlive the call; the kernel only
+            // reads them.
+            unsafe {
+                raw::syscall3(
+                    nr::SYMLINKAT,
+                    target.as_ptr() as usize,
+                    dirfd as usize,
+                    path.as_ptr() as usize,
+                )
+            }
+            .map(drop)
+        })
+    })
 }

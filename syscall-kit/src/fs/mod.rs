@@ -1,6 +1,6 @@
 //! Files: `open(2)`/`openat(2)` with typed flags and mode, `fstat(2)`, `stat(2)`, `lstat(2)`,
 //! `fchmod(2)`; in the submodules, re-exported here: directories ([`mkdirat`], [`getdents64`],
-//! [`getcwd`]), symbolic links ([`readlinkat`]), resolution that stays beneath a directory
+//! [`getcwd`]), symbolic links ([`readlinkat`], [`symlinkat`]), resolution that stays beneath a directory
 //! ([`openat2`]), renaming ([`renameat2`]) and removing ([`unlinkat`]).
 
 mod dir;
@@ -10,7 +10,7 @@ mod rename;
 mod unlink;
 
 pub use dir::{DirEntries, DirEntry, getcwd, getdents64, mkdir, mkdirat};
-pub use link::{readlink, readlinkat};
+pub use link::{readlink, readlinkat, symlinkat};
 pub use openat2::{OpenHow, ResolveFlags, openat2};
 pub use rename::{RenameFlags, renameat2};
 pub use unlink::{UnlinkFlags, unlinkat};

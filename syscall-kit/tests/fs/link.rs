@@ -1,4 +1,4 @@
-//! `readlinkat`/`readlink` (`src/fs/link.rs`), against the real kernel.
+//! `readlinkat`/`readlink` and `symlinkat` (`src/fs/link.rs`), against the real kernel.
 
 use crate::common::TempDir;
 use crate::open_dir;
@@ -33,4 +33,21 @@ fn readlink_of_a_file_is_einval_and_of_nothing_enoent() {
         fs::readlink(&*dir.join("missing"), &mut buf),
         Err(Errno::ENOENT)
     );
+}
+
+#[test]
+fn symlinkat_stores_the_target_as_given_and_refuses_an_existing_name() {
+    let dir = TempDir::new("symlinkat");
+    let d = open_dir(dir.path().to_str().unwrap());
+    fs::symlinkat("../not/there", &d, "dangling").unwrap();
+    let mut buf = [0u8; 64];
+    let n = fs::readlinkat(&d, "dangling", &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"../not/there", "stored as given, not resolved");
+    assert_eq!(
+        std::fs::read_link(dir.path().join("dangling")).unwrap(),
+        std::path::Path::new("../not/there")
+    );
+    fs::symlinkat("/abs", fs::CWD, &*dir.join("absolute")).unwrap();
+    let n = fs::readlink(&*dir.join("absolute"), &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"/abs");
 }
