@@ -8,7 +8,9 @@
 //! This library is the analysis, over bytes and through the [`RootView`] trait (a read-only
 //! view of a root file system), so that it is `#![no_std]`, does no I/O, and is tested against
 //! a root held in memory ([`MemoryRoot`]); the `scratch-doctor` program (`src/main.rs` and
-//! `src/cli/`) does the I/O with syscall-kit and nothing else.
+//! `src/cli/`) does the I/O with syscall-kit and nothing else. The one exception is
+//! [`trace`], which runs a program under `ptrace(2)` (with syscall-kit, the library's one
+//! `unsafe` block its `fork`), so that scratch-doctor and scratch-pack share it.
 //!
 //! | module | what it holds |
 //! |---|---|
@@ -24,6 +26,7 @@
 //! | [`memory_root`] | [`MemoryRoot`]: a root file system held in memory |
 //! | [`file_report`] | a file's report: its facts, verdict and closure, as text or JSON ([`json`]) |
 //! | [`image`](mod@image) | `--image`: a saved container image read, and why it does (not) start |
+//! | [`trace`] | `--trace`: a command run under `ptrace(2)`, every path it looks up, and what it needs |
 
 #![no_std]
 #![deny(unsafe_code)]
@@ -45,6 +48,7 @@ pub mod program;
 pub mod root_view;
 pub mod script;
 pub mod search;
+pub mod trace;
 pub mod verdict;
 
 #[cfg(test)]

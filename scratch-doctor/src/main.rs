@@ -80,6 +80,9 @@ fn run() -> Result<i32, Errno> {
     if let Some(image) = options.image {
         return image_main(image, &options);
     }
+    if options.trace {
+        return cli::trace::main(&options);
+    }
     let mut status = ALL_RUN;
     let mut copied = false;
     // /proc/sys/fs/binfmt_misc, read once, for the first foreign program.

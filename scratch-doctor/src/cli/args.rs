@@ -1,16 +1,21 @@
 //! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] FILE...`,
-//! or `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`.
+//! `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`, or
+//! `scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force]] [--json] [--]
+//! COMMAND [ARGS...]`.
 
 use core::ffi::CStr;
 
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::time::Duration;
 
 /// The usage text of `--help`.
 pub const USAGE: &str = "\
 usage: scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] [--] FILE...
        scratch-doctor [--json] [--platform OS/ARCH] --image PATH
+       scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force]]
+                      [--json] [--] COMMAND [ARGS...]
 
 Tells whether each FILE runs in a FROM scratch container image (nothing in it but
 the file), and why not.
@@ -35,7 +40,28 @@ the file), and why not.
                        1 it does not, 2 usage or input error
   --platform OS/ARCH   with --image: the image of that platform in a multi-platform
                        index (default: this machine's, when there are several)
-  --json               one JSON object per FILE (or for the image), one per line
+  --trace              instead of FILEs: run COMMAND here (with this environment and
+                       current directory, found through PATH) under ptrace(2), and
+                       report every path it and its children looked up: the closure
+                       of each program it executed (PT_INTERP, DT_NEEDED, #!), the
+                       files it opened (configuration, modules, data), what it
+                       searched and did not find (and what it used instead), the
+                       symbolic links on the way, and what is the runtime's (/proc,
+                       /sys, /dev) or its own output. Only the calls that name a path
+                       stop it (a seccomp filter); the rest run at full speed.
+                       COMMAND's output comes first, the report after it. What is
+                       not followed is a warning: io_uring opens, set-user-ID
+                       programs (they run without their privilege), a command that
+                       fails. With --copy-closure DIR: what it found, each file at
+                       its path here with the links on the way, the directories with
+                       their modes, /tmp (1777) when it used it; nothing under /proc,
+                       /sys, /dev, nothing it wrote. Exit status 0 COMMAND exited 0
+                       and every closure is complete, 1 it did not (or a library is
+                       missing, or --timeout), 2 the tracer could not trace it
+  --timeout DURATION   with --trace: kill every traced process after DURATION (30,
+                       30s, 500ms, 2m, 1h) and report what was seen until then
+  --json               one JSON object per FILE (or for the image, or the trace),
+                       one per line
   -h, --help           this text
 
 Exit status: 0 every FILE runs in scratch (with its closure, under --closure or
@@ -59,6 +85,14 @@ pub struct Options {
     pub image: Option<&'static CStr>,
     /// `--platform OS/ARCH`.
     pub platform: Option<&'static CStr>,
+    /// `--trace`.
+    pub trace: bool,
+    /// `--timeout DURATION`.
+    pub timeout: Option<Duration>,
+    /// With `--trace`: where COMMAND is in the program's arguments (0 is the program's name).
+    pub command_at: usize,
+    /// With `--trace`: COMMAND and its arguments.
+    pub command: Vec<&'static CStr>,
 }
 
 /// The command line after the program name, or `Ok(None)` for `--help`.
@@ -71,8 +105,14 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         files: Vec::new(),
         image: None,
         platform: None,
+        trace: false,
+        timeout: None,
+        command_at: 0,
+        command: Vec::new(),
     };
     let mut options_done = false;
+    // The position of `arg` in the program's arguments (the program's name is 0).
+    let mut at = 0;
     // An option given twice is refused: which one counts would be a guess.
     let once = |set: bool, name: &str| -> Result<(), String> {
         if set {
@@ -82,8 +122,16 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         }
     };
     while let Some(arg) = args.next() {
+        at += 1;
         let bytes = arg.to_bytes();
         if options_done || !bytes.starts_with(b"-") || bytes == b"-" {
+            if o.trace {
+                // COMMAND: this and everything after it, options included, are its own.
+                o.command_at = at;
+                o.command.push(arg);
+                o.command.extend(args.by_ref());
+                break;
+            }
             o.files.push(arg);
             continue;
         }
@@ -97,13 +145,36 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 let dir = args
                     .next()
                     .ok_or("--copy-closure needs a directory: --copy-closure DIR")?;
+                at += 1;
                 o.copy_to = Some(dir);
                 o.closure = true;
             }
             b"--force" => o.force = true,
+            b"--trace" => {
+                if !o.files.is_empty() {
+                    return Err(
+                        "--trace takes no FILE: COMMAND follows the options (see --help)".into(),
+                    );
+                }
+                o.trace = true;
+            }
+            b"--timeout" => {
+                once(o.timeout.is_some(), "--timeout")?;
+                let value = args
+                    .next()
+                    .ok_or("--timeout needs a duration: --timeout DURATION")?;
+                at += 1;
+                o.timeout = Some(parse_duration(value.to_bytes()).ok_or_else(|| {
+                    format!(
+                        "--timeout: not a duration: {} (say 30s, 500ms, 2m)",
+                        value.to_string_lossy()
+                    )
+                })?);
+            }
             b"--image" => {
                 once(o.image.is_some(), "--image")?;
                 o.image = Some(args.next().ok_or("--image needs a path: --image PATH")?);
+                at += 1;
             }
             b"--platform" => {
                 once(o.platform.is_some(), "--platform")?;
@@ -111,6 +182,7 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                     args.next()
                         .ok_or("--platform needs a platform: --platform OS/ARCH")?,
                 );
+                at += 1;
             }
             _ => {
                 return Err(format!(
@@ -122,6 +194,22 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
     }
     if o.force && o.copy_to.is_none() {
         return Err("--force needs --copy-closure DIR (see --help)".into());
+    }
+    if o.timeout.is_some() && !o.trace {
+        return Err("--timeout needs --trace (see --help)".into());
+    }
+    if o.trace {
+        if o.image.is_some() || o.platform.is_some() || (o.closure && o.copy_to.is_none()) {
+            return Err(
+                "--trace takes no --image, --platform or --closure (its report has the closures) \
+                 (see --help)"
+                    .into(),
+            );
+        }
+        if o.command.is_empty() {
+            return Err("--trace needs a COMMAND to run (see --help)".into());
+        }
+        return Ok(Some(o));
     }
     if o.image.is_some() {
         if !o.files.is_empty() || o.closure || o.force {
@@ -139,4 +227,22 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         return Err("no FILE given (see --help)".into());
     }
     Ok(Some(o))
+}
+
+/// A duration of `--timeout`: a whole number with a unit, `ms`, `s` (or none), `m` or `h`.
+pub fn parse_duration(text: &[u8]) -> Option<Duration> {
+    let text = core::str::from_utf8(text).ok()?;
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let ms = match unit {
+        "ms" => n,
+        "" | "s" => n.checked_mul(1000)?,
+        "m" => n.checked_mul(60_000)?,
+        "h" => n.checked_mul(3_600_000)?,
+        _ => return None,
+    };
+    (ms > 0).then(|| Duration::from_millis(ms))
 }

@@ -1,0 +1,349 @@
+//! The system calls that name a path, per ABI: the tracer's filter stops the tracee at these
+//! and no others ([`filter_lists`]), and [`spec`] says where each one's path is and what it does
+//! with it. Numbers come from the kit's tables (`syscall_kit::raw::nr`, and on x86_64
+//! `syscall_kit::arch::i386::nr` for `int 0x80` and 32-bit programs), never typed here.
+//!
+//! The set: `open`, `openat`, `openat2`, `creat`; `stat`, `lstat`, `newfstatat`, `statx` (and
+//! i386's `stat64`, `lstat64`, `fstatat64`, `oldstat`, `oldlstat`); `access`, `faccessat`,
+//! `faccessat2`; `readlink`, `readlinkat`; `execve`, `execveat`; `chdir`, `chroot`; `mkdir`,
+//! `mkdirat`; `unlink`, `unlinkat`, `rmdir`; `rename`, `renameat`, `renameat2`; `truncate`
+//! (`truncate64`); `utimensat` (`utimensat_time64`); `connect` and `bind` (an `AF_UNIX` path;
+//! i386's `socketcall` too); and `io_uring_setup`, which names no path but means that opens may
+//! follow that no stop shows.
+
+use syscall_kit::fs::OFlags;
+
+/// What a call does with the path it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// Opened for reading (or with `O_PATH`), not as a directory.
+    Read,
+    /// Opened, or created, for writing (`O_WRONLY`, `O_RDWR`, `O_CREAT`, `O_TRUNC`, `creat`).
+    Write,
+    /// Opened as a directory (`O_DIRECTORY`): listed, or used as the base of relative paths.
+    Directory,
+    /// Looked up: `stat`, `access`, `readlink`.
+    Lookup,
+    /// Run: `execve`, `execveat`.
+    Exec,
+    /// Made the current directory.
+    Chdir,
+    /// Made the root directory.
+    Chroot,
+    /// Created as a directory.
+    Mkdir,
+    /// Removed (`unlink`, `rmdir`), renamed from or to, truncated, its times set: changed by
+    /// the program.
+    Change,
+    /// An `AF_UNIX` socket it connects to.
+    Connect,
+    /// An `AF_UNIX` socket it creates (`bind`).
+    Bind,
+}
+
+impl Use {
+    /// A word for the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Use::Read => "read",
+            Use::Write => "write",
+            Use::Directory => "directory",
+            Use::Lookup => "lookup",
+            Use::Exec => "exec",
+            Use::Chdir => "chdir",
+            Use::Chroot => "chroot",
+            Use::Mkdir => "mkdir",
+            Use::Change => "change",
+            Use::Connect => "connect",
+            Use::Bind => "bind",
+        }
+    }
+
+    /// Whether the program changes the file system at that path (writes, creates, removes):
+    /// what it writes is its output, not part of an image.
+    pub fn changes(self) -> bool {
+        matches!(self, Use::Write | Use::Mkdir | Use::Change | Use::Bind)
+    }
+}
+
+/// Where a call's path is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operand {
+    /// A path, relative to the current directory when not absolute, in this argument.
+    Path(usize),
+    /// A directory descriptor (`AT_FDCWD`: the current directory) and a path relative to it.
+    At {
+        /// The argument of the descriptor.
+        dirfd: usize,
+        /// The argument of the path.
+        path: usize,
+    },
+    /// A `struct sockaddr` and its length (`connect`, `bind`): a path when it is `AF_UNIX`.
+    Sockaddr {
+        /// The argument of the address.
+        addr: usize,
+        /// The argument of its length.
+        len: usize,
+    },
+    /// i386's `socketcall(call, args)`: `SYS_CONNECT` (3) and `SYS_BIND` (2) carry a sockaddr
+    /// in the 32-bit words at `args`.
+    Socketcall,
+}
+
+/// How a call's flags decide what it does, and where they are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flags {
+    /// None: the call always does what its [`Spec::uses`] says, following a symbolic link at
+    /// the end of the path.
+    Follow,
+    /// None, and a symbolic link at the end is not followed (`lstat`, `readlink`, `unlink`,
+    /// `rename`, `mkdir`).
+    NoFollow,
+    /// `open(2)` flags in this argument: `O_ACCMODE`, `O_CREAT`, `O_TRUNC`, `O_DIRECTORY`,
+    /// `O_NOFOLLOW`.
+    Open(usize),
+    /// `openat2(2)`'s `struct open_how *` in this argument (its `flags` are `open(2)`'s).
+    OpenHow(usize),
+    /// `AT_*` flags in this argument: `AT_SYMLINK_NOFOLLOW`, `AT_EMPTY_PATH`.
+    At(usize),
+}
+
+/// One traced call of one ABI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spec {
+    /// Its name, as `strace` and the man pages write it.
+    pub name: &'static str,
+    /// What it does with its paths (before its flags are read).
+    pub uses: Use,
+    /// Its path operands: one, or two for `rename` (the first renamed to the second).
+    pub operands: &'static [Operand],
+    /// Its flags.
+    pub flags: Flags,
+}
+
+/// `AT_FDCWD` (include/uapi/linux/fcntl.h): "the current directory" as a directory descriptor.
+pub const AT_FDCWD: i32 = -100;
+/// `AT_SYMLINK_NOFOLLOW` (include/uapi/linux/fcntl.h).
+pub const AT_SYMLINK_NOFOLLOW: u64 = 0x100;
+/// `AT_EMPTY_PATH` (include/uapi/linux/fcntl.h): an empty path names the descriptor itself.
+pub const AT_EMPTY_PATH: u64 = 0x1000;
+/// `AF_UNIX` (include/linux/socket.h).
+pub const AF_UNIX: u16 = 1;
+
+/// What `open(2)` flags `flags` make of a path: write, directory or read, and whether a
+/// symbolic link at its end is followed. The values are the same in x86_64's and i386's ABI
+/// (asm-generic, which the kit's [`OFlags`] are on x86).
+pub fn open_use(flags: u64) -> (Use, bool) {
+    let bits = |f: OFlags| u64::from(f.bits());
+    let follow = flags & bits(OFlags::NOFOLLOW) == 0;
+    let writes = flags & 3 != 0 || flags & (bits(OFlags::CREAT) | bits(OFlags::TRUNC)) != 0;
+    let uses = if writes {
+        Use::Write
+    } else if flags & bits(OFlags::DIRECTORY) != 0 {
+        Use::Directory
+    } else {
+        Use::Read
+    };
+    (uses, follow)
+}
+
+const fn entry(name: &'static str, uses: Use, operands: &'static [Operand], flags: Flags) -> Spec {
+    Spec {
+        name,
+        uses,
+        operands,
+        flags,
+    }
+}
+
+const P0: &[Operand] = &[Operand::Path(0)];
+const AT01: &[Operand] = &[Operand::At { dirfd: 0, path: 1 }];
+const RENAME: &[Operand] = &[Operand::Path(0), Operand::Path(1)];
+const RENAMEAT: &[Operand] = &[
+    Operand::At { dirfd: 0, path: 1 },
+    Operand::At { dirfd: 2, path: 3 },
+];
+const SOCKADDR: &[Operand] = &[Operand::Sockaddr { addr: 1, len: 2 }];
+/// `io_uring_setup`: no path; its stop is the warning.
+const NONE: &[Operand] = &[];
+
+/// The name of `io_uring_setup`, whose stop is only a warning.
+pub const IO_URING_SETUP: &str = "io_uring_setup";
+
+/// Declares a table of (number, [`Spec`]) for one ABI, from that ABI's `nr` module.
+macro_rules! table {
+    ($name:ident, $nr:path, [$(($call:ident, $text:literal, $uses:expr, $operands:expr, $flags:expr)),* $(,)?]) => {
+        pub(crate) const $name: &[(usize, Spec)] = {
+            use $nr as nr;
+            &[$((nr::$call, entry($text, $uses, $operands, $flags))),*]
+        };
+    };
+}
+
+#[cfg(target_arch = "x86_64")]
+table!(
+    NATIVE,
+    syscall_kit::raw::nr,
+    [
+        (OPEN, "open", Use::Read, P0, Flags::Open(1)),
+        (OPENAT, "openat", Use::Read, AT01, Flags::Open(2)),
+        (OPENAT2, "openat2", Use::Read, AT01, Flags::OpenHow(2)),
+        (CREAT, "creat", Use::Write, P0, Flags::Follow),
+        (STAT, "stat", Use::Lookup, P0, Flags::Follow),
+        (LSTAT, "lstat", Use::Lookup, P0, Flags::NoFollow),
+        (NEWFSTATAT, "newfstatat", Use::Lookup, AT01, Flags::At(3)),
+        (STATX, "statx", Use::Lookup, AT01, Flags::At(2)),
+        (ACCESS, "access", Use::Lookup, P0, Flags::Follow),
+        (FACCESSAT, "faccessat", Use::Lookup, AT01, Flags::Follow),
+        (FACCESSAT2, "faccessat2", Use::Lookup, AT01, Flags::At(3)),
+        (READLINK, "readlink", Use::Lookup, P0, Flags::NoFollow),
+        (READLINKAT, "readlinkat", Use::Lookup, AT01, Flags::NoFollow),
+        (EXECVE, "execve", Use::Exec, P0, Flags::Follow),
+        (EXECVEAT, "execveat", Use::Exec, AT01, Flags::At(4)),
+        (CHDIR, "chdir", Use::Chdir, P0, Flags::Follow),
+        (CHROOT, "chroot", Use::Chroot, P0, Flags::Follow),
+        (MKDIR, "mkdir", Use::Mkdir, P0, Flags::NoFollow),
+        (MKDIRAT, "mkdirat", Use::Mkdir, AT01, Flags::NoFollow),
+        (UNLINK, "unlink", Use::Change, P0, Flags::NoFollow),
+        (UNLINKAT, "unlinkat", Use::Change, AT01, Flags::NoFollow),
+        (RMDIR, "rmdir", Use::Change, P0, Flags::NoFollow),
+        (RENAME, "rename", Use::Change, RENAME, Flags::NoFollow),
+        (RENAMEAT, "renameat", Use::Change, RENAMEAT, Flags::NoFollow),
+        (
+            RENAMEAT2,
+            "renameat2",
+            Use::Change,
+            RENAMEAT,
+            Flags::NoFollow
+        ),
+        (TRUNCATE, "truncate", Use::Change, P0, Flags::Follow),
+        (UTIMENSAT, "utimensat", Use::Change, AT01, Flags::At(3)),
+        (CONNECT, "connect", Use::Connect, SOCKADDR, Flags::Follow),
+        (BIND, "bind", Use::Bind, SOCKADDR, Flags::NoFollow),
+        (
+            IO_URING_SETUP,
+            "io_uring_setup",
+            Use::Lookup,
+            NONE,
+            Flags::Follow
+        ),
+    ]
+);
+
+#[cfg(target_arch = "x86_64")]
+table!(
+    I386,
+    syscall_kit::arch::i386::nr,
+    [
+        (OPEN, "open", Use::Read, P0, Flags::Open(1)),
+        (OPENAT, "openat", Use::Read, AT01, Flags::Open(2)),
+        (OPENAT2, "openat2", Use::Read, AT01, Flags::OpenHow(2)),
+        (CREAT, "creat", Use::Write, P0, Flags::Follow),
+        (OLDSTAT, "oldstat", Use::Lookup, P0, Flags::Follow),
+        (OLDLSTAT, "oldlstat", Use::Lookup, P0, Flags::NoFollow),
+        (STAT, "stat", Use::Lookup, P0, Flags::Follow),
+        (LSTAT, "lstat", Use::Lookup, P0, Flags::NoFollow),
+        (STAT64, "stat64", Use::Lookup, P0, Flags::Follow),
+        (LSTAT64, "lstat64", Use::Lookup, P0, Flags::NoFollow),
+        (FSTATAT64, "fstatat64", Use::Lookup, AT01, Flags::At(3)),
+        (STATX, "statx", Use::Lookup, AT01, Flags::At(2)),
+        (ACCESS, "access", Use::Lookup, P0, Flags::Follow),
+        (FACCESSAT, "faccessat", Use::Lookup, AT01, Flags::Follow),
+        (FACCESSAT2, "faccessat2", Use::Lookup, AT01, Flags::At(3)),
+        (READLINK, "readlink", Use::Lookup, P0, Flags::NoFollow),
+        (READLINKAT, "readlinkat", Use::Lookup, AT01, Flags::NoFollow),
+        (EXECVE, "execve", Use::Exec, P0, Flags::Follow),
+        (EXECVEAT, "execveat", Use::Exec, AT01, Flags::At(4)),
+        (CHDIR, "chdir", Use::Chdir, P0, Flags::Follow),
+        (CHROOT, "chroot", Use::Chroot, P0, Flags::Follow),
+        (MKDIR, "mkdir", Use::Mkdir, P0, Flags::NoFollow),
+        (MKDIRAT, "mkdirat", Use::Mkdir, AT01, Flags::NoFollow),
+        (UNLINK, "unlink", Use::Change, P0, Flags::NoFollow),
+        (UNLINKAT, "unlinkat", Use::Change, AT01, Flags::NoFollow),
+        (RMDIR, "rmdir", Use::Change, P0, Flags::NoFollow),
+        (RENAME, "rename", Use::Change, RENAME, Flags::NoFollow),
+        (RENAMEAT, "renameat", Use::Change, RENAMEAT, Flags::NoFollow),
+        (
+            RENAMEAT2,
+            "renameat2",
+            Use::Change,
+            RENAMEAT,
+            Flags::NoFollow
+        ),
+        (TRUNCATE, "truncate", Use::Change, P0, Flags::Follow),
+        (TRUNCATE64, "truncate64", Use::Change, P0, Flags::Follow),
+        (UTIMENSAT, "utimensat", Use::Change, AT01, Flags::At(3)),
+        (
+            UTIMENSAT_TIME64,
+            "utimensat_time64",
+            Use::Change,
+            AT01,
+            Flags::At(3)
+        ),
+        (CONNECT, "connect", Use::Connect, SOCKADDR, Flags::Follow),
+        (BIND, "bind", Use::Bind, SOCKADDR, Flags::NoFollow),
+        (
+            SOCKETCALL,
+            "socketcall",
+            Use::Connect,
+            &[Operand::Socketcall],
+            Flags::Follow
+        ),
+        (
+            IO_URING_SETUP,
+            "io_uring_setup",
+            Use::Lookup,
+            NONE,
+            Flags::Follow
+        ),
+    ]
+);
+
+/// The ABIs the tracer follows: each `AUDIT_ARCH_*` value with its table. x86_64: the native
+/// ABI and i386 (`int 0x80`, 32-bit programs). The x32 ABI shares x86_64's `AUDIT_ARCH` with
+/// its numbers' bit 30 set: not listed, its calls run untraced (Debian's kernels leave it off).
+#[cfg(target_arch = "x86_64")]
+pub(crate) const ABIS: &[(u32, &[(usize, Spec)])] = &[
+    (syscall_kit::arch::AUDIT_ARCH, NATIVE),
+    (syscall_kit::arch::i386::AUDIT_ARCH_I386, I386),
+];
+
+/// No table of this architecture yet: `--trace` says so ([`supported`]).
+#[cfg(not(target_arch = "x86_64"))]
+pub(crate) const ABIS: &[(u32, &[(usize, Spec)])] = &[];
+
+/// Whether the tracer has the tables of this architecture.
+pub fn supported() -> bool {
+    !ABIS.is_empty()
+}
+
+/// The call `nr` of the ABI `arch`, if it is one the tracer stops at.
+pub fn spec(arch: u32, nr: u64) -> Option<&'static Spec> {
+    let (_, table) = ABIS.iter().find(|(a, _)| *a == arch)?;
+    table
+        .iter()
+        .find(|(n, _)| *n as u64 == nr)
+        .map(|(_, spec)| spec)
+}
+
+/// Whether `arch` is an ABI the tracer follows.
+pub fn known_abi(arch: u32) -> bool {
+    ABIS.iter().any(|(a, _)| *a == arch)
+}
+
+/// The numbers of each ABI's table, for the seccomp filter: `(arch, numbers, count)` with the
+/// numbers in a fixed array (the filter is built before `fork`, without allocating).
+pub fn filter_lists() -> [(u32, [usize; syscall_kit::seccomp::MAX_ALLOWED], usize); 2] {
+    let mut lists = [(0, [0; syscall_kit::seccomp::MAX_ALLOWED], 0); 2];
+    for ((arch, table), list) in ABIS.iter().zip(&mut lists) {
+        list.0 = *arch;
+        for ((nr, _), slot) in table.iter().zip(&mut list.1) {
+            *slot = *nr;
+        }
+        list.2 = table.len().min(syscall_kit::seccomp::MAX_ALLOWED);
+    }
+    lists
+}
+
+#[cfg(test)]
+mod tests;
