@@ -47,17 +47,25 @@
 //! is the filter of one ABI whose listed calls are allowed and whose unknown ABIs are killed. A
 //! tracer uses it the other way round: [`Action::Trace`] for the calls it wants to see (in the
 //! native ABI and, on x86_64, in the i386 one, [`crate::arch::i386`]), [`Action::Allow`] for
-//! the rest, which then run at full speed. For `m` ABIs of `n_k` calls each it is
-//! `2 + m + Σ(n_k + 3)` instructions:
+//! the rest, which then run at full speed. A listed call may also be exempted when a flag is
+//! set in one of its arguments ([`Unless`]: `newfstatat(fd, "", AT_EMPTY_PATH)`, which is
+//! `fstat`, names no path), which the program tests with `jset` on the argument's low 32 bits.
+//! For `m` ABIs of `n_k` calls and `t_k` exemptions each it is `2 + m + Σ(n_k + 3 + 4 t_k)`
+//! instructions:
 //!
 //! ```text
 //! 0          ld  [4]                   A = seccomp_data.arch
 //! 1+k        jeq #arch_k, block_k      one per ABI k
 //! 1+m        ret #unknown_abi          an ABI not named
 //! block_k:   ld  [0]                   A = seccomp_data.nr
-//!            jeq #nr[i], to its last   one per listed call of ABI k
+//!            jeq #nr[i], to its ret    one per listed call of ABI k: to `ret #listed`, or
+//!                                      to its exemption's test
 //!            ret #unlisted
 //!            ret #listed
+//! test_j:    ld  [16 + 8 arg_j]        A = the low 32 bits of seccomp_data.args[arg_j]
+//!            jset #flag_j, 1, 0        the flag set: skip to `ret #unlisted`
+//!            ret #listed
+//!            ret #unlisted
 //! ```
 //!
 //! With one ABI, [`Action::Allow`] for the listed calls and [`Action::KillProcess`] for
@@ -96,11 +104,21 @@ pub const BPF_LD_W_ABS: u16 = 0x20;
 pub const BPF_JEQ_K: u16 = 0x15;
 /// `BPF_RET | BPF_K`: end the program with the action `k`.
 pub const BPF_RET_K: u16 = 0x06;
+/// `BPF_JMP | BPF_JSET | BPF_K`: skip `jt` instructions if `A & k` is not 0, else `jf`.
+pub const BPF_JSET_K: u16 = 0x45;
 
 /// Offset of `nr`, the system call number, in `struct seccomp_data`.
 pub const SECCOMP_DATA_NR: u32 = 0;
 /// Offset of `arch`, the `AUDIT_ARCH_*` value of the calling ABI, in `struct seccomp_data`.
 pub const SECCOMP_DATA_ARCH: u32 = 4;
+/// Offset of `args[0]`, the first argument, in `struct seccomp_data` (eight bytes each).
+pub const SECCOMP_DATA_ARGS: u32 = 16;
+
+/// The offset of the low 32 bits of argument `arg` in `struct seccomp_data`: its first word on
+/// a little-endian machine, its second on a big-endian one.
+const fn arg_low_word(arg: u32) -> u32 {
+    SECCOMP_DATA_ARGS + 8 * arg + if cfg!(target_endian = "big") { 4 } else { 0 }
+}
 
 /// `SECCOMP_SET_MODE_FILTER`, the `seccomp(2)` operation that installs a filter.
 const SECCOMP_SET_MODE_FILTER: usize = 1;
@@ -118,15 +136,19 @@ pub const MAX_ALLOWED: usize = 64;
 /// The most ABIs a [`Filter`] names (a native ABI and one other, such as i386 on x86_64).
 pub const MAX_ABIS: usize = 2;
 
-/// Length of the program for `abis` ABIs of at most `per_abi` calls each.
-const fn program_len(abis: usize, per_abi: usize) -> usize {
-    2 + abis + abis * (per_abi + 3)
+/// The most exemptions ([`Unless`]) one ABI of a [`Filter`] has.
+pub const MAX_UNLESS: usize = 8;
+
+/// Length of the program for `abis` ABIs of at most `per_abi` calls and `unless` exemptions
+/// each.
+const fn program_len(abis: usize, per_abi: usize, unless: usize) -> usize {
+    2 + abis + abis * (per_abi + 3 + 4 * unless)
 }
 
 /// Length of the longest allow-list: one ABI, [`MAX_ALLOWED`] calls (`MAX_ALLOWED + 6`).
-const ALLOW_LIST_LEN: usize = program_len(1, MAX_ALLOWED);
+const ALLOW_LIST_LEN: usize = program_len(1, MAX_ALLOWED, 0);
 /// Length of the longest [`Filter`].
-const FILTER_LEN: usize = program_len(MAX_ABIS, MAX_ALLOWED);
+const FILTER_LEN: usize = program_len(MAX_ABIS, MAX_ALLOWED, MAX_UNLESS);
 
 /// What the kernel does with a system call the filter does not allow (`SECCOMP_RET_*`, see
 /// `seccomp(2)`).
@@ -181,16 +203,42 @@ pub struct Abi<'a> {
     pub arch: u32,
     /// The listed calls.
     pub syscalls: &'a [usize],
+    /// Listed calls that get the action of the others when a flag is set in an argument.
+    pub unless: &'a [Unless],
 }
 
 impl<'a> Abi<'a> {
-    /// The native ABI of this architecture ([`crate::arch::AUDIT_ARCH`]) with `syscalls`.
-    pub const fn native(syscalls: &'a [usize]) -> Abi<'a> {
+    /// The ABI `arch` with `syscalls` and no exemption.
+    pub const fn new(arch: u32, syscalls: &'a [usize]) -> Abi<'a> {
         Abi {
-            arch: crate::arch::AUDIT_ARCH,
+            arch,
             syscalls,
+            unless: &[],
         }
     }
+
+    /// The native ABI of this architecture ([`crate::arch::AUDIT_ARCH`]) with `syscalls`.
+    pub const fn native(syscalls: &'a [usize]) -> Abi<'a> {
+        Abi::new(crate::arch::AUDIT_ARCH, syscalls)
+    }
+
+    /// The same ABI with the exemptions `unless`.
+    pub const fn unless(self, unless: &'a [Unless]) -> Abi<'a> {
+        Abi { unless, ..self }
+    }
+}
+
+/// An exemption of a [`Filter`]: the listed call `nr` gets the action of the unlisted calls
+/// when `flag` is set in its argument `arg` (0 to 5; the low 32 bits of it). For a tracer of
+/// paths: `newfstatat` with `AT_EMPTY_PATH` in its argument 3 is `fstat`, which names none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unless {
+    /// The call, listed in the same ABI.
+    pub nr: usize,
+    /// Which argument.
+    pub arg: u8,
+    /// The bits, any of which set exempts the call.
+    pub flag: u32,
 }
 
 /// What a filter does: with each ABI's listed calls, with its other calls, and with a call
@@ -231,7 +279,7 @@ fn write_program(
     actions: Actions,
 ) -> Result<usize> {
     let m = abis.len();
-    if m > MAX_ABIS {
+    if m > MAX_ABIS || abis.iter().any(|a| a.unless.len() > MAX_UNLESS) {
         return Err(Errno::E2BIG);
     }
     let (head, mut rest) = buf.split_at_mut_checked(2 + m).ok_or(Errno::E2BIG)?;
@@ -240,21 +288,29 @@ fn write_program(
     };
     load.write(stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARCH));
     // The first block starts after the m comparisons and the `ret` for an unknown ABI; the
-    // jump of the comparison at 1 + k counts from 2 + k: at most 2 + 2 + 67 < 256.
+    // jump of the comparison at 1 + k counts from 2 + k: at most 2 + 2 + 99 < 256.
     let mut block = 2 + m;
     for (k, (abi, slot)) in abis.iter().zip(compares).enumerate() {
         slot.write(jeq(abi.arch, block - (2 + k)));
-        block += abi.syscalls.len() + 3;
+        block += block_len(abi);
     }
     unknown.write(stmt(BPF_RET_K, actions.unknown_abi.raw()));
     for abi in abis {
         let (this, after) = core::mem::take(&mut rest)
-            .split_at_mut_checked(abi.syscalls.len() + 3)
+            .split_at_mut_checked(block_len(abi))
             .ok_or(Errno::E2BIG)?;
-        write_block(this, abi.syscalls, actions)?;
+        let (block, tests) = this.split_at_mut(abi.syscalls.len() + 3);
+        let test_of = |call| abi.unless.iter().position(|u| u.nr == call);
+        write_block(block, abi.syscalls, actions, test_of)?;
+        write_tests(tests, abi.syscalls, abi.unless, actions)?;
         rest = after;
     }
     Ok(block)
+}
+
+/// The length of the block of `abi`: its comparisons, two `ret`, four per exemption.
+const fn block_len(abi: &Abi<'_>) -> usize {
+    abi.syscalls.len() + 3 + 4 * abi.unless.len()
 }
 
 /// Writes the allow-list of the native ABI into `buf`: [`write_program`]'s program for
@@ -272,17 +328,20 @@ fn write_allow_list(
     compare.write(jeq(crate::arch::AUDIT_ARCH, 1));
     unknown.write(stmt(BPF_RET_K, Action::KillProcess.raw()));
     let block = rest.get_mut(..syscalls.len() + 3).ok_or(Errno::E2BIG)?;
-    write_block(block, syscalls, allow_list(otherwise))?;
+    write_block(block, syscalls, allow_list(otherwise), |_| None)?;
     Ok(syscalls.len() + 6)
 }
 
-/// Writes the block of one ABI into `buf`, which is its length, `syscalls.len() + 3`: `ld [0]`,
-/// a `jeq` per call, `ret #unlisted`, `ret #listed`.
+/// Writes the block of one ABI into `buf`, which is its length before the exemptions'
+/// tests, `syscalls.len() + 3`: `ld [0]`, a `jeq` per call, `ret #unlisted`, `ret #listed`.
+/// A call's `jeq` jumps to `ret #listed`, or, when `test_of` gives the index `j` of its
+/// exemption, to that exemption's test, the j-th after the block (see [`write_tests`]).
 #[inline(always)]
 fn write_block(
     buf: &mut [MaybeUninit<SockFilter>],
     syscalls: &[usize],
     actions: Actions,
+    test_of: impl Fn(usize) -> Option<usize>,
 ) -> Result<()> {
     let n = syscalls.len();
     if n > MAX_ALLOWED {
@@ -293,11 +352,46 @@ fn write_block(
     };
     load.write(stmt(BPF_LD_W_ABS, SECCOMP_DATA_NR));
     for (i, (&call, slot)) in syscalls.iter().zip(compares).enumerate() {
-        // To `ret #listed`, n - i instructions after the next: n <= MAX_ALLOWED < 256.
-        slot.write(jeq(u32::try_from(call).map_err(|_| Errno::EINVAL)?, n - i));
+        // Counted from the next instruction (at 2 + i): `ret #listed` at n + 2, the j-th test
+        // at n + 3 + 4 j; at most 64 + 1 + 28 < 256.
+        let jump = match test_of(call) {
+            Some(j) => n + 1 + 4 * j - i,
+            None => n - i,
+        };
+        slot.write(jeq(u32::try_from(call).map_err(|_| Errno::EINVAL)?, jump));
     }
     unlisted.write(stmt(BPF_RET_K, actions.unlisted.raw()));
     listed.write(stmt(BPF_RET_K, actions.listed.raw()));
+    Ok(())
+}
+
+/// Writes the tests of the exemptions `unless` of a block listing `syscalls` into `buf`, four
+/// instructions each: `ld` the argument's low word, `jset #flag, 1, 0`, `ret #listed`,
+/// `ret #unlisted`. [`Errno::EINVAL`] for an exemption of a call that is not listed, or of an
+/// argument past 5.
+fn write_tests(
+    buf: &mut [MaybeUninit<SockFilter>],
+    syscalls: &[usize],
+    unless: &[Unless],
+    actions: Actions,
+) -> Result<()> {
+    for (u, test) in unless.iter().zip(buf.chunks_exact_mut(4)) {
+        if u.arg > 5 || !syscalls.contains(&u.nr) {
+            return Err(Errno::EINVAL);
+        }
+        let [load, jset, ret_listed, ret_unlisted] = test else {
+            return Err(Errno::E2BIG);
+        };
+        load.write(stmt(BPF_LD_W_ABS, arg_low_word(u32::from(u.arg))));
+        jset.write(SockFilter {
+            code: BPF_JSET_K,
+            jt: 1,
+            jf: 0,
+            k: u.flag,
+        });
+        ret_listed.write(stmt(BPF_RET_K, actions.listed.raw()));
+        ret_unlisted.write(stmt(BPF_RET_K, actions.unlisted.raw()));
+    }
     Ok(())
 }
 
@@ -449,9 +543,10 @@ impl Filter {
     /// its other calls, and `unknown_abi` to any call made through an ABI not in `abis`. A
     /// number may appear more than once; the order does not matter.
     ///
-    /// Fails with [`Errno::E2BIG`] for more than [`MAX_ABIS`] ABIs or more than [`MAX_ALLOWED`]
-    /// calls in one, and [`Errno::EINVAL`] for a number that does not fit the 32 bits of
-    /// `seccomp_data.nr`.
+    /// Fails with [`Errno::E2BIG`] for more than [`MAX_ABIS`] ABIs, more than [`MAX_ALLOWED`]
+    /// calls or [`MAX_UNLESS`] exemptions in one, and [`Errno::EINVAL`] for a number that does
+    /// not fit the 32 bits of `seccomp_data.nr`, an exemption of a call its ABI does not list,
+    /// or of an argument past 5.
     pub fn new(
         abis: &[Abi<'_>],
         listed: Action,

@@ -13,7 +13,7 @@ use syscall_kit::net::{
 };
 use syscall_kit::process::ptrace::{self, Options};
 use syscall_kit::process::{IOV_MAX, RemoteRange, StrTable, WaitId, WaitOptions, process_vm_readv};
-use syscall_kit::seccomp::{Abi, Action, AllowList, Filter, MAX_ALLOWED};
+use syscall_kit::seccomp::{Abi, Action, AllowList, Filter, MAX_ALLOWED, MAX_UNLESS, Unless};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
 use syscall_kit::time::{
     self, ClockId, Itimerspec, SleepFlags, Timeout, TimerSetFlags, TimerfdFlags, Timespec,
@@ -209,6 +209,9 @@ fn error_paths() {
         trace(&[abi, abi, abi]) => E2BIG;
         trace(&[Abi::native(&[0; MAX_ALLOWED + 1])]) => E2BIG;
         trace(&[abi, Abi::native(&[1 << 32])]) => EINVAL;
+        trace(&[abi.unless(&[Unless { nr: 1, arg: 0, flag: 1 }])]) => EINVAL;
+        trace(&[abi.unless(&[Unless { nr: 0, arg: 6, flag: 1 }])]) => EINVAL;
+        trace(&[abi.unless(&[Unless { nr: 0, arg: 0, flag: 1 }; MAX_UNLESS + 1])]) => E2BIG;
         // time
         time::clock_gettime(bad_clock) => EINVAL;
         time::clock_nanosleep(ClockId::MONOTONIC, SleepFlags::empty(), &bad_time, None) => EINVAL;

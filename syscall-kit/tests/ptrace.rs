@@ -511,10 +511,7 @@ fn an_int_0x80_call_is_traced_with_the_i386_arch_and_number() {
         let compat = [i386::nr::GETPID];
         let abis = [
             Abi::native(&native),
-            Abi {
-                arch: i386::AUDIT_ARCH_I386,
-                syscalls: &compat,
-            },
+            Abi::new(i386::AUDIT_ARCH_I386, &compat),
         ];
         let filter = Filter::new(&abis, Action::Trace(0), Action::Allow, Action::Allow);
         if filter.and_then(|f| f.install()).is_err() {

@@ -7,8 +7,8 @@ use syscall_kit::arch::AUDIT_ARCH;
 use syscall_kit::process::{self, Fork, WaitStatus};
 use syscall_kit::raw::{self, nr};
 use syscall_kit::seccomp::{
-    self, Abi, Action, AllowList, BPF_JEQ_K, BPF_LD_W_ABS, BPF_RET_K, Filter, MAX_ABIS,
-    MAX_ALLOWED, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, SockFilter,
+    self, Abi, Action, AllowList, BPF_JEQ_K, BPF_JSET_K, BPF_LD_W_ABS, BPF_RET_K, Filter, MAX_ABIS,
+    MAX_ALLOWED, SECCOMP_DATA_ARCH, SECCOMP_DATA_ARGS, SECCOMP_DATA_NR, SockFilter, Unless,
 };
 
 mod common;
@@ -177,13 +177,7 @@ fn a_filter_of_two_abis_jumps_from_each_architecture_to_its_block() {
     let native = [nr::WRITE, nr::GETPID];
     let other = [5];
     let filter = Filter::new(
-        &[
-            Abi::native(&native),
-            Abi {
-                arch: OTHER,
-                syscalls: &other,
-            },
-        ],
+        &[Abi::native(&native), Abi::new(OTHER, &other)],
         Action::Trace(7),
         Action::Allow,
         Action::Errno(Errno::ENOSYS),
@@ -299,13 +293,7 @@ fn a_call_through_the_i386_abi_is_killed_by_the_architecture_check() {
     let status = in_child(|| {
         use syscall_kit::arch::i386;
         let compat = [i386::nr::GETPID];
-        let abis = [
-            Abi::native(&[]),
-            Abi {
-                arch: i386::AUDIT_ARCH_I386,
-                syscalls: &compat,
-            },
-        ];
+        let abis = [Abi::native(&[]), Abi::new(i386::AUDIT_ARCH_I386, &compat)];
         let filter = Filter::new(
             &abis,
             Action::Errno(Errno::EPERM),
@@ -321,6 +309,78 @@ fn a_call_through_the_i386_abi_is_killed_by_the_architecture_check() {
         match raw::check(i386_getpid() as u32 as i32 as isize as usize) {
             Err(Errno::EPERM) => process::exit(0),
             _ => process::exit(5),
+        }
+    });
+    assert_eq!(status.exit_status(), Some(0), "{status:?}");
+}
+
+/// An exemption: the listed call goes to a test of its argument's flag, whose `ret`s give the
+/// listed action when the flag is clear and the unlisted one when it is set.
+#[test]
+fn an_exemption_tests_the_flag_in_the_argument_of_its_call() {
+    let calls = [nr::WRITE, nr::GETPID];
+    let unless = [Unless {
+        nr: nr::GETPID,
+        arg: 1,
+        flag: 0x1000,
+    }];
+    let filter = Filter::new(
+        &[Abi::native(&calls).unless(&unless)],
+        Action::Errno(Errno::EPERM),
+        Action::Allow,
+        Action::KillProcess,
+    )
+    .unwrap();
+    let stmt = |code, k| SockFilter {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
+    };
+    let jump = |code, k, jt| SockFilter { code, jt, jf: 0, k };
+    let low_word = if cfg!(target_endian = "big") { 4 } else { 0 };
+    let (eperm, allow) = (0x0005_0001, 0x7fff_0000);
+    assert_eq!(
+        filter.instructions(),
+        [
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARCH),
+            jump(BPF_JEQ_K, AUDIT_ARCH, 1),
+            stmt(BPF_RET_K, 0x8000_0000),
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_NR),
+            jump(BPF_JEQ_K, nr::WRITE as u32, 2), // to ret listed
+            jump(BPF_JEQ_K, nr::GETPID as u32, 2), // to its test
+            stmt(BPF_RET_K, allow),
+            stmt(BPF_RET_K, eperm),
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARGS + 8 + low_word),
+            jump(BPF_JSET_K, 0x1000, 1),
+            stmt(BPF_RET_K, eperm),
+            stmt(BPF_RET_K, allow),
+        ]
+    );
+    // On the kernel: getpid with the flag in its (unused) second argument is exempted.
+    let status = in_child(|| {
+        let calls = [nr::GETPID];
+        let unless = [Unless {
+            nr: nr::GETPID,
+            arg: 1,
+            flag: 0x1000,
+        }];
+        let filter = Filter::new(
+            &[Abi::native(&calls).unless(&unless)],
+            Action::Errno(Errno::EPERM),
+            Action::Allow,
+            Action::KillProcess,
+        );
+        if filter.and_then(|f| f.install()).is_err() {
+            process::exit(3);
+        }
+        // SAFETY: (test): getpid ignores its arguments and touches no memory.
+        let flagged = unsafe { raw::syscall2(nr::GETPID, 0, 0x1000) };
+        // SAFETY: as above.
+        let plain = unsafe { raw::syscall2(nr::GETPID, 0, 0x2000) };
+        match (flagged, plain) {
+            (Ok(_), Err(Errno::EPERM)) => process::exit(0),
+            _ => process::exit(4),
         }
     });
     assert_eq!(status.exit_status(), Some(0), "{status:?}");

@@ -79,14 +79,8 @@ pub fn run<'a, 'e>(
     }
     let lists = calls::filter_lists();
     let abis = [
-        Abi {
-            arch: lists[0].0,
-            syscalls: &lists[0].1[..lists[0].2],
-        },
-        Abi {
-            arch: lists[1].0,
-            syscalls: &lists[1].1[..lists[1].2],
-        },
+        Abi::new(lists[0].0, &lists[0].1[..lists[0].2]),
+        Abi::new(lists[1].0, &lists[1].1[..lists[1].2]),
     ];
     let filter = Filter::new(&abis, Action::Trace(0), Action::Allow, Action::Trace(0))
         .map_err(|e| TraceError(format!("cannot build the seccomp filter: {e}")))?;
