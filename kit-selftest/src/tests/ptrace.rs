@@ -67,6 +67,8 @@ pub fn seccomp_stop_and_result() -> TestResult {
     // SAFETY: single-threaded program; the child makes system calls through the kit only.
     let child = match unsafe { process::fork() }.map_err(|e| format!("fork: {e}"))? {
         Fork::Child => {
+            // Its copy of the write end closed: the parent's alone keeps the pipe open.
+            drop(w);
             let mut byte = [0u8; 1];
             if read(&r, &mut byte) != Ok(1) {
                 process::exit(10);
@@ -89,6 +91,9 @@ pub fn seccomp_stop_and_result() -> TestResult {
     };
     let options = Options::TRACESECCOMP | Options::TRACESYSGOOD | Options::EXITKILL;
     if let Err(e) = ptrace::seize(child, options) {
+        // The child's end of the pipe goes first: should `kill` fail too, it sees the end of
+        // the pipe and exits, so that the wait ends.
+        drop(w);
         let _ = signal::kill(child, SIGKILL);
         let _ = wait(child);
         if emulated("ptrace", e)? {

@@ -82,7 +82,17 @@ pub fn main(options: &Options) -> Result<i32, Errno> {
             duration_text(t)
         ));
     }
-    let report = TraceReport::new(&mut HostRoot, command, &traced);
+    let report = match TraceReport::new(&mut HostRoot, command, &traced) {
+        Ok(r) => r,
+        Err(e) => {
+            let problem = format!("cannot read what it used: {e}");
+            warn(&format!("{shown}: {problem}"));
+            if options.json {
+                try_println!("{}", error_json(&shown, &problem))?;
+            }
+            return Ok(FAILED);
+        }
+    };
     if options.json {
         try_println!("{}", report.json())?;
     } else {
@@ -94,7 +104,13 @@ pub fn main(options: &Options) -> Result<i32, Errno> {
         NOT_GOOD
     };
     if let Some(dir) = options.copy_to {
-        let plan = plan::plan(&mut HostRoot, &traced, &report.executed);
+        let plan = match plan::plan(&mut HostRoot, &traced, &report.executed) {
+            Ok(plan) => plan,
+            Err(e) => {
+                warn(&format!("{shown}: cannot copy what it used: {e}"));
+                return Ok(FAILED);
+            }
+        };
         let shown_dir = paths::from_bytes(dir.to_bytes());
         for line in &plan.gone {
             warn(&format!("{line}: not copied"));

@@ -12,6 +12,7 @@
 //! follow that no stop shows.
 
 use syscall_kit::fs::OFlags;
+use syscall_kit::seccomp::{Abi, MAX_ABIS, MAX_ALLOWED, Unless};
 
 /// What a call does with the path it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -299,18 +300,55 @@ table!(
     ]
 );
 
-/// The ABIs the tracer follows: each `AUDIT_ARCH_*` value with its table. x86_64: the native
-/// ABI and i386 (`int 0x80`, 32-bit programs). The x32 ABI shares x86_64's `AUDIT_ARCH` with
-/// its numbers' bit 30 set: not listed, its calls run untraced (Debian's kernels leave it off).
+/// The calls of [`NATIVE`] that do not stop the tracee when `AT_EMPTY_PATH` is set in their
+/// flags: `fstatat(fd, "", AT_EMPTY_PATH)` and `statx` of the same kind are `fstat(2)` of a
+/// descriptor, no path (glibc makes one after most opens). A lookup of a non-empty path with
+/// the flag set, which the flag does not change, is not seen either.
 #[cfg(target_arch = "x86_64")]
-pub(crate) const ABIS: &[(u32, &[(usize, Spec)])] = &[
-    (syscall_kit::arch::AUDIT_ARCH, NATIVE),
-    (syscall_kit::arch::i386::AUDIT_ARCH_I386, I386),
+const NATIVE_UNLESS: &[Unless] = &[
+    Unless {
+        nr: syscall_kit::raw::nr::NEWFSTATAT,
+        arg: 3,
+        flag: AT_EMPTY_PATH as u32,
+    },
+    Unless {
+        nr: syscall_kit::raw::nr::STATX,
+        arg: 2,
+        flag: AT_EMPTY_PATH as u32,
+    },
+];
+
+/// [`NATIVE_UNLESS`] in the i386 ABI.
+#[cfg(target_arch = "x86_64")]
+const I386_UNLESS: &[Unless] = &[
+    Unless {
+        nr: syscall_kit::arch::i386::nr::FSTATAT64,
+        arg: 3,
+        flag: AT_EMPTY_PATH as u32,
+    },
+    Unless {
+        nr: syscall_kit::arch::i386::nr::STATX,
+        arg: 2,
+        flag: AT_EMPTY_PATH as u32,
+    },
+];
+
+/// One ABI the tracer follows: its `AUDIT_ARCH_*` value, its table, the exemptions of its
+/// filter.
+pub(crate) type AbiTable = (u32, &'static [(usize, Spec)], &'static [Unless]);
+
+/// The ABIs the tracer follows. x86_64: the native ABI and i386 (`int 0x80`, 32-bit
+/// programs). The x32 ABI shares x86_64's `AUDIT_ARCH` with its numbers' bit 30 set: not
+/// listed, its calls run untraced (Debian's kernels leave it off).
+#[cfg(target_arch = "x86_64")]
+pub(crate) const ABIS: &[AbiTable] = &[
+    (syscall_kit::arch::AUDIT_ARCH, NATIVE, NATIVE_UNLESS),
+    (syscall_kit::arch::i386::AUDIT_ARCH_I386, I386, I386_UNLESS),
 ];
 
 /// No table of this architecture yet: `--trace` says so ([`supported`]).
 #[cfg(not(target_arch = "x86_64"))]
-pub(crate) const ABIS: &[(u32, &[(usize, Spec)])] = &[];
+pub(crate) const ABIS: &[AbiTable] = &[];
 
 /// Whether the tracer has the tables of this architecture.
 pub fn supported() -> bool {
@@ -319,7 +357,7 @@ pub fn supported() -> bool {
 
 /// The call `nr` of the ABI `arch`, if it is one the tracer stops at.
 pub fn spec(arch: u32, nr: u64) -> Option<&'static Spec> {
-    let (_, table) = ABIS.iter().find(|(a, _)| *a == arch)?;
+    let (_, table, _) = ABIS.iter().find(|(a, _, _)| *a == arch)?;
     table
         .iter()
         .find(|(n, _)| *n as u64 == nr)
@@ -328,19 +366,49 @@ pub fn spec(arch: u32, nr: u64) -> Option<&'static Spec> {
 
 /// Whether `arch` is an ABI the tracer follows.
 pub fn known_abi(arch: u32) -> bool {
-    ABIS.iter().any(|(a, _)| *a == arch)
+    ABIS.iter().any(|(a, _, _)| *a == arch)
 }
 
-/// The numbers of each ABI's table, for the seccomp filter: `(arch, numbers, count)` with the
-/// numbers in a fixed array (the filter is built before `fork`, without allocating).
-pub fn filter_lists() -> [(u32, [usize; syscall_kit::seccomp::MAX_ALLOWED], usize); 2] {
-    let mut lists = [(0, [0; syscall_kit::seccomp::MAX_ALLOWED], 0); 2];
-    for ((arch, table), list) in ABIS.iter().zip(&mut lists) {
-        list.0 = *arch;
-        for ((nr, _), slot) in table.iter().zip(&mut list.1) {
+/// The numbers of one ABI's table, for the seccomp filter, in a fixed array (the filter is
+/// built before `fork`, without allocating), with its exemptions.
+#[derive(Clone, Copy)]
+pub struct FilterList {
+    /// Its `AUDIT_ARCH_*` value.
+    pub arch: u32,
+    numbers: [usize; MAX_ALLOWED],
+    count: usize,
+    /// The calls exempted when a flag is set.
+    pub unless: &'static [Unless],
+}
+
+impl FilterList {
+    /// The numbers.
+    pub fn numbers(&self) -> &[usize] {
+        &self.numbers[..self.count]
+    }
+
+    /// The ABI for [`syscall_kit::seccomp::Filter::new`].
+    pub fn abi(&self) -> Abi<'_> {
+        Abi::new(self.arch, self.numbers()).unless(self.unless)
+    }
+}
+
+/// The filter lists of [`ABIS`], one per ABI (an unused one, with nothing listed, when this
+/// architecture has fewer).
+pub fn filter_lists() -> [FilterList; MAX_ABIS] {
+    let mut lists = [FilterList {
+        arch: 0,
+        numbers: [0; MAX_ALLOWED],
+        count: 0,
+        unless: &[],
+    }; MAX_ABIS];
+    for ((arch, table, unless), list) in ABIS.iter().zip(&mut lists) {
+        list.arch = *arch;
+        for ((nr, _), slot) in table.iter().zip(&mut list.numbers) {
             *slot = *nr;
         }
-        list.2 = table.len().min(syscall_kit::seccomp::MAX_ALLOWED);
+        list.count = table.len().min(MAX_ALLOWED);
+        list.unless = unless;
     }
     lists
 }

@@ -77,6 +77,9 @@ pub struct Lookup {
     /// The path made absolute at the call's entry (see [`clean`]), or why it could not be
     /// (`Err`: "relative to its directory descriptor, socket:\[1234\]").
     pub path: Result<String, String>,
+    /// When the path could not be read from the program's memory: that read's error, which the
+    /// call's must be (`EFAULT`, `ENAMETOOLONG`; anything else is the tracer's failure).
+    pub unreadable: Option<Errno>,
     /// The call's result: `Ok` or the error the program got.
     pub result: Result<(), Errno>,
 }
@@ -98,14 +101,9 @@ impl fmt::Display for End {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             End::Exited(code) => write!(f, "exited with status {code}"),
-            End::Killed(sig) => write!(f, "killed by signal {sig}"),
-            End::TimedOut => f.write_str("still running at the timeout: killed"),
-            End::Interrupted(sig) => {
-                write!(
-                    f,
-                    "the tracer got signal {sig}: the traced processes were killed"
-                )
-            }
+            End::Killed(sig) => write!(f, "was killed by signal {sig}"),
+            End::TimedOut => f.write_str("was still running at the timeout, and was killed"),
+            End::Interrupted(sig) => write!(f, "was killed when the tracer got signal {sig}"),
         }
     }
 }

@@ -15,8 +15,9 @@ use alloc::vec::Vec;
 
 use super::calls::Use;
 use super::links::Links;
-use super::report::{Executed, is_runtime};
+use super::report::{Executed, is_runtime, resolve};
 use super::{Lookup, Trace};
+use crate::root_view::ViewError;
 use crate::{RootView, paths};
 
 /// One thing to make in `DIR`.
@@ -61,8 +62,13 @@ pub struct Plan {
 pub const TMP: &str = "/tmp";
 
 /// The plan for `trace`, whose executed programs (with their closures) are `executed`, on the
-/// machine `fs`.
-pub fn plan(fs: &mut dyn RootView, trace: &Trace, executed: &[Executed]) -> Plan {
+/// machine `fs`. A path gone since the run is in [`Plan::gone`]; an error of `fs` that leaves
+/// the plan unknown is a [`ViewError`].
+pub fn plan(
+    fs: &mut dyn RootView,
+    trace: &Trace,
+    executed: &[Executed],
+) -> Result<Plan, ViewError> {
     let mut links = Links::default();
     let mut plan = Plan::default();
     let mut made = BTreeSet::new();
@@ -81,23 +87,25 @@ pub fn plan(fs: &mut dyn RootView, trace: &Trace, executed: &[Executed]) -> Plan
     };
     let mut keep =
         |fs: &mut dyn RootView, plan: &mut Plan, links: &mut Links, path: &str, follow: bool| {
-            match links.resolve(fs, path, follow) {
-                Ok(real) if !is_runtime(&real) => {
+            match resolve(links, fs, path, follow)? {
+                Some(real) if !is_runtime(&real) => {
                     for (link, target) in links.all() {
                         add(plan, Entry::Link { path: link, target });
                     }
                     add(plan, Entry::Copy(real));
                 }
-                Ok(_) => {}
-                Err(e) => plan.gone.push(alloc::format!("{path}: {e}")),
+                Some(_) => {}
+                None => plan.gone.push(alloc::format!("{path}: gone since the run")),
             }
+            Ok::<(), ViewError>(())
         };
+
     for e in executed {
         for i in &e.interpreters {
-            keep(fs, &mut plan, &mut links, i, true);
+            keep(fs, &mut plan, &mut links, i, true)?;
         }
         for o in e.closure.iter().flat_map(|c| &c.objects) {
-            keep(fs, &mut plan, &mut links, &o.host_path, true);
+            keep(fs, &mut plan, &mut links, &o.host_path, true)?;
         }
     }
     for l in &trace.lookups {
@@ -108,18 +116,18 @@ pub fn plan(fs: &mut dyn RootView, trace: &Trace, executed: &[Executed]) -> Plan
                 // Where the program writes must be there.
                 let dir = paths::dirname(path);
                 if dir != "/" && !is_runtime(dir) && !changed.contains(dir) {
-                    keep(fs, &mut plan, &mut links, dir, true);
+                    keep(fs, &mut plan, &mut links, dir, true)?;
                 }
             }
             continue;
         }
-        keep(fs, &mut plan, &mut links, path, l.follow);
+        keep(fs, &mut plan, &mut links, path, l.follow)?;
     }
     if uses_tmp {
         add(&mut plan, Entry::Dir(TMP.into()));
     }
     plan.gone.dedup();
-    plan
+    Ok(plan)
 }
 
 /// Whether a lookup's path goes into the copy: found, and read, run, listed or looked up (not

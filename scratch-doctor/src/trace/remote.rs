@@ -89,3 +89,22 @@ pub fn tracer_of(who: &str) -> Option<Pid> {
         .find_map(|l| l.strip_prefix("TracerPid:"))
         .and_then(|v| v.trim().parse().ok())
 }
+
+/// Whether the thread `pid` is alive (not a zombie) and traced by `tracer`: its `State` and
+/// `TracerPid` in `/proc/PID/status`; `None` when that cannot be read (`Some(false)` when it
+/// is not there: the thread is gone).
+pub fn traced_by(pid: Pid, tracer: Pid) -> Option<bool> {
+    let status = match read_small_file(&alloc::format!("/proc/{pid}/status")) {
+        Ok(status) => status,
+        Err(Errno::ENOENT | Errno::ESRCH) => return Some(false),
+        Err(_) => return None,
+    };
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(str::trim)
+    };
+    let alive = field("State:").is_some_and(|s| !s.starts_with('Z') && !s.starts_with('X'));
+    Some(alive && field("TracerPid:").and_then(|v| v.parse().ok()) == Some(tracer))
+}

@@ -21,7 +21,7 @@ use crate::elf::FileReader;
 use crate::json::Object;
 use crate::paths;
 use crate::program::{Program, inspect_from};
-use crate::root_view::FileError;
+use crate::root_view::{FileError, ViewError};
 use crate::search::Search;
 use crate::{RootView, file_report};
 
@@ -142,14 +142,23 @@ pub struct TraceReport {
 
 impl TraceReport {
     /// The report of `trace`, the run of `command`, reading this machine's files through `fs`
-    /// (the closures, the symbolic links).
-    pub fn new(fs: &mut dyn RootView, command: Vec<String>, trace: &Trace) -> TraceReport {
+    /// (the closures, the symbolic links). A file that is gone since the run is said so; an
+    /// error of `fs` that leaves the answer unknown (`EACCES`, `EIO` …) is a [`ViewError`].
+    pub fn new(
+        fs: &mut dyn RootView,
+        command: Vec<String>,
+        trace: &Trace,
+    ) -> Result<TraceReport, ViewError> {
         let mut links = Links::default();
+        let mut programs = Vec::new();
+        for p in &trace.executed {
+            programs.push(executed(fs, p)?);
+        }
         let mut report = TraceReport {
             command,
             end: trace.end,
             traced: trace.traced,
-            executed: trace.executed.iter().map(|p| executed(fs, p)).collect(),
+            executed: programs,
             files: Vec::new(),
             directories: Vec::new(),
             absent: absent(trace),
@@ -190,7 +199,7 @@ impl TraceReport {
                 }
                 _ => {}
             }
-            let real = links.resolve(fs, path, l.follow);
+            let real = resolve(&mut links, fs, path, l.follow)?;
             if matches!(
                 l.uses,
                 Use::Directory | Use::Chdir | Use::Chroot | Use::Connect
@@ -198,7 +207,11 @@ impl TraceReport {
                 continue;
             }
             // A lookup (stat, access) of a directory is a directory; of anything else, a file.
-            if matches!(&real, Ok(r) if is_directory(fs, r)) {
+            let directory = match &real {
+                Some(r) => is_directory(fs, r)?,
+                None => false,
+            };
+            if directory {
                 report.directories.push(path.clone());
             } else {
                 report.files.push((path.clone(), Category::of(path)));
@@ -206,7 +219,7 @@ impl TraceReport {
         }
         for e in &report.executed {
             for o in e.closure.iter().flat_map(|c| &c.objects) {
-                let _ = links.resolve(fs, &o.host_path, true);
+                resolve(&mut links, fs, &o.host_path, true)?;
             }
         }
         report.links = links.all();
@@ -216,7 +229,7 @@ impl TraceReport {
                 report.end
             ));
         }
-        report
+        Ok(report)
     }
 
     /// Whether the command exited with status 0 and every executed program's closure is
@@ -234,7 +247,7 @@ impl TraceReport {
         let _ = writeln!(out, "{}:", shell_words(&self.command));
         let _ = writeln!(
             out,
-            "  traced: {} ({} processes and threads)",
+            "  the command {} ({} processes and threads traced)",
             self.end, self.traced
         );
         let _ = writeln!(out, "  programs executed: {}", self.executed.len());
@@ -432,9 +445,41 @@ fn push_once(list: &mut Vec<String>, item: String) {
     }
 }
 
-/// Whether `path` is a directory on `fs` (opening it as a file is `EISDIR`).
-fn is_directory(fs: &mut dyn RootView, path: &str) -> bool {
-    matches!(fs.open(path), Err(FileError::Read(Errno::EISDIR)))
+/// Whether `path` is a directory on `fs` (opening it as a file is `EISDIR`); not one when it
+/// is gone (see [`is_gone`]).
+fn is_directory(fs: &mut dyn RootView, path: &str) -> Result<bool, ViewError> {
+    match fs.open(path) {
+        Ok(_) => Ok(false),
+        Err(FileError::Read(Errno::EISDIR)) => Ok(true),
+        // A device, FIFO or socket: opened, not a regular file.
+        Err(FileError::Read(Errno::EINVAL)) => Ok(false),
+        Err(e) if is_gone(e.errno()) => Ok(false),
+        Err(e) => Err(ViewError::new(path, e.errno())),
+    }
+}
+
+/// Whether `e`, for a path that was there during the run, means it is not there now (or not
+/// as a path that resolves): `ENOENT`, `ENOTDIR`, `ELOOP`.
+pub fn is_gone(e: Errno) -> bool {
+    matches!(e, Errno::ENOENT | Errno::ENOTDIR | Errno::ELOOP)
+}
+
+/// [`Links::resolve`]: the real path, `None` when it is gone, a [`ViewError`] for any other
+/// error.
+pub(crate) fn resolve(
+    links: &mut Links,
+    fs: &mut dyn RootView,
+    path: &str,
+    follow: bool,
+) -> Result<Option<String>, ViewError> {
+    match links.resolve(fs, path, follow) {
+        Ok(real) => Ok(Some(real)),
+        Err(e) if is_gone(e) => Ok(None),
+        Err(e) => Err(ViewError::new(
+            alloc::format!("{path} (its symbolic links)"),
+            e,
+        )),
+    }
 }
 
 /// The error's name (`ENOENT`), or its number for one without a name.
@@ -475,8 +520,8 @@ fn absent(trace: &Trace) -> Vec<Absent> {
 }
 
 /// The program `path` executed: its `#!` interpreters and the closure of the ELF program that
-/// runs in the end.
-fn executed(fs: &mut dyn RootView, path: &str) -> Executed {
+/// runs in the end; a program gone since is said so, an error of `fs` is a [`ViewError`].
+fn executed(fs: &mut dyn RootView, path: &str) -> Result<Executed, ViewError> {
     let mut e = Executed {
         path: path.into(),
         interpreters: Vec::new(),
@@ -490,15 +535,15 @@ fn executed(fs: &mut dyn RootView, path: &str) -> Executed {
                 let reader = FileReader::new(&*file);
                 let inspected = inspect_from(&reader);
                 if let Some(err) = reader.io_error() {
-                    e.problem = Some(format!("{at}: cannot read: {err}"));
-                    return e;
+                    return Err(ViewError::new(at, err));
                 }
                 inspected
             }
-            Err(err) => {
-                e.problem = Some(format!("{at}: cannot read: {err} (gone since it ran?)"));
-                return e;
+            Err(err) if err.is_missing() => {
+                e.problem = Some(format!("{at}: gone since it ran ({err})"));
+                return Ok(e);
             }
+            Err(err) => return Err(ViewError::new(at, err.errno())),
         };
         match program {
             Ok(Program::Script(s)) => {
@@ -506,24 +551,20 @@ fn executed(fs: &mut dyn RootView, path: &str) -> Executed {
                 at = s.interpreter;
             }
             Ok(Program::Elf(elf)) => {
-                let closure = Search::load(fs, &elf)
-                    .and_then(|search| resolve_closure(fs, &at, &elf, &search));
-                match closure {
-                    Ok(c) => e.closure = Some(c),
-                    Err(err) => e.problem = Some(format!("cannot resolve its closure: {err}")),
-                }
-                return e;
+                let search = Search::load(fs, &elf)?;
+                e.closure = Some(resolve_closure(fs, &at, &elf, &search)?);
+                return Ok(e);
             }
             Err(err) => {
                 e.problem = Some(format!("{at}: {err}"));
-                return e;
+                return Ok(e);
             }
         }
     }
     e.problem = Some(format!(
         "more than {MAX_SCRIPT_DEPTH} #! interpreters that are scripts: the kernel refuses (ELOOP)"
     ));
-    e
+    Ok(e)
 }
 
 #[cfg(test)]

@@ -3,11 +3,13 @@
 //! through `PATH`. Between `fork` and `execve` it makes system calls through the kit and
 //! nothing else: no allocation, no lock (the caller may have other threads, as a test does).
 
+use syscall_kit::AsFd;
 use syscall_kit::fs::OFlags;
-use syscall_kit::io::{pipe2, read, write_all};
+use syscall_kit::io::{PollFd, PollFlags, pipe2, poll, read, write_all};
 use syscall_kit::process::{self, ExecStrings, Fork, Pid};
 use syscall_kit::seccomp::Filter;
 use syscall_kit::signal::{How, SigSet, sigprocmask};
+use syscall_kit::time::Timeout;
 use syscall_kit::{Errno, OwnedFd};
 
 /// The step of the child that failed, as it reports it on the error pipe.
@@ -127,37 +129,42 @@ fn report(failed: &OwnedFd, step: Step, e: Errno) -> ! {
     process::exit(FAILED)
 }
 
-/// Forks the waker: a child that exits after `timeout` (sleeps for ever without one); the
-/// tracer's handler of a signal that ends the run kills it. Either way its end wakes the
-/// tracer's `wait4(2)`.
-pub fn waker(timeout: Option<core::time::Duration>) -> Result<Pid, Errno> {
-    let parent = process::getpid();
-    // SAFETY: the child only sleeps and exits: system calls through the kit, no allocation,
-    // no lock.
-    #[allow(unsafe_code)]
-    let forked = unsafe { process::fork() }?;
-    match forked {
-        Fork::Child => {
-            // It ends with the tracer, however the tracer ends (SIGKILL included).
-            if process::set_pdeathsig(syscall_kit::signal::SIGKILL).is_err()
-                || process::getppid() != parent
-            {
-                process::exit(0);
+/// The waker: a child whose end wakes the tracer's `wait4(2)`. It exits after `timeout`, or
+/// (with none) when the tracer closes [`Waker::close`] its end of their pipe, or dies (the
+/// pipe's end then closes with it); the tracer's handler of a signal that ends the run kills it.
+/// It needs no signal and no id of its own for any of this.
+pub struct Waker {
+    /// The child.
+    pub pid: Pid,
+    /// The tracer's end of the pipe (the write end, never written): closed, the waker exits.
+    hold: OwnedFd,
+}
+
+impl Waker {
+    /// Forks the waker.
+    pub fn start(timeout: Option<core::time::Duration>) -> Result<Waker, Errno> {
+        let (r, w) = pipe2(OFlags::CLOEXEC)?;
+        // SAFETY: the child only waits on the pipe and exits: system calls through the kit, no
+        // allocation, no lock.
+        #[allow(unsafe_code)]
+        let forked = unsafe { process::fork() }?;
+        match forked {
+            Fork::Child => {
+                drop(w);
+                let mut fds = [PollFd::new(r.as_fd(), PollFlags::IN)];
+                let wait = timeout.map_or(Timeout::Forever, Timeout::After);
+                // Ready (the pipe's end: the tracer closed it or is gone), timed out, or failed:
+                // exit, which wakes the tracer in every case; EINTR is a handled signal.
+                while poll(&mut fds, wait) == Err(Errno::EINTR) {}
+                process::exit(0)
             }
-            // `sleep` goes on after a signal (absolute deadline); a timeout too long for the
-            // clock (EINVAL) is no timeout.
-            if let Some(t) = timeout
-                && syscall_kit::time::sleep(t).is_ok()
-            {
-                process::exit(0);
-            }
-            loop {
-                let _ = syscall_kit::signal::sigtimedwait(
-                    &SigSet::empty(),
-                    syscall_kit::time::Timeout::Forever,
-                );
-            }
+            Fork::Parent(pid) => Ok(Waker { pid, hold: w }),
         }
-        Fork::Parent(pid) => Ok(pid),
+    }
+
+    /// Closes the tracer's end of the pipe: the waker exits (the caller then reaps it).
+    pub fn close(self) -> Pid {
+        drop(self.hold);
+        self.pid
     }
 }

@@ -38,6 +38,7 @@ pub(crate) fn lookup(
         follow: true,
         given: path.into(),
         path: Ok(path.into()),
+        unreadable: None,
         result,
     }
 }
@@ -91,8 +92,8 @@ fn the_plan_keeps_links_as_links_and_files_at_their_real_paths() {
         ],
         &["/usr/bin/prog"],
     );
-    let report = TraceReport::new(&mut root, vec!["prog".into()], &t);
-    let plan = plan(&mut root, &t, &report.executed);
+    let report = TraceReport::new(&mut root, vec!["prog".into()], &t).unwrap();
+    let plan = plan(&mut root, &t, &report.executed).unwrap();
     let link = |path: &str, target: &str| Entry::Link {
         path: path.into(),
         target: target.into(),
@@ -185,7 +186,7 @@ fn the_report_groups_by_why_and_names_the_alternative_used() {
         ],
         &["/usr/bin/prog"],
     );
-    let r = TraceReport::new(&mut root, vec!["prog".into(), "an arg".into()], &t);
+    let r = TraceReport::new(&mut root, vec!["prog".into(), "an arg".into()], &t).unwrap();
     let absent: Vec<(&str, Option<&str>)> = r
         .absent
         .iter()
@@ -248,7 +249,7 @@ fn a_script_is_reported_with_its_interpreters_and_their_closure() {
         .file("/usr/bin/loop1", b"#!/usr/bin/loop2\n".to_vec())
         .file("/usr/bin/loop2", b"#!/usr/bin/loop1\n".to_vec());
     let t = trace(Vec::new(), &["/usr/bin/tool", "/usr/bin/loop1", "/gone"]);
-    let r = TraceReport::new(&mut root, vec!["tool".into()], &t);
+    let r = TraceReport::new(&mut root, vec!["tool".into()], &t).unwrap();
     assert_eq!(r.executed[0].interpreters, ["/usr/bin/prog"]);
     let closure = r.executed[0].closure.as_ref().unwrap();
     assert_eq!(closure.objects[0].host_path, "/usr/bin/prog");
@@ -263,7 +264,7 @@ fn a_script_is_reported_with_its_interpreters_and_their_closure() {
             .problem
             .as_deref()
             .unwrap()
-            .starts_with("/gone: cannot read")
+            .starts_with("/gone: gone since it ran")
     );
     assert!(!r.all_good());
 }
@@ -273,7 +274,7 @@ fn a_command_that_fails_or_times_out_is_not_all_good_and_says_so() {
     let mut root = machine();
     let mut t = trace(Vec::new(), &[]);
     t.end = End::Exited(3);
-    let r = TraceReport::new(&mut root, vec!["prog".into()], &t);
+    let r = TraceReport::new(&mut root, vec!["prog".into()], &t).unwrap();
     assert!(!r.all_good());
     assert!(
         r.warnings[0].starts_with("the command exited with status 3:"),
@@ -281,7 +282,7 @@ fn a_command_that_fails_or_times_out_is_not_all_good_and_says_so() {
         r.warnings
     );
     t.end = End::TimedOut;
-    let r = TraceReport::new(&mut root, vec!["prog".into()], &t);
+    let r = TraceReport::new(&mut root, vec!["prog".into()], &t).unwrap();
     assert!(!r.all_good());
     let json: serde_json::Value = serde_json::from_str(&r.json()).unwrap();
     assert_eq!(json["end"]["how"], "timeout");

@@ -2,7 +2,7 @@
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::ffi::CStr;
 use core::time::Duration;
@@ -11,14 +11,14 @@ use core::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use syscall_kit::Errno;
 use syscall_kit::process::ptrace::{self, Event, Options as PtraceOptions, SyscallOp};
 use syscall_kit::process::{self, ExecStrings, Pid, WaitOptions, WaitStatus};
-use syscall_kit::seccomp::{Abi, Action, Filter};
+use syscall_kit::seccomp::{Action, Filter};
 
 use syscall_kit::signal::{self, Handler, How, SIGKILL, SaFlags, SigAction, SigSet, Signal};
 
 use super::calls::{
     self, AF_UNIX, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, Flags, Operand, Spec, Use,
 };
-use super::spawn::{self, Step};
+use super::spawn::{self, Step, Waker};
 use super::{End, Lookup, Trace, TraceError, clean, remote};
 use crate::paths;
 
@@ -78,10 +78,7 @@ pub fn run<'a, 'e>(
         ));
     }
     let lists = calls::filter_lists();
-    let abis = [
-        Abi::new(lists[0].0, &lists[0].1[..lists[0].2]),
-        Abi::new(lists[1].0, &lists[1].1[..lists[1].2]),
-    ];
+    let abis = [lists[0].abi(), lists[1].abi()];
     let filter = Filter::new(&abis, Action::Trace(0), Action::Allow, Action::Trace(0))
         .map_err(|e| TraceError(format!("cannot build the seccomp filter: {e}")))?;
     if RUNNING.swap(true, Ordering::SeqCst) {
@@ -91,9 +88,9 @@ pub fn run<'a, 'e>(
     }
     GOT.store(0, Ordering::SeqCst);
     let result = with_handlers(|mask| {
-        let waker = spawn::waker(options.timeout)
+        let waker = Waker::start(options.timeout)
             .map_err(|e| TraceError(format!("cannot start the timer process: {e}")))?;
-        WAKER.store(waker, Ordering::SeqCst);
+        WAKER.store(waker.pid, Ordering::SeqCst);
         let result = trace(file, argv, env, &filter, mask, waker);
         WAKER.store(0, Ordering::SeqCst);
         result
@@ -145,7 +142,7 @@ fn trace<'a, 'e>(
     env: impl ExecStrings<'e>,
     filter: &Filter,
     mask: &SigSet,
-    waker: Pid,
+    waker: Waker,
 ) -> Result<Trace, TraceError> {
     // Orphans of the traced processes come to the tracer, which reaps every one of them.
     process::set_child_subreaper(true)
@@ -181,22 +178,24 @@ fn trace<'a, 'e>(
             traced: 0,
             warnings: Vec::new(),
         },
-        waker,
+        waker: waker.pid,
         main_end: None,
     };
     tracer.seen(child.pid);
     if let Err(e) = child.go() {
+        waker.close();
         tracer.kill_all();
         return Err(TraceError(format!("cannot start the command: {e}")));
     }
     let ended = tracer.run_loop();
-    // Every traced process has ended, or is killed now, and the waker with them.
+    // Every traced process has ended, or is killed now; the waker exits as its pipe closes.
+    waker.close();
     tracer.kill_all();
     ended?;
     let mut trace = tracer.trace;
-    if let Some(end) = tracer.main_end {
-        trace.end = end;
-    }
+    trace.end = tracer
+        .main_end
+        .ok_or_else(|| TraceError("the command's end was not seen (wait4)".into()))?;
     if trace.end == End::Exited(spawn::FAILED)
         && let Some((step, e)) = child.failure()
     {
@@ -344,7 +343,7 @@ impl Tracer {
                 }
                 Ok(Some((pid, status))) => return Ok(Next::Status(pid, status)),
                 Ok(None) | Err(Errno::EINTR) => {}
-                Err(Errno::ECHILD) => return Ok(Next::Done),
+                // ECHILD too: the waker is a child until the loop ends.
                 Err(e) => return Err(TraceError(format!("wait4: {e}"))),
             }
         }
@@ -366,26 +365,27 @@ impl Tracer {
         self.seen(pid);
         if status.is_syscall_stop() {
             self.on_exit(pid)?;
-            return resume(ptrace::cont(pid, 0), "PTRACE_CONT");
+            return resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT");
         }
         match status.ptrace_event() {
             Some(Event::SECCOMP) => self.on_entry(pid),
             Some(Event::FORK | Event::VFORK | Event::CLONE) => {
                 match ptrace::event_msg(pid) {
                     Ok(new) => self.forked(new as Pid, pid),
-                    Err(Errno::ESRCH) => {}
-                    Err(e) => return Err(TraceError(format!("PTRACE_GETEVENTMSG: {e}"))),
+                    Err(e) => return gone_or(pid, "PTRACE_GETEVENTMSG", e),
                 }
-                resume(ptrace::cont(pid, 0), "PTRACE_CONT")
+                resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT")
             }
             Some(Event::EXEC) => {
                 self.on_exec(pid)?;
-                resume(ptrace::cont(pid, 0), "PTRACE_CONT")
+                resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT")
             }
-            Some(Event::STOP) if is_group_stop(sig) => resume(ptrace::listen(pid), "PTRACE_LISTEN"),
-            Some(_) => resume(ptrace::cont(pid, 0), "PTRACE_CONT"),
+            Some(Event::STOP) if is_group_stop(sig) => {
+                resume(pid, ptrace::listen(pid), "PTRACE_LISTEN")
+            }
+            Some(_) => resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT"),
             // A signal for the tracee: delivered as it resumes.
-            None => resume(ptrace::cont(pid, sig), "PTRACE_CONT"),
+            None => resume(pid, ptrace::cont(pid, sig), "PTRACE_CONT"),
         }
     }
 
@@ -393,11 +393,10 @@ impl Tracer {
     fn on_entry(&mut self, pid: Pid) -> Result<(), TraceError> {
         let info = match ptrace::syscall_info(pid) {
             Ok(info) => info,
-            Err(Errno::ESRCH) => return Ok(()), // killed meanwhile
-            Err(e) => return Err(TraceError(format!("PTRACE_GET_SYSCALL_INFO: {e}"))),
+            Err(e) => return gone_or(pid, "PTRACE_GET_SYSCALL_INFO", e),
         };
         let SyscallOp::Seccomp { nr, args, .. } = info.op else {
-            return resume(ptrace::cont(pid, 0), "PTRACE_CONT");
+            return resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT");
         };
         let Some(spec) = calls::spec(info.arch, nr) else {
             if !calls::known_abi(info.arch) {
@@ -407,38 +406,42 @@ impl Tracer {
                     info.arch
                 ));
             }
-            return resume(ptrace::cont(pid, 0), "PTRACE_CONT");
+            return resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT");
         };
         if spec.name == calls::IO_URING_SETUP {
             self.warn(format!(
                 "process {pid} set up an io_uring (io_uring_setup): files it opens through it \
                  (IORING_OP_OPENAT) do not stop the tracer and are not in this trace"
             ));
-            return resume(ptrace::cont(pid, 0), "PTRACE_CONT");
+            return resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT");
         }
         let rooted = self.tracees.get(&pid).is_some_and(|t| t.rooted);
         let lookups = match decode(pid, rooted, spec, &args) {
             Ok(lookups) => lookups,
-            Err(Errno::ESRCH) => return Ok(()),
-            Err(e) => return Err(TraceError(format!("cannot read process {pid}'s call: {e}"))),
+            Err(e) => {
+                return gone_or(
+                    pid,
+                    &format!("cannot read the {} of process {pid}", spec.name),
+                    e,
+                );
+            }
         };
         if lookups.is_empty() {
             // A socket that is not AF_UNIX, utimensat of a descriptor: no path.
-            return resume(ptrace::cont(pid, 0), "PTRACE_CONT");
+            return resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT");
         }
         if let Some(t) = self.tracees.get_mut(&pid) {
             t.pending = Some(Pending { spec, lookups });
         }
         // To the call's exit, for its result.
-        resume(ptrace::syscall(pid, 0), "PTRACE_SYSCALL")
+        resume(pid, ptrace::syscall(pid, 0), "PTRACE_SYSCALL")
     }
 
     /// A syscall stop after a seccomp stop: the exit of the pending call.
     fn on_exit(&mut self, pid: Pid) -> Result<(), TraceError> {
         let info = match ptrace::syscall_info(pid) {
             Ok(info) => info,
-            Err(Errno::ESRCH) => return Ok(()),
-            Err(e) => return Err(TraceError(format!("PTRACE_GET_SYSCALL_INFO: {e}"))),
+            Err(e) => return gone_or(pid, "PTRACE_GET_SYSCALL_INFO", e),
         };
         let SyscallOp::Exit { rval, is_error } = info.op else {
             return Ok(());
@@ -461,8 +464,7 @@ impl Tracer {
         {
             t.rooted = true;
         }
-        self.complete(pending, result);
-        Ok(())
+        self.complete(pending, result)
     }
 
     /// `PTRACE_EVENT_EXEC`: the pending `execve` of the thread that called it (the former
@@ -470,8 +472,7 @@ impl Tracer {
     fn on_exec(&mut self, pid: Pid) -> Result<(), TraceError> {
         let former = match ptrace::event_msg(pid) {
             Ok(former) => former as Pid,
-            Err(Errno::ESRCH) => return Ok(()),
-            Err(e) => return Err(TraceError(format!("PTRACE_GETEVENTMSG: {e}"))),
+            Err(e) => return gone_or(pid, "PTRACE_GETEVENTMSG", e),
         };
         let pending = self.tracees.get_mut(&former).and_then(|t| t.pending.take());
         if former != pid {
@@ -487,15 +488,30 @@ impl Tracer {
         for l in &mut pending.lookups {
             l.pid = pid;
         }
-        self.complete(pending, Ok(()));
-        Ok(())
+        self.complete(pending, Ok(()))
     }
 
     /// Records a call's paths with its result; an executed program is remembered once, and a
     /// set-user-ID or set-group-ID one named.
-    fn complete(&mut self, pending: Pending, result: Result<(), Errno>) {
+    ///
+    /// A path that could not be read or made absolute at the entry of a call that then
+    /// succeeded is the tracer's failure: the kernel found it.
+    fn complete(&mut self, pending: Pending, result: Result<(), Errno>) -> Result<(), TraceError> {
         for mut lookup in pending.lookups {
             lookup.result = result;
+            // The kernel found what the tracer could not: not the program's error, but its.
+            let theirs = lookup.unreadable.is_none_or(|e| result == Err(e));
+            if let (Err(why), true) = (&lookup.path, result.is_ok() || !theirs) {
+                return Err(TraceError(format!(
+                    "cannot tell the path of a {} of process {} ({why}), though the call {}",
+                    lookup.call,
+                    lookup.pid,
+                    match result {
+                        Ok(()) => String::from("succeeded"),
+                        Err(e) => format!("failed otherwise ({e})"),
+                    }
+                )));
+            }
             if lookup.uses == Use::Exec
                 && result.is_ok()
                 && let Ok(path) = &lookup.path
@@ -509,23 +525,31 @@ impl Tracer {
             }
             self.trace.lookups.push(lookup);
         }
+        Ok(())
     }
 
-    /// Kills every traced process and every child of the tracer, and reaps them all: none is
-    /// left running or stopped. Best effort: the caller has a failure or an end to report.
+    /// Kills every traced process and every other child of the tracer, and reaps them all:
+    /// none is left running or stopped. Should a `kill(2)` fail, it does not wait for what it
+    /// could not kill: `PTRACE_O_EXITKILL` kills every tracee as the tracer exits. Best
+    /// effort: the caller has a failure or an end to report.
     fn kill_all(&mut self) {
         loop {
-            // Only a thread still traced by this process: the id of one that vanished without
-            // a word (the other threads of a thread that called execve) may be another's now.
+            let mut unkilled = false;
+            // Not a thread whose id is now another's, should one have vanished without a word:
+            // only one still traced here (or one whose status cannot be read).
             for &pid in self.tracees.keys() {
-                if traced_by_me(pid) {
+                if remote::traced_by(pid, process::getpid()) != Some(false) {
+                    unkilled |= matches!(signal::kill(pid, SIGKILL), Err(e) if e != Errno::ESRCH);
+                }
+            }
+            // A descendant started with CLONE_UNTRACED that was reparented here.
+            for pid in children() {
+                if pid != self.waker {
                     let _ = signal::kill(pid, SIGKILL);
                 }
             }
-            // The waker, and any other child: a descendant started with CLONE_UNTRACED that
-            // was reparented here.
-            for pid in children() {
-                let _ = signal::kill(pid, SIGKILL);
+            if unkilled {
+                return;
             }
             match process::wait4(-1, WaitOptions::ALL) {
                 Ok(Some((pid, status))) => {
@@ -543,19 +567,12 @@ impl Tracer {
     }
 }
 
-/// Whether the thread `pid` is traced by this process (its `TracerPid`).
-fn traced_by_me(pid: Pid) -> bool {
-    remote::tracer_of(&format!("{pid}")) == Some(process::getpid())
-}
-
-/// The children of this process (`/proc/self/task/TID/children`, Linux 3.5 with
+/// The children of this thread (`/proc/thread-self/children`, Linux 3.17 with
 /// `CONFIG_PROC_CHILDREN`), for [`Tracer::kill_all`]: a descendant the tracer does not trace
 /// (one started with `CLONE_UNTRACED`) is reparented to it and killed too. Empty when the
 /// file cannot be read.
 fn children() -> Vec<Pid> {
-    let me = process::getpid();
-    let path = format!("/proc/{me}/task/{me}/children");
-    remote::read_small_file(&path)
+    remote::read_small_file("/proc/thread-self/children")
         .map(|s| {
             s.split_whitespace()
                 .filter_map(|p| p.parse().ok())
@@ -564,10 +581,10 @@ fn children() -> Vec<Pid> {
         .unwrap_or_default()
 }
 
-/// Kills the waker and reaps it, on a path that ends before the loop.
-fn end_waker(waker: Pid) {
-    let _ = signal::kill(waker, SIGKILL);
-    let _ = process::wait4(waker, WaitOptions::ALL);
+/// Ends the waker and reaps it, on a path that ends before the loop.
+fn end_waker(waker: Waker) {
+    let pid = waker.close();
+    while process::wait4(pid, WaitOptions::ALL) == Err(Errno::EINTR) {}
 }
 
 /// Whether a `PTRACE_EVENT_STOP` with this signal is a group-stop (`SIGSTOP`, `SIGTSTP`,
@@ -579,12 +596,23 @@ fn is_group_stop(sig: Signal) -> bool {
     )
 }
 
-/// A resume request's result: `ESRCH` is a tracee that died meanwhile (killed), which its
-/// exit status will tell; anything else is a failure of the tracer.
-fn resume(result: Result<(), Errno>, what: &str) -> Result<(), TraceError> {
+/// A resume request's result (see [`gone_or`]).
+fn resume(pid: Pid, result: Result<(), Errno>, what: &str) -> Result<(), TraceError> {
     match result {
-        Ok(()) | Err(Errno::ESRCH) => Ok(()),
-        Err(e) => Err(TraceError(format!("{what}: {e}"))),
+        Ok(()) => Ok(()),
+        Err(e) => gone_or(pid, what, e),
+    }
+}
+
+/// An error of a request about the tracee `pid` (`what`): `ESRCH` for a tracee that is really
+/// gone (killed meanwhile, its end reported next) is no failure; anything else, `ESRCH` for a
+/// tracee still there and still traced by this process included, is the tracer's, which
+/// cannot go on without leaving it stopped or losing what it did.
+fn gone_or(pid: Pid, what: &str, e: Errno) -> Result<(), TraceError> {
+    if e == Errno::ESRCH && remote::traced_by(pid, process::getpid()) == Some(false) {
+        Ok(())
+    } else {
+        Err(TraceError(format!("{what}: {e}")))
     }
 }
 
@@ -651,22 +679,8 @@ fn decode(pid: Pid, rooted: bool, spec: &Spec, args: &[u64; 6]) -> Result<Vec<Lo
         }
         let given = match remote::read_c_string(pid, path_arg) {
             Ok(bytes) => bytes,
-            Err(Errno::EFAULT) => {
-                lookups.push(unreadable(
-                    pid,
-                    spec,
-                    uses,
-                    "an address it cannot read (EFAULT)",
-                ));
-                continue;
-            }
-            Err(Errno::ENAMETOOLONG) => {
-                lookups.push(unreadable(
-                    pid,
-                    spec,
-                    uses,
-                    "a path too long (ENAMETOOLONG)",
-                ));
+            Err(e @ (Errno::EFAULT | Errno::ENAMETOOLONG)) => {
+                lookups.push(unreadable(pid, spec, uses, e));
                 continue;
             }
             Err(e) => return Err(e),
@@ -683,21 +697,26 @@ fn decode(pid: Pid, rooted: bool, spec: &Spec, args: &[u64; 6]) -> Result<Vec<Lo
             follow,
             given: paths::from_bytes(&given),
             path,
+            unreadable: None,
             result: Ok(()),
         });
     }
     Ok(lookups)
 }
 
-/// A lookup whose path could not be read from the tracee (the call will fail too).
-fn unreadable(pid: Pid, spec: &Spec, uses: Use, why: &str) -> Lookup {
+/// A lookup whose path could not be read from the tracee (`e`: the call will fail with it).
+fn unreadable(pid: Pid, spec: &Spec, uses: Use, e: Errno) -> Lookup {
     Lookup {
         pid,
         call: spec.name,
         uses,
         follow: true,
         given: String::new(),
-        path: Err(why.to_string()),
+        path: Err(format!(
+            "its path could not be read ({})",
+            e.name().unwrap_or("?")
+        )),
+        unreadable: Some(e),
         result: Ok(()),
     }
 }
@@ -782,6 +801,7 @@ fn unix_socket(
         follow: uses == Use::Connect,
         given: paths::from_bytes(name),
         path,
+        unreadable: None,
         result: Ok(()),
     }))
 }
