@@ -431,9 +431,27 @@ fn install(program: &[SockFilter]) -> Result<()> {
 ///
 /// Built by [`AllowList::new`] without allocating (the program is kept in a fixed array),
 /// installed by [`AllowList::install`]. [`allow_only`] does both without keeping it.
-pub struct AllowList {
-    program: [MaybeUninit<SockFilter>; ALLOW_LIST_LEN],
+pub struct AllowList(Program<ALLOW_LIST_LEN>);
+
+/// A program in a fixed array of `N` instructions, of which the first `len` were written (by
+/// [`write_program`] or [`write_allow_list`]): the inside of an [`AllowList`] and a [`Filter`].
+struct Program<const N: usize> {
+    program: [MaybeUninit<SockFilter>; N],
     len: usize,
+}
+
+impl<const N: usize> Program<N> {
+    /// The instructions written.
+    fn instructions(&self) -> &[SockFilter] {
+        // SAFETY: a `Program` is made only with the length its writer returned for this array.
+        unsafe { written(&self.program, self.len) }
+    }
+}
+
+impl<const N: usize> core::fmt::Debug for Program<N> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list().entries(self.instructions()).finish()
+    }
 }
 
 /// The actions of an allow-list: the listed calls allowed, `otherwise` for the others, a call
@@ -456,13 +474,12 @@ impl AllowList {
     pub fn new(syscalls: &[usize], otherwise: Action) -> Result<AllowList> {
         let mut program = [MaybeUninit::uninit(); ALLOW_LIST_LEN];
         let len = write_allow_list(&mut program, syscalls, otherwise)?;
-        Ok(AllowList { program, len })
+        Ok(AllowList(Program { program, len }))
     }
 
     /// The program, instruction by instruction, as [`AllowList::install`] hands it to the kernel.
     pub fn instructions(&self) -> &[SockFilter] {
-        // SAFETY: `new` wrote the first `len` instructions.
-        unsafe { written(&self.program, self.len) }
+        self.0.instructions()
     }
 
     /// Installs the filter for the calling process: `prctl(PR_SET_NO_NEW_PRIVS)` (see
@@ -489,7 +506,7 @@ impl AllowList {
 
 impl core::fmt::Debug for AllowList {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_list().entries(self.instructions()).finish()
+        self.0.fmt(f)
     }
 }
 
@@ -533,10 +550,7 @@ pub fn allow_only(syscalls: &[usize], otherwise: Action) -> Result<()> {
 /// filter.install()?;
 /// # Ok::<(), syscall_kit::Errno>(())
 /// ```
-pub struct Filter {
-    program: [MaybeUninit<SockFilter>; FILTER_LEN],
-    len: usize,
-}
+pub struct Filter(Program<FILTER_LEN>);
 
 impl Filter {
     /// The filter that applies `listed` to the calls each ABI of `abis` lists, `unlisted` to
@@ -560,13 +574,12 @@ impl Filter {
             unknown_abi,
         };
         let len = write_program(&mut program, abis, actions)?;
-        Ok(Filter { program, len })
+        Ok(Filter(Program { program, len }))
     }
 
     /// The program, instruction by instruction, as [`Filter::install`] hands it to the kernel.
     pub fn instructions(&self) -> &[SockFilter] {
-        // SAFETY: `new` wrote the first `len` instructions.
-        unsafe { written(&self.program, self.len) }
+        self.0.instructions()
     }
 
     /// Installs the filter for the calling process, as [`AllowList::install`] does
@@ -588,6 +601,6 @@ impl Filter {
 
 impl core::fmt::Debug for Filter {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_list().entries(self.instructions()).finish()
+        self.0.fmt(f)
     }
 }

@@ -484,16 +484,8 @@ fn process_vm_readv_reads_a_childs_memory_and_stops_at_an_unmapped_page() {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn an_int_0x80_call_is_traced_with_the_i386_arch_and_number() {
+    use common::i386_getpid;
     use syscall_kit::arch::i386;
-    fn i386_getpid() -> usize {
-        let ret: usize;
-        // SAFETY: (test): `int 0x80` with eax = 20 is i386 `getpid`, which takes no arguments
-        // and touches no memory; the kernel preserves every register but eax.
-        unsafe {
-            core::arch::asm!("int 0x80", inlateout("eax") i386::nr::GETPID => ret, options(nostack));
-        }
-        ret
-    }
     let control = common::wait_for(spawn(|| {
         let ok = i386_getpid() as u32 == process::getpid() as u32;
         process::exit(if ok { 0 } else { 9 })

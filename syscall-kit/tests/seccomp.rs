@@ -27,6 +27,26 @@ fn in_child(child: fn() -> !) -> WaitStatus {
     }
 }
 
+/// `BPF_STMT(code, k)`: an instruction that does not jump.
+fn stmt(code: u16, k: u32) -> SockFilter {
+    SockFilter {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
+    }
+}
+
+/// `jeq #k, jt, 0`.
+fn jeq(k: u32, jt: u8) -> SockFilter {
+    SockFilter {
+        code: BPF_JEQ_K,
+        jt,
+        jf: 0,
+        k,
+    }
+}
+
 /// `getpid` as a raw call, so that an error shows (the wrapper cannot fail).
 fn raw_getpid() -> Result<usize, Errno> {
     // SAFETY: `getpid` touches no memory.
@@ -120,18 +140,6 @@ fn the_filter_sets_no_new_privs_and_stacks_on_a_second_filter() {
 fn the_program_checks_the_architecture_first_then_compares_each_number() {
     let list = AllowList::new(&[nr::WRITE, nr::EXIT_GROUP], Action::Errno(Errno::EPERM)).unwrap();
     let ins = list.instructions();
-    let stmt = |code, k| SockFilter {
-        code,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jeq = |k, jt| SockFilter {
-        code: BPF_JEQ_K,
-        jt,
-        jf: 0,
-        k,
-    };
     assert_eq!(
         ins,
         [
@@ -183,18 +191,6 @@ fn a_filter_of_two_abis_jumps_from_each_architecture_to_its_block() {
         Action::Errno(Errno::ENOSYS),
     )
     .unwrap();
-    let stmt = |code, k| SockFilter {
-        code,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jeq = |k, jt| SockFilter {
-        code: BPF_JEQ_K,
-        jt,
-        jf: 0,
-        k,
-    };
     let (trace, allow) = (0x7ff0_0007, 0x7fff_0000);
     assert_eq!(
         filter.instructions(),
@@ -253,15 +249,7 @@ fn too_many_calls_is_e2big_and_a_number_beyond_32_bits_is_einval() {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn a_call_through_the_i386_abi_is_killed_by_the_architecture_check() {
-    fn i386_getpid() -> usize {
-        let ret: usize;
-        // SAFETY: `int 0x80` with eax = 20 is i386 `getpid`, which takes no arguments and
-        // touches no memory; the kernel preserves every register but eax.
-        unsafe {
-            core::arch::asm!("int 0x80", inlateout("eax") 20usize => ret, options(nostack));
-        }
-        ret
-    }
+    use common::i386_getpid;
     // Control: without a filter, the i386 getpid answers (the kernel has IA32 emulation).
     let control = in_child(|| {
         let ok = i386_getpid() as u32 == process::getpid() as u32;
@@ -331,28 +319,26 @@ fn an_exemption_tests_the_flag_in_the_argument_of_its_call() {
         Action::KillProcess,
     )
     .unwrap();
-    let stmt = |code, k| SockFilter {
-        code,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jump = |code, k, jt| SockFilter { code, jt, jf: 0, k };
     let low_word = if cfg!(target_endian = "big") { 4 } else { 0 };
     let (eperm, allow) = (0x0005_0001, 0x7fff_0000);
     assert_eq!(
         filter.instructions(),
         [
             stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARCH),
-            jump(BPF_JEQ_K, AUDIT_ARCH, 1),
+            jeq(AUDIT_ARCH, 1),
             stmt(BPF_RET_K, 0x8000_0000),
             stmt(BPF_LD_W_ABS, SECCOMP_DATA_NR),
-            jump(BPF_JEQ_K, nr::WRITE as u32, 2), // to ret listed
-            jump(BPF_JEQ_K, nr::GETPID as u32, 2), // to its test
+            jeq(nr::WRITE as u32, 2),  // to ret listed
+            jeq(nr::GETPID as u32, 2), // to its test
             stmt(BPF_RET_K, allow),
             stmt(BPF_RET_K, eperm),
             stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARGS + 8 + low_word),
-            jump(BPF_JSET_K, 0x1000, 1),
+            SockFilter {
+                code: BPF_JSET_K,
+                jt: 1,
+                jf: 0,
+                k: 0x1000
+            },
             stmt(BPF_RET_K, eperm),
             stmt(BPF_RET_K, allow),
         ]
