@@ -171,109 +171,70 @@ const NONE: &[Operand] = &[];
 /// The name of `io_uring_setup`, whose stop is only a warning.
 pub const IO_URING_SETUP: &str = "io_uring_setup";
 
-/// Declares a table of (number, [`Spec`]) for one ABI, from that ABI's `nr` module.
+/// Declares the table of one ABI, `(number, Spec)` with the numbers of its `nr` module: the
+/// calls every ABI the tracer follows has, once, here, and that ABI's own after them.
 macro_rules! table {
-    ($name:ident, $nr:path, [$(($call:ident, $text:literal, $uses:expr, $operands:expr, $flags:expr)),* $(,)?]) => {
+    ($(#[$doc:meta])* $name:ident, $nr:path, [$(($call:ident, $text:literal, $uses:expr, $operands:expr, $flags:expr)),* $(,)?]) => {
+        $(#[$doc])*
         pub(crate) const $name: &[(usize, Spec)] = {
             use $nr as nr;
-            &[$((nr::$call, entry($text, $uses, $operands, $flags))),*]
+            &[
+                (nr::OPEN, entry("open", Use::Read, P0, Flags::Open(1))),
+                (nr::OPENAT, entry("openat", Use::Read, AT01, Flags::Open(2))),
+                (nr::OPENAT2, entry("openat2", Use::Read, AT01, Flags::OpenHow(2))),
+                (nr::CREAT, entry("creat", Use::Write, P0, Flags::Follow)),
+                (nr::STAT, entry("stat", Use::Lookup, P0, Flags::Follow)),
+                (nr::LSTAT, entry("lstat", Use::Lookup, P0, Flags::NoFollow)),
+                (nr::STATX, entry("statx", Use::Lookup, AT01, Flags::At(2))),
+                (nr::ACCESS, entry("access", Use::Lookup, P0, Flags::Follow)),
+                (nr::FACCESSAT, entry("faccessat", Use::Lookup, AT01, Flags::Follow)),
+                (nr::FACCESSAT2, entry("faccessat2", Use::Lookup, AT01, Flags::At(3))),
+                (nr::READLINK, entry("readlink", Use::Lookup, P0, Flags::NoFollow)),
+                (nr::READLINKAT, entry("readlinkat", Use::Lookup, AT01, Flags::NoFollow)),
+                (nr::EXECVE, entry("execve", Use::Exec, P0, Flags::Follow)),
+                (nr::EXECVEAT, entry("execveat", Use::Exec, AT01, Flags::At(4))),
+                (nr::CHDIR, entry("chdir", Use::Chdir, P0, Flags::Follow)),
+                (nr::CHROOT, entry("chroot", Use::Chroot, P0, Flags::Follow)),
+                (nr::MKDIR, entry("mkdir", Use::Mkdir, P0, Flags::NoFollow)),
+                (nr::MKDIRAT, entry("mkdirat", Use::Mkdir, AT01, Flags::NoFollow)),
+                (nr::UNLINK, entry("unlink", Use::Change, P0, Flags::NoFollow)),
+                (nr::UNLINKAT, entry("unlinkat", Use::Change, AT01, Flags::NoFollow)),
+                (nr::RMDIR, entry("rmdir", Use::Change, P0, Flags::NoFollow)),
+                (nr::RENAME, entry("rename", Use::Change, RENAME, Flags::NoFollow)),
+                (nr::RENAMEAT, entry("renameat", Use::Change, RENAMEAT, Flags::NoFollow)),
+                (nr::RENAMEAT2, entry("renameat2", Use::Change, RENAMEAT, Flags::NoFollow)),
+                (nr::TRUNCATE, entry("truncate", Use::Change, P0, Flags::Follow)),
+                (nr::UTIMENSAT, entry("utimensat", Use::Change, AT01, Flags::At(3))),
+                (nr::CONNECT, entry("connect", Use::Connect, SOCKADDR, Flags::Follow)),
+                (nr::BIND, entry("bind", Use::Bind, SOCKADDR, Flags::NoFollow)),
+                (nr::IO_URING_SETUP, entry(IO_URING_SETUP, Use::Lookup, NONE, Flags::Follow)),
+                $((nr::$call, entry($text, $uses, $operands, $flags)),)*
+            ]
         };
     };
 }
 
 #[cfg(target_arch = "x86_64")]
 table!(
+    /// The calls of x86_64's own ABI; of its own, `newfstatat`.
     NATIVE,
     syscall_kit::raw::nr,
-    [
-        (OPEN, "open", Use::Read, P0, Flags::Open(1)),
-        (OPENAT, "openat", Use::Read, AT01, Flags::Open(2)),
-        (OPENAT2, "openat2", Use::Read, AT01, Flags::OpenHow(2)),
-        (CREAT, "creat", Use::Write, P0, Flags::Follow),
-        (STAT, "stat", Use::Lookup, P0, Flags::Follow),
-        (LSTAT, "lstat", Use::Lookup, P0, Flags::NoFollow),
-        (NEWFSTATAT, "newfstatat", Use::Lookup, AT01, Flags::At(3)),
-        (STATX, "statx", Use::Lookup, AT01, Flags::At(2)),
-        (ACCESS, "access", Use::Lookup, P0, Flags::Follow),
-        (FACCESSAT, "faccessat", Use::Lookup, AT01, Flags::Follow),
-        (FACCESSAT2, "faccessat2", Use::Lookup, AT01, Flags::At(3)),
-        (READLINK, "readlink", Use::Lookup, P0, Flags::NoFollow),
-        (READLINKAT, "readlinkat", Use::Lookup, AT01, Flags::NoFollow),
-        (EXECVE, "execve", Use::Exec, P0, Flags::Follow),
-        (EXECVEAT, "execveat", Use::Exec, AT01, Flags::At(4)),
-        (CHDIR, "chdir", Use::Chdir, P0, Flags::Follow),
-        (CHROOT, "chroot", Use::Chroot, P0, Flags::Follow),
-        (MKDIR, "mkdir", Use::Mkdir, P0, Flags::NoFollow),
-        (MKDIRAT, "mkdirat", Use::Mkdir, AT01, Flags::NoFollow),
-        (UNLINK, "unlink", Use::Change, P0, Flags::NoFollow),
-        (UNLINKAT, "unlinkat", Use::Change, AT01, Flags::NoFollow),
-        (RMDIR, "rmdir", Use::Change, P0, Flags::NoFollow),
-        (RENAME, "rename", Use::Change, RENAME, Flags::NoFollow),
-        (RENAMEAT, "renameat", Use::Change, RENAMEAT, Flags::NoFollow),
-        (
-            RENAMEAT2,
-            "renameat2",
-            Use::Change,
-            RENAMEAT,
-            Flags::NoFollow
-        ),
-        (TRUNCATE, "truncate", Use::Change, P0, Flags::Follow),
-        (UTIMENSAT, "utimensat", Use::Change, AT01, Flags::At(3)),
-        (CONNECT, "connect", Use::Connect, SOCKADDR, Flags::Follow),
-        (BIND, "bind", Use::Bind, SOCKADDR, Flags::NoFollow),
-        (
-            IO_URING_SETUP,
-            "io_uring_setup",
-            Use::Lookup,
-            NONE,
-            Flags::Follow
-        ),
-    ]
+    [(NEWFSTATAT, "newfstatat", Use::Lookup, AT01, Flags::At(3)),]
 );
 
 #[cfg(target_arch = "x86_64")]
 table!(
+    /// The calls of the i386 ABI; of its own, the older `stat` calls, those of 64-bit offsets
+    /// and times, and `socketcall`.
     I386,
     syscall_kit::arch::i386::nr,
     [
-        (OPEN, "open", Use::Read, P0, Flags::Open(1)),
-        (OPENAT, "openat", Use::Read, AT01, Flags::Open(2)),
-        (OPENAT2, "openat2", Use::Read, AT01, Flags::OpenHow(2)),
-        (CREAT, "creat", Use::Write, P0, Flags::Follow),
         (OLDSTAT, "oldstat", Use::Lookup, P0, Flags::Follow),
         (OLDLSTAT, "oldlstat", Use::Lookup, P0, Flags::NoFollow),
-        (STAT, "stat", Use::Lookup, P0, Flags::Follow),
-        (LSTAT, "lstat", Use::Lookup, P0, Flags::NoFollow),
         (STAT64, "stat64", Use::Lookup, P0, Flags::Follow),
         (LSTAT64, "lstat64", Use::Lookup, P0, Flags::NoFollow),
         (FSTATAT64, "fstatat64", Use::Lookup, AT01, Flags::At(3)),
-        (STATX, "statx", Use::Lookup, AT01, Flags::At(2)),
-        (ACCESS, "access", Use::Lookup, P0, Flags::Follow),
-        (FACCESSAT, "faccessat", Use::Lookup, AT01, Flags::Follow),
-        (FACCESSAT2, "faccessat2", Use::Lookup, AT01, Flags::At(3)),
-        (READLINK, "readlink", Use::Lookup, P0, Flags::NoFollow),
-        (READLINKAT, "readlinkat", Use::Lookup, AT01, Flags::NoFollow),
-        (EXECVE, "execve", Use::Exec, P0, Flags::Follow),
-        (EXECVEAT, "execveat", Use::Exec, AT01, Flags::At(4)),
-        (CHDIR, "chdir", Use::Chdir, P0, Flags::Follow),
-        (CHROOT, "chroot", Use::Chroot, P0, Flags::Follow),
-        (MKDIR, "mkdir", Use::Mkdir, P0, Flags::NoFollow),
-        (MKDIRAT, "mkdirat", Use::Mkdir, AT01, Flags::NoFollow),
-        (UNLINK, "unlink", Use::Change, P0, Flags::NoFollow),
-        (UNLINKAT, "unlinkat", Use::Change, AT01, Flags::NoFollow),
-        (RMDIR, "rmdir", Use::Change, P0, Flags::NoFollow),
-        (RENAME, "rename", Use::Change, RENAME, Flags::NoFollow),
-        (RENAMEAT, "renameat", Use::Change, RENAMEAT, Flags::NoFollow),
-        (
-            RENAMEAT2,
-            "renameat2",
-            Use::Change,
-            RENAMEAT,
-            Flags::NoFollow
-        ),
-        (TRUNCATE, "truncate", Use::Change, P0, Flags::Follow),
         (TRUNCATE64, "truncate64", Use::Change, P0, Flags::Follow),
-        (UTIMENSAT, "utimensat", Use::Change, AT01, Flags::At(3)),
         (
             UTIMENSAT_TIME64,
             "utimensat_time64",
@@ -281,20 +242,11 @@ table!(
             AT01,
             Flags::At(3)
         ),
-        (CONNECT, "connect", Use::Connect, SOCKADDR, Flags::Follow),
-        (BIND, "bind", Use::Bind, SOCKADDR, Flags::NoFollow),
         (
             SOCKETCALL,
             "socketcall",
             Use::Connect,
             &[Operand::Socketcall],
-            Flags::Follow
-        ),
-        (
-            IO_URING_SETUP,
-            "io_uring_setup",
-            Use::Lookup,
-            NONE,
             Flags::Follow
         ),
     ]

@@ -84,6 +84,15 @@ pub struct Lookup {
     pub result: Result<(), Errno>,
 }
 
+impl Lookup {
+    /// Whether the path was there: the call succeeded, or it is a `readlink` that failed with
+    /// `EINVAL`, its answer for a file that is not a symbolic link.
+    pub fn found(&self) -> bool {
+        self.result.is_ok()
+            || (self.call.starts_with("readlink") && self.result == Err(Errno::EINVAL))
+    }
+}
+
 /// How the command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum End {

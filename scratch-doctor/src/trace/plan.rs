@@ -133,7 +133,7 @@ pub fn plan(
 /// Whether a lookup's path goes into the copy: found, and read, run, listed or looked up (not
 /// written, not a socket).
 fn kept(l: &Lookup) -> bool {
-    l.result.is_ok()
+    l.found()
         && matches!(
             l.uses,
             Use::Read | Use::Directory | Use::Lookup | Use::Exec | Use::Chdir | Use::Chroot

@@ -187,7 +187,7 @@ impl TraceReport {
                 push_once(&mut report.written, path.clone());
                 continue;
             }
-            if l.result.is_err() || !seen.insert(path.clone()) {
+            if !l.found() || !seen.insert(path.clone()) {
                 continue;
             }
             match l.uses {
@@ -338,13 +338,7 @@ impl TraceReport {
         o.raw("end", &end)
             .raw("traced", &format!("{}", self.traced))
             .bool("all_good", self.all_good());
-        let executed = o.key("executed");
-        executed.push('[');
-        for (i, ex) in self.executed.iter().enumerate() {
-            if i > 0 {
-                executed.push(',');
-            }
-            let mut p = Object::new(executed);
+        array(o.key("executed"), &self.executed, |p, ex| {
             p.str("path", &ex.path)
                 .strs("interpreters", ex.interpreters.iter().map(String::as_str))
                 .opt_str("problem", ex.problem.as_deref());
@@ -354,45 +348,19 @@ impl TraceReport {
                     p.raw("closure", "null");
                 }
             }
-            p.end();
-        }
-        executed.push(']');
-        let files = o.key("files");
-        files.push('[');
-        for (i, (path, category)) in self.files.iter().enumerate() {
-            if i > 0 {
-                files.push(',');
-            }
-            let mut f = Object::new(files);
+        });
+        array(o.key("files"), &self.files, |f, (path, category)| {
             f.str("path", path).str("category", category.name());
-            f.end();
-        }
-        files.push(']');
+        });
         o.strs("directories", self.directories.iter().map(String::as_str));
-        let absent = o.key("absent");
-        absent.push('[');
-        for (i, a) in self.absent.iter().enumerate() {
-            if i > 0 {
-                absent.push(',');
-            }
-            let mut f = Object::new(absent);
+        array(o.key("absent"), &self.absent, |f, a| {
             f.str("path", &a.path)
                 .str("errno", &errno_name(a.errno))
                 .opt_str("then", a.then.as_deref());
-            f.end();
-        }
-        absent.push(']');
-        let links = o.key("links");
-        links.push('[');
-        for (i, (path, target)) in self.links.iter().enumerate() {
-            if i > 0 {
-                links.push(',');
-            }
-            let mut f = Object::new(links);
+        });
+        array(o.key("links"), &self.links, |f, (path, target)| {
             f.str("path", path).str("target", target);
-            f.end();
-        }
-        links.push(']');
+        });
         o.strs("runtime", self.runtime.iter().map(String::as_str))
             .strs("written", self.written.iter().map(String::as_str))
             .strs("sockets", self.sockets.iter().map(String::as_str))
@@ -402,6 +370,20 @@ impl TraceReport {
         o.end();
         out
     }
+}
+
+/// A JSON array at the end of `out` of one object per item, each written by `each`.
+fn array<T>(out: &mut String, items: &[T], each: impl Fn(&mut Object<'_>, &T)) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut o = Object::new(out);
+        each(&mut o, item);
+        o.end();
+    }
+    out.push(']');
 }
 
 /// `words` as a POSIX shell reads them back: each quoted (`'…'`) when it is empty or has a
@@ -497,6 +479,9 @@ fn absent(trace: &Trace) -> Vec<Absent> {
         let (Ok(path), Err(errno)) = (&l.path, l.result) else {
             continue;
         };
+        if l.found() {
+            continue;
+        }
         if is_runtime(path) || l.uses.changes() {
             continue;
         }
@@ -506,7 +491,7 @@ fn absent(trace: &Trace) -> Vec<Absent> {
         let next = trace.lookups[i + 1..]
             .iter()
             .filter(|n| n.pid == l.pid && !n.uses.changes())
-            .find(|n| n.result.is_ok());
+            .find(|n| n.found());
         let then = next.and_then(|n| n.path.as_ref().ok()).filter(|n| {
             paths::dirname(n) == paths::dirname(path) || paths::basename(n) == paths::basename(path)
         });

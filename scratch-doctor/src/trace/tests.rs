@@ -172,6 +172,8 @@ fn the_report_groups_by_why_and_names_the_alternative_used() {
                 "/etc/ld.so.preload",
                 Err(Errno::ENOENT),
             ),
+            // readlink of a file that is not a link: EINVAL, and the file is there.
+            lookup("readlink", Use::Lookup, "/etc/app.conf", Err(Errno::EINVAL)),
             lookup("openat", Use::Read, "/etc/app.conf", Ok(())),
             lookup("openat", Use::Directory, "/usr/lib/locale", Ok(())),
             lookup("newfstatat", Use::Lookup, "/var/out", Ok(())),
