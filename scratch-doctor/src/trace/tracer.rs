@@ -364,8 +364,13 @@ impl Tracer {
         };
         self.seen(pid);
         if status.is_syscall_stop() {
-            self.on_exit(pid)?;
-            return resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT");
+            let exited = self.on_exit(pid)?;
+            // The tracee goes on first; the record is made while it runs.
+            resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT")?;
+            return match exited {
+                Some((pending, result)) => self.complete(pending, result),
+                None => Ok(()),
+            };
         }
         match status.ptrace_event() {
             Some(Event::SECCOMP) => self.on_entry(pid),
@@ -437,22 +442,23 @@ impl Tracer {
         resume(pid, ptrace::syscall(pid, 0), "PTRACE_SYSCALL")
     }
 
-    /// A syscall stop after a seccomp stop: the exit of the pending call.
-    fn on_exit(&mut self, pid: Pid) -> Result<(), TraceError> {
+    /// A syscall stop after a seccomp stop: the exit of the pending call, and its result
+    /// (`None`: no pending call, or one the kernel makes again).
+    fn on_exit(&mut self, pid: Pid) -> Result<Option<(Pending, Result<(), Errno>)>, TraceError> {
         let info = match ptrace::syscall_info(pid) {
             Ok(info) => info,
-            Err(e) => return gone_or(pid, "PTRACE_GET_SYSCALL_INFO", e),
+            Err(e) => return gone_or(pid, "PTRACE_GET_SYSCALL_INFO", e).map(|()| None),
         };
         let SyscallOp::Exit { rval, is_error } = info.op else {
-            return Ok(());
+            return Ok(None);
         };
         let Some(pending) = self.tracees.get_mut(&pid).and_then(|t| t.pending.take()) else {
-            return Ok(());
+            return Ok(None);
         };
         let result = if is_error {
             let errno = -rval as i32;
             if RESTART.contains(&errno) {
-                return Ok(()); // made again, and stopped at again
+                return Ok(None); // made again, and stopped at again
             }
             Err(Errno::from_raw(errno))
         } else {
@@ -464,7 +470,7 @@ impl Tracer {
         {
             t.rooted = true;
         }
-        self.complete(pending, result)
+        Ok(Some((pending, result)))
     }
 
     /// `PTRACE_EVENT_EXEC`: the pending `execve` of the thread that called it (the former
