@@ -5,7 +5,7 @@
 //! descriptor used across `fork`, files opened from threads, `posix_spawn` (vfork + exec), an
 //! `int 0x80` open from a 64-bit process, a seccomp filter of its own, a set-user-ID program, a
 //! bounded fork bomb, a tracee that signals its tracer, one that ignores every signal and never
-//! exits (`--timeout`). Then `--copy-closure` of traced runs, run again in an empty root
+//! exits (`--timeout`), one that `chroot`s. Then `--copy-closure` of traced runs, run again in an empty root
 //! (`unshare --root`, as root) with the same output as here, where the closure alone fails.
 //!
 //! After each case no process of it is left: its marker (a unique directory or argument) is in
@@ -296,6 +296,26 @@ fn relative_paths_after_chdir_are_made_absolute() {
     assert!(
         paths(&report, "directories").contains(&case.marker()),
         "the chdir"
+    );
+}
+
+/// After `chroot(DIR)`, absolute paths are under DIR (`/proc/PID/root`), for every thread of
+/// the process.
+#[test]
+fn absolute_paths_after_chroot_are_under_the_new_root() {
+    if !require_root("chroot(2)") {
+        return;
+    }
+    let Some(case) = Case::new("chroot") else {
+        return;
+    };
+    let (out, report) = case.trace(&[], "chroot", &[]);
+    assert_eq!(status(&out), Some(0), "{}", stderr(&out));
+    let files = paths(&report, "files");
+    assert!(files.contains(&case.path("a.txt")), "{files:?}");
+    assert!(
+        files.contains(&case.path("thread-0.txt")),
+        "from a thread: {files:?}"
     );
 }
 

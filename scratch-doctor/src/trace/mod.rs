@@ -9,7 +9,8 @@
 //!   seccomp filter ([`syscall_kit::seccomp::Filter`]) that returns `SECCOMP_RET_TRACE` for
 //!   them, in each ABI the tracer follows (on x86_64 the native one and i386, which `int 0x80`
 //!   and 32-bit programs use), and `SECCOMP_RET_ALLOW` for every other call, which runs at full
-//!   speed. An ABI the filter does not name stops too, so that the tracer can say it does not
+//!   speed; `fstat` made as `newfstatat(fd, "", AT_EMPTY_PATH)` (or `statx`) is exempted by its
+//!   flag. An ABI the filter does not name stops too, so that the tracer can say it does not
 //!   follow it.
 //! - **Start** (`spawn.rs`): the tracer forks; the child waits on a pipe until the tracer has
 //!   seized it (`PTRACE_SEIZE` with fork, vfork, clone, exec and seccomp tracing, and
@@ -17,7 +18,8 @@
 //!   installs the filter (a traced call without a tracer would fail with `ENOSYS`) and
 //!   `execve`s the command through `PATH`, with the environment as given. Its first traced
 //!   call is that `execve`.
-//! - **The loop** ([`tracer`]): `wait4(-1, __WALL)` for every stop of every thread. At a
+//! - **The loop** ([`tracer`]): one blocking `wait4(-1, __WALL)` for every stop of every
+//!   thread (and `PR_SET_CHILD_SUBREAPER`, so that orphans come to the tracer too). At a
 //!   seccomp stop (a call's entry), the call is read (`PTRACE_GET_SYSCALL_INFO`: its number,
 //!   arguments and ABI), its path read from the tracee's memory (`process_vm_readv(2)`) and
 //!   made absolute at once ([`remote`]), while the directory it is relative to is still that
@@ -31,10 +33,12 @@
 //!   A call the kernel restarts (`-ERESTARTSYS` and its kind, seen only by a tracer) is
 //!   recorded when it is made again.
 //! - **Signals**: a signal stop is resumed with the signal; a group-stop (`SIGSTOP`, `SIGTSTP`)
-//!   is kept with `PTRACE_LISTEN`. The tracer blocks `SIGCHLD`, `SIGINT`, `SIGTERM`, `SIGHUP`
-//!   and `SIGQUIT` and waits for them with `sigtimedwait(2)`, so that `--timeout` and a signal
-//!   sent to the tracer end the run with one line and every traced process killed. The child
-//!   gets the tracer's original mask back before its `execve`.
+//!   is kept with `PTRACE_LISTEN`. `--timeout` and a signal that ends the tracer (`SIGINT`,
+//!   `SIGTERM`, `SIGHUP`, `SIGQUIT`) wake the loop through a *waker*, a child of the tracer that
+//!   exits at the timeout and that the handler of those signals kills (an async-signal-safe
+//!   `kill(2)`): its end is a change of state `wait4` reports, so no signal is missed between
+//!   two waits. The run then ends with one line and every traced process killed and reaped.
+//!   The waker also exits when the tracer closes its pipe, or dies.
 //! - **What is not seen** is said ([`Trace::warnings`]): files opened through `io_uring`,
 //!   calls through an ABI not followed, a set-user-ID or set-group-ID program (it runs without
 //!   its privilege under `no_new_privs`), a command that fails (what it did not get to do is

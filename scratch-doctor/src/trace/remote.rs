@@ -80,31 +80,40 @@ pub fn read_small_file(path: &str) -> Result<String, Errno> {
     Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// The value of the field `name` (`TracerPid:`, with its colon) of a `/proc/PID/status` text.
+fn field<'s>(status: &'s str, name: &str) -> Option<&'s str> {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(name))
+        .map(str::trim)
+}
+
+/// `/proc/WHO/status` (`self`, or a thread id).
+fn status(who: &str) -> Result<String, Errno> {
+    read_small_file(&alloc::format!("/proc/{who}/status"))
+}
+
 /// The `TracerPid` of `/proc/WHO/status` (`self`, or a process id): 0 for a process that is
 /// not traced; `None` when it cannot be read.
 pub fn tracer_of(who: &str) -> Option<Pid> {
-    let status = read_small_file(&alloc::format!("/proc/{who}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("TracerPid:"))
-        .and_then(|v| v.trim().parse().ok())
+    field(&status(who).ok()?, "TracerPid:").and_then(|v| v.parse().ok())
 }
 
 /// Whether the thread `pid` is alive (not a zombie) and traced by `tracer`: its `State` and
 /// `TracerPid` in `/proc/PID/status`; `None` when that cannot be read (`Some(false)` when it
 /// is not there: the thread is gone).
 pub fn traced_by(pid: Pid, tracer: Pid) -> Option<bool> {
-    let status = match read_small_file(&alloc::format!("/proc/{pid}/status")) {
+    let status = match status(&alloc::format!("{pid}")) {
         Ok(status) => status,
         Err(Errno::ENOENT | Errno::ESRCH) => return Some(false),
         Err(_) => return None,
     };
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(str::trim)
-    };
-    let alive = field("State:").is_some_and(|s| !s.starts_with('Z') && !s.starts_with('X'));
-    Some(alive && field("TracerPid:").and_then(|v| v.parse().ok()) == Some(tracer))
+    let alive =
+        field(&status, "State:").is_some_and(|s| !s.starts_with('Z') && !s.starts_with('X'));
+    Some(alive && field(&status, "TracerPid:").and_then(|v| v.parse().ok()) == Some(tracer))
+}
+
+/// The process (`Tgid` in `/proc/PID/status`) of the thread `pid`, when it can be read.
+pub fn tgid(pid: Pid) -> Option<Pid> {
+    field(&status(&alloc::format!("{pid}")).ok()?, "Tgid:").and_then(|v| v.parse().ok())
 }

@@ -464,11 +464,15 @@ impl Tracer {
         } else {
             Ok(())
         };
-        if pending.spec.uses == Use::Chroot
-            && result.is_ok()
-            && let Some(t) = self.tracees.get_mut(&pid)
-        {
-            t.rooted = true;
+        if pending.spec.uses == Use::Chroot && result.is_ok() {
+            // The root is the process's: every thread of it has the new one (a thread whose
+            // process cannot be read is taken to be this one's).
+            let process = remote::tgid(pid);
+            for (&tid, t) in self.tracees.iter_mut() {
+                if tid == pid || remote::tgid(tid) == process {
+                    t.rooted = true;
+                }
+            }
         }
         Ok(Some((pending, result)))
     }
