@@ -6,7 +6,7 @@ mod common;
 
 use common::TempDir;
 use syscall_kit::event::{self, EpollCreateFlags, EpollEvent, EpollFlags, EventfdFlags};
-use syscall_kit::fs::{self, Mode, OFlags};
+use syscall_kit::fs::{self, AtFlags, Mode, OFlags};
 use syscall_kit::mm::{self, MapFlags, ProtFlags};
 use syscall_kit::net::{
     self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
@@ -106,6 +106,12 @@ fn error_paths() {
         fs::stat(&*missing) => ENOENT;
         fs::lstat(&*file_below) => ENOTDIR;
         fs::fstat(never_open) => EBADF;
+        fs::statx(&regular, "x", AtFlags::SYMLINK_NOFOLLOW) => ENOTDIR;
+        fs::statx(never_open, "x", AtFlags::SYMLINK_NOFOLLOW) => EBADF;
+        fs::statx(fs::CWD, &*missing, AtFlags::SYMLINK_NOFOLLOW) => ENOENT;
+        fs::statx(&regular, "", AtFlags::empty()) => ENOENT;
+        fs::statx(&regular, "", AtFlags::REMOVEDIR) => EINVAL;
+        fs::statx(fs::CWD, &*with_nul, AtFlags::empty()) => EINVAL;
         fs::fchmod(never_open, Mode::RUSR) => EBADF;
         // fs::dir
         fs::mkdir(d, Mode::RUSR) => EEXIST;
@@ -116,6 +122,8 @@ fn error_paths() {
         // fs::link
         fs::readlink(&*file, &mut buf) => EINVAL;
         fs::readlink(&*missing, &mut buf) => ENOENT;
+        // fs::unlink
+        fs::unlinkat(fs::CWD, &*file, AtFlags::SYMLINK_NOFOLLOW) => EINVAL;
         // io
         io::read(never_open, &mut buf) => EBADF;
         io::write(&read_only, b"x") => EBADF;

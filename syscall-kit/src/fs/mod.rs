@@ -1,5 +1,6 @@
 //! Files: `open(2)`/`openat(2)` with typed flags and mode, `fchmod(2)`; in the submodules,
-//! re-exported here: what the kernel knows of a file ([`fstat`], [`stat`], [`lstat`]),
+//! re-exported here: what the kernel knows of a file ([`statx`] relative to a directory
+//! with [`AtFlags`], [`fstat`], [`stat`], [`lstat`]),
 //! directories ([`mkdirat`], [`getdents64`], [`getcwd`]), symbolic links ([`readlinkat`]),
 //! resolution that stays beneath a directory ([`openat2`]), renaming ([`renameat2`]) and
 //! removing ([`unlinkat`]).
@@ -15,8 +16,8 @@ pub use dir::{DirEntries, DirEntry, getcwd, getdents64, mkdir, mkdirat};
 pub use link::{readlink, readlinkat};
 pub use openat2::{OpenHow, ResolveFlags, openat2};
 pub use rename::{RenameFlags, renameat2};
-pub use stat::{FileType, Stat, fstat, lstat, stat};
-pub use unlink::{UnlinkFlags, unlinkat};
+pub use stat::{FileType, Stat, fstat, lstat, stat, statx};
+pub use unlink::unlinkat;
 
 use crate::arch;
 use crate::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
@@ -30,6 +31,25 @@ pub const CWD: BorrowedFd<'static> = {
     // directory"; it is never closed.
     unsafe { BorrowedFd::borrow_raw(AT_FDCWD) }
 };
+
+bitflags::bitflags! {
+    /// Flags of the `*at` calls (`AT_*`): [`statx`] and [`unlinkat`] each take the ones their
+    /// man pages list, and fail with [`Errno::EINVAL`](crate::Errno::EINVAL) on the others.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub struct AtFlags: u32 {
+        /// `AT_SYMLINK_NOFOLLOW`: a symbolic link as the last component of the path is itself
+        /// the file, not what it points to ([`statx`]).
+        const SYMLINK_NOFOLLOW = 0x100;
+        /// `AT_REMOVEDIR`: remove an empty directory, as `rmdir(2)` does ([`unlinkat`]).
+        const REMOVEDIR = 0x200;
+        /// `AT_NO_AUTOMOUNT`: an automount point as the last component is not mounted
+        /// ([`statx`]).
+        const NO_AUTOMOUNT = 0x800;
+        /// `AT_EMPTY_PATH`: with an empty path, the file is `dirfd` itself, of any type and
+        /// opened with any flags, `O_PATH` included ([`statx`]).
+        const EMPTY_PATH = 0x1000;
+    }
+}
 
 bitflags::bitflags! {
     /// Flags of [`open`] and [`openat`] (`O_*`, see `open(2)`).

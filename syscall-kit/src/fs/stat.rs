@@ -1,11 +1,10 @@
-//! What the kernel knows of a file: `fstat(2)`, `stat(2)` and `lstat(2)`, made with `statx(2)`
-//! (whose `struct statx` has the same layout on every architecture, unlike `struct stat`), and
-//! the [`Stat`] and [`FileType`] they return.
+//! What the kernel knows of a file: `statx(2)` relative to a directory descriptor with
+//! [`AtFlags`], and `fstat(2)`, `stat(2)` and `lstat(2)` made with it (`struct statx` has the
+//! same layout on every architecture, unlike `struct stat`); the [`Stat`] and [`FileType`] they
+//! return.
 
-use core::ffi::CStr;
-
-use super::CWD;
-use crate::fd::{AsFd, RawFd};
+use super::{AtFlags, CWD};
+use crate::fd::AsFd;
 use crate::raw::{self, nr};
 use crate::{PathArg, Result};
 
@@ -45,7 +44,7 @@ impl FileType {
     }
 }
 
-/// What [`fstat`], [`stat`] and [`lstat`] report about a file.
+/// What [`statx`], [`fstat`], [`stat`] and [`lstat`] report about a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stat {
@@ -67,6 +66,10 @@ pub struct Stat {
     pub gid: u32,
     /// Preferred I/O block size.
     pub blksize: u32,
+    /// Space allocated to the file, in 512-byte blocks, whatever the file system's block size
+    /// (`stx_blocks`; `du` reports `blocks * 512` bytes): less than `size` for a file with
+    /// holes, more for a small file in a larger block.
+    pub blocks: u64,
     /// Modification time, seconds since the epoch.
     pub mtime: i64,
 }
@@ -97,24 +100,43 @@ struct Statx {
 
 const _: () = assert!(core::mem::size_of::<Statx>() == 256);
 
-const AT_SYMLINK_NOFOLLOW: usize = 0x100;
-const AT_EMPTY_PATH: usize = 0x1000;
+/// `STATX_BASIC_STATS`: the fields of `struct stat`, all that [`Stat`] holds.
 const STATX_BASIC_STATS: usize = 0x7ff;
 
-fn statx(dirfd: RawFd, path: &CStr, flags: usize) -> Result<Stat> {
+/// `statx(2)` (POSIX's `fstatat`): what the kernel knows of the file at `path`, relative to the
+/// directory `dirfd` (or [`CWD`]), with [`AtFlags::SYMLINK_NOFOLLOW`] (a symbolic link as
+/// itself), [`AtFlags::EMPTY_PATH`] (an empty `path`: `dirfd` itself, which may be any
+/// descriptor, `O_PATH` ones included) and [`AtFlags::NO_AUTOMOUNT`].
+///
+/// One call per file for a walk of a directory: the names from [`getdents64`](super::getdents64),
+/// each given to `statx` with the directory's descriptor and `SYMLINK_NOFOLLOW`, with nothing to
+/// open or close. An absolute `path` ignores `dirfd`. Other flags fail with
+/// [`Errno::EINVAL`](crate::Errno::EINVAL); a `dirfd` that is not a directory, for a relative
+/// non-empty `path`, with [`Errno::ENOTDIR`](crate::Errno::ENOTDIR). Every architecture has
+/// `statx` (Linux 4.11 and later); [`fstat`], [`stat`] and [`lstat`] are made with it.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/statx.2.html
+#[doc(alias = "fstatat")]
+pub fn statx(dirfd: impl AsFd, path: impl PathArg, flags: AtFlags) -> Result<Stat> {
+    let dirfd = dirfd.as_fd().as_raw_fd();
     let mut sx = core::mem::MaybeUninit::<Statx>::zeroed();
-    // SAFETY: `path` is NUL-terminated; the kernel writes at most one `struct statx` (256
-    // bytes, checked above) into `sx`.
-    unsafe {
-        raw::syscall5(
-            nr::STATX,
-            dirfd as usize,
-            path.as_ptr() as usize,
-            flags,
-            STATX_BASIC_STATS,
-            sx.as_mut_ptr() as usize,
-        )
-    }?;
+    path.with_c_str(|path| {
+        // SAFETY: `path` is NUL-terminated and outlives the call; the kernel writes at most one
+        // `struct statx` (256 bytes, checked above) into `sx`, which is ours.
+        unsafe {
+            raw::syscall5(
+                nr::STATX,
+                dirfd as usize,
+                path.as_ptr() as usize,
+                flags.bits() as usize,
+                STATX_BASIC_STATS,
+                sx.as_mut_ptr() as usize,
+            )
+        }
+    })?;
     // SAFETY: zero bytes are a valid `Statx` (all integers), and the kernel filled it in.
     let sx = unsafe { sx.assume_init() };
     let mode = u32::from(sx.mode);
@@ -128,14 +150,15 @@ fn statx(dirfd: RawFd, path: &CStr, flags: usize) -> Result<Stat> {
         uid: sx.uid,
         gid: sx.gid,
         blksize: sx.blksize,
+        blocks: sx.blocks,
         mtime: sx.times[3][0],
     })
 }
 
 /// `fstat(2)`: what the kernel knows of the open file `fd`.
 ///
-/// Implemented with `statx(2)` and `AT_EMPTY_PATH`, whose result has the same layout on every
-/// architecture (`struct stat` has not).
+/// Implemented as [`statx`]`(fd, "", `[`AtFlags::EMPTY_PATH`]`)`, whose result has the same
+/// layout on every architecture (`struct stat` has not).
 ///
 /// # References
 ///  - [Linux]
@@ -144,10 +167,11 @@ fn statx(dirfd: RawFd, path: &CStr, flags: usize) -> Result<Stat> {
 /// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
 /// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
 pub fn fstat(fd: impl AsFd) -> Result<Stat> {
-    statx(fd.as_fd().as_raw_fd(), c"", AT_EMPTY_PATH)
+    statx(fd, c"", AtFlags::EMPTY_PATH)
 }
 
-/// `stat(2)`: what the kernel knows of the file at `path`, following symbolic links.
+/// `stat(2)`: what the kernel knows of the file at `path`, following symbolic links
+/// ([`statx`] relative to [`CWD`], no flags).
 ///
 /// # References
 ///  - [Linux]
@@ -156,10 +180,11 @@ pub fn fstat(fd: impl AsFd) -> Result<Stat> {
 /// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
 /// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
 pub fn stat(path: impl PathArg) -> Result<Stat> {
-    path.with_c_str(|path| statx(CWD.as_raw_fd(), path, 0))
+    statx(CWD, path, AtFlags::empty())
 }
 
-/// `lstat(2)`: like [`stat`], but a symbolic link is reported as itself.
+/// `lstat(2)`: like [`stat`], but a symbolic link is reported as itself ([`statx`] relative to
+/// [`CWD`] with [`AtFlags::SYMLINK_NOFOLLOW`]).
 ///
 /// # References
 ///  - [Linux]
@@ -168,5 +193,5 @@ pub fn stat(path: impl PathArg) -> Result<Stat> {
 /// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
 /// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
 pub fn lstat(path: impl PathArg) -> Result<Stat> {
-    path.with_c_str(|path| statx(CWD.as_raw_fd(), path, AT_SYMLINK_NOFOLLOW))
+    statx(CWD, path, AtFlags::SYMLINK_NOFOLLOW)
 }
