@@ -119,6 +119,11 @@ fn error_paths() {
         fs::getdents64(&regular, &mut buf) => ENOTDIR;
         fs::getdents64(never_open, &mut buf) => EBADF;
         fs::getcwd(&mut [0u8; 1]) => ERANGE;
+        fs::chdir(&*missing) => ENOENT;
+        fs::chdir(&*file) => ENOTDIR;
+        fs::chdir(&*with_nul) => EINVAL;
+        fs::fchdir(&regular) => ENOTDIR;
+        fs::fchdir(never_open) => EBADF;
         // fs::link
         fs::readlink(&*file, &mut buf) => EINVAL;
         fs::readlink(&*missing, &mut buf) => ENOENT;

@@ -1,7 +1,8 @@
 //! Files: `open(2)`/`openat(2)` with typed flags and mode, `fchmod(2)`; in the submodules,
 //! re-exported here: what the kernel knows of a file ([`statx`] relative to a directory
 //! with [`AtFlags`], [`fstat`], [`stat`], [`lstat`]),
-//! directories ([`mkdirat`], [`getdents64`], [`getcwd`]), symbolic links ([`readlinkat`]),
+//! directories ([`mkdirat`], [`getdents64`]) and the current one ([`getcwd`], [`chdir`],
+//! [`fchdir`]), symbolic links ([`readlinkat`]),
 //! resolution that stays beneath a directory ([`openat2`]), renaming ([`renameat2`]) and
 //! removing ([`unlinkat`]).
 
@@ -12,7 +13,7 @@ mod rename;
 mod stat;
 mod unlink;
 
-pub use dir::{DirEntries, DirEntry, getcwd, getdents64, mkdir, mkdirat};
+pub use dir::{DirEntries, DirEntry, chdir, fchdir, getcwd, getdents64, mkdir, mkdirat};
 pub use link::{readlink, readlinkat};
 pub use openat2::{OpenHow, ResolveFlags, openat2};
 pub use rename::{RenameFlags, renameat2};
