@@ -209,6 +209,9 @@ fn error_paths() {
         net::listen(never_open, 1) => EBADF;
         net::listen(&udp, 1) => EOPNOTSUPP;
         net::accept4(&unconnected, SocketFlags::empty()) => EINVAL;
+        net::accept(&unconnected, SocketFlags::empty()) => EINVAL;
+        net::accept(&regular, SocketFlags::empty()) => ENOTSOCK;
+        net::accept(never_open, SocketFlags::empty()) => EBADF;
         net::getsockname(&regular) => ENOTSOCK;
         net::getpeername(&unconnected) => ENOTCONN;
         net::shutdown(&unconnected, Shutdown::Both) => ENOTCONN;

@@ -3,11 +3,12 @@
 
 use std::net::ToSocketAddrs;
 
+use syscall_kit::fs::{Mode, OFlags};
 use syscall_kit::io::{PollFd, PollFlags, poll, read, write_all};
 use syscall_kit::net::{
     Domain, Ipv4Addr, Ipv6Addr, MsgFlags, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6,
-    SocketFlags, SocketType, accept4, bind, connect, getpeername, getsockname, listen, recv,
-    recvfrom, reuseaddr, send, sendto, set_reuseaddr, shutdown, socket, socket_error,
+    SocketFlags, SocketType, accept, accept4, bind, connect, getpeername, getsockname, listen,
+    recv, recvfrom, reuseaddr, send, sendto, set_reuseaddr, shutdown, socket, socket_error,
 };
 use syscall_kit::{AsFd, Errno, OwnedFd};
 
@@ -157,6 +158,71 @@ fn exchange_over_loopback(addr: &str) {
     let std_peer = std::net::TcpStream::connect(to_std(local)).unwrap();
     let (_second, peer) = accept4(&lfd, SocketFlags::CLOEXEC).unwrap();
     assert_eq!(peer.map(to_std), Some(std_peer.local_addr().unwrap()));
+}
+
+/// The `flags:` line of `/proc/self/fdinfo/FD`: the descriptor's `O_*` flags, in octal.
+fn fdinfo_flags(fd: &OwnedFd) -> u32 {
+    let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{}", fd.as_raw_fd())).unwrap();
+    let flags = info.lines().find_map(|l| l.strip_prefix("flags:")).unwrap();
+    u32::from_str_radix(flags.trim(), 8).unwrap()
+}
+
+#[test]
+fn accept_gives_the_connection_without_its_peer() {
+    let (lfd, local) = listener("127.0.0.1:0");
+    let client = std::net::TcpStream::connect(to_std(local)).unwrap();
+    let server = accept(&lfd, SocketFlags::CLOEXEC).unwrap();
+    // The same connection: its peer is the client, and bytes go through.
+    assert_eq!(
+        getpeername(&server).map(to_std),
+        Ok(client.local_addr().unwrap())
+    );
+    std::io::Write::write_all(&mut &client, b"hello").unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(recv(&server, &mut buf[..5], MsgFlags::WAITALL), Ok(5));
+    assert_eq!(&buf[..5], b"hello");
+    // The flags are the new socket's (`O_CLOEXEC` and `O_NONBLOCK` in its fdinfo).
+    let (cloexec, nonblock) = (0o2000000, 0o4000);
+    assert_eq!(fdinfo_flags(&server) & (cloexec | nonblock), cloexec);
+    let _second = std::net::TcpStream::connect(to_std(local)).unwrap();
+    let server = accept(&lfd, SocketFlags::CLOEXEC | SocketFlags::NONBLOCK).unwrap();
+    assert_eq!(
+        fdinfo_flags(&server) & (cloexec | nonblock),
+        cloexec | nonblock
+    );
+}
+
+#[test]
+fn accept_reports_einval_eagain_enotsock_ebadf() {
+    let unconnected = socket(Domain::INET, SocketType::STREAM, SocketFlags::CLOEXEC, 0).unwrap();
+    assert_eq!(
+        accept(&unconnected, SocketFlags::empty()).map(drop),
+        Err(Errno::EINVAL)
+    );
+    let nonblocking = socket(
+        Domain::INET,
+        SocketType::STREAM,
+        SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
+        0,
+    )
+    .unwrap();
+    bind(&nonblocking, &SocketAddr::parse(b"127.0.0.1:0").unwrap()).unwrap();
+    listen(&nonblocking, 1).unwrap();
+    assert_eq!(
+        accept(&nonblocking, SocketFlags::empty()).map(drop),
+        Err(Errno::EAGAIN)
+    );
+    let file = syscall_kit::fs::open("Cargo.toml", OFlags::RDONLY, Mode::empty()).unwrap();
+    assert_eq!(
+        accept(&file, SocketFlags::empty()).map(drop),
+        Err(Errno::ENOTSOCK)
+    );
+    // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
+    let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
+    assert_eq!(
+        accept(never_open, SocketFlags::empty()).map(drop),
+        Err(Errno::EBADF)
+    );
 }
 
 #[test]
