@@ -3,7 +3,7 @@
 //!
 //! | topic | items |
 //! |---|---|
-//! | addresses (`addr.rs`) | [`Ipv4Addr`], [`Ipv6Addr`], [`SocketAddrV4`], [`SocketAddrV6`], [`SocketAddr`]: parsed from `127.0.0.1:8080` and `[::1]:8080` without `std` |
+//! | addresses (`addr/`: the types in `mod.rs`, parsing in `parse.rs`) | [`Ipv4Addr`], [`Ipv6Addr`], [`SocketAddrV4`], [`SocketAddrV6`], [`SocketAddr`]: parsed from `127.0.0.1:8080` and `[::1]:8080` without `std` |
 //! | the kernel's `struct sockaddr` (`sockaddr.rs`) | [`SockAddrRaw`]: a [`SocketAddr`] as `sockaddr_in`/`sockaddr_in6`, and back |
 //! | making and connecting sockets (`socket.rs`) | [`socket`], [`connect`], [`bind`], [`listen`], [`accept4`] and [`accept`] (no peer address), [`getsockname`], [`getpeername`], [`shutdown`] |
 //! | options (`sockopt.rs`) | [`getsockopt`], [`setsockopt`] of an `int` option; [`socket_error`] (`SO_ERROR`), [`set_reuseaddr`] (`SO_REUSEADDR`) |
