@@ -1,7 +1,10 @@
 //! IPv4 and IPv6 addresses and socket addresses: the types and their constructors here, their
-//! parsers from text in `parse.rs`.
+//! parsers from text in `parse.rs`, their text in `display.rs`.
 
+mod display;
 mod parse;
+
+pub use parse::AddrParseError;
 
 /// An IPv4 address (`struct in_addr`), in network order.
 ///
@@ -20,6 +23,20 @@ pub struct Ipv4Addr(pub [u8; 4]);
 /// [Linux]: https://man7.org/linux/man-pages/man7/ipv6.7.html
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Ipv6Addr(pub [u8; 16]);
+
+/// An IPv4 or IPv6 address.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man7/ip.7.html
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IpAddr {
+    /// An IPv4 address.
+    V4(Ipv4Addr),
+    /// An IPv6 address.
+    V6(Ipv6Addr),
+}
 
 /// An IPv4 address and a port.
 ///
@@ -85,6 +102,43 @@ impl Ipv6Addr {
         let bits = groups.iter().fold(0u128, |v, &g| v << 16 | u128::from(g));
         Ipv6Addr(bits.to_be_bytes())
     }
+
+    /// The eight 16-bit groups of its text form, `2001:db8::1` as
+    /// `[0x2001, 0xdb8, 0, 0, 0, 0, 0, 1]`.
+    pub const fn segments(&self) -> [u16; 8] {
+        let b = u128::from_be_bytes(self.0);
+        [
+            (b >> 112) as u16,
+            (b >> 96) as u16,
+            (b >> 80) as u16,
+            (b >> 64) as u16,
+            (b >> 48) as u16,
+            (b >> 32) as u16,
+            (b >> 16) as u16,
+            b as u16,
+        ]
+    }
+
+    /// The IPv4 address of an IPv4-mapped address (`::ffff:a.b.c.d`, how an IPv6 socket
+    /// names an IPv4 peer); `None` for any other.
+    pub const fn to_ipv4_mapped(&self) -> Option<Ipv4Addr> {
+        match self.0 {
+            [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b, c, d] => Some(Ipv4Addr([a, b, c, d])),
+            _ => None,
+        }
+    }
+}
+
+impl From<Ipv4Addr> for IpAddr {
+    fn from(ip: Ipv4Addr) -> IpAddr {
+        IpAddr::V4(ip)
+    }
+}
+
+impl From<Ipv6Addr> for IpAddr {
+    fn from(ip: Ipv6Addr) -> IpAddr {
+        IpAddr::V6(ip)
+    }
 }
 
 impl SocketAddrV4 {
@@ -107,6 +161,23 @@ impl SocketAddrV6 {
 }
 
 impl SocketAddr {
+    /// `ip` and `port`: a [`SocketAddrV4`] or a [`SocketAddrV6`] (with no flow label or scope),
+    /// as `ip` is. `SocketAddr::from((ip, port))` takes an [`Ipv4Addr`] or [`Ipv6Addr`] too.
+    pub const fn new(ip: IpAddr, port: u16) -> SocketAddr {
+        match ip {
+            IpAddr::V4(ip) => SocketAddr::V4(SocketAddrV4::new(ip, port)),
+            IpAddr::V6(ip) => SocketAddr::V6(SocketAddrV6::new(ip, port)),
+        }
+    }
+
+    /// The address.
+    pub const fn ip(&self) -> IpAddr {
+        match self {
+            SocketAddr::V4(a) => IpAddr::V4(a.ip),
+            SocketAddr::V6(a) => IpAddr::V6(a.ip),
+        }
+    }
+
     /// The port.
     pub const fn port(&self) -> u16 {
         match self {
@@ -133,5 +204,12 @@ impl From<SocketAddrV4> for SocketAddr {
 impl From<SocketAddrV6> for SocketAddr {
     fn from(a: SocketAddrV6) -> SocketAddr {
         SocketAddr::V6(a)
+    }
+}
+
+impl<I: Into<IpAddr>> From<(I, u16)> for SocketAddr {
+    /// `(ip, port)`, as [`SocketAddr::new`].
+    fn from((ip, port): (I, u16)) -> SocketAddr {
+        SocketAddr::new(ip.into(), port)
     }
 }

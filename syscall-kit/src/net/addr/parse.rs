@@ -1,10 +1,15 @@
-//! Addresses parsed from text, without `std`: the `parse` functions of the address types.
+//! Addresses parsed from text, without `std`: the `parse` functions of the address types, from
+//! bytes, and their `FromStr` (`"127.0.0.1:8080".parse()`), made with them.
 //!
 //! The accepted text is the one of `std::net`'s `FromStr`: `127.0.0.1`, `::1`,
-//! `2001:db8::8:800:200c:417a`, `::ffff:192.0.2.1`; `127.0.0.1:8080`, `[::1]:8080`. A parser
-//! returns `None` for anything else (leading zeros in IPv4 parts, a port above 65535, …).
+//! `2001:db8::8:800:200c:417a`, `::ffff:192.0.2.1`; `127.0.0.1:8080`, `[::1]:8080`. A `parse`
+//! function returns `None` for anything else (leading zeros in IPv4 parts, a port above 65535,
+//! …), `from_str` an [`AddrParseError`] that names what was expected.
 
-use super::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use core::fmt;
+use core::str::FromStr;
+
+use super::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 impl Ipv4Addr {
     /// Parses dotted-decimal text, `127.0.0.1`.
@@ -112,6 +117,16 @@ fn parse_port(text: &[u8]) -> Option<u16> {
     u16::try_from(parse_decimal(text, 5)?).ok()
 }
 
+impl IpAddr {
+    /// Parses an IPv4 address, `127.0.0.1`, or an IPv6 one, `::1`.
+    pub fn parse(text: &[u8]) -> Option<IpAddr> {
+        match Ipv4Addr::parse(text) {
+            Some(ip) => Some(IpAddr::V4(ip)),
+            None => Ipv6Addr::parse(text).map(IpAddr::V6),
+        }
+    }
+}
+
 impl SocketAddrV4 {
     /// Parses `127.0.0.1:8080`.
     pub fn parse(text: &[u8]) -> Option<SocketAddrV4> {
@@ -149,4 +164,57 @@ impl SocketAddr {
             SocketAddrV4::parse(text).map(SocketAddr::V4)
         }
     }
+}
+
+/// The error of the `FromStr` of an address type: the text is not an address of that type.
+/// `Display` says which, with `std::net::AddrParseError`'s words: `invalid IPv4 address syntax`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddrParseError(AddrKind);
+
+/// What a parse expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AddrKind {
+    Ip,
+    Ipv4,
+    Ipv6,
+    Socket,
+    SocketV4,
+    SocketV6,
+}
+
+impl fmt::Display for AddrParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            AddrKind::Ip => "invalid IP address syntax",
+            AddrKind::Ipv4 => "invalid IPv4 address syntax",
+            AddrKind::Ipv6 => "invalid IPv6 address syntax",
+            AddrKind::Socket => "invalid socket address syntax",
+            AddrKind::SocketV4 => "invalid IPv4 socket address syntax",
+            AddrKind::SocketV6 => "invalid IPv6 socket address syntax",
+        })
+    }
+}
+
+impl core::error::Error for AddrParseError {}
+
+/// `FromStr` for each address type, through its `parse`.
+macro_rules! from_str {
+    ($($ty:ident: $kind:ident;)*) => {$(
+        impl FromStr for $ty {
+            type Err = AddrParseError;
+
+            fn from_str(text: &str) -> Result<$ty, AddrParseError> {
+                $ty::parse(text.as_bytes()).ok_or(AddrParseError(AddrKind::$kind))
+            }
+        }
+    )*};
+}
+
+from_str! {
+    IpAddr: Ip;
+    Ipv4Addr: Ipv4;
+    Ipv6Addr: Ipv6;
+    SocketAddr: Socket;
+    SocketAddrV4: SocketV4;
+    SocketAddrV6: SocketV6;
 }
