@@ -1,10 +1,17 @@
-//! Files: `open(2)`/`openat(2)` with typed flags and mode, `fchmod(2)`; in the submodules,
-//! re-exported here: what the kernel knows of a file ([`statx`] relative to a directory
-//! with [`AtFlags`], [`fstat`], [`stat`], [`lstat`]),
-//! directories ([`mkdirat`], [`getdents64`]) and the current one ([`getcwd`], [`chdir`],
-//! [`fchdir`]), symbolic links ([`readlinkat`]),
-//! resolution that stays beneath a directory ([`openat2`]), renaming ([`renameat2`]) and
-//! removing ([`unlinkat`]).
+//! Files, one story a file:
+//!
+//! | topic | items |
+//! |---|---|
+//! | opening, and what every `*at` call shares (`mod.rs`) | [`open`], [`openat`] with [`OFlags`] and [`Mode`]; [`CWD`] (`AT_FDCWD`) and [`AtFlags`] (`AT_*`); [`fchmod`] |
+//! | what the kernel knows of a file (`stat.rs`) | [`statx`] relative to a directory descriptor (`SYMLINK_NOFOLLOW`, `EMPTY_PATH`), and [`fstat`], [`stat`], [`lstat`] made with it: a [`Stat`] with its [`FileType`] |
+//! | directories and the current directory (`dir.rs`) | [`mkdirat`], [`mkdir`], [`getdents64`] walked with [`DirEntries`]; [`getcwd`], [`chdir`], [`fchdir`] |
+//! | symbolic links (`link.rs`) | [`readlinkat`], [`readlink`] |
+//! | resolution that stays beneath a directory (`openat2.rs`) | [`openat2`] with [`OpenHow`] and [`ResolveFlags`] |
+//! | renaming (`rename.rs`) | [`renameat2`] with [`RenameFlags`] |
+//! | removing (`unlink.rs`) | [`unlinkat`] (`AtFlags::REMOVEDIR` for a directory) |
+//!
+//! Everything is re-exported here: `syscall_kit::fs::statx` and so on. The current directory
+//! is here, beside the paths it starts, rather than with the processes.
 
 mod dir;
 mod link;
