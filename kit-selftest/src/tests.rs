@@ -14,6 +14,7 @@ macro_rules! check {
 mod args;
 mod auxv;
 mod errno;
+mod fs;
 mod heap;
 mod mem;
 mod net;
@@ -73,6 +74,22 @@ pub const ALL: &[Test] = &[
     (
         "net: a loopback TCP pair exchanges bytes",
         net::loopback_pair,
+    ),
+    (
+        "net: accept gives the connection without the peer's address",
+        net::accept_without_peer,
+    ),
+    (
+        "net: addresses print and parse as std's do",
+        net::addresses_as_text,
+    ),
+    (
+        "fs: statx relative to a directory, SYMLINK_NOFOLLOW, EMPTY_PATH",
+        fs::statx_at,
+    ),
+    (
+        "fs: chdir and fchdir, then relative paths from there",
+        fs::chdir_and_fchdir,
     ),
     ("heap: Vec, String, format!, Box", heap::basics),
     ("heap: alignment up to 64 KiB", heap::alignment),

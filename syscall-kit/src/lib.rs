@@ -5,6 +5,7 @@ pub mod arch;
 mod errno;
 pub mod event;
 pub mod fd;
+mod fmt_buf;
 pub mod fs;
 pub mod io;
 pub mod mm;

@@ -6,7 +6,7 @@ mod common;
 
 use common::TempDir;
 use syscall_kit::event::{self, EpollCreateFlags, EpollEvent, EpollFlags, EventfdFlags};
-use syscall_kit::fs::{self, Mode, OFlags};
+use syscall_kit::fs::{self, AtFlags, Mode, OFlags};
 use syscall_kit::mm::{self, MapFlags, ProtFlags};
 use syscall_kit::net::{
     self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
@@ -106,6 +106,12 @@ fn error_paths() {
         fs::stat(&*missing) => ENOENT;
         fs::lstat(&*file_below) => ENOTDIR;
         fs::fstat(never_open) => EBADF;
+        fs::statx(&regular, "x", AtFlags::SYMLINK_NOFOLLOW) => ENOTDIR;
+        fs::statx(never_open, "x", AtFlags::SYMLINK_NOFOLLOW) => EBADF;
+        fs::statx(fs::CWD, &*missing, AtFlags::SYMLINK_NOFOLLOW) => ENOENT;
+        fs::statx(&regular, "", AtFlags::empty()) => ENOENT;
+        fs::statx(&regular, "", AtFlags::REMOVEDIR) => EINVAL;
+        fs::statx(fs::CWD, &*with_nul, AtFlags::empty()) => EINVAL;
         fs::fchmod(never_open, Mode::RUSR) => EBADF;
         // fs::dir
         fs::mkdir(d, Mode::RUSR) => EEXIST;
@@ -113,9 +119,16 @@ fn error_paths() {
         fs::getdents64(&regular, &mut buf) => ENOTDIR;
         fs::getdents64(never_open, &mut buf) => EBADF;
         fs::getcwd(&mut [0u8; 1]) => ERANGE;
+        fs::chdir(&*missing) => ENOENT;
+        fs::chdir(&*file) => ENOTDIR;
+        fs::chdir(&*with_nul) => EINVAL;
+        fs::fchdir(&regular) => ENOTDIR;
+        fs::fchdir(never_open) => EBADF;
         // fs::link
         fs::readlink(&*file, &mut buf) => EINVAL;
         fs::readlink(&*missing, &mut buf) => ENOENT;
+        // fs::unlink
+        fs::unlinkat(fs::CWD, &*file, AtFlags::SYMLINK_NOFOLLOW) => EINVAL;
         // io
         io::read(never_open, &mut buf) => EBADF;
         io::write(&read_only, b"x") => EBADF;
@@ -196,6 +209,9 @@ fn error_paths() {
         net::listen(never_open, 1) => EBADF;
         net::listen(&udp, 1) => EOPNOTSUPP;
         net::accept4(&unconnected, SocketFlags::empty()) => EINVAL;
+        net::accept(&unconnected, SocketFlags::empty()) => EINVAL;
+        net::accept(&regular, SocketFlags::empty()) => ENOTSOCK;
+        net::accept(never_open, SocketFlags::empty()) => EBADF;
         net::getsockname(&regular) => ENOTSOCK;
         net::getpeername(&unconnected) => ENOTCONN;
         net::shutdown(&unconnected, Shutdown::Both) => ENOTCONN;

@@ -27,7 +27,7 @@ use core::ffi::CStr;
 use scratch_doctor::Closure;
 use scratch_doctor::paths::to_bytes;
 use syscall_kit::fs::{
-    self, FileType, Mode, OFlags, OpenHow, RenameFlags, ResolveFlags, Stat, UnlinkFlags,
+    self, AtFlags, FileType, Mode, OFlags, OpenHow, RenameFlags, ResolveFlags, Stat,
 };
 use syscall_kit::io::{read, write_all};
 use syscall_kit::{AsFd, Errno, OwnedFd};
@@ -343,7 +343,7 @@ fn write_new(
         },
         Err(e) => dest.fatal("write", dest.rel, e),
     };
-    match fs::unlinkat(parent, to_bytes(&temp).as_slice(), UnlinkFlags::empty()) {
+    match fs::unlinkat(parent, to_bytes(&temp).as_slice(), AtFlags::empty()) {
         Ok(()) => Err(problem),
         Err(e) => {
             let also = format!("; and cannot remove the temporary file {temp} there: {e}");
