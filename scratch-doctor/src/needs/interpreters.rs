@@ -73,13 +73,11 @@ pub(super) fn add(path: &str, elf: &ElfFacts, multiarch: &str, needs: &mut Vec<N
             .flatten()
             .find(|v| v.contains('.'));
         let mut need = (i.need)(version, prefix, multiarch);
-        need.because = vec![match (
-            by_name,
-            elf.needed.iter().find(|l| l.starts_with(i.library)),
-        ) {
-            (Some(_), _) => format!("its name, {name}"),
-            (None, Some(library)) => format!("it needs {library}"),
-            (None, None) => name.to_string(),
+        // Its name, or else the library that makes it one.
+        let library = elf.needed.iter().find(|l| l.starts_with(i.library));
+        need.because = vec![match (by_name, library) {
+            (None, Some(library)) => library.clone(),
+            _ => name.to_string(),
         }];
         needs.push(need);
         return;

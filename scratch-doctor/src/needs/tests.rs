@@ -237,7 +237,7 @@ fn interpreters_by_name_or_library_with_their_trees() {
         whats(&needs),
         ["/opt/app/lib/python3.12 (Python's standard library)"]
     );
-    assert_eq!(needs[0].because, ["it needs libpython3.12.so.1.0"]);
+    assert_eq!(needs[0].because, ["libpython3.12.so.1.0"]);
     for (path, what) in [
         ("/usr/bin/perl", "Perl's modules"),
         (
