@@ -81,7 +81,7 @@ const GCONV: Kind = Kind {
         "/usr/lib/gconv/gconv-modules",
     ],
     library: false,
-    without: "iconv_open fails (EINVAL, or ENOENT without the configuration), such as `iconv: failed to start conversion processing: No such file or directory`",
+    without: "iconv_open fails for every conversion but the few glibc has built in, such as `iconv: failed to start conversion processing`",
     fix: "copy /usr/lib/{multiarch}/gconv/gconv-modules with gconv-modules.d/ and the modules of the character sets it converts (ISO8859-1.so …) to the same paths",
     copy: Some("/usr/lib/{multiarch}/gconv"),
 };
