@@ -328,3 +328,13 @@ fn text_and_json_say_the_same() {
     super::text(&mut empty, &[], "", "needs:");
     assert_eq!(empty, "");
 }
+
+#[test]
+fn a_file_without_section_headers_is_unread_when_dynamic_and_unsaid_when_static() {
+    let dynamic = Elf::program(&["libc.so.6"]).bytes();
+    let calls = super::read_calls(&dynamic, &parse(&dynamic).unwrap()).unwrap();
+    assert_eq!(calls.unread.as_deref(), Some("it has no section headers"));
+    let bare = Elf::executable(object::elf::EM_X86_64).bytes();
+    let calls = super::read_calls(&bare, &parse(&bare).unwrap()).unwrap();
+    assert_eq!(calls, Calls::default());
+}
