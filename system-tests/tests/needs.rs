@@ -65,11 +65,11 @@ fn doctor(args: &[&std::ffi::OsStr]) -> Output {
     run(Command::new(nostd_bin("scratch-doctor")).args(args))
 }
 
-/// Copies the host file `from` to `root` + `to`, making the directories.
-fn copy_in(root: &Path, from: &str, to: &str) {
-    let dest = root.join(to.trim_start_matches('/'));
+/// Copies the host file `path` to the same path under `root`, making the directories.
+fn copy_in(root: &Path, path: &str) {
+    let dest = root.join(path.trim_start_matches('/'));
     std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
-    std::fs::copy(from, &dest).unwrap_or_else(|e| panic!("copy {from}: {e}"));
+    std::fs::copy(path, &dest).unwrap_or_else(|e| panic!("copy {path}: {e}"));
 }
 
 /// The `/etc/passwd` the images get: root alone.
@@ -380,13 +380,7 @@ fn date_with_tz_needs_its_zone_file() {
             "+0000",
             "+0800",
         )],
-        add: |root| {
-            copy_in(
-                root,
-                "/usr/share/zoneinfo/Asia/Shanghai",
-                "/usr/share/zoneinfo/Asia/Shanghai",
-            )
-        },
+        add: |root| copy_in(root, "/usr/share/zoneinfo/Asia/Shanghai"),
     });
 }
 
@@ -413,7 +407,7 @@ fn iconv_needs_glibcs_gconv_modules() {
         add: |root| {
             let gconv = "/usr/lib/x86_64-linux-gnu/gconv";
             for f in ["gconv-modules", "gconv-modules.cache", "ISO8859-1.so"] {
-                copy_in(root, &format!("{gconv}/{f}"), &format!("{gconv}/{f}"));
+                copy_in(root, &format!("{gconv}/{f}"));
             }
         },
     });
@@ -463,8 +457,7 @@ fn pthread_cancel_needs_libgcc_s() {
             "cancelled",
         )],
         add: |root| {
-            let lib = "/lib/x86_64-linux-gnu/libgcc_s.so.1";
-            copy_in(root, lib, lib);
+            copy_in(root, "/lib/x86_64-linux-gnu/libgcc_s.so.1");
         },
     });
 }
@@ -510,10 +503,8 @@ fn a_static_go_program_needs_roots_zones_and_passwd() {
             ),
         ],
         add: |root| {
-            let bundle = "/etc/ssl/certs/ca-certificates.crt";
-            copy_in(root, bundle, bundle);
-            let zone = "/usr/share/zoneinfo/Asia/Shanghai";
-            copy_in(root, zone, zone);
+            copy_in(root, "/etc/ssl/certs/ca-certificates.crt");
+            copy_in(root, "/usr/share/zoneinfo/Asia/Shanghai");
             write_in(root, "/etc/passwd", PASSWD);
         },
     });
