@@ -91,7 +91,7 @@ const LIBGCC_S: Kind = Kind {
     what: "libgcc_s.so.1 (thread cancellation and exit)",
     files: &["libgcc_s.so.1"],
     library: true,
-    without: "glibc loads libgcc_s.so.1 with dlopen when a thread is cancelled or exits with pthread_exit (no DT_NEEDED names it), and without it the program aborts: `libgcc_s.so.1 must be installed for pthread_cancel to work`",
+    without: "glibc loads libgcc_s.so.1 with dlopen when a thread is cancelled or exits with pthread_exit (no DT_NEEDED names it), and without it the process prints `libgcc_s.so.1 must be installed for pthread_cancel to work` and dies (killed by a signal)",
     fix: "copy /lib/{multiarch}/libgcc_s.so.1 into the image, where the loader finds it (the same path)",
     copy: Some("/lib/{multiarch}/libgcc_s.so.1"),
 };
