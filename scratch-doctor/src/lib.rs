@@ -22,6 +22,7 @@
 //! | [`paths`] | path arithmetic and symbolic-link resolution over a [`RootView`] |
 //! | [`root_view`] | [`RootView`]: how the analysis reads a root file system |
 //! | [`memory_root`] | [`MemoryRoot`]: a root file system held in memory |
+//! | [`needs`] | what a program will look for once it runs: from its imports, Go function names, interpreter name |
 //! | [`file_report`] | a file's report: its facts, verdict and closure, as text or JSON ([`json`]) |
 //! | [`image`](mod@image) | `--image`: a saved container image read, and why it does (not) start |
 
@@ -40,6 +41,7 @@ pub mod ld_so_cache;
 pub mod ld_so_conf;
 pub mod machine;
 pub mod memory_root;
+pub mod needs;
 pub mod paths;
 pub mod program;
 pub mod root_view;

@@ -21,6 +21,7 @@ use scratch_doctor::closure::DLOPEN_WARNING;
 use scratch_doctor::elf::FileReader;
 use scratch_doctor::file_report::{FileReport, error_json};
 use scratch_doctor::machine::Host;
+use scratch_doctor::needs::read_calls;
 use scratch_doctor::root_view::FileError;
 use scratch_doctor::search::Search;
 use scratch_doctor::{Program, inspect_from, resolve_closure};
@@ -125,6 +126,17 @@ fn run() -> Result<i32, Errno> {
             report.this_host = Some(binfmt::this_host(entries, header));
         }
         drop(data);
+        // What its file says it will look for at run time, read while it is open.
+        let calls = match &report.program {
+            Program::Elf(elf) => match read_calls(&opened, elf) {
+                Ok(calls) => Some(calls),
+                Err(e) => {
+                    status = fail(&read_problem(FileError::Read(e)))?;
+                    continue;
+                }
+            },
+            Program::Script(_) => None,
+        };
         drop(opened);
         if options.closure
             && let Program::Elf(elf) = &report.program
@@ -138,6 +150,12 @@ fn run() -> Result<i32, Errno> {
                     continue;
                 }
             }
+        }
+        if let Some(calls) = &calls {
+            // An interpreter is known by its real name (/usr/bin/python3 -> python3.11).
+            let real = scratch_doctor::paths::canonicalize(&mut HostRoot, &name)
+                .unwrap_or_else(|_| name.clone());
+            report.add_needs(&real, calls, &mut HostRoot);
         }
         if options.json {
             try_println!("{}", report.json())?;

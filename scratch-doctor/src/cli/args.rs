@@ -38,6 +38,12 @@ the file), and why not.
   --json               one JSON object per FILE (or for the image), one per line
   -h, --help           this text
 
+Each report also names the files the program will look for once it runs that a
+FROM scratch image of its closure (or, with --image, the image) lacks: \"needs at
+run time\", from what its file says (the C library's calls it imports, a Go
+program's functions, an interpreter's name), each with the error it will meet and
+the fix. A need does not change the exit status, which is about starting.
+
 Exit status: 0 every FILE runs in scratch (with its closure, under --closure or
 --copy-closure), 1 some would not or a library is missing, 2 usage or input error,
 or output that cannot be written.
