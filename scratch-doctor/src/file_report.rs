@@ -57,9 +57,16 @@ impl FileReport {
     /// what its file says (`calls`): those that a `FROM scratch` image of its closure (as
     /// `--copy-closure` makes it) lacks, with their sizes on this machine (`host`). Without a
     /// closure, the image is taken to hold the libraries its `DT_NEEDED` entries name.
-    pub fn add_needs(&mut self, real_path: &str, calls: &Calls, host: &mut dyn RootView) {
+    /// `Err`: a file of this machine that a need names could not be read
+    /// ([`needs::add_sizes_here`]).
+    pub fn add_needs(
+        &mut self,
+        real_path: &str,
+        calls: &Calls,
+        host: &mut dyn RootView,
+    ) -> Result<(), String> {
         let Program::Elf(elf) = &self.program else {
-            return;
+            return Ok(());
         };
         let all = needs::of_program(real_path, elf, calls, RunsWith::default());
         let mut place = ClosureImage {
@@ -67,8 +74,9 @@ impl FileReport {
             needed: &elf.needed,
         };
         self.needs = needs::lacking(all, &mut place);
-        needs::add_sizes_here(&mut self.needs, host);
+        needs::add_sizes_here(&mut self.needs, host)?;
         self.needs_unread = calls.unread.clone();
+        Ok(())
     }
 
     /// Whether it runs in an image with its closure: `None` without a closure; otherwise

@@ -153,9 +153,13 @@ fn run() -> Result<i32, Errno> {
         }
         if let Some(calls) = &calls {
             // An interpreter is known by its real name (/usr/bin/python3 -> python3.11).
-            let real = scratch_doctor::paths::canonicalize(&mut HostRoot, &name)
-                .unwrap_or_else(|_| name.clone());
-            report.add_needs(&real, calls, &mut HostRoot);
+            let needs = scratch_doctor::paths::canonicalize(&mut HostRoot, &name)
+                .map_err(|e| alloc::format!("cannot resolve its path: {e}"))
+                .and_then(|real| report.add_needs(&real, calls, &mut HostRoot));
+            if let Err(e) = needs {
+                status = fail(&e)?;
+                continue;
+            }
         }
         if options.json {
             try_println!("{}", report.json())?;

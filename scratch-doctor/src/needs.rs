@@ -34,6 +34,7 @@ use crate::json::Object;
 use crate::machine::Host;
 use crate::paths;
 use crate::root_view::RootView;
+use syscall_kit::Errno;
 
 pub mod calls;
 mod glibc;
@@ -231,48 +232,74 @@ pub fn lacking(needs: Vec<Need>, place: &mut dyn Place) -> Vec<Need> {
 const MAX_COUNTED: u64 = 200_000;
 
 /// Fills in [`Need::here`]: how large the file or directory to copy is on this machine
-/// (`host`), when it is here.
-pub fn add_sizes_here(needs: &mut [Need], host: &mut dyn RootView) {
+/// (`host`), when it is here. A file that is here and cannot be read (an error other than
+/// `ENOENT` or `ENOTDIR`) is the doctor's own problem: `Err` names it, as for any file it must
+/// read (`cannot read /etc/passwd on this machine: EIO: Input/output error`), rather than a
+/// size or "not on this machine" that would be untrue.
+pub fn add_sizes_here(needs: &mut [Need], host: &mut dyn RootView) -> Result<(), String> {
     for need in needs {
         if let Some(copy) = &need.copy {
             let mut counted = 0;
-            need.here = size_of_tree(host, copy, 0, &mut counted);
+            need.here = size_of_tree(host, copy, 0, &mut counted)
+                .map_err(|(path, e)| format!("cannot read {path} on this machine: {e}"))?;
         }
     }
+    Ok(())
+}
+
+/// Whether `e`, from a lookup of a path, means it is not there.
+fn not_there(e: Errno) -> bool {
+    matches!(e, Errno::ENOENT | Errno::ENOTDIR)
 }
 
 /// The size of the file `path`, or of the regular files under the directory `path` (symbolic
-/// links inside it not followed); `None` if it is not here or cannot be read.
+/// links inside it not followed); `None` if it is not here (or a tree too large or deep to
+/// count); `Err` with the path when it is here and cannot be read.
 fn size_of_tree(
     host: &mut dyn RootView,
     path: &str,
     depth: usize,
     counted: &mut u64,
-) -> Option<Size> {
+) -> Result<Option<Size>, (String, Errno)> {
     *counted += 1;
     if *counted > MAX_COUNTED || depth > 32 {
-        return None;
+        return Ok(None);
     }
-    if depth > 0 && host.read_link(path).ok()?.is_some() {
-        return Some(Size { files: 0, bytes: 0 });
+    let failed = |e| (String::from(path), e);
+    // An entry of a directory listed here: not following its link, and any error reading it
+    // (even ENOENT: it was listed) is the doctor's.
+    if depth > 0 {
+        match host.read_link(path) {
+            Ok(Some(_)) => return Ok(Some(Size { files: 0, bytes: 0 })),
+            Ok(None) => {}
+            Err(e) => return Err(failed(e)),
+        }
     }
     match host.list_dir(path) {
         Ok(names) => {
             let mut total = Size { files: 0, bytes: 0 };
             for name in names {
-                let inner = size_of_tree(host, &paths::join(path, &name), depth + 1, counted)?;
+                let Some(inner) =
+                    size_of_tree(host, &paths::join(path, &name), depth + 1, counted)?
+                else {
+                    return Ok(None);
+                };
                 total.files += inner.files;
                 total.bytes += inner.bytes;
             }
-            Some(total)
+            Ok(Some(total))
         }
-        Err(_) => {
-            let file = host.open(path).ok()?;
-            Some(Size {
+        // Not a directory: a file (or not there).
+        Err(Errno::ENOTDIR) => match host.open(path) {
+            Ok(file) => Ok(Some(Size {
                 files: 1,
                 bytes: file.size(),
-            })
-        }
+            })),
+            Err(e) if e.is_missing() => Ok(None),
+            Err(e) => Err(failed(e.errno())),
+        },
+        Err(e) if not_there(e) => Ok(None),
+        Err(e) => Err(failed(e)),
     }
 }
 

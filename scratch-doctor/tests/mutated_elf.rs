@@ -89,7 +89,9 @@ fn analyse(data: &[u8]) {
                 calls = Some(read_calls(&data, elf).expect("bytes in memory: no read error"));
             }
             if let Some(calls) = calls {
-                report.add_needs("/mutated", &calls, &mut fs);
+                report
+                    .add_needs("/mutated", &calls, &mut fs)
+                    .expect("a view that does not fail");
             }
             let _ = report.text();
             let json = report.json();

@@ -3,8 +3,6 @@
 //! cannot be had; and the image paths of the libraries found through `$ORIGIN` of a program
 //! called through a symbolic link.
 
-use alloc::string::String;
-use alloc::vec::Vec;
 
 use syscall_kit::Errno;
 
@@ -14,35 +12,7 @@ use crate::ld_so_cache::LD_SO_CACHE;
 use crate::memory_root::MemoryRoot;
 use crate::root_view::{FileError, RootView, ViewError};
 use crate::search::Search;
-use crate::test_files::{Elf, GLIBC_LOADER, X86_64_LIBC6, ld_so_cache};
-
-/// A [`MemoryRoot`] in which reading one path, or asking for the current directory, fails.
-struct Failing {
-    root: MemoryRoot,
-    read: Option<(&'static str, FileError)>,
-    cwd: Option<Errno>,
-}
-
-impl RootView for Failing {
-    fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
-        match self.read {
-            Some((p, e)) if p == path => Err(e),
-            _ => self.root.read(path),
-        }
-    }
-    fn read_link(&mut self, path: &str) -> Result<Option<String>, Errno> {
-        self.root.read_link(path)
-    }
-    fn list_dir(&mut self, path: &str) -> Result<Vec<String>, Errno> {
-        self.root.list_dir(path)
-    }
-    fn current_dir(&mut self) -> Result<String, Errno> {
-        match self.cwd {
-            Some(e) => Err(e),
-            None => self.root.current_dir(),
-        }
-    }
-}
+use crate::test_files::{Elf, Failing, GLIBC_LOADER, X86_64_LIBC6, ld_so_cache};
 
 /// `/bin/prog` needing `libfoo.so.1`, which the cache puts in `/opt/lib`.
 fn cached_root() -> MemoryRoot {

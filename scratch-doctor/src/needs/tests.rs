@@ -2,6 +2,7 @@
 //! place, the time zone of an image, the text and the JSON. What real files say is checked in
 //! `tests/needs.rs`, and what real programs do in `system-tests/tests/needs.rs`.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
@@ -10,7 +11,9 @@ use super::calls::name_table;
 use super::{Calls, Need, Place, RunsWith, lacking, of_program};
 use crate::elf::{ElfFacts, parse};
 use crate::memory_root::MemoryRoot;
-use crate::test_files::Elf;
+use crate::root_view::FileError;
+use crate::test_files::{Elf, Failing};
+use syscall_kit::Errno;
 
 fn program(needed: &[&str]) -> ElfFacts {
     parse(&Elf::program(needed).bytes()).unwrap()
@@ -290,7 +293,7 @@ fn sizes_here_of_a_file_and_a_tree() {
         &calls,
         RunsWith::default(),
     );
-    super::add_sizes_here(&mut needs, &mut host);
+    super::add_sizes_here(&mut needs, &mut host).unwrap();
     let here: Vec<_> = needs
         .iter()
         .map(|n| n.here.map(|s| (s.files, s.bytes)))
@@ -337,4 +340,45 @@ fn a_file_without_section_headers_is_unread_when_dynamic_and_unsaid_when_static(
     let bare = Elf::executable(object::elf::EM_X86_64).bytes();
     let calls = super::read_calls(&bare, &parse(&bare).unwrap()).unwrap();
     assert_eq!(calls, Calls::default());
+}
+
+#[test]
+fn a_file_here_that_cannot_be_read_is_an_error_not_a_size() {
+    let calls = glibc_imports(&["getpwuid"]);
+    let needs = || {
+        of_program(
+            "/prog",
+            &program(&["libc.so.6"]),
+            &calls,
+            RunsWith::default(),
+        )
+    };
+    for (error, shown) in [
+        (FileError::Open(Errno::EIO), "EIO: Input/output error"),
+        (FileError::Open(Errno::EACCES), "EACCES: Permission denied"),
+        (
+            FileError::Read(Errno::ENOENT),
+            "ENOENT: No such file or directory",
+        ),
+    ] {
+        let mut root = MemoryRoot::new();
+        root.file("/etc/passwd", "root:x:0:0::/:/bin/sh\n");
+        let mut host = Failing {
+            root,
+            read: Some(("/etc/passwd", error)),
+            cwd: None,
+        };
+        let mut needs = needs();
+        assert_eq!(
+            super::add_sizes_here(&mut needs, &mut host),
+            Err(format!("cannot read /etc/passwd on this machine: {shown}"))
+        );
+    }
+    // Not there at all: no size, and no error.
+    let mut needs = needs();
+    assert_eq!(
+        super::add_sizes_here(&mut needs, &mut MemoryRoot::new()),
+        Ok(())
+    );
+    assert_eq!(needs[0].here, None);
 }

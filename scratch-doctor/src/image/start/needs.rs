@@ -1,8 +1,9 @@
 //! The needs at run time of the image's program ([`needs`](crate::needs)): the files it will
 //! look for once it runs, from what its ELF file says and the image's `TZ`, checked against the
 //! image's files; a library it loads by name (`libgcc_s.so.1`) is looked for the way the loader
-//! in the image looks for it. The fix of each names the file to copy and its size on this
-//! machine, when it is here.
+//! in the image looks for it. The fix of each names the file to copy; its size on this machine
+//! is added by the caller that has the machine's files (`cli::image_io::doctor`, through
+//! [`needs::add_sizes_here`]), where a file it cannot read can end the run with its error.
 
 use crate::elf::ElfFacts;
 use crate::image::config::Image;
@@ -43,9 +44,6 @@ pub(super) fn add(
     };
     report.needs = needs::lacking(all, &mut place);
     report.needs_unread = calls.unread;
-    if let Some(host) = root.host() {
-        needs::add_sizes_here(&mut report.needs, host);
-    }
 }
 
 /// The image's files, as the program in a container of it finds them.
