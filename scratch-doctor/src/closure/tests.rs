@@ -3,7 +3,6 @@
 //! cannot be had; and the image paths of the libraries found through `$ORIGIN` of a program
 //! called through a symbolic link.
 
-
 use syscall_kit::Errno;
 
 use crate::closure::{Closure, resolve_closure};
