@@ -75,6 +75,19 @@ pub struct Size {
     pub files: u64,
     /// Their bytes.
     pub bytes: u64,
+    /// Whether every file was counted: `false` for a tree with more than [`MAX_COUNTED`]
+    /// entries or deeper than [`MAX_DEPTH`] (a loop of directories), whose figures are then
+    /// those of what was counted, a lower bound.
+    pub complete: bool,
+}
+
+impl Size {
+    /// Nothing counted yet.
+    const EMPTY: Size = Size {
+        files: 0,
+        bytes: 0,
+        complete: true,
+    };
 }
 
 /// A need of a table: its text, with `{multiarch}` in paths for the machine's Debian
@@ -231,6 +244,9 @@ pub fn lacking(needs: Vec<Need>, place: &mut dyn Place) -> Vec<Need> {
 /// `/usr/share/zoneinfo` or a Python standard library has.
 const MAX_COUNTED: u64 = 200_000;
 
+/// The deepest [`add_sizes_here`] goes in a directory tree.
+const MAX_DEPTH: usize = 32;
+
 /// Fills in [`Need::here`]: how large the file or directory to copy is on this machine
 /// (`host`), when it is here. A file that is here and cannot be read (an error other than
 /// `ENOENT` or `ENOTDIR`) is the doctor's own problem: `Err` names it, as for any file it must
@@ -253,8 +269,9 @@ fn not_there(e: Errno) -> bool {
 }
 
 /// The size of the file `path`, or of the regular files under the directory `path` (symbolic
-/// links inside it not followed); `None` if it is not here (or a tree too large or deep to
-/// count); `Err` with the path when it is here and cannot be read.
+/// links inside it not followed); `None` if it is not here; `Err` with the path when it is here
+/// and cannot be read. Past [`MAX_COUNTED`] entries or [`MAX_DEPTH`] levels the count stops,
+/// and the size says it is not [`complete`](Size::complete).
 fn size_of_tree(
     host: &mut dyn RootView,
     path: &str,
@@ -262,30 +279,31 @@ fn size_of_tree(
     counted: &mut u64,
 ) -> Result<Option<Size>, (String, Errno)> {
     *counted += 1;
-    if *counted > MAX_COUNTED || depth > 32 {
-        return Ok(None);
+    if *counted > MAX_COUNTED || depth > MAX_DEPTH {
+        return Ok(Some(Size {
+            complete: false,
+            ..Size::EMPTY
+        }));
     }
     let failed = |e| (String::from(path), e);
-    // An entry of a directory listed here: not following its link, and any error reading it
+    // An entry of a directory listed here: its link not followed, and any error reading it
     // (even ENOENT: it was listed) is the doctor's.
     if depth > 0 {
         match host.read_link(path) {
-            Ok(Some(_)) => return Ok(Some(Size { files: 0, bytes: 0 })),
+            Ok(Some(_)) => return Ok(Some(Size::EMPTY)),
             Ok(None) => {}
             Err(e) => return Err(failed(e)),
         }
     }
     match host.list_dir(path) {
         Ok(names) => {
-            let mut total = Size { files: 0, bytes: 0 };
+            let mut total = Size::EMPTY;
             for name in names {
-                let Some(inner) =
-                    size_of_tree(host, &paths::join(path, &name), depth + 1, counted)?
-                else {
-                    return Ok(None);
-                };
+                let inner = size_of_tree(host, &paths::join(path, &name), depth + 1, counted)?
+                    .ok_or_else(|| failed(Errno::ENOENT))?;
                 total.files += inner.files;
                 total.bytes += inner.bytes;
+                total.complete &= inner.complete;
             }
             Ok(Some(total))
         }
@@ -294,11 +312,18 @@ fn size_of_tree(
             Ok(file) => Ok(Some(Size {
                 files: 1,
                 bytes: file.size(),
+                complete: true,
             })),
-            Err(e) if e.is_missing() => Ok(None),
+            Err(e) if e.is_missing() && depth == 0 => Ok(None),
             Err(e) => Err(failed(e.errno())),
         },
-        Err(e) if not_there(e) => Ok(None),
+        // ENOENT from opening it is "not here"; from reading a directory that was opened, it was
+        // removed while it was read: an error. Whether the path is there tells them apart.
+        Err(Errno::ENOENT) if depth == 0 => match host.read_link(path) {
+            Err(e) if not_there(e) => Ok(None),
+            _ => Err(failed(Errno::ENOENT)),
+        },
+        Err(e) if not_there(e) && depth == 0 => Ok(None),
         Err(e) => Err(failed(e)),
     }
 }
@@ -330,11 +355,37 @@ pub fn text(out: &mut String, needs: &[Need], indent: &str, heading: &str) {
 /// ` (here: /etc/passwd, 1524 bytes)`, or nothing.
 fn here_text(n: &Need) -> String {
     match (&n.copy, n.here) {
-        (Some(copy), Some(Size { files: 1, bytes })) => {
+        (
+            Some(copy),
+            Some(Size {
+                files: 1,
+                bytes,
+                complete: true,
+            }),
+        ) => {
             format!(" (on this machine: {copy}, {bytes} bytes)")
         }
-        (Some(copy), Some(Size { files, bytes })) => {
+        (
+            Some(copy),
+            Some(Size {
+                files,
+                bytes,
+                complete: true,
+            }),
+        ) => {
             format!(" (on this machine: {copy}, {files} files, {bytes} bytes)")
+        }
+        (
+            Some(copy),
+            Some(Size {
+                files,
+                bytes,
+                complete: false,
+            }),
+        ) => {
+            format!(
+                " (on this machine: {copy}, more than {files} files and {bytes} bytes: too many to count)"
+            )
         }
         (Some(copy), None) => format!(" (not on this machine: {copy})"),
         (None, _) => String::new(),
@@ -358,8 +409,15 @@ pub fn json(needs: &[Need]) -> String {
             .str("fix", &n.fix)
             .opt_str("copy", n.copy.as_deref());
         match n.here {
-            Some(Size { files, bytes }) => {
-                o.raw("here", &format!("{{\"files\":{files},\"bytes\":{bytes}}}"));
+            Some(Size {
+                files,
+                bytes,
+                complete,
+            }) => {
+                o.raw(
+                    "here",
+                    &format!("{{\"files\":{files},\"bytes\":{bytes},\"complete\":{complete}}}"),
+                );
             }
             None => {
                 o.raw("here", "null");

@@ -382,3 +382,27 @@ fn a_file_here_that_cannot_be_read_is_an_error_not_a_size() {
     );
     assert_eq!(needs[0].here, None);
 }
+
+#[test]
+fn a_tree_too_deep_to_count_says_so_rather_than_not_here() {
+    let mut host = MemoryRoot::new();
+    let deep: String = (0..40).map(|i| format!("/d{i}")).collect();
+    host.file("/etc/passwd", "root:x:0:0::/:/bin/sh\n")
+        .file(&format!("/usr/share/zoneinfo{deep}/UTC"), vec![0u8; 100]);
+    let calls = glibc_imports(&["localtime"]);
+    let mut needs = of_program(
+        "/prog",
+        &program(&["libc.so.6"]),
+        &calls,
+        RunsWith::default(),
+    );
+    super::add_sizes_here(&mut needs, &mut host).unwrap();
+    let here = needs[0].here.expect("a size");
+    assert!(!here.complete, "{here:?}");
+    let mut text = String::new();
+    super::text(&mut text, &needs, "", "needs:");
+    assert!(
+        text.contains("(on this machine: /usr/share/zoneinfo, more than 0 files and 0 bytes: too many to count)"),
+        "{text}"
+    );
+}
