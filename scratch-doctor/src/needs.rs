@@ -75,9 +75,9 @@ pub struct Size {
     pub files: u64,
     /// Their bytes.
     pub bytes: u64,
-    /// Whether every file was counted: `false` for a tree with more than [`MAX_COUNTED`]
-    /// entries or deeper than [`MAX_DEPTH`] (a loop of directories), whose figures are then
-    /// those of what was counted, a lower bound.
+    /// Whether every file was counted: `false` for a tree with more than 200,000 entries or
+    /// deeper than 32 levels (a loop of directories), whose figures are then those of what was
+    /// counted, a lower bound.
     pub complete: bool,
 }
 
