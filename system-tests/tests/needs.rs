@@ -267,16 +267,22 @@ fn run_of(need: &'static str, args: &[&str], fails: &'static str, works: &'stati
     }
 }
 
-/// A directory for the programs a test builds, under `target/` and not under /tmp: the host
-/// file's closure holds the program at its path, and a program under /tmp would bring /tmp
-/// into the image the doctor checks it against. Removed on drop.
+/// A directory for the programs a test builds, under `target/` (or `/var/tmp` when the
+/// workspace is under /tmp) and never under /tmp: the host file's closure holds the program at
+/// its path, and a program under /tmp would bring /tmp into the image the doctor checks it
+/// against. Removed on drop.
 struct BuildDir(PathBuf);
 
 impl BuildDir {
     fn new(what: &str) -> BuildDir {
-        let dir = workspace_root()
-            .join("target/needs-tests")
-            .join(format!("{what}-{}", std::process::id()));
+        // Not under /tmp, wherever the workspace is (a clone in /tmp, as CI may make one): the
+        // image of a program's closure holds the program's directories, and with them /tmp.
+        let base = if workspace_root().starts_with("/tmp") {
+            PathBuf::from("/var/tmp/hello-nostd-needs-tests")
+        } else {
+            workspace_root().join("target/needs-tests")
+        };
+        let dir = base.join(format!("{what}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         BuildDir(dir)
