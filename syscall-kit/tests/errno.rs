@@ -136,6 +136,8 @@ fn error_paths() {
         io::write_all(&full, b"x") => ENOSPC;
         io::lseek(&pipe_r, 0, io::Whence::Current) => ESPIPE;
         io::lseek(&regular, -1, io::Whence::Start) => EINVAL;
+        io::lseek(&regular, 1, io::Whence::Data) => ENXIO;
+        io::lseek(&regular, 2, io::Whence::Hole) => ENXIO;
         io::sendfile(&regular, &regular, None, 1) => EBADF;
         io::splice(&regular, None, &full, None, 1, io::SpliceFlags::empty()) => EINVAL;
         io::copy_file_range(&pipe_r, None, &full, None, 1) => EINVAL;
