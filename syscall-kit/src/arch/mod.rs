@@ -23,7 +23,8 @@
 //!
 //! What differs by word size only (the calls that take 64-bit times and offsets on 32-bit
 //! architectures) is here once: `wide`, `lseek`, `mmap` (s390x's file has its own `mmap`, and
-//! `fork_clone_args` for the order of `clone(2)`'s arguments).
+//! `fork_clone_args` for the order of `clone(2)`'s arguments); and `ids`, the 32-bit user and
+//! group id calls of i686 and arm.
 
 use crate::Errno;
 
@@ -151,6 +152,19 @@ pub(crate) mod wide {
         FCNTL64 as FCNTL, PPOLL_TIME64 as PPOLL, RT_SIGTIMEDWAIT_TIME64 as RT_SIGTIMEDWAIT,
         SENDFILE64 as SENDFILE, TIMERFD_GETTIME64 as TIMERFD_GETTIME,
         TIMERFD_SETTIME64 as TIMERFD_SETTIME,
+    };
+}
+
+/// The numbers of the calls that return a user or group id, named as on the other
+/// architectures. On i686 and arm the calls of those names are the 16-bit ones of old (an id past
+/// 65535 reads as 65534, the overflow id); the `*32` ones return the whole id, and are the
+/// numbers here.
+pub(crate) mod ids {
+    #[cfg(not(any(target_arch = "x86", target_arch = "arm")))]
+    pub(crate) use super::nr::{GETEGID, GETEUID, GETGID, GETUID};
+    #[cfg(any(target_arch = "x86", target_arch = "arm"))]
+    pub(crate) use super::nr::{
+        GETEGID32 as GETEGID, GETEUID32 as GETEUID, GETGID32 as GETGID, GETUID32 as GETUID,
     };
 }
 
