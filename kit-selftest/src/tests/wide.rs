@@ -147,6 +147,7 @@ pub fn times() -> TestResult {
         other => Err(format!(
             "sigtimedwait for 1 ms: {}",
             other.map_or_else(|e| e.to_string(), |i| format!("signal {}", i.signo()))
-        )),
+        )
+        .into()),
     }
 }
