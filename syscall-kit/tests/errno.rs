@@ -115,6 +115,9 @@ fn error_paths() {
         fs::statx(&regular, "", AtFlags::REMOVEDIR) => EINVAL;
         fs::statx(fs::CWD, &*with_nul, AtFlags::empty()) => EINVAL;
         fs::fchmod(never_open, Mode::RUSR) => EBADF;
+        fs::ftruncate(never_open, 0) => EBADF;
+        fs::ftruncate(&regular, 0) => EINVAL;
+        fs::ftruncate(&pipe_r, 0) => EINVAL;
         // fs::dir
         fs::mkdir(d, Mode::RUSR) => EEXIST;
         fs::mkdir(&*dir.join("missing/below"), Mode::RUSR) => ENOENT;

@@ -2,7 +2,7 @@
 //!
 //! | topic | items |
 //! |---|---|
-//! | opening, and what every `*at` call shares (`mod.rs`) | [`open`], [`openat`] with [`OFlags`] and [`Mode`]; [`CWD`] (`AT_FDCWD`) and [`AtFlags`] (`AT_*`); [`fchmod`]; the mask of new files' modes, [`umask`] |
+//! | opening, and what every `*at` call shares (`mod.rs`) | [`open`], [`openat`] with [`OFlags`] and [`Mode`]; [`CWD`] (`AT_FDCWD`) and [`AtFlags`] (`AT_*`); [`fchmod`], [`ftruncate`]; the mask of new files' modes, [`umask`] |
 //! | what the kernel knows of a file (`stat.rs`) | [`statx`] relative to a directory descriptor (`SYMLINK_NOFOLLOW`, `EMPTY_PATH`), and [`fstat`], [`stat`], [`lstat`] made with it: a [`Stat`] with its [`FileType`] |
 //! | directories and the current directory (`dir.rs`) | [`mkdirat`], [`mkdir`], [`getdents64`] walked with [`DirEntries`]; [`getcwd`], [`chdir`], [`fchdir`] |
 //! | symbolic links (`link.rs`) | [`readlinkat`], [`readlink`]; [`symlinkat`] |
@@ -180,6 +180,25 @@ pub fn fchmod(fd: impl AsFd, mode: Mode) -> Result<()> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: `fchmod` reads no memory of ours.
     unsafe { raw::syscall2(nr::FCHMOD, fd as usize, mode.bits() as usize) }.map(drop)
+}
+
+/// `ftruncate(2)`: sets the size of the regular file open for writing as `fd` to `len` bytes:
+/// cut, or extended with a hole (bytes that read as zeros and take no space on a file system
+/// that keeps holes). The file offset does not move.
+///
+/// A descriptor not open for writing fails with [`Errno::EINVAL`](crate::Errno::EINVAL) or
+/// [`Errno::EBADF`](crate::Errno::EBADF); one that is not a regular file with `EINVAL`; a
+/// length past the process's file-size limit with [`Errno::EFBIG`](crate::Errno::EFBIG) (and
+/// `SIGXFSZ`, which ends the process unless it is ignored or caught).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/ftruncate.2.html
+pub fn ftruncate(fd: impl AsFd, len: u64) -> Result<()> {
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: `ftruncate` reads and writes no memory of ours.
+    unsafe { arch::ftruncate(fd as usize, len) }.map(drop)
 }
 
 /// `umask(2)`: sets the caller's file mode creation mask to `mask` and returns the one before.
