@@ -24,7 +24,10 @@ the file), and why not.
                        (DIR/lib -> ...), a FIFO, device, socket, directory or link at
                        a destination, or a file with other hard links is refused, one
                        line each (exit status 2); an identical file is left alone, a
-                       different one refused
+                       different one refused. Files are copied inside the
+                       kernel and keep their holes; nothing is written under
+                       DIR/proc, DIR/sys or DIR/dev, which the container runtime
+                       mounts over (a library found only there is missing)
   --force              with --copy-closure: replace a different file (or one with
                        other hard links) by a new file; what else is refused stays so
   --image PATH         instead of FILEs: a saved container image (an OCI image
