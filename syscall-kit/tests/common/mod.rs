@@ -99,3 +99,15 @@ pub fn read_into(path: &str, buf: &mut [u8]) -> Option<usize> {
         }
     }
 }
+
+/// Forks a child that runs `child` and exits with its return value; returns the wait status.
+/// The test process has other threads, whose locks the child may not take: `child` makes only
+/// system calls through the kit (no allocation, no `std` I/O, no panics).
+pub fn in_child_with(child: impl FnOnce() -> i32) -> WaitStatus {
+    // SAFETY: (test): the child runs `child`, which makes system calls through the kit only,
+    // and ends the process.
+    match unsafe { process::fork() }.expect("fork") {
+        process::Fork::Child => process::exit(child()),
+        process::Fork::Parent(pid) => wait_for(pid),
+    }
+}
