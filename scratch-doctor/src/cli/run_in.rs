@@ -18,7 +18,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Runs `--run-in DIR`; the doctor's exit status: 0 the command exited with 0, 1 it ended
 /// otherwise (or did not start), 2 the root could not be made. `Err` is a failed write of
-/// standard output.
+/// standard output or standard error, which both carry what was asked for.
 pub fn main(dir: &'static CStr, o: &args::Options) -> Result<i32, Errno> {
     let shown = scratch_doctor::paths::from_bytes(dir.to_bytes());
     let options = Options {
@@ -33,31 +33,31 @@ pub fn main(dir: &'static CStr, o: &args::Options) -> Result<i32, Errno> {
             return Ok(USAGE_OR_INPUT);
         }
     };
+    // Both streams and the status line are what --run-in was asked for: a failed write of
+    // either is an output error (one line, status 2), as for the doctor's reports.
     write_all(stdout(), &outcome.stdout.bytes)?;
-    // Standard error, then the status on a line of its own (a command whose last line has no
-    // newline gets one first); a failed write of standard error changes nothing but what is
-    // seen.
     let err = &outcome.stderr.bytes;
-    let _ = write_all(stderr(), err);
+    write_all(stderr(), err)?;
+    // The status on a line of its own: a command whose last line has no newline gets one.
     if !err.is_empty() && !err.ends_with(b"\n") {
-        let _ = write_all(stderr(), b"\n");
+        write_all(stderr(), b"\n")?;
     }
     for (what, c) in [
         ("standard output", &outcome.stdout),
         ("standard error", &outcome.stderr),
     ] {
         if c.total > c.bytes.len() as u64 {
-            let _ = syscall_kit::try_eprintln!(
+            syscall_kit::try_eprintln!(
                 "{NAME}: in the empty root of {shown}: its {what} held {} bytes: the first {} are shown",
                 c.total,
                 c.bytes.len()
-            );
+            )?;
         }
     }
-    let _ = syscall_kit::try_eprintln!(
+    syscall_kit::try_eprintln!(
         "{NAME}: in the empty root of {shown}: {}",
         status_text(&outcome.status)
-    );
+    )?;
     Ok(match outcome.status {
         Status::Exited(0) => 0,
         _ => 1,
