@@ -402,8 +402,13 @@ fn copy_data(source: &Regular, to: &OwnedFd) -> Result<(), Errno> {
     while at < source.size {
         let start = match io::lseek(&source.fd, offset(at)?, Whence::Data) {
             Ok(start) => start.min(source.size),
-            // Nothing but a hole from `at` to the end.
-            Err(Errno::ENXIO) => break,
+            // Nothing but a hole from `at` to the end, which SEEK_HOLE must confirm: a hole
+            // that starts at `at`. Data there after all is an answer not to be trusted.
+            Err(Errno::ENXIO) => match io::lseek(&source.fd, offset(at)?, Whence::Hole) {
+                Ok(hole) if hole == at => break,
+                Ok(_) => return Err(Errno::ENXIO),
+                Err(e) => return Err(e),
+            },
             Err(e) => return Err(e),
         };
         let end = io::lseek(&source.fd, offset(start)?, Whence::Hole)?.min(source.size);
