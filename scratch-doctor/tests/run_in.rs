@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use common::{TempDir, doctor, gcc, texts};
 use scratch_doctor::check::{self, Options, Status};
+use system_tests::leftovers::{listing, processes_with_env};
 use system_tests::{is_root, require_empty_root, require_tool};
 
 /// A directory holding the fixture, static, as `/run-in`, and the files `/data` and `/gone`
@@ -38,14 +39,32 @@ fn c(s: &str) -> CString {
     CString::new(s).unwrap()
 }
 
-/// Runs `args` (`/run-in` first) through the library in the empty root of `root`.
+/// The marker of this test process's runs through `how`, in their environment: a process of a
+/// run left running is found by it.
+fn marker(how: &str) -> String {
+    format!("RUN_IN_TEST_MARKER={}", marker_value(how))
+}
+
+/// The value of [`marker`].
+fn marker_value(how: &str) -> String {
+    format!("doctor-{}-{how}", std::process::id())
+}
+
+/// Runs `args` (`/run-in` first) through the library in the empty root of `root`, with `PATH`
+/// and the [`marker`] `library` as its environment.
 fn run(root: &Path, args: &[&str], timeout: Option<Duration>) -> check::Outcome {
+    run_marked(root, args, timeout, "library")
+}
+
+/// [`run`] with the [`marker`] `how`.
+fn run_marked(root: &Path, args: &[&str], timeout: Option<Duration>, how: &str) -> check::Outcome {
     let argv: Vec<CString> = std::iter::once("/run-in")
         .chain(args.iter().copied())
         .map(c)
         .collect();
     let argv: Vec<&std::ffi::CStr> = argv.iter().map(|a| a.as_c_str()).collect();
-    let env = [c"PATH=/usr/bin:/bin"];
+    let marker = c(&marker(how));
+    let env = [c"PATH=/usr/bin:/bin", marker.as_c_str()];
     let dir = c(root.to_str().unwrap());
     let options = Options {
         cwd: c"/",
@@ -54,31 +73,6 @@ fn run(root: &Path, args: &[&str], timeout: Option<Duration>) -> check::Outcome 
     };
     check::run_in(&dir, &argv[..], &env[..], &options)
         .unwrap_or_else(|e| panic!("run_in {args:?}: {e}"))
-}
-
-/// Every path under `dir` with its type, permission bits, size and contents (for files): what
-/// a run must leave as it was.
-fn listing(dir: &Path) -> Vec<(String, u32, u64, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let path = e.unwrap().path();
-            let meta = std::fs::symlink_metadata(&path).unwrap();
-            let contents = if meta.is_file() {
-                std::fs::read(&path).unwrap()
-            } else {
-                Vec::new()
-            };
-            if meta.is_dir() {
-                stack.push(path.clone());
-            }
-            let name = path.strip_prefix(dir).unwrap().display().to_string();
-            out.push((name, meta.mode(), meta.len(), contents));
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -97,7 +91,7 @@ fn exit_status_signal_and_output_come_back_as_they_are() {
     assert_eq!(o.status, Status::Exited(2));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr.bytes),
-        "usage: run-in exit N | segv | raise | where | write | linger MARK | output N\n"
+        "usage: run-in exit N | segv | raise | where | write | linger | output N\n"
     );
     // Past the limit of what is kept, the rest is counted.
     let n = check::OUTPUT_LIMIT as u64 + 12345;
@@ -178,18 +172,6 @@ fn the_directory_is_never_changed() {
     assert_eq!(listing(&root), before);
 }
 
-/// The processes whose command line holds `marker`.
-fn processes_with(marker: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-        if String::from_utf8_lossy(&cmdline).contains(marker) {
-            found.push(e.file_name().to_string_lossy().into_owned());
-        }
-    }
-    found
-}
-
 /// A command still running at its time limit is killed, and the child it started with it (the
 /// kernel ends a PID namespace with its process 1): no process of the run is left.
 #[test]
@@ -197,19 +179,21 @@ fn at_the_time_limit_the_command_and_all_it_started_are_killed() {
     let Some((_tmp, root)) = root_dir() else {
         return;
     };
-    let marker = format!("marker-{}", std::process::id());
-    let o = run(&root, &["linger", &marker], Some(Duration::from_secs(2)));
+    let o = run_marked(&root, &["linger"], Some(Duration::from_secs(2)), "linger");
     assert_eq!(o.status, Status::TimedOut(Duration::from_secs(2)));
     assert_eq!(String::from_utf8_lossy(&o.stdout.bytes), "lingering\n");
     assert_eq!(
-        processes_with(&marker),
+        processes_with_env(&marker("linger")),
         Vec::<String>::new(),
         "left running"
     );
 }
 
+/// `scratch-doctor --run-in ARGS…`, with the [`marker`] `cli` in its environment (which the
+/// command gets).
 fn doctor_run_in(args: &[&std::ffi::OsStr]) -> std::process::Output {
     Command::new(doctor())
+        .env("RUN_IN_TEST_MARKER", marker_value("cli"))
         .arg("--run-in")
         .args(args)
         .output()
@@ -254,10 +238,14 @@ fn the_command_line_prints_the_output_and_the_status() {
         "--".as_ref(),
         "/run-in".as_ref(),
         "linger".as_ref(),
-        "cli".as_ref(),
     ]);
     let (_, err_text) = texts(&out);
     assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        processes_with_env(&marker("cli")),
+        Vec::<String>::new(),
+        "left running"
+    );
     assert_eq!(
         err_text,
         format!(

@@ -16,10 +16,11 @@
 //! On this project's CI machines Podman needs `.ci/setup-engine.sh` sourced first; elsewhere
 //! `export CONTAINERS_CONF=$PWD/.ci/containers.conf`.
 
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use system_tests::leftovers::{listing, processes_with_env};
 use system_tests::{
     TempDir, TestImages, assert_success_with, engine_lock, engine_setup_hint, is_root, nostd_bin,
     require_empty_root, require_tool, run, test_image_name, workspace_root,
@@ -117,58 +118,17 @@ fn build(ctx: &Path, name: &str) {
     assert_success_with(&out, "podman build", engine_setup_hint());
 }
 
-/// Every path under `dir` with its mode, owner, size and contents: what a run must leave.
-fn listing(dir: &Path) -> Vec<(String, u32, u32, u64, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let path = e.unwrap().path();
-            let meta = std::fs::symlink_metadata(&path).unwrap();
-            let contents = if meta.is_file() {
-                std::fs::read(&path).unwrap()
-            } else if meta.is_symlink() {
-                std::fs::read_link(&path)
-                    .unwrap()
-                    .into_os_string()
-                    .into_encoded_bytes()
-            } else {
-                stack.push(path.clone());
-                Vec::new()
-            };
-            let name = path.strip_prefix(dir).unwrap().display().to_string();
-            out.push((name, meta.mode(), meta.uid(), meta.len(), contents));
-        }
-    }
-    out.sort();
-    out
-}
-
-/// The processes whose environment holds `marker`.
-fn processes_with(marker: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let environ = std::fs::read(e.path().join("environ")).unwrap_or_default();
-        if text(&environ).contains(marker) {
-            found.push(e.file_name().to_string_lossy().into_owned());
-        }
-    }
-    found
-}
-
 /// Runs `argv` in the empty root of `root` and in `image`, and checks both outcomes are the
 /// same, that no process of the run is left and that `root` did not change.
 fn same_as_podman(root: &Path, image: &str, argv: &[&str], unprivileged: bool) {
     let before = listing(root);
-    let marker = format!(
-        "run-in-test-{}-{}",
-        std::process::id(),
-        argv.join("-").len()
-    );
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let marker = format!("run-in-test-{}-{n}", std::process::id());
     let ours = runner(root, argv, unprivileged, &marker);
     let who = if unprivileged { "unprivileged" } else { "root" };
     assert_eq!(
-        processes_with(&marker),
+        processes_with_env(&marker),
         Vec::<String>::new(),
         "{argv:?}: left running"
     );
@@ -202,7 +162,7 @@ fn gcc(source: &Path, out: &Path, flags: &[&str]) {
 /// (`--copy-closure`), hello-nostd as `/hello`, and scratch-doctor's static `run-in` fixture.
 /// Returns the context (with `root/`), and the C hello's path, which is its path in the root.
 fn context() -> Option<(TempDir, PathBuf)> {
-    if !require_tool("podman", "podman") || !require_tool("gcc", "gcc") || !require_empty_root() {
+    if !requirements() {
         return None;
     }
     let ctx = TempDir::new("run-in-context");
@@ -233,6 +193,11 @@ fn context() -> Option<(TempDir, PathBuf)> {
     let fixture = workspace_root().join("scratch-doctor/tests/fixtures/run_in.c");
     gcc(&fixture, &root.join("run-in"), &["-static", "-O2"]);
     Some((ctx, hello))
+}
+
+/// What every test here needs: Podman, gcc, and an empty root (root or user namespaces).
+fn requirements() -> bool {
+    require_tool("podman", "podman") && require_tool("gcc", "gcc") && require_empty_root()
 }
 
 /// The programs of this machine whose closures the root holds.
@@ -350,7 +315,7 @@ fn the_files_the_engine_adds_are_the_one_difference_of_ls_root() {
 #[test]
 fn a_library_found_only_under_proc_is_missing_in_both() {
     let _engine = engine_lock();
-    if !require_tool("podman", "podman") || !require_tool("gcc", "gcc") || !require_empty_root() {
+    if !requirements() {
         return;
     }
     let ctx = TempDir::new("run-in-runpath-proc");
