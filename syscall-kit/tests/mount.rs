@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TempDir, in_namespaces, read_into};
+use common::{TempDir, in_namespaces_passes, read_into};
 use syscall_kit::fs::{self, FileType, Mode, OFlags};
 use syscall_kit::mount::{MountFlags, UnmountFlags, mount, pivot_root, umount2};
 use syscall_kit::ns::CloneFlags;
@@ -19,7 +19,7 @@ fn a_tmpfs_is_seen_in_its_mount_namespace_only() {
     std::fs::create_dir(&m).unwrap();
     let file = format!("{m}/inside");
     let host_dev = fs::stat(&*m).unwrap().dev;
-    let Some(status) = in_namespaces(CloneFlags::empty(), || {
+    let passed = in_namespaces_passes(CloneFlags::empty(), || {
         let flags = MountFlags::NOSUID | MountFlags::NODEV;
         if mount("tmpfs", &*m, "tmpfs", flags, Some(c"mode=700,size=1m")).is_err() {
             return 1;
@@ -37,14 +37,10 @@ fn a_tmpfs_is_seen_in_its_mount_namespace_only() {
             return 4;
         }
         0
-    }) else {
+    });
+    if !passed {
         return;
-    };
-    assert_eq!(
-        status.exit_status(),
-        Some(0),
-        "{status:?}: see the codes above"
-    );
+    }
     assert_eq!(std::fs::read_dir(&m).unwrap().count(), 0, "{m} outside");
 }
 
@@ -61,7 +57,7 @@ fn bind_remount_read_only_and_umount2() {
     let through_dst = format!("{dst}/file");
     let new_in_src = format!("{src}/new");
     let new_in_dst = format!("{dst}/new2");
-    let Some(status) = in_namespaces(CloneFlags::empty(), || {
+    in_namespaces_passes(CloneFlags::empty(), || {
         if mount(&*src, &*dst, "", MountFlags::BIND, None).is_err() {
             return 1;
         }
@@ -98,14 +94,7 @@ fn bind_remount_read_only_and_umount2() {
             return 10;
         }
         0
-    }) else {
-        return;
-    };
-    assert_eq!(
-        status.exit_status(),
-        Some(0),
-        "{status:?}: see the codes above"
-    );
+    });
 }
 
 /// `pivot_root(".", ".")` in a tmpfs, then `umount2(".", DETACH)`, as runc does: the tmpfs is
@@ -116,7 +105,7 @@ fn pivot_root_makes_a_tmpfs_the_root() {
     let new_root = dir.join("root");
     std::fs::create_dir(&new_root).unwrap();
     let marker = format!("{new_root}/marker");
-    let Some(status) = in_namespaces(CloneFlags::empty(), || {
+    in_namespaces_passes(CloneFlags::empty(), || {
         if mount("tmpfs", &*new_root, "tmpfs", MountFlags::empty(), None).is_err() {
             return 1;
         }
@@ -146,12 +135,5 @@ fn pivot_root_makes_a_tmpfs_the_root() {
             return 9;
         }
         0
-    }) else {
-        return;
-    };
-    assert_eq!(
-        status.exit_status(),
-        Some(0),
-        "{status:?}: see the codes above"
-    );
+    });
 }

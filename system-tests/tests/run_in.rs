@@ -158,6 +158,38 @@ fn gcc(source: &Path, out: &Path, flags: &[&str]) {
     );
 }
 
+/// The root of the cases and its image.
+struct Prepared {
+    /// The build context, with `root/`.
+    ctx: TempDir,
+    /// The C hello's path here, which is its path in the root.
+    hello: PathBuf,
+    /// The image `FROM scratch` + `COPY root /`.
+    image: String,
+    /// Removes the image.
+    _images: TestImages,
+}
+
+impl Prepared {
+    /// The root of the cases (see [`context`]) and its image, named after `what`.
+    fn new(what: &str) -> Option<Prepared> {
+        let (ctx, hello) = context()?;
+        let image = test_image_name(what);
+        let images = TestImages::new("podman", &[&image]);
+        build(ctx.path(), &image);
+        Some(Prepared {
+            ctx,
+            hello,
+            image,
+            _images: images,
+        })
+    }
+
+    fn root(&self) -> PathBuf {
+        self.ctx.path().join("root")
+    }
+}
+
 /// The root of the cases: the closures of the programs of [`PROGRAMS`] and of a dynamic C hello
 /// (`--copy-closure`), hello-nostd as `/hello`, and scratch-doctor's static `run-in` fixture.
 /// Returns the context (with `root/`), and the C hello's path, which is its path in the root.
@@ -215,14 +247,11 @@ const PROGRAMS: [&str; 8] = [
 #[test]
 fn the_empty_root_gives_what_podman_run_of_from_scratch_gives() {
     let _engine = engine_lock();
-    let Some((ctx, hello)) = context() else {
+    let Some(prepared) = Prepared::new("run-in") else {
         return;
     };
-    let root = ctx.path().join("root");
-    let image = test_image_name("run-in");
-    let _images = TestImages::new("podman", &[&image]);
-    build(ctx.path(), &image);
-    let hello = hello.to_str().unwrap();
+    let (root, image) = (prepared.root(), &prepared.image);
+    let hello = prepared.hello.to_str().unwrap();
     let status_fields = "^(Name|Umask|State|Tgid|Pid|PPid|Uid|Gid|NStgid|NSpid):";
     let cases: Vec<(Vec<&str>, bool)> = vec![
         (vec!["/hello"], true),
@@ -273,9 +302,9 @@ fn the_empty_root_gives_what_podman_run_of_from_scratch_gives() {
         ),
     ];
     for (argv, unprivileged_too) in &cases {
-        same_as_podman(&root, &image, argv, false);
+        same_as_podman(&root, image, argv, false);
         if *unprivileged_too && is_root() && require_tool("setpriv", "util-linux") {
-            same_as_podman(&root, &image, argv, true);
+            same_as_podman(&root, image, argv, true);
         }
     }
 }
@@ -285,15 +314,12 @@ fn the_empty_root_gives_what_podman_run_of_from_scratch_gives() {
 #[test]
 fn the_files_the_engine_adds_are_the_one_difference_of_ls_root() {
     let _engine = engine_lock();
-    let Some((ctx, _)) = context() else {
+    let Some(prepared) = Prepared::new("run-in-ls") else {
         return;
     };
-    let root = ctx.path().join("root");
-    let image = test_image_name("run-in-ls");
-    let _images = TestImages::new("podman", &[&image]);
-    build(ctx.path(), &image);
+    let (root, image) = (prepared.root(), &prepared.image);
     let ours = runner(&root, &["/bin/ls", "-1", "/"], false, "ls-root");
-    let theirs = podman(&image, &["/bin/ls", "-1", "/"]);
+    let theirs = podman(image, &["/bin/ls", "-1", "/"]);
     let without_engine: String = theirs
         .stdout
         .lines()

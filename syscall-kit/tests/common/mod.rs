@@ -81,6 +81,23 @@ pub fn in_namespaces(
     Some(status)
 }
 
+/// [`in_namespaces`], whose child must exit with 0 (a test's child returns a code of its own
+/// for each check that fails); false when the test is skipped.
+pub fn in_namespaces_passes(
+    more: syscall_kit::ns::CloneFlags,
+    child: impl FnOnce() -> i32,
+) -> bool {
+    let Some(status) = in_namespaces(more, child) else {
+        return false;
+    };
+    assert_eq!(
+        status.exit_status(),
+        Some(0),
+        "{status:?}: see the codes of the test"
+    );
+    true
+}
+
 /// Reads the file `path` into `buf` with the kit (no allocation: for a forked child) and
 /// returns how many bytes it holds, or `None` when it cannot be read or does not fit.
 pub fn read_into(path: &str, buf: &mut [u8]) -> Option<usize> {
