@@ -146,3 +146,61 @@ fn stack_paths_name_a_descriptor_and_refuse_what_does_not_fit() {
     assert_eq!(p.push(b"b"), Err(Errno::ENAMETOOLONG));
     assert_eq!(p.as_c_str().to_bytes().len(), 255);
 }
+
+/// The one line of a refused `clone(2)` names the flags and what to do.
+#[test]
+fn a_refused_namespace_is_one_line_with_what_to_do() {
+    use syscall_kit::ns::CloneFlags;
+    let all = CloneFlags::NEWUSER | CloneFlags::NEWNS | CloneFlags::NEWPID;
+    assert_eq!(
+        super::namespace_problem(all, Errno::EPERM),
+        "cannot make the namespaces of the empty root: clone(CLONE_NEWUSER | CLONE_NEWNS | \
+         CLONE_NEWPID): EPERM: Operation not permitted: this system refuses user namespaces \
+         to unprivileged users: run as root, or allow them (Debian: sysctl \
+         kernel.unprivileged_userns_clone=1; everywhere: user.max_user_namespaces above 0; \
+         Ubuntu: kernel.apparmor_restrict_unprivileged_userns=0)"
+    );
+    assert_eq!(
+        super::namespace_problem(CloneFlags::NEWNS, Errno::ENOMEM),
+        "cannot make the namespaces of the empty root: clone(CLONE_NEWNS): ENOMEM: Cannot \
+         allocate memory"
+    );
+}
+
+/// A step of the child that failed is named with what it was doing, and what to do when
+/// that is known.
+#[test]
+fn a_failed_step_is_named() {
+    use super::root::Step;
+    let options = super::Options {
+        cwd: c"/work",
+        hostname: b"h",
+        timeout: None,
+    };
+    let name = |step, index, ids| super::step_name(step, index, &options, ids);
+    assert_eq!(name(Step::Proc, 0, None), "mount proc at /proc");
+    assert_eq!(name(Step::Device, 5, None), "mknod /dev/tty");
+    assert_eq!(
+        name(Step::Device, 0, Some((1000, 1000))),
+        "bind-mount this machine's /dev/null"
+    );
+    assert_eq!(
+        name(Step::UidMap, 0, Some((1000, 100))),
+        "write /proc/self/uid_map (root inside is user ID 1000 outside)"
+    );
+    assert_eq!(name(Step::Mask, 3, None), "mask /proc/keys");
+    assert_eq!(
+        name(Step::WorkingDirectory, 0, None),
+        "change to the working directory /work"
+    );
+    assert_eq!(
+        super::hint(Step::Overlay, Errno::EINVAL, true),
+        "; an overlay in a user namespace needs Linux 5.11 or later: run as root on an older \
+         kernel"
+    );
+    assert_eq!(super::hint(Step::Proc, Errno::EIO, false), "");
+    // Every step has its number in the table the parent reads.
+    for (i, step) in Step::ALL.iter().enumerate() {
+        assert_eq!(*step as usize, i, "{step:?}");
+    }
+}
