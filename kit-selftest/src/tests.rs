@@ -6,7 +6,7 @@ use crate::TestResult;
 macro_rules! check {
     ($cond:expr, $($why:tt)*) => {
         if !$cond {
-            return Err(alloc::format!($($why)*));
+            return Err(alloc::format!($($why)*).into());
         }
     };
 }
@@ -14,9 +14,11 @@ macro_rules! check {
 mod args;
 mod auxv;
 mod errno;
+mod fs;
 mod heap;
 mod mem;
 mod net;
+mod ns;
 mod panic;
 mod ptrace;
 mod seccomp;
@@ -74,6 +76,30 @@ pub const ALL: &[Test] = &[
     (
         "net: a loopback TCP pair exchanges bytes",
         net::loopback_pair,
+    ),
+    (
+        "net: accept gives the connection without the peer's address",
+        net::accept_without_peer,
+    ),
+    (
+        "net: addresses print and parse as std's do",
+        net::addresses_as_text,
+    ),
+    (
+        "fs: statx relative to a directory, SYMLINK_NOFOLLOW, EMPTY_PATH",
+        fs::statx_at,
+    ),
+    (
+        "fs: chdir and fchdir, then relative paths from there",
+        fs::chdir_and_fchdir,
+    ),
+    (
+        "ns: a user namespace, root there through its id maps",
+        ns::user_namespace_maps,
+    ),
+    (
+        "ns: a mount and UTS namespace, a tmpfs made the root with pivot_root",
+        ns::mount_namespace_pivot_root,
     ),
     ("heap: Vec, String, format!, Box", heap::basics),
     ("heap: alignment up to 64 KiB", heap::alignment),

@@ -3,13 +3,17 @@
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt::Write;
 
 use crate::closure::{Closure, DLOPEN_WARNING};
 use crate::elf::ElfFacts;
 use crate::json::Object;
 use crate::machine::Host;
+use crate::needs::{self, Calls, Need, Place, RunsWith};
+use crate::paths;
 use crate::program::Program;
+use crate::root_view::RootView;
 use crate::script::Script;
 use crate::verdict::{Verdict, verdict};
 
@@ -28,6 +32,11 @@ pub struct FileReport {
     /// ([`binfmt::this_host`](crate::binfmt::this_host)), which the verdict for scratch leaves
     /// out.
     pub this_host: Option<String>,
+    /// The files it will look for once it runs that an image of its closure lacks
+    /// ([`FileReport::add_needs`]).
+    pub needs: Vec<Need>,
+    /// Why its needs could not be read, when they could not (a stripped static program).
+    pub needs_unread: Option<String>,
 }
 
 impl FileReport {
@@ -39,7 +48,35 @@ impl FileReport {
             program,
             closure: None,
             this_host: None,
+            needs: Vec::new(),
+            needs_unread: None,
         }
+    }
+
+    /// Adds the needs at run time of the ELF program, whose real path is `real_path`, from
+    /// what its file says (`calls`): those that a `FROM scratch` image of its closure (as
+    /// `--copy-closure` makes it) lacks, with their sizes on this machine (`host`). Without a
+    /// closure, the image is taken to hold the libraries its `DT_NEEDED` entries name.
+    /// `Err`: a file of this machine that a need names could not be read
+    /// ([`needs::add_sizes_here`]).
+    pub fn add_needs(
+        &mut self,
+        real_path: &str,
+        calls: &Calls,
+        host: &mut dyn RootView,
+    ) -> Result<(), String> {
+        let Program::Elf(elf) = &self.program else {
+            return Ok(());
+        };
+        let all = needs::of_program(real_path, elf, calls, RunsWith::default());
+        let mut place = ClosureImage {
+            closure: self.closure.as_ref(),
+            needed: &elf.needed,
+        };
+        self.needs = needs::lacking(all, &mut place);
+        needs::add_sizes_here(&mut self.needs, host)?;
+        self.needs_unread = calls.unread.clone();
+        Ok(())
     }
 
     /// Whether it runs in an image with its closure: `None` without a closure; otherwise
@@ -94,6 +131,10 @@ impl FileReport {
                 let _ = writeln!(out, "  note: {ORIGIN_NOTE}");
             }
         }
+        needs::text(&mut out, &self.needs, "  ", NEEDS_HEADING);
+        if let Some(why) = &self.needs_unread {
+            let _ = writeln!(out, "  needs at run time: not known: {why}");
+        }
         out
     }
 
@@ -115,8 +156,43 @@ impl FileReport {
             closure_json(o.key("closure"), closure);
             o.bool("runs_with_closure", self.runs_with_closure() == Some(true));
         }
+        o.raw("needs", &needs::json(&self.needs))
+            .opt_str("needs_unread", self.needs_unread.as_deref());
         o.end();
         out
+    }
+}
+
+/// The first line of the needs in the text.
+pub const NEEDS_HEADING: &str = "needs at run time (files it will look for once it runs, which a FROM scratch image of its closure lacks; the verdict above is only about starting):";
+
+/// The image of a host file that `--copy-closure` makes: the program and its closure, and
+/// nothing else; without a closure, the libraries its `DT_NEEDED` entries name.
+struct ClosureImage<'a> {
+    closure: Option<&'a Closure>,
+    needed: &'a [String],
+}
+
+impl Place for ClosureImage<'_> {
+    fn has(&mut self, path: &str) -> bool {
+        self.closure.is_some_and(|c| {
+            c.objects.iter().any(|o| {
+                o.image_path == path
+                    || o.image_path
+                        .strip_prefix(path)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            })
+        })
+    }
+
+    fn finds_library(&mut self, name: &str) -> bool {
+        match self.closure {
+            Some(c) => c
+                .objects
+                .iter()
+                .any(|o| o.name == name || paths::basename(&o.image_path) == name),
+            None => self.needed.iter().any(|n| n == name),
+        }
     }
 }
 

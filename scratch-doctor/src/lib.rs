@@ -8,9 +8,10 @@
 //! This library is the analysis, over bytes and through the [`RootView`] trait (a read-only
 //! view of a root file system), so that it is `#![no_std]`, does no I/O, and is tested against
 //! a root held in memory ([`MemoryRoot`]); the `scratch-doctor` program (`src/main.rs` and
-//! `src/cli/`) does the I/O with syscall-kit and nothing else. The one exception is
-//! [`trace`], which runs a program under `ptrace(2)` (with syscall-kit, the library's one
-//! `unsafe` block its `fork`), so that scratch-doctor and scratch-pack share it.
+//! `src/cli/`) does the I/O with syscall-kit and nothing else. Two modules are the exception:
+//! [`check`] runs a program in an empty root, and [`trace`] runs one under `ptrace(2)`, which is
+//! system calls (through syscall-kit) from end to end; they are here so that the doctor, its
+//! tests and scratch-pack can call them.
 //!
 //! | module | what it holds |
 //! |---|---|
@@ -24,8 +25,10 @@
 //! | [`paths`] | path arithmetic and symbolic-link resolution over a [`RootView`] |
 //! | [`root_view`] | [`RootView`]: how the analysis reads a root file system |
 //! | [`memory_root`] | [`MemoryRoot`]: a root file system held in memory |
+//! | [`needs`] | what a program will look for once it runs: from its imports, Go function names, interpreter name |
 //! | [`file_report`] | a file's report: its facts, verdict and closure, as text or JSON ([`json`]) |
 //! | [`image`](mod@image) | `--image`: a saved container image read, and why it does (not) start |
+//! | [`check`] | a command run in an empty root made of a directory, as runc makes a `FROM scratch` container, and two runs compared |
 //! | [`trace`] | `--trace`: a command run under `ptrace(2)`, every path it looks up, and what it needs |
 
 #![no_std]
@@ -34,6 +37,7 @@
 extern crate alloc;
 
 pub mod binfmt;
+pub mod check;
 pub mod closure;
 pub mod elf;
 pub mod file_report;
@@ -43,6 +47,7 @@ pub mod ld_so_cache;
 pub mod ld_so_conf;
 pub mod machine;
 pub mod memory_root;
+pub mod needs;
 pub mod paths;
 pub mod program;
 pub mod root_view;

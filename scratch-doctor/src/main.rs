@@ -21,6 +21,7 @@ use scratch_doctor::closure::DLOPEN_WARNING;
 use scratch_doctor::elf::FileReader;
 use scratch_doctor::file_report::{FileReport, error_json};
 use scratch_doctor::machine::Host;
+use scratch_doctor::needs::read_calls;
 use scratch_doctor::root_view::FileError;
 use scratch_doctor::search::Search;
 use scratch_doctor::{Program, inspect_from, resolve_closure};
@@ -38,12 +39,12 @@ static HEAP: KernelHeap = KernelHeap::new();
 syscall_kit::main!(main);
 
 /// The name in messages.
-const NAME: &str = "scratch-doctor";
+pub(crate) const NAME: &str = "scratch-doctor";
 
 /// Exit statuses.
 const ALL_RUN: i32 = 0;
 const SOME_DO_NOT: i32 = 1;
-const USAGE_OR_INPUT: i32 = 2;
+pub(crate) const USAGE_OR_INPUT: i32 = 2;
 
 fn main() -> i32 {
     syscall_kit::rt::panic::set_program_name(NAME);
@@ -79,6 +80,9 @@ fn run() -> Result<i32, Errno> {
     };
     if let Some(image) = options.image {
         return image_main(image, &options);
+    }
+    if let Some(dir) = options.run_in {
+        return cli::run_in::main(dir, &options);
     }
     if options.trace {
         return cli::trace::main(&options);
@@ -128,6 +132,17 @@ fn run() -> Result<i32, Errno> {
             report.this_host = Some(binfmt::this_host(entries, header));
         }
         drop(data);
+        // What its file says it will look for at run time, read while it is open.
+        let calls = match &report.program {
+            Program::Elf(elf) => match read_calls(&opened, elf) {
+                Ok(calls) => Some(calls),
+                Err(e) => {
+                    status = fail(&read_problem(FileError::Read(e)))?;
+                    continue;
+                }
+            },
+            Program::Script(_) => None,
+        };
         drop(opened);
         if options.closure
             && let Program::Elf(elf) = &report.program
@@ -140,6 +155,16 @@ fn run() -> Result<i32, Errno> {
                     status = fail(&alloc::format!("cannot resolve its closure: {e}"))?;
                     continue;
                 }
+            }
+        }
+        if let Some(calls) = &calls {
+            // An interpreter is known by its real name (/usr/bin/python3 -> python3.11).
+            let needs = scratch_doctor::paths::canonicalize(&mut HostRoot, &name)
+                .map_err(|e| alloc::format!("cannot resolve its path: {e}"))
+                .and_then(|real| report.add_needs(&real, calls, &mut HostRoot));
+            if let Err(e) = needs {
+                status = fail(&e)?;
+                continue;
             }
         }
         if options.json {

@@ -75,6 +75,17 @@ pub trait FileAt {
 /// A file held in memory.
 impl FileAt for Vec<u8> {
     fn size(&self) -> u64 {
+        self.as_slice().size()
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> Result<usize, Errno> {
+        self.as_slice().read_at(offset, buf)
+    }
+}
+
+/// A file held in memory, borrowed.
+impl FileAt for &[u8] {
+    fn size(&self) -> u64 {
         self.len() as u64
     }
 

@@ -1,9 +1,14 @@
 //! Small files for the unit tests, built in memory: ELF files ([`Elf`]) and `ld.so.cache` files
 //! ([`ld_so_cache`]). Nothing is read from the disk of the machine running the tests.
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use object::elf;
+use syscall_kit::Errno;
+
+use crate::memory_root::MemoryRoot;
+use crate::root_view::{FileError, RootView};
 
 /// What goes into a small little-endian ELF file, 64-bit or 32-bit: the program headers
 /// `PT_LOAD` (the whole file, at address 0), `PT_DYNAMIC` and, with an interpreter,
@@ -190,4 +195,35 @@ pub fn ld_so_cache(entries: &[(i32, &str, &str, u64)]) -> Vec<u8> {
     out.extend_from_slice(&table);
     out.extend_from_slice(&strings);
     out
+}
+
+/// A [`MemoryRoot`] in which reading one path, or asking for the current directory, fails.
+pub struct Failing {
+    /// The files.
+    pub root: MemoryRoot,
+    /// The path whose reading fails, and how.
+    pub read: Option<(&'static str, FileError)>,
+    /// How asking for the current directory fails.
+    pub cwd: Option<Errno>,
+}
+
+impl RootView for Failing {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
+        match self.read {
+            Some((p, e)) if p == path => Err(e),
+            _ => self.root.read(path),
+        }
+    }
+    fn read_link(&mut self, path: &str) -> Result<Option<String>, Errno> {
+        self.root.read_link(path)
+    }
+    fn list_dir(&mut self, path: &str) -> Result<Vec<String>, Errno> {
+        self.root.list_dir(path)
+    }
+    fn current_dir(&mut self) -> Result<String, Errno> {
+        match self.cwd {
+            Some(e) => Err(e),
+            None => self.root.current_dir(),
+        }
+    }
 }

@@ -1,13 +1,14 @@
 //! Property test: real ELF files with random bytes changed (most in the headers, where offsets
-//! and counts live) or cut short never make the analysis panic; each gives facts or a clean
-//! error. A bounded number of cases (CI runs the same count), and a batch of mutated files
-//! through the static program itself.
+//! and counts live) or cut short never make the analysis panic (the closure and the needs at
+//! run time included); each gives facts or a clean error. A bounded number of cases (CI runs
+//! the same count), and a batch of mutated files through the static program itself.
 
 mod common;
 
 use proptest::prelude::*;
 use scratch_doctor::file_report::FileReport;
 use scratch_doctor::machine::Host;
+use scratch_doctor::needs::read_calls;
 use scratch_doctor::root_view::FileError;
 use scratch_doctor::search::Search;
 use scratch_doctor::{Program, RootView, inspect, resolve_closure};
@@ -77,12 +78,20 @@ fn analyse(data: &[u8]) {
     match inspect(data) {
         Ok(program) => {
             let mut report = FileReport::new("mutated", program, Host::this());
+            let mut fs = SameEverywhere(data.to_vec());
+            let mut calls = None;
             if let Program::Elf(elf) = &report.program {
-                let mut fs = SameEverywhere(data.to_vec());
                 // The view reads every path as the same bytes: no error of its own.
                 let search = Search::load(&mut fs, elf).expect("a view that does not fail");
                 let closure = resolve_closure(&mut fs, "/mutated", elf, &search);
                 report.closure = Some(closure.expect("a view that does not fail"));
+                // The needs at run time: the section headers and symbol tables, mutated too.
+                calls = Some(read_calls(&data, elf).expect("bytes in memory: no read error"));
+            }
+            if let Some(calls) = calls {
+                report
+                    .add_needs("/mutated", &calls, &mut fs)
+                    .expect("a view that does not fail");
             }
             let _ = report.text();
             let json = report.json();

@@ -45,7 +45,7 @@ fn a_trace_without_a_command_or_with_options_of_files_is_refused() {
         ),
         (
             &["--timeout", "5s", "/bin/true"],
-            "scratch-doctor: --timeout needs --trace (see --help)",
+            "scratch-doctor: --timeout needs --trace or --run-in DIR (see --help)",
         ),
         (
             &["--trace", "--timeout"],
@@ -70,6 +70,18 @@ fn a_trace_without_a_command_or_with_options_of_files_is_refused() {
                 "true",
             ],
             "scratch-doctor: --timeout given twice (see --help)",
+        ),
+        (
+            &["--trace", "--check", "--", "true"],
+            "scratch-doctor: --check needs --trace and --copy-closure DIR: it runs the command again in DIR (see --help)",
+        ),
+        (
+            &["--check", "/bin/true"],
+            "scratch-doctor: --check needs --trace and --copy-closure DIR: it runs the command again in DIR (see --help)",
+        ),
+        (
+            &["--run-in", "/", "--trace", "--", "true"],
+            "scratch-doctor: --run-in takes no other option but --timeout (see --help)",
         ),
     ] {
         assert_eq!(refused(args), line, "{args:?}");

@@ -15,9 +15,11 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::Value;
+use serde_json::{Value, json};
+use system_tests::scratch_image;
 use system_tests::{
-    TempDir, nostd_bin, require_empty_root, require_root, require_tool, run, skip_or_fail,
+    TempDir, TestImages, engine_lock, nostd_bin, require_empty_root, require_root, require_tool,
+    run, skip_or_fail, test_image_name,
 };
 
 /// scratch-doctor with `args`, its environment changed by `env`.
@@ -623,12 +625,14 @@ fn a_traced_python_run_copied_runs_the_same_in_an_empty_root() {
     assert!(here.status.success(), "{here:?}");
 
     let copy = TempDir::new("trace-copy-python");
-    let (out, _) = trace(
-        &["--copy-closure", copy.path().to_str().unwrap()],
+    let (out, report) = trace(
+        &["--copy-closure", copy.path().to_str().unwrap(), "--check"],
         &[python.as_ref(), "-c".as_ref(), code.as_ref()],
         &[],
     );
     assert_eq!(status(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(command_stdout(&out), text(&here.stdout), "shown as it was");
+    assert_eq!(report["works"], json!({"yes": true, "difference": null}));
     let there = in_empty_root(copy.path(), &[python, "-c", code], &[]);
     assert_eq!(
         String::from_utf8_lossy(&there.stdout),
@@ -694,12 +698,13 @@ fn a_traced_date_run_copied_keeps_its_time_zone_in_an_empty_root() {
     let date = date.to_str().unwrap();
     let tz = [("TZ", "Asia/Shanghai")];
     let copy = TempDir::new("trace-copy-date");
-    let (out, _) = trace(
-        &["--copy-closure", copy.path().to_str().unwrap()],
+    let (out, report) = trace(
+        &["--copy-closure", copy.path().to_str().unwrap(), "--check"],
         &[date.as_ref(), "+%Z".as_ref()],
         &tz,
     );
     assert_eq!(status(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(report["works"]["yes"], true, "{report}");
     let there = in_empty_root(copy.path(), &[date, "+%Z"], &tz);
     assert_eq!(String::from_utf8_lossy(&there.stdout), "CST\n", "{there:?}");
 
@@ -722,4 +727,76 @@ fn a_traced_date_run_copied_keeps_its_time_zone_in_an_empty_root() {
         "Asia\n",
         "{alone:?}"
     );
+}
+
+/// `ls` of a directory: the trace makes the directory, not its entries, so the copy lists
+/// nothing. `--check` says so (status 1, the first difference), and a real engine agrees: the
+/// same copy as a `FROM scratch` image in Podman prints nothing either. In text, the report
+/// ends with the verdict line.
+#[test]
+fn check_finds_a_listing_the_copy_lacks_as_podman_does() {
+    if !require_root("an empty root for --check")
+        || !require_empty_root()
+        || !require_tool("podman", "podman")
+    {
+        return;
+    }
+    let _engine = engine_lock();
+    let ls = std::fs::canonicalize("/bin/ls").unwrap();
+    let ls = ls.to_str().unwrap();
+    let listed = "/usr/share/zoneinfo/Asia";
+    if !Path::new(listed).is_dir() {
+        skip_or_fail(&format!("{listed} missing (Debian package tzdata)"));
+        return;
+    }
+    let ctx = TempDir::new("trace-check-ls");
+    let root = ctx.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let (out, report) = trace(
+        &["--copy-closure", root.to_str().unwrap(), "--check"],
+        &[ls.as_ref(), listed.as_ref()],
+        &[],
+    );
+    assert_eq!(status(&out), Some(1), "{}", stderr(&out));
+    assert!(
+        command_stdout(&out).contains("Shanghai\n"),
+        "shown as it was"
+    );
+    assert_eq!(report["works"]["yes"], false, "{report}");
+    let difference = report["works"]["difference"].as_str().unwrap();
+    assert!(
+        difference.starts_with("standard output, line 1: `"),
+        "{difference}"
+    );
+    assert!(
+        difference.ends_with("nothing in the empty root (it is empty)"),
+        "{difference}"
+    );
+
+    let text_out = doctor(
+        &[
+            "--trace".as_ref(),
+            "--copy-closure".as_ref(),
+            root.as_os_str(),
+            "--check".as_ref(),
+            "--".as_ref(),
+            ls.as_ref(),
+            listed.as_ref(),
+        ],
+        &[],
+    );
+    assert_eq!(status(&text_out), Some(1), "{}", stderr(&text_out));
+    let last = text(&text_out.stdout).lines().last().unwrap().to_owned();
+    assert_eq!(last, format!("  works in FROM scratch: no: {difference}"));
+
+    let image = test_image_name("trace-check-ls");
+    let _images = TestImages::new("podman", &[&image]);
+    scratch_image::build(ctx.path(), &image, &[]);
+    let there = scratch_image::podman_run(&image, &[ls, listed], "scratch-doctor", &[]);
+    assert_eq!((there.status, there.stdout.as_str()), (0, ""), "{there:?}");
+}
+
+/// Bytes as text.
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }

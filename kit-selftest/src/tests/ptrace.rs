@@ -107,7 +107,7 @@ pub fn seccomp_stop_and_result() -> TestResult {
             .map_err(|e| format!("stdout: {e}"))?;
             return Ok(());
         }
-        return Err(format!("seize: {e}"));
+        return Err(format!("seize: {e}").into());
     }
     write_all(&w, b"x").map_err(|e| format!("write: {e}"))?;
     let status = wait(child)?;
@@ -163,7 +163,7 @@ pub fn process_vm_readv_reads_memory() -> TestResult {
             Ok(())
         }
         Err(e) if emulated("process_vm_readv", e)? => Ok(()),
-        Err(e) => Err(format!("process_vm_readv: {e}")),
+        Err(e) => Err(format!("process_vm_readv: {e}").into()),
     }
 }
 

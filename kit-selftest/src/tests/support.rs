@@ -19,7 +19,7 @@ use syscall_kit::{Errno, OwnedFd, rt};
 pub const WAIT_BOUND: Timeout = Timeout::After(core::time::Duration::from_secs(10));
 
 /// The path this program was started from (`AT_EXECFN`).
-fn self_path() -> &'static CStr {
+pub fn self_path() -> &'static CStr {
     let p = rt::auxv(AT_EXECFN).expect("AT_EXECFN");
     // SAFETY: AT_EXECFN is the address of a NUL-terminated string on the initial stack.
     unsafe { CStr::from_ptr(p as *const core::ffi::c_char) }

@@ -1,7 +1,8 @@
 //! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] FILE...`,
-//! `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`, or
-//! `scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force]] [--json] [--]
-//! COMMAND [ARGS...]`.
+//! or `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`, or
+//! `scratch-doctor --run-in DIR [--timeout DURATION] -- COMMAND [ARG...]`, or
+//! `scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force] [--check]]
+//! [--json] [--] COMMAND [ARGS...]`.
 
 use core::ffi::CStr;
 
@@ -14,8 +15,9 @@ use core::time::Duration;
 pub const USAGE: &str = "\
 usage: scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] [--] FILE...
        scratch-doctor [--json] [--platform OS/ARCH] --image PATH
-       scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force]]
-                      [--json] [--] COMMAND [ARGS...]
+       scratch-doctor --run-in DIR [--timeout DURATION] -- COMMAND [ARG...]
+       scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force]
+                      [--check]] [--json] [--] COMMAND [ARGS...]
 
 Tells whether each FILE runs in a FROM scratch container image (nothing in it but
 the file), and why not.
@@ -29,7 +31,10 @@ the file), and why not.
                        (DIR/lib -> ...), a FIFO, device, socket, directory or link at
                        a destination, or a file with other hard links is refused, one
                        line each (exit status 2); an identical file is left alone, a
-                       different one refused
+                       different one refused. Files are copied inside the
+                       kernel and keep their holes; nothing is written under
+                       DIR/proc, DIR/sys or DIR/dev, which the container runtime
+                       mounts over (a library found only there is missing)
   --force              with --copy-closure: replace a different file (or one with
                        other hard links) by a new file; what else is refused stays so
   --image PATH         instead of FILEs: a saved container image (an OCI image
@@ -40,6 +45,17 @@ the file), and why not.
                        1 it does not, 2 usage or input error
   --platform OS/ARCH   with --image: the image of that platform in a multi-platform
                        index (default: this machine's, when there are several)
+  --run-in DIR         instead of FILEs: run COMMAND with ARGs and this environment
+                       in an empty root made of DIR alone, as runc makes the root of
+                       a FROM scratch container (COPY DIR /), with no engine: new
+                       mount, PID, network, IPC and UTS namespaces (and a user
+                       namespace when not root), /proc, /dev and /sys as runc mounts
+                       them, the host name scratch-doctor, the working directory /.
+                       DIR is never changed: what COMMAND writes goes to a tmpfs.
+                       Prints COMMAND's output and error, then its status on
+                       standard error. Exit status 0 COMMAND exited with 0, 1 it
+                       exited otherwise, was killed, did not start or timed out,
+                       2 usage error or the root could not be made (one line why)
   --trace              instead of FILEs: run COMMAND here (with this environment and
                        current directory, found through PATH) under ptrace(2), and
                        report every path it and its children looked up: the closure
@@ -56,13 +72,28 @@ the file), and why not.
                        its path here with the links on the way, the directories with
                        their modes, /tmp (1777) when it used it; nothing under /proc,
                        /sys, /dev, nothing it wrote. Exit status 0 COMMAND exited 0
-                       and every closure is complete, 1 it did not (or a library is
-                       missing, or --timeout), 2 the tracer could not trace it
-  --timeout DURATION   with --trace: kill every traced process after DURATION (30,
-                       30s, 500ms, 2m, 1h) and report what was seen until then
+                       and every closure is complete (and with --check it works in
+                       the copy), 1 it did not (or a library is missing, or
+                       --timeout), 2 the tracer could not trace it
+  --check              with --trace and --copy-closure DIR: prove the copy. COMMAND
+                       runs traced with standard input from /dev/null and its output
+                       and error captured (then shown), and again as --run-in DIR
+                       runs it (in this working directory); the report ends with
+                       `works in FROM scratch: yes` when both runs gave the same exit
+                       status, output and error, or `no:` and the first difference
+  --timeout DURATION   with --trace or --run-in: kill COMMAND (and all it started)
+                       after DURATION (30, 30s, 500ms, 2m, 1h); --trace reports what
+                       was seen until then. Default: none for --trace, 60s for
+                       --run-in (and for the second run of --check)
   --json               one JSON object per FILE (or for the image, or the trace),
                        one per line
   -h, --help           this text
+
+Each report also names the files the program will look for once it runs that a
+FROM scratch image of its closure (or, with --image, the image) lacks: \"needs at
+run time\", from what its file says (the C library's calls it imports, a Go
+program's functions, an interpreter's name), each with the error it will meet and
+the fix. A need does not change the exit status, which is about starting.
 
 Exit status: 0 every FILE runs in scratch (with its closure, under --closure or
 --copy-closure), 1 some would not or a library is missing, 2 usage or input error,
@@ -85,8 +116,12 @@ pub struct Options {
     pub image: Option<&'static CStr>,
     /// `--platform OS/ARCH`.
     pub platform: Option<&'static CStr>,
+    /// `--run-in DIR`: the files are the command and its arguments.
+    pub run_in: Option<&'static CStr>,
     /// `--trace`.
     pub trace: bool,
+    /// `--check` (with `--trace` and `--copy-closure`).
+    pub check: bool,
     /// `--timeout DURATION`.
     pub timeout: Option<Duration>,
     /// With `--trace`: where COMMAND is in the program's arguments (0 is the program's name).
@@ -105,7 +140,9 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         files: Vec::new(),
         image: None,
         platform: None,
+        run_in: None,
         trace: false,
+        check: false,
         timeout: None,
         command_at: 0,
         command: Vec::new(),
@@ -184,6 +221,15 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 );
                 at += 1;
             }
+            b"--run-in" => {
+                once(o.run_in.is_some(), "--run-in")?;
+                o.run_in = Some(
+                    args.next()
+                        .ok_or("--run-in needs a directory: --run-in DIR")?,
+                );
+                at += 1;
+            }
+            b"--check" => o.check = true,
             _ => {
                 return Err(format!(
                     "unknown option {} (see --help)",
@@ -192,11 +238,34 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
             }
         }
     }
+    if o.timeout.is_some() && !o.trace && o.run_in.is_none() {
+        return Err("--timeout needs --trace or --run-in DIR (see --help)".into());
+    }
+    if o.run_in.is_some() {
+        if o.json
+            || o.closure
+            || o.force
+            || o.check
+            || o.trace
+            || o.image.is_some()
+            || o.platform.is_some()
+        {
+            return Err("--run-in takes no other option but --timeout (see --help)".into());
+        }
+        if o.files.is_empty() {
+            return Err("--run-in needs a command: --run-in DIR -- COMMAND [ARG...]".into());
+        }
+        return Ok(Some(o));
+    }
     if o.force && o.copy_to.is_none() {
         return Err("--force needs --copy-closure DIR (see --help)".into());
     }
-    if o.timeout.is_some() && !o.trace {
-        return Err("--timeout needs --trace (see --help)".into());
+    if o.check && !(o.trace && o.copy_to.is_some()) {
+        return Err(
+            "--check needs --trace and --copy-closure DIR: it runs the command again in DIR \
+             (see --help)"
+                .into(),
+        );
     }
     if o.trace {
         if o.image.is_some() || o.platform.is_some() || (o.closure && o.copy_to.is_none()) {

@@ -163,5 +163,8 @@ pub fn doctor(path: &CStr, platform: Option<&CStr>) -> Result<ImageReport, Image
     let tree = apply_layers(&mut *storage, &image)?;
     let mut host = HostRoot;
     let mut root = ImageRoot::new(&mut *storage, &image, tree).with_host(&mut host);
-    Ok(diagnose(&mut root, &image, &shown))
+    let mut report = diagnose(&mut root, &image, &shown);
+    // The size on this machine of each file the image lacks, for the fix.
+    scratch_doctor::needs::add_sizes_here(&mut report.needs, &mut HostRoot).map_err(ImageError)?;
+    Ok(report)
 }

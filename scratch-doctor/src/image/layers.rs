@@ -536,7 +536,8 @@ impl<'s> ImageRoot<'s> {
 
     /// Reads `/proc` from `host`: in a container the runtime mounts the host's `/proc`, so the
     /// loader there sees this machine's CPU (`/proc/cpuinfo`, for its `glibc-hwcaps`
-    /// subdirectories). Without it, `/proc` is the image's own (a saved image has none).
+    /// subdirectories). Without it, `/proc` is the image's own (a saved image has none). The
+    /// sizes of the files that the needs at run time name are read there too.
     pub fn with_host(mut self, host: &'s mut dyn RootView) -> ImageRoot<'s> {
         self.host = Some(host);
         self
@@ -548,6 +549,15 @@ impl<'s> ImageRoot<'s> {
         let p = self.tree.resolve(path, &self.cwd, follow_last)?;
         let node = self.tree.nodes.get(&p).ok_or(Errno::ENOENT)?;
         Ok((p, node))
+    }
+
+    /// This machine's root, when it was given ([`ImageRoot::with_host`]): for the sizes of
+    /// the files a need names ([`needs::add_sizes_here`](crate::needs::add_sizes_here)).
+    pub fn host(&mut self) -> Option<&mut dyn RootView> {
+        match &mut self.host {
+            Some(host) => Some(&mut **host),
+            None => None,
+        }
     }
 
     /// Whether `/proc` is read on the host ([`ImageRoot::with_host`]).

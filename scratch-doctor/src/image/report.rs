@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use core::fmt::Write;
 
 use crate::json::Object;
+use crate::needs::{self, Need};
 
 /// Why the container does not start.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,9 +58,16 @@ pub struct ImageReport {
     pub file_format: Option<String>,
     /// `None`: it starts.
     pub failure: Option<Failure>,
+    /// The files the program will look for once it runs that the image lacks.
+    pub needs: Vec<Need>,
+    /// Why the program's needs could not be read, when they could not.
+    pub needs_unread: Option<String>,
     /// Things that are not a failure to start.
     pub hints: Vec<String>,
 }
+
+/// The first line of the needs in the text.
+pub const NEEDS_HEADING: &str = "needs at run time (files the program will look for once it runs, which the image lacks; \"starts\" is only about starting):";
 
 impl ImageReport {
     /// Whether it starts.
@@ -102,6 +110,10 @@ impl ImageReport {
                 let _ = writeln!(out, "fix: {}", f.fix);
             }
         }
+        needs::text(&mut out, &self.needs, "", NEEDS_HEADING);
+        if let Some(why) = &self.needs_unread {
+            let _ = writeln!(out, "needs at run time: not known: {why}");
+        }
         for h in &self.hints {
             let _ = writeln!(out, "hint: {h}");
         }
@@ -129,6 +141,8 @@ impl ImageReport {
                 self.failure.as_ref().map(|f| f.error.as_str()),
             )
             .opt_str("fix", self.failure.as_ref().map(|f| f.fix.as_str()))
+            .raw("needs", &needs::json(&self.needs))
+            .opt_str("needs_unread", self.needs_unread.as_deref())
             .strs("hints", self.hints.iter().map(String::as_str));
         o.end();
         out

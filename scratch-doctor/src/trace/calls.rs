@@ -345,8 +345,8 @@ impl FilterList {
     }
 }
 
-/// The filter lists of [`ABIS`], one per ABI (an unused one, with nothing listed, when this
-/// architecture has fewer).
+/// The filter lists of the ABIs the tracer follows (`ABIS`), one per ABI (an unused one, with
+/// nothing listed, when this architecture has fewer).
 pub fn filter_lists() -> [FilterList; MAX_ABIS] {
     let mut lists = [FilterList {
         arch: 0,

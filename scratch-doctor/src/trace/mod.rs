@@ -63,6 +63,7 @@ use syscall_kit::signal::Signal;
 
 use calls::Use;
 
+pub use spawn::Stdio;
 pub use tracer::{Options, run};
 
 /// One path a traced call named, and what came of it.

@@ -16,6 +16,7 @@ use syscall_kit::Errno;
 use super::calls::Use;
 use super::links::Links;
 use super::{End, Trace};
+use crate::check::verdict_line;
 use crate::closure::{Closure, DLOPEN_WARNING, resolve_closure};
 use crate::elf::FileReader;
 use crate::json::Object;
@@ -138,6 +139,30 @@ pub struct TraceReport {
     pub unresolved: Vec<String>,
     /// What could not be followed.
     pub warnings: Vec<String>,
+    /// With `--check`: whether the command did the same in an empty root made of the copy
+    /// (`None`: not checked).
+    pub works: Option<Works>,
+}
+
+/// What `--check` found: the command run again in an empty root made of what `--copy-closure`
+/// copied ([`crate::check::run_in`]), compared with the traced run
+/// ([`crate::check::first_difference`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Works {
+    /// The same exit status, standard output and standard error.
+    Yes,
+    /// The first difference, in one line.
+    No(String),
+}
+
+impl Works {
+    /// The first difference, `None` for [`Works::Yes`].
+    pub fn difference(&self) -> Option<&str> {
+        match self {
+            Works::Yes => None,
+            Works::No(d) => Some(d),
+        }
+    }
 }
 
 impl TraceReport {
@@ -168,6 +193,7 @@ impl TraceReport {
             sockets: Vec::new(),
             unresolved: Vec::new(),
             warnings: trace.warnings.clone(),
+            works: None,
         };
         let mut seen = BTreeSet::new();
         for l in &trace.lookups {
@@ -232,10 +258,11 @@ impl TraceReport {
         Ok(report)
     }
 
-    /// Whether the command exited with status 0 and every executed program's closure is
-    /// complete: what `--trace` counts as success.
+    /// Whether the command exited with status 0, every executed program's closure is complete
+    /// and, when checked, it did the same in the copy: what `--trace` counts as success.
     pub fn all_good(&self) -> bool {
         self.end == End::Exited(0)
+            && !matches!(self.works, Some(Works::No(_)))
             && self.executed.iter().all(|e| {
                 e.problem.is_none() && e.closure.as_ref().is_none_or(|c| c.missing.is_empty())
             })
@@ -318,6 +345,9 @@ impl TraceReport {
             "  note: the files a program opens are in the trace only for what this run did: \
              another input, option or environment may need others"
         );
+        if let Some(works) = &self.works {
+            let _ = writeln!(out, "  {}", verdict_line(works.difference()));
+        }
         out
     }
 
@@ -367,6 +397,19 @@ impl TraceReport {
             .strs("unresolved", self.unresolved.iter().map(String::as_str))
             .strs("warnings", self.warnings.iter().map(String::as_str))
             .str("dlopen_note", DLOPEN_WARNING);
+        match &self.works {
+            None => {
+                o.raw("works", "null");
+            }
+            Some(works) => {
+                let mut checked = String::new();
+                let mut c = Object::new(&mut checked);
+                c.bool("yes", *works == Works::Yes)
+                    .opt_str("difference", works.difference());
+                c.end();
+                o.raw("works", &checked);
+            }
+        }
         o.end();
         out
     }

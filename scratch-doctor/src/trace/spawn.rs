@@ -10,17 +10,30 @@ use syscall_kit::process::{self, ExecStrings, Fork, Pid};
 use syscall_kit::seccomp::Filter;
 use syscall_kit::signal::{How, SigSet, sigprocmask};
 use syscall_kit::time::Timeout;
-use syscall_kit::{Errno, OwnedFd};
+use syscall_kit::{BorrowedFd, Errno, OwnedFd, fd};
 
 /// The step of the child that failed, as it reports it on the error pipe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
+    /// `dup3(2)`, to give it the standard input, output and error of [`Stdio`].
+    Stdio,
     /// `sigprocmask(2)`, to give back the mask.
     Mask,
     /// Installing the seccomp filter.
     Filter,
     /// `execve(2)`, for every candidate of the `PATH` search.
     Exec,
+}
+
+/// The standard input, output and error a command gets instead of the tracer's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stdio<'fd> {
+    /// Its standard input.
+    pub stdin: BorrowedFd<'fd>,
+    /// Its standard output.
+    pub stdout: BorrowedFd<'fd>,
+    /// Its standard error.
+    pub stderr: BorrowedFd<'fd>,
 }
 
 /// A child started by [`start`]: its id, and the tracer's ends of the two pipes.
@@ -39,13 +52,15 @@ pub struct Child {
 pub const FAILED: i32 = 127;
 
 /// Forks the child that will run `file` with `argv` and `env`; it waits for [`Child::go`].
-/// `mask` is the signal mask it gets back; `filter` is installed in it.
+/// `mask` is the signal mask it gets back; `filter` is installed in it; `stdio`, when given, are
+/// its standard input, output and error.
 pub fn start<'a, 'e>(
     file: &core::ffi::CStr,
     argv: impl ExecStrings<'a>,
     env: impl ExecStrings<'e>,
     mask: &SigSet,
     filter: &Filter,
+    stdio: Option<Stdio<'_>>,
 ) -> Result<Child, Errno> {
     let (go_r, go_w) = pipe2(OFlags::CLOEXEC)?;
     let (failed_r, failed_w) = pipe2(OFlags::CLOEXEC)?;
@@ -59,7 +74,7 @@ pub fn start<'a, 'e>(
             // of the go pipe.
             drop(go_w);
             drop(failed_r);
-            child(&go_r, &failed_w, mask, filter, file, argv, env)
+            child(&go_r, &failed_w, mask, filter, stdio, file, argv, env)
         }
         Fork::Parent(pid) => Ok(Child {
             pid,
@@ -86,6 +101,7 @@ impl Child {
         let step = match buf[0] {
             0 => Step::Mask,
             1 => Step::Filter,
+            3 => Step::Stdio,
             _ => Step::Exec,
         };
         let errno = i32::from_ne_bytes([buf[1], buf[2], buf[3], buf[4]]);
@@ -94,11 +110,13 @@ impl Child {
 }
 
 /// The child's part. Never returns.
+#[allow(clippy::too_many_arguments)]
 fn child<'a, 'e>(
     go: &OwnedFd,
     failed: &OwnedFd,
     mask: &SigSet,
     filter: &Filter,
+    stdio: Option<Stdio<'_>>,
     file: &core::ffi::CStr,
     argv: impl ExecStrings<'a>,
     env: impl ExecStrings<'e>,
@@ -106,6 +124,14 @@ fn child<'a, 'e>(
     let mut byte = [0u8; 1];
     if read(go, &mut byte) != Ok(1) {
         process::exit(FAILED); // the tracer is gone, or failed to seize this child
+    }
+    if let Some(io) = stdio {
+        let given = fd::dup2_stdin(io.stdin)
+            .and_then(|()| fd::dup2_stdout(io.stdout))
+            .and_then(|()| fd::dup2_stderr(io.stderr));
+        if let Err(e) = given {
+            report(failed, Step::Stdio, e);
+        }
     }
     if let Err(e) = sigprocmask(How::SetMask, Some(mask)) {
         report(failed, Step::Mask, e);
@@ -123,6 +149,7 @@ fn report(failed: &OwnedFd, step: Step, e: Errno) -> ! {
         Step::Mask => 0u8,
         Step::Filter => 1,
         Step::Exec => 2,
+        Step::Stdio => 3,
     };
     let n = e.raw().to_ne_bytes();
     let _ = write_all(failed, &[code, n[0], n[1], n[2], n[3]]);

@@ -18,15 +18,20 @@ use syscall_kit::signal::{self, Handler, How, SIGKILL, SaFlags, SigAction, SigSe
 use super::calls::{
     self, AF_UNIX, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, Flags, Operand, Spec, Use,
 };
-use super::spawn::{self, Step, Waker};
+use super::spawn::{self, Stdio, Step, Waker};
 use super::{End, Lookup, Trace, TraceError, clean, remote};
 use crate::paths;
 
+/// A call seen at its exit: the call, and its result (`Ok`, or the error the program got).
+type Exited = (Pending, Result<(), Errno>);
+
 /// What a run may take.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Options {
+pub struct Options<'fd> {
     /// `--timeout`: after this long, every traced process is killed.
     pub timeout: Option<Duration>,
+    /// The command's standard input, output and error; `None`: this process's.
+    pub stdio: Option<Stdio<'fd>>,
 }
 
 /// The signals that end a run: the tracer's handler records one and wakes the loop.
@@ -62,7 +67,7 @@ const RESTART: core::ops::RangeInclusive<i32> = 512..=516;
 
 /// Runs `file` (found through the `PATH` of `env` when it has no `/`) with `argv` and `env`
 /// under the tracer, in the current directory, with the standard input, output and error of
-/// this process, until every traced process has ended (or `options.timeout` passed, or the
+/// this process (or those of `options.stdio`), until every traced process has ended (or `options.timeout` passed, or the
 /// tracer got a signal that ends it); then returns what it saw. Every failure of the tracer
 /// itself, and a command that cannot be run, is a [`TraceError`]; no traced process is left
 /// running or stopped when this returns, whatever it returns.
@@ -70,7 +75,7 @@ pub fn run<'a, 'e>(
     file: &CStr,
     argv: impl ExecStrings<'a>,
     env: impl ExecStrings<'e>,
-    options: &Options,
+    options: &Options<'_>,
 ) -> Result<Trace, TraceError> {
     if !calls::supported() {
         return Err(TraceError(
@@ -91,7 +96,7 @@ pub fn run<'a, 'e>(
         let waker = Waker::start(options.timeout)
             .map_err(|e| TraceError(format!("cannot start the timer process: {e}")))?;
         WAKER.store(waker.pid, Ordering::SeqCst);
-        let result = trace(file, argv, env, &filter, mask, waker);
+        let result = trace(file, argv, env, &filter, mask, options.stdio, waker);
         WAKER.store(0, Ordering::SeqCst);
         result
     });
@@ -142,12 +147,13 @@ fn trace<'a, 'e>(
     env: impl ExecStrings<'e>,
     filter: &Filter,
     mask: &SigSet,
+    stdio: Option<Stdio<'_>>,
     waker: Waker,
 ) -> Result<Trace, TraceError> {
     // Orphans of the traced processes come to the tracer, which reaps every one of them.
     process::set_child_subreaper(true)
         .map_err(|e| TraceError(format!("cannot become a child subreaper: {e}")))?;
-    let child = match spawn::start(file, argv, env, mask, filter) {
+    let child = match spawn::start(file, argv, env, mask, filter, stdio) {
         Ok(child) => child,
         Err(e) => {
             end_waker(waker);
@@ -207,6 +213,7 @@ fn trace<'a, 'e>(
                  filters need Linux 5.7 and CONFIG_SECCOMP_FILTER)"
             ),
             Step::Mask => format!("cannot set the command's signal mask: {e}"),
+            Step::Stdio => format!("cannot give the command its standard input and output: {e}"),
         }));
     }
     Ok(trace)
@@ -444,7 +451,7 @@ impl Tracer {
 
     /// A syscall stop after a seccomp stop: the exit of the pending call, and its result
     /// (`None`: no pending call, or one the kernel makes again).
-    fn on_exit(&mut self, pid: Pid) -> Result<Option<(Pending, Result<(), Errno>)>, TraceError> {
+    fn on_exit(&mut self, pid: Pid) -> Result<Option<Exited>, TraceError> {
         let info = match ptrace::syscall_info(pid) {
             Ok(info) => info,
             Err(e) => return gone_or(pid, "PTRACE_GET_SYSCALL_INFO", e).map(|()| None),

@@ -1,5 +1,5 @@
-//! Directories: `mkdirat(2)`/`mkdir(2)` and `getdents64(2)` with [`DirEntries`] to walk what it
-//! returns.
+//! Directories: `mkdirat(2)`/`mkdir(2)`, `getdents64(2)` with [`DirEntries`] to walk what it
+//! returns, and the current directory: `getcwd(2)`, `chdir(2)`, `fchdir(2)`.
 
 use core::ffi::CStr;
 
@@ -153,4 +153,39 @@ pub fn getcwd(buf: &mut [u8]) -> Result<&CStr> {
     buf.get(..len)
         .and_then(|b| CStr::from_bytes_with_nul(b).ok())
         .ok_or(crate::Errno::EINVAL)
+}
+
+/// `chdir(2)`: makes the directory `path` the current directory, the one relative paths and
+/// [`CWD`] start from.
+///
+/// A `path` that does not exist fails with [`Errno::ENOENT`](crate::Errno::ENOENT); one that is
+/// not a directory with [`Errno::ENOTDIR`](crate::Errno::ENOTDIR); a directory that this
+/// process may not search with [`Errno::EACCES`](crate::Errno::EACCES). The current directory
+/// belongs to the whole process, every thread alike.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/chdir.2.html
+pub fn chdir(path: impl PathArg) -> Result<()> {
+    path.with_c_str(|path| {
+        // SAFETY: `path` is a NUL-terminated string that outlives the call.
+        unsafe { raw::syscall1(nr::CHDIR, path.as_ptr() as usize) }.map(drop)
+    })
+}
+
+/// `fchdir(2)`: makes the directory open as `fd` the current directory (to come back to a
+/// directory after a [`chdir`], open it first, `O_PATH` is enough).
+///
+/// A descriptor that is not a directory fails with [`Errno::ENOTDIR`](crate::Errno::ENOTDIR);
+/// one that is not open with [`Errno::EBADF`](crate::Errno::EBADF).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/chdir.2.html
+pub fn fchdir(fd: impl AsFd) -> Result<()> {
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: `fchdir` reads no memory of ours.
+    unsafe { raw::syscall1(nr::FCHDIR, fd as usize) }.map(drop)
 }

@@ -1,21 +1,37 @@
-//! Files: `open(2)`/`openat(2)` with typed flags and mode, `fstat(2)`, `stat(2)`, `lstat(2)`,
-//! `fchmod(2)`; in the submodules, re-exported here: directories ([`mkdirat`], [`getdents64`],
-//! [`getcwd`]), symbolic links ([`readlinkat`], [`symlinkat`]), resolution that stays beneath a directory
-//! ([`openat2`]), renaming ([`renameat2`]) and removing ([`unlinkat`]).
+//! Files, one story a file:
+//!
+//! | topic | items |
+//! |---|---|
+//! | opening, and what every `*at` call shares (`mod.rs`) | [`open`], [`openat`] with [`OFlags`] and [`Mode`]; [`CWD`] (`AT_FDCWD`) and [`AtFlags`] (`AT_*`); [`fchmod`], [`ftruncate`]; the mask of new files' modes, [`umask`] |
+//! | what the kernel knows of a file (`stat.rs`) | [`statx`] relative to a directory descriptor (`SYMLINK_NOFOLLOW`, `EMPTY_PATH`), and [`fstat`], [`stat`], [`lstat`] made with it: a [`Stat`] with its [`FileType`] |
+//! | directories and the current directory (`dir.rs`) | [`mkdirat`], [`mkdir`], [`getdents64`] walked with [`DirEntries`]; [`getcwd`], [`chdir`], [`fchdir`] |
+//! | symbolic links (`link.rs`) | [`readlinkat`], [`readlink`]; [`symlinkat`] |
+//! | devices, FIFOs, sockets (`node.rs`) | [`mknodat`] |
+//! | a file in memory, with no name (`memfd.rs`) | [`memfd_create`] with [`MemfdFlags`] |
+//! | resolution that stays beneath a directory (`openat2.rs`) | [`openat2`] with [`OpenHow`] and [`ResolveFlags`] |
+//! | renaming (`rename.rs`) | [`renameat2`] with [`RenameFlags`] |
+//! | removing (`unlink.rs`) | [`unlinkat`] (`AtFlags::REMOVEDIR` for a directory) |
+//!
+//! Everything is re-exported here: `syscall_kit::fs::statx` and so on. The current directory
+//! is here, beside the paths it starts, rather than with the processes.
 
 mod dir;
 mod link;
+mod memfd;
+mod node;
 mod openat2;
 mod rename;
+mod stat;
 mod unlink;
 
-pub use dir::{DirEntries, DirEntry, getcwd, getdents64, mkdir, mkdirat};
+pub use dir::{DirEntries, DirEntry, chdir, fchdir, getcwd, getdents64, mkdir, mkdirat};
 pub use link::{readlink, readlinkat, symlinkat};
+pub use memfd::{MemfdFlags, memfd_create};
+pub use node::mknodat;
 pub use openat2::{OpenHow, ResolveFlags, openat2};
 pub use rename::{RenameFlags, renameat2};
-pub use unlink::{UnlinkFlags, unlinkat};
-
-use core::ffi::CStr;
+pub use stat::{FileType, Stat, fstat, lstat, stat, statx};
+pub use unlink::unlinkat;
 
 use crate::arch;
 use crate::fd::{AsFd, BorrowedFd, OwnedFd, RawFd};
@@ -29,6 +45,25 @@ pub const CWD: BorrowedFd<'static> = {
     // directory"; it is never closed.
     unsafe { BorrowedFd::borrow_raw(AT_FDCWD) }
 };
+
+bitflags::bitflags! {
+    /// Flags of the `*at` calls (`AT_*`): [`statx`] and [`unlinkat`] each take the ones their
+    /// man pages list, and fail with [`Errno::EINVAL`](crate::Errno::EINVAL) on the others.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub struct AtFlags: u32 {
+        /// `AT_SYMLINK_NOFOLLOW`: a symbolic link as the last component of the path is itself
+        /// the file, not what it points to ([`statx`]).
+        const SYMLINK_NOFOLLOW = 0x100;
+        /// `AT_REMOVEDIR`: remove an empty directory, as `rmdir(2)` does ([`unlinkat`]).
+        const REMOVEDIR = 0x200;
+        /// `AT_NO_AUTOMOUNT`: an automount point as the last component is not mounted
+        /// ([`statx`]).
+        const NO_AUTOMOUNT = 0x800;
+        /// `AT_EMPTY_PATH`: with an empty path, the file is `dirfd` itself, of any type and
+        /// opened with any flags, `O_PATH` included ([`statx`]).
+        const EMPTY_PATH = 0x1000;
+    }
+}
 
 bitflags::bitflags! {
     /// Flags of [`open`] and [`openat`] (`O_*`, see `open(2)`).
@@ -137,168 +172,6 @@ pub fn openat(dirfd: impl AsFd, path: impl PathArg, flags: OFlags, mode: Mode) -
     })
 }
 
-/// The type of a file (the `S_IFMT` bits of its mode).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileType {
-    /// `S_IFREG`.
-    Regular,
-    /// `S_IFDIR`.
-    Directory,
-    /// `S_IFLNK`.
-    Symlink,
-    /// `S_IFCHR`.
-    CharDevice,
-    /// `S_IFBLK`.
-    BlockDevice,
-    /// `S_IFIFO`: a pipe.
-    Fifo,
-    /// `S_IFSOCK`.
-    Socket,
-    /// Bits the kernel has not documented.
-    Unknown,
-}
-
-impl FileType {
-    fn from_mode(mode: u32) -> FileType {
-        match mode & 0o170000 {
-            0o100000 => FileType::Regular,
-            0o040000 => FileType::Directory,
-            0o120000 => FileType::Symlink,
-            0o020000 => FileType::CharDevice,
-            0o060000 => FileType::BlockDevice,
-            0o010000 => FileType::Fifo,
-            0o140000 => FileType::Socket,
-            _ => FileType::Unknown,
-        }
-    }
-}
-
-/// What [`fstat`], [`stat`] and [`lstat`] report about a file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Stat {
-    /// Size in bytes (for a symbolic link: the length of its target).
-    pub size: u64,
-    /// The file's type.
-    pub file_type: FileType,
-    /// Permission bits (`mode & 0o7777`).
-    pub permissions: u32,
-    /// Inode number.
-    pub ino: u64,
-    /// Device holding the file, as `(major, minor)`.
-    pub dev: (u32, u32),
-    /// Number of hard links.
-    pub nlink: u32,
-    /// Owner.
-    pub uid: u32,
-    /// Group.
-    pub gid: u32,
-    /// Preferred I/O block size.
-    pub blksize: u32,
-    /// Modification time, seconds since the epoch.
-    pub mtime: i64,
-}
-
-/// `struct statx` of `statx(2)`: the same layout on every architecture, unlike `struct stat`.
-#[repr(C)]
-struct Statx {
-    mask: u32,
-    blksize: u32,
-    attributes: u64,
-    nlink: u32,
-    uid: u32,
-    gid: u32,
-    mode: u16,
-    _spare0: u16,
-    ino: u64,
-    size: u64,
-    blocks: u64,
-    attributes_mask: u64,
-    // atime, btime, ctime, mtime: { i64 tv_sec; u32 tv_nsec; i32 reserved; } each.
-    times: [[i64; 2]; 4],
-    rdev_major: u32,
-    rdev_minor: u32,
-    dev_major: u32,
-    dev_minor: u32,
-    _spare: [u64; 14],
-}
-
-const _: () = assert!(core::mem::size_of::<Statx>() == 256);
-
-const AT_SYMLINK_NOFOLLOW: usize = 0x100;
-const AT_EMPTY_PATH: usize = 0x1000;
-const STATX_BASIC_STATS: usize = 0x7ff;
-
-fn statx(dirfd: RawFd, path: &CStr, flags: usize) -> Result<Stat> {
-    let mut sx = core::mem::MaybeUninit::<Statx>::zeroed();
-    // SAFETY: `path` is NUL-terminated; the kernel writes at most one `struct statx` (256
-    // bytes, checked above) into `sx`.
-    unsafe {
-        raw::syscall5(
-            nr::STATX,
-            dirfd as usize,
-            path.as_ptr() as usize,
-            flags,
-            STATX_BASIC_STATS,
-            sx.as_mut_ptr() as usize,
-        )
-    }?;
-    // SAFETY: zero bytes are a valid `Statx` (all integers), and the kernel filled it in.
-    let sx = unsafe { sx.assume_init() };
-    let mode = u32::from(sx.mode);
-    Ok(Stat {
-        size: sx.size,
-        file_type: FileType::from_mode(mode),
-        permissions: mode & 0o7777,
-        ino: sx.ino,
-        dev: (sx.dev_major, sx.dev_minor),
-        nlink: sx.nlink,
-        uid: sx.uid,
-        gid: sx.gid,
-        blksize: sx.blksize,
-        mtime: sx.times[3][0],
-    })
-}
-
-/// `fstat(2)`: what the kernel knows of the open file `fd`.
-///
-/// Implemented with `statx(2)` and `AT_EMPTY_PATH`, whose result has the same layout on every
-/// architecture (`struct stat` has not).
-///
-/// # References
-///  - [Linux]
-///  - [Linux statx]
-///
-/// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
-/// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
-pub fn fstat(fd: impl AsFd) -> Result<Stat> {
-    statx(fd.as_fd().as_raw_fd(), c"", AT_EMPTY_PATH)
-}
-
-/// `stat(2)`: what the kernel knows of the file at `path`, following symbolic links.
-///
-/// # References
-///  - [Linux]
-///  - [Linux statx]
-///
-/// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
-/// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
-pub fn stat(path: impl PathArg) -> Result<Stat> {
-    path.with_c_str(|path| statx(CWD.as_raw_fd(), path, 0))
-}
-
-/// `lstat(2)`: like [`stat`], but a symbolic link is reported as itself.
-///
-/// # References
-///  - [Linux]
-///  - [Linux statx]
-///
-/// [Linux]: https://man7.org/linux/man-pages/man2/stat.2.html
-/// [Linux statx]: https://man7.org/linux/man-pages/man2/statx.2.html
-pub fn lstat(path: impl PathArg) -> Result<Stat> {
-    path.with_c_str(|path| statx(CWD.as_raw_fd(), path, AT_SYMLINK_NOFOLLOW))
-}
-
 /// `fchmod(2)`: sets the permission bits of the open file `fd` to exactly `mode` (the umask
 /// does not apply, unlike the `mode` of [`open`]).
 ///
@@ -310,4 +183,38 @@ pub fn fchmod(fd: impl AsFd, mode: Mode) -> Result<()> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: `fchmod` reads no memory of ours.
     unsafe { raw::syscall2(nr::FCHMOD, fd as usize, mode.bits() as usize) }.map(drop)
+}
+
+/// `ftruncate(2)`: sets the size of the regular file open for writing as `fd` to `len` bytes:
+/// cut, or extended with a hole (bytes that read as zeros and take no space on a file system
+/// that keeps holes). The file offset does not move.
+///
+/// A descriptor not open for writing fails with [`Errno::EINVAL`](crate::Errno::EINVAL) or
+/// [`Errno::EBADF`](crate::Errno::EBADF); one that is not a regular file with `EINVAL`; a
+/// length past the process's file-size limit with [`Errno::EFBIG`](crate::Errno::EFBIG) (and
+/// `SIGXFSZ`, which ends the process unless it is ignored or caught).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/ftruncate.2.html
+pub fn ftruncate(fd: impl AsFd, len: u64) -> Result<()> {
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: `ftruncate` reads and writes no memory of ours.
+    unsafe { arch::ftruncate(fd as usize, len) }.map(drop)
+}
+
+/// `umask(2)`: sets the caller's file mode creation mask to `mask` and returns the one before.
+/// The bits of the mask are taken away from the `mode` of every file and directory the process
+/// creates afterwards ([`open`] with [`OFlags::CREAT`], [`mkdirat`], [`mknodat`]; not
+/// [`fchmod`]). It cannot fail; bits other than `0o777` are ignored.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/umask.2.html
+pub fn umask(mask: Mode) -> Mode {
+    // SAFETY: `umask` touches no memory and cannot fail.
+    let old = unsafe { raw::syscall1(nr::UMASK, mask.bits() as usize) };
+    Mode::from_bits_truncate(old.unwrap_or(0) as u32)
 }

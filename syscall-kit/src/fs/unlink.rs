@@ -1,21 +1,14 @@
-//! Removing a name: `unlinkat(2)` with [`UnlinkFlags`] (a file, a link or an empty directory).
+//! Removing a name: `unlinkat(2)` (a file, a link, or with [`AtFlags::REMOVEDIR`] an empty
+//! directory).
 
+use super::AtFlags;
 use crate::fd::AsFd;
 use crate::raw::{self, nr};
 use crate::{PathArg, Result};
 
-bitflags::bitflags! {
-    /// Flags of [`unlinkat`] (`AT_*`).
-    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-    pub struct UnlinkFlags: u32 {
-        /// `AT_REMOVEDIR`: remove an empty directory, as `rmdir(2)` does.
-        const REMOVEDIR = 0x200;
-    }
-}
-
 /// `unlinkat(2)`: removes the name `path` (relative to the directory `dirfd`, or
 /// [`CWD`](super::CWD)): a file, a symbolic link (never what it points to), or with
-/// [`UnlinkFlags::REMOVEDIR`] an empty directory.
+/// [`AtFlags::REMOVEDIR`] an empty directory.
 ///
 /// A directory without `REMOVEDIR` fails with [`Errno::EISDIR`](crate::Errno::EISDIR); a file
 /// with it, with [`Errno::ENOTDIR`](crate::Errno::ENOTDIR); a directory that is not empty with
@@ -28,7 +21,7 @@ bitflags::bitflags! {
 ///
 /// [Linux]: https://man7.org/linux/man-pages/man2/unlink.2.html
 /// [Linux rmdir]: https://man7.org/linux/man-pages/man2/rmdir.2.html
-pub fn unlinkat(dirfd: impl AsFd, path: impl PathArg, flags: UnlinkFlags) -> Result<()> {
+pub fn unlinkat(dirfd: impl AsFd, path: impl PathArg, flags: AtFlags) -> Result<()> {
     let dirfd = dirfd.as_fd().as_raw_fd();
     path.with_c_str(|path| {
         // SAFETY: `path` is a NUL-terminated string that outlives the call.

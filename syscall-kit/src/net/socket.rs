@@ -1,5 +1,6 @@
 //! Making and connecting sockets: `socket(2)`, `connect(2)`, `bind(2)`, `listen(2)`,
-//! `accept4(2)`, `getsockname(2)`, `getpeername(2)`, `shutdown(2)`.
+//! `accept4(2)` (and `accept(2)`, made with it), `getsockname(2)`, `getpeername(2)`,
+//! `shutdown(2)`.
 
 use super::sockaddr::{AF_INET, AF_INET6};
 use super::{SockAddrRaw, SocketAddr};
@@ -55,7 +56,7 @@ impl SocketType {
 }
 
 bitflags::bitflags! {
-    /// Flags of [`socket`] and [`accept4`]; the same values as `O_CLOEXEC` and `O_NONBLOCK`
+    /// Flags of [`socket`], [`accept4`] and [`accept`]; the same values as `O_CLOEXEC` and `O_NONBLOCK`
     /// on every architecture of the kit.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub struct SocketFlags: u32 {
@@ -154,7 +155,8 @@ pub fn listen(fd: impl AsFd, backlog: u32) -> Result<()> {
 }
 
 /// `accept4(2)`: the next connection of the listening socket `fd`, as a new socket with
-/// `flags`, and the peer's address (`None` for a family other than IPv4 and IPv6).
+/// `flags`, and the peer's address (`None` for a family other than IPv4 and IPv6). When the
+/// address is not needed, [`accept`] asks the kernel for none.
 ///
 /// # References
 ///  - [Linux]
@@ -162,21 +164,53 @@ pub fn listen(fd: impl AsFd, backlog: u32) -> Result<()> {
 /// [Linux]: https://man7.org/linux/man-pages/man2/accept4.2.html
 pub fn accept4(fd: impl AsFd, flags: SocketFlags) -> Result<(OwnedFd, Option<SocketAddr>)> {
     let mut raw = SockAddrRaw::empty();
-    let ptr = raw.as_mut_ptr() as usize;
-    // SAFETY: the kernel writes up to `*len` (28) bytes of address at `ptr`, into `raw`, and
-    // the length it used into `len`; both are ours for the call.
+    let new = accept_into(fd, Some(&mut raw), flags)?;
+    Ok((new, raw.get()))
+}
+
+/// `accept(2)`: the next connection of the listening socket `fd`, as a new socket with
+/// `flags`, without the peer's address (read it later with [`getpeername`] if need be).
+///
+/// Implemented as `accept4(2)` with no room for an address (null pointers), on every
+/// architecture: i686 and s390x have no `accept` system call. A socket that is not listening
+/// fails with [`Errno::EINVAL`]; a non-blocking one with no connection waiting, with
+/// [`Errno::EAGAIN`].
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/accept.2.html
+pub fn accept(fd: impl AsFd, flags: SocketFlags) -> Result<OwnedFd> {
+    accept_into(fd, None, flags)
+}
+
+/// `accept4(2)`, the peer's address written into `peer`, or none asked for.
+fn accept_into(
+    fd: impl AsFd,
+    peer: Option<&mut SockAddrRaw>,
+    flags: SocketFlags,
+) -> Result<OwnedFd> {
+    let (ptr, len) = match peer {
+        Some(raw) => (
+            raw.as_mut_ptr() as usize,
+            raw.len_mut() as *mut u32 as usize,
+        ),
+        None => (0, 0),
+    };
+    // SAFETY: `ptr` and `len` are null, or point into `peer`, which is borrowed for the call:
+    // the kernel writes up to `*len` (28) bytes of address at `ptr` and the length it used
+    // into `len`.
     let new = unsafe {
         raw::syscall4(
             nr::ACCEPT4,
             fd.as_fd().as_raw_fd() as usize,
             ptr,
-            raw.len_mut() as *mut u32 as usize,
+            len,
             flags.bits() as usize,
         )
     }?;
     // SAFETY: the kernel just opened `new` for this process and nobody else knows it.
-    let new = unsafe { OwnedFd::from_raw_fd(new as RawFd) };
-    Ok((new, raw.get()))
+    Ok(unsafe { OwnedFd::from_raw_fd(new as RawFd) })
 }
 
 /// The address a `getsockname`-style call `nr` writes for `fd`.

@@ -46,8 +46,9 @@ pub unsafe fn start(initial_stack: *const usize, main: fn() -> i32) -> ! {
 macro_rules! main {
     ($main:path) => {
         // A program without `panic = "abort"` would fail later with rustc's "unwinding panics
-        // are not supported without std" and a hint about nightly: say the fix first.
-        #[cfg(panic = "unwind")]
+        // are not supported without std" and a hint about nightly: say the fix first. (Not for
+        // rustdoc, which does not apply the profile's panic strategy and links nothing.)
+        #[cfg(all(panic = "unwind", not(doc)))]
         ::core::compile_error!(
             "syscall-kit's main! needs `panic = \"abort\"` in [profile.dev] and [profile.release] \
              of the program's Cargo.toml (a no_std program has no unwinder)"

@@ -26,11 +26,12 @@
 //!
 //! [`KernelHeap`]: https://docs.rs/syscall-kit/latest/syscall_kit/rt/heap/struct.KernelHeap.html
 
-use core::fmt::{self, Write};
+use core::fmt::Write;
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
 
 use crate::fd::stderr;
+use crate::fmt_buf::FmtBuf;
 use crate::io::write_all;
 use crate::process::exit;
 
@@ -74,23 +75,8 @@ fn program_name() -> &'static [u8] {
     }
 }
 
-/// A `fmt::Write` into a fixed buffer that fails when full.
-struct Small {
-    buf: [u8; 64],
-    len: usize,
-}
-
-impl Write for Small {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
-        self.buf
-            .get_mut(self.len..end)
-            .ok_or(fmt::Error)?
-            .copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
-    }
-}
+/// Room for the message of a failed allocation, whose number has at most 20 digits.
+type Small = FmtBuf<64>;
 
 /// The `N` of the default allocation error handler's message `memory allocation of N bytes
 /// failed`, as its digits, when `info` is that panic.
@@ -123,10 +109,7 @@ pub fn report(info: &PanicInfo<'_>) -> ! {
         let _ = write_all(stderr(), b"panicked while processing a panic\n");
         exit(PANIC_EXIT_STATUS);
     }
-    let mut size = Small {
-        buf: [0; 64],
-        len: 0,
-    };
+    let mut size = Small::new();
     if allocation_failure(info, &mut size) {
         // One write(2), so that the line arrives whole: the name (cut to fit), then the size.
         let mut line = [0u8; 192];

@@ -1,13 +1,15 @@
-//! `mkdirat`/`mkdir`, `getdents64` with `DirEntries` and `getcwd` (`src/fs/dir.rs`), against the
-//! real kernel, error paths included.
+//! `mkdirat`/`mkdir`, `getdents64` with `DirEntries`, `getcwd`, `chdir` and `fchdir`
+//! (`src/fs/dir.rs`), against the real kernel, error paths included.
 
 use std::collections::BTreeMap;
+use std::ffi::{CStr, CString};
 use std::os::unix::fs::PermissionsExt;
 
 use crate::common::TempDir;
 use crate::{mode, open_dir};
 use syscall_kit::Errno;
-use syscall_kit::fs::{self, DirEntries, FileType, Mode, OFlags};
+use syscall_kit::fs::{self, AtFlags, DirEntries, FileType, Mode, OFlags};
+use syscall_kit::process::{self, Fork};
 
 #[test]
 fn mkdir_creates_a_directory_and_reports_eexist_enoent_enotdir() {
@@ -138,4 +140,82 @@ fn getcwd_is_the_current_directory_and_erange_when_too_small() {
     );
     let mut tiny = [0u8; 1];
     assert_eq!(fs::getcwd(&mut tiny), Err(Errno::ERANGE));
+}
+
+/// What [`chdir_and_fchdir_in_a_child`] checks, in a child process (the current directory is
+/// the whole process's, and the test process runs other tests in threads): 0 when all hold,
+/// else the number of the first check that failed. It makes system calls through the kit only
+/// (no allocation, no lock).
+fn chdir_checks(dir: &CStr, real_dir: &[u8]) -> i32 {
+    let mut buf = [0u8; syscall_kit::PATH_MAX];
+    // 1, 2: chdir, then a relative path starts from there.
+    if fs::chdir(dir).is_err() {
+        return 1;
+    }
+    let Ok(f) = fs::open(c"sub/f", OFlags::RDONLY, Mode::empty()) else {
+        return 2;
+    };
+    // 3: and reads what the parent wrote.
+    let mut got = [0u8; 16];
+    if syscall_kit::io::read(&f, &mut got) != Ok(6) || &got[..6] != b"inside" {
+        return 3;
+    }
+    // 4: getcwd is the directory.
+    if fs::getcwd(&mut buf).map(CStr::to_bytes) != Ok(real_dir) {
+        return 4;
+    }
+    // 5, 6: a relative chdir, then fchdir back through an O_PATH descriptor of the directory.
+    let Ok(here) = fs::open(c".", OFlags::PATH | OFlags::DIRECTORY, Mode::empty()) else {
+        return 5;
+    };
+    if fs::chdir(c"sub").is_err() || fs::statx(fs::CWD, c"f", AtFlags::empty()).is_err() {
+        return 6;
+    }
+    // 7: fchdir returns to it.
+    if fs::fchdir(&here).is_err() || fs::getcwd(&mut buf).map(CStr::to_bytes) != Ok(real_dir) {
+        return 7;
+    }
+    // 8-11: the errors, and the current directory stays where it was.
+    if fs::chdir(c"missing") != Err(Errno::ENOENT) {
+        return 8;
+    }
+    if fs::chdir(c"sub/f") != Err(Errno::ENOTDIR) {
+        return 9;
+    }
+    if fs::fchdir(&f) != Err(Errno::ENOTDIR) {
+        return 10;
+    }
+    // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
+    let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
+    if fs::fchdir(never_open) != Err(Errno::EBADF) {
+        return 11;
+    }
+    if fs::getcwd(&mut buf).map(CStr::to_bytes) != Ok(real_dir) {
+        return 12;
+    }
+    0
+}
+
+#[test]
+fn chdir_and_fchdir_in_a_child() {
+    let dir = TempDir::new("chdir");
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/f"), b"inside").unwrap();
+    let path = CString::new(dir.path().to_str().unwrap()).unwrap();
+    // getcwd gives the path without symbolic links.
+    let real = std::fs::canonicalize(dir.path()).unwrap();
+    let real = real.to_str().unwrap().as_bytes();
+    // SAFETY: (test): the child runs `chdir_checks`, which makes system calls through the kit
+    // only (no allocation, no lock: the test process has other threads), and exits.
+    match unsafe { process::fork() }.expect("fork") {
+        Fork::Child => process::exit(chdir_checks(&path, real)),
+        Fork::Parent(pid) => {
+            let status = crate::common::wait_for(pid);
+            assert_eq!(
+                status.exit_status(),
+                Some(0),
+                "{status:?}: the number of the check of chdir_checks that failed"
+            );
+        }
+    }
 }

@@ -36,18 +36,18 @@ fn readlink_of_a_file_is_einval_and_of_nothing_enoent() {
 }
 
 #[test]
-fn symlinkat_stores_the_target_as_given_and_refuses_an_existing_name() {
+fn symlinkat_makes_a_link_readlink_reads_back() {
     let dir = TempDir::new("symlinkat");
     let d = open_dir(dir.path().to_str().unwrap());
-    fs::symlinkat("../not/there", &d, "dangling").unwrap();
+    fs::symlinkat("../some/target", &d, "rel").unwrap();
+    fs::symlinkat("/proc/self/fd", fs::CWD, &*dir.join("abs")).unwrap();
     let mut buf = [0u8; 64];
-    let n = fs::readlinkat(&d, "dangling", &mut buf).unwrap();
-    assert_eq!(&buf[..n], b"../not/there", "stored as given, not resolved");
+    let n = fs::readlinkat(&d, "rel", &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"../some/target");
     assert_eq!(
-        std::fs::read_link(dir.path().join("dangling")).unwrap(),
-        std::path::Path::new("../not/there")
+        std::fs::read_link(dir.join("abs")).unwrap(),
+        std::path::Path::new("/proc/self/fd")
     );
-    fs::symlinkat("/abs", fs::CWD, &*dir.join("absolute")).unwrap();
-    let n = fs::readlink(&*dir.join("absolute"), &mut buf).unwrap();
-    assert_eq!(&buf[..n], b"/abs");
+    // A link is a name like any other: the same one again is EEXIST.
+    assert_eq!(fs::symlinkat("x", &d, "rel"), Err(Errno::EEXIST));
 }

@@ -1,21 +1,24 @@
-//! The tests of `syscall_kit::fs`: `open`/`openat`, `fstat`/`stat`/`lstat`, `fchmod` and paths
-//! (`src/fs/mod.rs`) here, the submodules' in files of the same names (`dir.rs`, `link.rs`,
-//! `openat2.rs`, `rename.rs`, `unlink.rs`), as in `src/fs/`; against the real kernel.
+//! The tests of `syscall_kit::fs`: `open`/`openat`, `fchmod` and paths (`src/fs/mod.rs`) here,
+//! the submodules' in files of the same names (`dir.rs`, `link.rs`, `memfd.rs`, `node.rs`, `openat2.rs`, `rename.rs`,
+//! `stat.rs`, `unlink.rs`), as in `src/fs/`; against the real kernel.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod dir;
 mod link;
+mod memfd;
+mod node;
 mod openat2;
 mod rename;
+mod stat;
 mod unlink;
 
 use std::os::unix::fs::PermissionsExt;
 
 use common::TempDir;
 use syscall_kit::Errno;
-use syscall_kit::fs::{self, CWD, FileType, Mode, OFlags};
+use syscall_kit::fs::{self, CWD, Mode, OFlags};
 use syscall_kit::io::{read, write_all};
 
 /// The permission bits `bits` as a [`Mode`].
@@ -149,55 +152,6 @@ fn openat_is_relative_to_the_directory_fd() {
 }
 
 #[test]
-fn fstat_reports_size_and_type() {
-    let dir = TempDir::new("fstat");
-    let file = dir.join("f");
-    std::fs::write(&file, vec![7u8; 12345]).unwrap();
-    let fd = fs::open(&*file, OFlags::RDONLY, Mode::empty()).unwrap();
-    let st = fs::fstat(&fd).unwrap();
-    let std_meta = std::fs::metadata(&file).unwrap();
-    assert_eq!(st.size, 12345);
-    assert_eq!(st.file_type, FileType::Regular);
-    assert_eq!(st.ino, std::os::unix::fs::MetadataExt::ino(&std_meta));
-    assert_eq!(st.nlink, 1);
-    assert_eq!(st.uid, std::os::unix::fs::MetadataExt::uid(&std_meta));
-
-    let d = fs::open(
-        dir.path().to_str().unwrap(),
-        OFlags::DIRECTORY,
-        Mode::empty(),
-    )
-    .unwrap();
-    assert_eq!(fs::fstat(&d).unwrap().file_type, FileType::Directory);
-    let null = fs::open("/dev/null", OFlags::RDONLY, Mode::empty()).unwrap();
-    assert_eq!(fs::fstat(&null).unwrap().file_type, FileType::CharDevice);
-    let (r, _w) = syscall_kit::io::pipe2(OFlags::CLOEXEC).unwrap();
-    assert_eq!(fs::fstat(&r).unwrap().file_type, FileType::Fifo);
-}
-
-#[test]
-fn stat_follows_links_and_lstat_does_not() {
-    let dir = TempDir::new("stat");
-    let target = dir.join("target");
-    std::fs::write(&target, b"12345").unwrap();
-    let link = dir.join("link");
-    std::os::unix::fs::symlink(&target, &link).unwrap();
-    let st = fs::stat(&*link).unwrap();
-    assert_eq!((st.file_type, st.size), (FileType::Regular, 5));
-    let lst = fs::lstat(&*link).unwrap();
-    assert_eq!(lst.file_type, FileType::Symlink);
-    assert_eq!(lst.size, target.len() as u64);
-    assert_eq!(fs::stat(&*dir.join("missing")), Err(Errno::ENOENT));
-}
-
-#[test]
-fn fstat_of_a_descriptor_that_was_never_open_is_ebadf() {
-    // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
-    let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
-    assert_eq!(fs::fstat(never_open), Err(Errno::EBADF));
-}
-
-#[test]
 fn fchmod_sets_exact_bits_whatever_the_umask() {
     let dir = TempDir::new("fchmod");
     let file = dir.join("f");
@@ -209,4 +163,32 @@ fn fchmod_sets_exact_bits_whatever_the_umask() {
     // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
     let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
     assert_eq!(fs::fchmod(never_open, mode(0o644)), Err(Errno::EBADF));
+}
+
+/// `ftruncate` cuts a file and extends it with a hole: the size grows, the blocks do not, the
+/// new bytes read as zeros, and the offset stays.
+#[test]
+fn ftruncate_cuts_and_extends_with_a_hole() {
+    let dir = TempDir::new("ftruncate");
+    let path = dir.join("f");
+    std::fs::write(&path, b"0123456789").unwrap();
+    let fd = fs::open(&*path, OFlags::RDWR, Mode::empty()).unwrap();
+    fs::ftruncate(&fd, 4).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"0123");
+    const MIB: u64 = 1 << 20;
+    fs::ftruncate(&fd, 64 * MIB).unwrap();
+    let st = fs::fstat(&fd).unwrap();
+    assert_eq!(st.size, 64 * MIB);
+    assert!(
+        st.blocks * 512 < MIB,
+        "{} blocks: the extension is a hole",
+        st.blocks
+    );
+    let mut b = [1u8; 4];
+    assert_eq!(syscall_kit::io::pread(&fd, &mut b, 32 * MIB), Ok(4));
+    assert_eq!(b, [0; 4]);
+    assert_eq!(
+        syscall_kit::io::lseek(&fd, 0, syscall_kit::io::Whence::Current),
+        Ok(0)
+    );
 }

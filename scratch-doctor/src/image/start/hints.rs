@@ -34,6 +34,9 @@ pub(super) fn add(root: &mut ImageRoot<'_>, image: &Image, report: &mut ImageRep
         Ok(Program::Elf(elf)) => Some(elf),
         _ => None,
     });
+    if let (Some(elf), Some(data)) = (&elf, &data) {
+        super::needs::add(root, image, elf, data, report);
+    }
     // An ELF program that starts: the steps went to their end with it.
     if report.starts()
         && let (Some(elf), Some(data)) = (&elf, &data)

@@ -23,6 +23,7 @@
 //! | `exec.rs` | steps 3 and 4: the execute permission, the format, a `#!` line's interpreter |
 //! | `loader.rs` | step 5: the ELF interpreter, the libraries, their symbol versions ([`versions`](super::versions)) |
 //! | `hints.rs` | step 6 and the other hints: what starts but will fail once it runs |
+//! | `needs.rs` | the files the program will look for once it runs ([`needs`](crate::needs)), checked against the image's |
 //! | `foreign.rs` | the hint on an image for another machine: what this host does with it |
 //! | `go_errno.rs` | the texts of `errno` values as runc prints them (Go's) |
 
@@ -32,6 +33,7 @@ mod go_errno;
 mod hints;
 mod loader;
 mod lookup;
+mod needs;
 mod users;
 
 use alloc::string::{String, ToString};
@@ -74,6 +76,8 @@ pub fn diagnose(root: &mut ImageRoot<'_>, image: &Image, name: &str) -> ImageRep
         user: String::new(),
         file_format: None,
         failure: None,
+        needs: Vec::new(),
+        needs_unread: None,
         hints: Vec::new(),
     };
     report.failure = steps(root, image, &mut report).err();

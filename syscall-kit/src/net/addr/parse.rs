@@ -1,79 +1,17 @@
-//! IPv4 and IPv6 addresses and socket addresses, parsed from text without `std`.
+//! Addresses parsed from text, without `std`: the `parse` functions of the address types, from
+//! bytes, and their `FromStr` (`"127.0.0.1:8080".parse()`), made with them.
 //!
 //! The accepted text is the one of `std::net`'s `FromStr`: `127.0.0.1`, `::1`,
-//! `2001:db8::8:800:200c:417a`, `::ffff:192.0.2.1`; `127.0.0.1:8080`, `[::1]:8080`. A parser
-//! returns `None` for anything else (leading zeros in IPv4 parts, a port above 65535, …).
+//! `2001:db8::8:800:200c:417a`, `::ffff:192.0.2.1`; `127.0.0.1:8080`, `[::1]:8080`. A `parse`
+//! function returns `None` for anything else (leading zeros in IPv4 parts, a port above 65535,
+//! …), `from_str` an [`AddrParseError`] that names what was expected.
 
-/// An IPv4 address (`struct in_addr`), in network order.
-///
-/// # References
-///  - [Linux]
-///
-/// [Linux]: https://man7.org/linux/man-pages/man7/ip.7.html
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Ipv4Addr(pub [u8; 4]);
+use core::fmt;
+use core::str::FromStr;
 
-/// An IPv6 address (`struct in6_addr`), in network order.
-///
-/// # References
-///  - [Linux]
-///
-/// [Linux]: https://man7.org/linux/man-pages/man7/ipv6.7.html
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Ipv6Addr(pub [u8; 16]);
-
-/// An IPv4 address and a port.
-///
-/// # References
-///  - [Linux]
-///
-/// [Linux]: https://man7.org/linux/man-pages/man7/ip.7.html
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SocketAddrV4 {
-    /// The address.
-    pub ip: Ipv4Addr,
-    /// The port, in host order.
-    pub port: u16,
-}
-
-/// An IPv6 address, a port, and the flow label and scope (interface) of `sockaddr_in6`.
-///
-/// # References
-///  - [Linux]
-///
-/// [Linux]: https://man7.org/linux/man-pages/man7/ipv6.7.html
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct SocketAddrV6 {
-    /// The address.
-    pub ip: Ipv6Addr,
-    /// The port, in host order.
-    pub port: u16,
-    /// `sin6_flowinfo`, in host order.
-    pub flowinfo: u32,
-    /// `sin6_scope_id`: the interface of a link-local address (0: none).
-    pub scope_id: u32,
-}
-
-/// An IPv4 or IPv6 socket address.
-///
-/// # References
-///  - [Linux]
-///
-/// [Linux]: https://man7.org/linux/man-pages/man7/ip.7.html
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum SocketAddr {
-    /// `AF_INET`.
-    V4(SocketAddrV4),
-    /// `AF_INET6`.
-    V6(SocketAddrV6),
-}
+use super::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 impl Ipv4Addr {
-    /// `127.0.0.1`.
-    pub const LOCALHOST: Ipv4Addr = Ipv4Addr([127, 0, 0, 1]);
-    /// `0.0.0.0`.
-    pub const UNSPECIFIED: Ipv4Addr = Ipv4Addr([0; 4]);
-
     /// Parses dotted-decimal text, `127.0.0.1`.
     pub fn parse(text: &[u8]) -> Option<Ipv4Addr> {
         let mut octets = [0u8; 4];
@@ -90,11 +28,6 @@ impl Ipv4Addr {
 }
 
 impl Ipv6Addr {
-    /// `::1`.
-    pub const LOCALHOST: Ipv6Addr = Ipv6Addr([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
-    /// `::`.
-    pub const UNSPECIFIED: Ipv6Addr = Ipv6Addr([0; 16]);
-
     /// Parses the text form of RFC 4291: eight groups of up to four hex digits, one `::` for a
     /// run of zero groups, an IPv4 address as the last 32 bits (`::ffff:192.0.2.1`).
     pub fn parse(text: &[u8]) -> Option<Ipv6Addr> {
@@ -118,11 +51,6 @@ impl Ipv6Addr {
             *d = *s;
         }
         Some(Ipv6Addr::from_groups(groups))
-    }
-
-    fn from_groups(groups: [u16; 8]) -> Ipv6Addr {
-        let bits = groups.iter().fold(0u128, |v, &g| v << 16 | u128::from(g));
-        Ipv6Addr(bits.to_be_bytes())
     }
 }
 
@@ -189,12 +117,17 @@ fn parse_port(text: &[u8]) -> Option<u16> {
     u16::try_from(parse_decimal(text, 5)?).ok()
 }
 
-impl SocketAddrV4 {
-    /// `ip:port`.
-    pub const fn new(ip: Ipv4Addr, port: u16) -> SocketAddrV4 {
-        SocketAddrV4 { ip, port }
+impl IpAddr {
+    /// Parses an IPv4 address, `127.0.0.1`, or an IPv6 one, `::1`.
+    pub fn parse(text: &[u8]) -> Option<IpAddr> {
+        match Ipv4Addr::parse(text) {
+            Some(ip) => Some(IpAddr::V4(ip)),
+            None => Ipv6Addr::parse(text).map(IpAddr::V6),
+        }
     }
+}
 
+impl SocketAddrV4 {
     /// Parses `127.0.0.1:8080`.
     pub fn parse(text: &[u8]) -> Option<SocketAddrV4> {
         let colon = text.iter().rposition(|&b| b == b':')?;
@@ -206,16 +139,6 @@ impl SocketAddrV4 {
 }
 
 impl SocketAddrV6 {
-    /// `[ip]:port`, with no flow label or scope.
-    pub const fn new(ip: Ipv6Addr, port: u16) -> SocketAddrV6 {
-        SocketAddrV6 {
-            ip,
-            port,
-            flowinfo: 0,
-            scope_id: 0,
-        }
-    }
-
     /// Parses `[::1]:8080` (a numeric scope, `[fe80::1%2]:80`, is accepted too).
     pub fn parse(text: &[u8]) -> Option<SocketAddrV6> {
         let rest = text.strip_prefix(b"[")?;
@@ -241,32 +164,57 @@ impl SocketAddr {
             SocketAddrV4::parse(text).map(SocketAddr::V4)
         }
     }
+}
 
-    /// The port.
-    pub const fn port(&self) -> u16 {
-        match self {
-            SocketAddr::V4(a) => a.port,
-            SocketAddr::V6(a) => a.port,
-        }
-    }
+/// The error of the `FromStr` of an address type: the text is not an address of that type.
+/// `Display` says which, with `std::net::AddrParseError`'s words: `invalid IPv4 address syntax`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AddrParseError(AddrKind);
 
-    /// The same address with port `port`.
-    pub const fn with_port(self, port: u16) -> SocketAddr {
-        match self {
-            SocketAddr::V4(a) => SocketAddr::V4(SocketAddrV4 { port, ..a }),
-            SocketAddr::V6(a) => SocketAddr::V6(SocketAddrV6 { port, ..a }),
-        }
+/// What a parse expected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AddrKind {
+    Ip,
+    Ipv4,
+    Ipv6,
+    Socket,
+    SocketV4,
+    SocketV6,
+}
+
+impl fmt::Display for AddrParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            AddrKind::Ip => "invalid IP address syntax",
+            AddrKind::Ipv4 => "invalid IPv4 address syntax",
+            AddrKind::Ipv6 => "invalid IPv6 address syntax",
+            AddrKind::Socket => "invalid socket address syntax",
+            AddrKind::SocketV4 => "invalid IPv4 socket address syntax",
+            AddrKind::SocketV6 => "invalid IPv6 socket address syntax",
+        })
     }
 }
 
-impl From<SocketAddrV4> for SocketAddr {
-    fn from(a: SocketAddrV4) -> SocketAddr {
-        SocketAddr::V4(a)
-    }
+impl core::error::Error for AddrParseError {}
+
+/// `FromStr` for each address type, through its `parse`.
+macro_rules! from_str {
+    ($($ty:ident: $kind:ident;)*) => {$(
+        impl FromStr for $ty {
+            type Err = AddrParseError;
+
+            fn from_str(text: &str) -> Result<$ty, AddrParseError> {
+                $ty::parse(text.as_bytes()).ok_or(AddrParseError(AddrKind::$kind))
+            }
+        }
+    )*};
 }
 
-impl From<SocketAddrV6> for SocketAddr {
-    fn from(a: SocketAddrV6) -> SocketAddr {
-        SocketAddr::V6(a)
-    }
+from_str! {
+    IpAddr: Ip;
+    Ipv4Addr: Ipv4;
+    Ipv6Addr: Ipv6;
+    SocketAddr: Socket;
+    SocketAddrV4: SocketV4;
+    SocketAddrV6: SocketV6;
 }

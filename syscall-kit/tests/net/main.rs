@@ -1,24 +1,29 @@
-//! The socket wrappers (`src/net/`), against the real kernel on loopback, and the address
-//! parsers against `std::net`'s.
+//! The socket wrappers (`src/net/`), against the real kernel on loopback; the addresses
+//! (`src/net/addr/`), their parsers and their text, against `std::net`'s in `addr.rs`.
 
 use std::net::ToSocketAddrs;
 
+use syscall_kit::fs::{Mode, OFlags};
 use syscall_kit::io::{PollFd, PollFlags, poll, read, write_all};
 use syscall_kit::net::{
     Domain, Ipv4Addr, Ipv6Addr, MsgFlags, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6,
-    SocketFlags, SocketType, accept4, bind, connect, getpeername, getsockname, listen, recv,
-    recvfrom, reuseaddr, send, sendto, set_reuseaddr, shutdown, socket, socket_error,
+    SocketFlags, SocketType, accept, accept4, bind, connect, getpeername, getsockname, listen,
+    recv, recvfrom, reuseaddr, send, sendto, set_reuseaddr, shutdown, socket, socket_error,
 };
 use syscall_kit::{AsFd, Errno, OwnedFd};
 
+#[path = "../common/mod.rs"]
 mod common;
 
+mod addr;
+
 /// The kit's parse of `text`, as `std::net::SocketAddr` (`None` if the kit refuses it).
-fn kit_parse(text: &str) -> Option<std::net::SocketAddr> {
+pub fn kit_parse(text: &str) -> Option<std::net::SocketAddr> {
     SocketAddr::parse(text.as_bytes()).map(to_std)
 }
 
-fn to_std(a: SocketAddr) -> std::net::SocketAddr {
+/// `a` as std's.
+pub fn to_std(a: SocketAddr) -> std::net::SocketAddr {
     match a {
         SocketAddr::V4(a) => std::net::SocketAddr::from((a.ip.0, a.port)),
         SocketAddr::V6(a) => std::net::SocketAddr::V6(std::net::SocketAddrV6::new(
@@ -30,7 +35,8 @@ fn to_std(a: SocketAddr) -> std::net::SocketAddr {
     }
 }
 
-fn from_std(a: std::net::SocketAddr) -> SocketAddr {
+/// std's `a` as the kit's.
+pub fn from_std(a: std::net::SocketAddr) -> SocketAddr {
     match a {
         std::net::SocketAddr::V4(a) => {
             SocketAddrV4::new(Ipv4Addr(a.ip().octets()), a.port()).into()
@@ -39,65 +45,6 @@ fn from_std(a: std::net::SocketAddr) -> SocketAddr {
             SocketAddrV6::new(Ipv6Addr(a.ip().octets()), a.port()).into()
         }
     }
-}
-
-#[test]
-fn addresses_parse_as_std_parses_them() {
-    let accepted = [
-        "127.0.0.1:8080",
-        "0.0.0.0:0",
-        "255.255.255.255:65535",
-        "10.1.2.3:007",
-        "[::1]:8080",
-        "[::]:80",
-        "[2001:db8::8:800:200c:417a]:443",
-        "[2001:DB8:0:0:8:800:200C:417A]:1",
-        "[1:2:3:4:5:6:7:8]:9",
-        "[1::]:9",
-        "[::ffff:192.0.2.1]:53",
-        "[64:ff9b::10.0.0.1]:53",
-        "[fe80::1%2]:22",
-    ];
-    for text in accepted {
-        let std: std::net::SocketAddr = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
-        assert_eq!(kit_parse(text), Some(std), "{text}");
-    }
-    let refused = [
-        "",
-        "127.0.0.1",
-        "127.0.0.1:",
-        "127.0.0.1:65536",
-        "127.0.0.1:-1",
-        "127.0.0.1:+80",
-        "127.0.0.01:80",
-        "127.0.0:80",
-        "127.0.0.1.1:80",
-        "256.0.0.1:80",
-        "localhost:80",
-        "::1:80",
-        "[::1]",
-        "[::1]80",
-        "[::1:80",
-        "[1:2:3:4:5:6:7:8:9]:80",
-        "[1:2:3:4:5:6:7]:80",
-        "[1::2::3]:80",
-        "[:::]:80",
-        "[12345::]:80",
-        "[::g]:80",
-        "[1:2:3:4:5:6:7::8]:80",
-        "[::1.2.3.4:5]:80",
-        "[1.2.3.4::]:80",
-    ];
-    for text in refused {
-        assert!(
-            text.parse::<std::net::SocketAddr>().is_err(),
-            "std accepts {text}"
-        );
-        assert_eq!(kit_parse(text), None, "{text}");
-    }
-    assert_eq!(Ipv4Addr::parse(b"127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
-    assert_eq!(Ipv6Addr::parse(b"::1"), Some(Ipv6Addr::LOCALHOST));
-    assert_eq!(Ipv6Addr::parse(b"::"), Some(Ipv6Addr::UNSPECIFIED));
 }
 
 /// A listening TCP socket of the kit on `addr` (port 0: any), and its address.
@@ -157,6 +104,71 @@ fn exchange_over_loopback(addr: &str) {
     let std_peer = std::net::TcpStream::connect(to_std(local)).unwrap();
     let (_second, peer) = accept4(&lfd, SocketFlags::CLOEXEC).unwrap();
     assert_eq!(peer.map(to_std), Some(std_peer.local_addr().unwrap()));
+}
+
+/// The `flags:` line of `/proc/self/fdinfo/FD`: the descriptor's `O_*` flags, in octal.
+fn fdinfo_flags(fd: &OwnedFd) -> u32 {
+    let info = std::fs::read_to_string(format!("/proc/self/fdinfo/{}", fd.as_raw_fd())).unwrap();
+    let flags = info.lines().find_map(|l| l.strip_prefix("flags:")).unwrap();
+    u32::from_str_radix(flags.trim(), 8).unwrap()
+}
+
+#[test]
+fn accept_gives_the_connection_without_its_peer() {
+    let (lfd, local) = listener("127.0.0.1:0");
+    let client = std::net::TcpStream::connect(to_std(local)).unwrap();
+    let server = accept(&lfd, SocketFlags::CLOEXEC).unwrap();
+    // The same connection: its peer is the client, and bytes go through.
+    assert_eq!(
+        getpeername(&server).map(to_std),
+        Ok(client.local_addr().unwrap())
+    );
+    std::io::Write::write_all(&mut &client, b"hello").unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(recv(&server, &mut buf[..5], MsgFlags::WAITALL), Ok(5));
+    assert_eq!(&buf[..5], b"hello");
+    // The flags are the new socket's (`O_CLOEXEC` and `O_NONBLOCK` in its fdinfo).
+    let (cloexec, nonblock) = (0o2000000, 0o4000);
+    assert_eq!(fdinfo_flags(&server) & (cloexec | nonblock), cloexec);
+    let _second = std::net::TcpStream::connect(to_std(local)).unwrap();
+    let server = accept(&lfd, SocketFlags::CLOEXEC | SocketFlags::NONBLOCK).unwrap();
+    assert_eq!(
+        fdinfo_flags(&server) & (cloexec | nonblock),
+        cloexec | nonblock
+    );
+}
+
+#[test]
+fn accept_reports_einval_eagain_enotsock_ebadf() {
+    let unconnected = socket(Domain::INET, SocketType::STREAM, SocketFlags::CLOEXEC, 0).unwrap();
+    assert_eq!(
+        accept(&unconnected, SocketFlags::empty()).map(drop),
+        Err(Errno::EINVAL)
+    );
+    let nonblocking = socket(
+        Domain::INET,
+        SocketType::STREAM,
+        SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
+        0,
+    )
+    .unwrap();
+    bind(&nonblocking, &SocketAddr::parse(b"127.0.0.1:0").unwrap()).unwrap();
+    listen(&nonblocking, 1).unwrap();
+    assert_eq!(
+        accept(&nonblocking, SocketFlags::empty()).map(drop),
+        Err(Errno::EAGAIN)
+    );
+    let file = syscall_kit::fs::open("Cargo.toml", OFlags::RDONLY, Mode::empty()).unwrap();
+    assert_eq!(
+        accept(&file, SocketFlags::empty()).map(drop),
+        Err(Errno::ENOTSOCK)
+    );
+    // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
+    let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
+    assert_eq!(
+        accept(never_open, SocketFlags::empty()).map(drop),
+        Err(Errno::EBADF)
+    );
 }
 
 #[test]

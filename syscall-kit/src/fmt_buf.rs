@@ -1,0 +1,40 @@
+//! [`FmtBuf`]: text formatted into a fixed buffer on the stack, for what must be formatted
+//! before it is used whole (an address padded to a width, the number in a panic's message).
+
+use core::fmt;
+
+/// A `fmt::Write` into `N` bytes of its own that fails when they are full.
+pub(crate) struct FmtBuf<const N: usize> {
+    /// The bytes; `buf[..len]` is the text.
+    pub(crate) buf: [u8; N],
+    /// How many bytes are written.
+    pub(crate) len: usize,
+}
+
+impl<const N: usize> FmtBuf<N> {
+    /// An empty buffer.
+    pub(crate) const fn new() -> Self {
+        FmtBuf {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+
+    /// What was written: only whole `&str`s are, so it is UTF-8 (`""` were it not).
+    pub(crate) fn as_str(&self) -> &str {
+        let text = self.buf.get(..self.len).unwrap_or_default();
+        core::str::from_utf8(text).unwrap_or_default()
+    }
+}
+
+impl<const N: usize> fmt::Write for FmtBuf<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
