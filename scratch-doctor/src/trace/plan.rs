@@ -2,7 +2,8 @@
 //! there what it found here: the closure of every program executed and every file it opened or
 //! looked up successfully, each at its real path on this machine, with the symbolic links on
 //! the way made again as links with their targets (so that every path it used resolves as
-//! here), the directories it opened, and `/tmp` when it used it. Not copied: what is under
+//! here), the directories it opened (but `/`, which is `DIR` itself), and `/tmp` when it used
+//! it. Not copied: what is under
 //! `/proc`, `/sys` and `/dev` (the runtime's), what the program wrote, created, removed or
 //! renamed (its output, whose directory is made), sockets, and lookups that failed.
 //!
@@ -81,7 +82,9 @@ pub fn plan(
         .collect();
     let mut uses_tmp = false;
     let mut add = |plan: &mut Plan, entry: Entry| {
-        if made.insert(String::from(entry.path())) {
+        // `/` (glibc's NSS looks at it) is `DIR` itself, which is there: the user's directory,
+        // with its mode.
+        if entry.path() != "/" && made.insert(String::from(entry.path())) {
             plan.entries.push(entry);
         }
     };

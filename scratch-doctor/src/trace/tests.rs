@@ -89,6 +89,8 @@ fn the_plan_keeps_links_as_links_and_files_at_their_real_paths() {
             lookup("openat", Use::Write, "/var/out/written", Ok(())),
             lookup("openat", Use::Read, "/var/out/written", Ok(())),
             lookup("mkdir", Use::Mkdir, "/tmp/work", Ok(())),
+            // The root directory (glibc's NSS stats it): DIR itself, nothing to make.
+            lookup("openat", Use::Directory, "/", Ok(())),
         ],
         &["/usr/bin/prog"],
     );
