@@ -10,7 +10,8 @@
 //! - [`doctor`]: scratch-doctor `--closure` against `ldd` per file, and its peak memory on a
 //!   2 GiB sparse ELF file;
 //! - [`doctor_image`]: scratch-doctor `--image` on a 256 MiB image archive against `tar -xf`
-//!   into a tmpfs, and its peak memory.
+//!   into a tmpfs, and its peak memory;
+//! - [`trace`]: scratch-doctor `--trace` of a Python run against the untraced run and strace.
 //!
 //! It reuses the lab's builds ([`crate::compile`]), system-call counts ([`crate::syscalls`]),
 //! instruction counts ([`crate::instructions`]) and table lines ([`crate::table`]).
@@ -24,6 +25,7 @@ pub mod hyperfine;
 pub mod json;
 pub mod per_call;
 pub mod table;
+pub mod trace;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -35,7 +37,7 @@ use crate::workspace::{cargo, checked, root, target_dir};
 pub use table::{Row, Unit};
 
 /// Every tool the bench runs (besides cargo and the shell's `cat`, `tail`, `rm` and `mkdir`).
-pub const TOOLS: [&str; 10] = [
+pub const TOOLS: [&str; 11] = [
     "hyperfine",
     "valgrind",
     "strace",
@@ -46,17 +48,19 @@ pub const TOOLS: [&str; 10] = [
     "ldd",
     "time",
     "tar",
+    "python3",
 ];
 
 /// The Debian packages of the bench's tools that the lab does not use ([`PACKAGES`] has the
 /// others).
-const BENCH_PACKAGES: [(&str, &str); 6] = [
+const BENCH_PACKAGES: [(&str, &str); 7] = [
     ("hyperfine", "hyperfine"),
     ("as", "binutils"),
     ("ld", "binutils"),
     ("ldd", "libc-bin"),
     ("time", "time"),
     ("tar", "tar"),
+    ("python3", "python3"),
 ];
 
 /// One line for each missing tool, naming its Debian package.
@@ -121,6 +125,9 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
 
     eprintln!("== scratch-doctor --image: a large image archive against tar -xf, peak memory");
     rows.extend(doctor_image::rows(&doctor, out)?);
+
+    eprintln!("== scratch-doctor --trace: a Python run, untraced and under strace");
+    rows.extend(trace::rows(&doctor, out)?);
     Ok(rows)
 }
 
