@@ -9,24 +9,31 @@
 //! | sessions, process groups, user ids (`ids.rs`) | [`setsid`], [`setpgid`], [`getpgid`], [`getuid`], [`getgid`] |
 //! | process attributes (`prctl.rs`) | `prctl(2)`: [`set_no_new_privs`], [`set_child_subreaper`], [`set_pdeathsig`] and their readers |
 //! | a terminal's foreground process group (`tty.rs`) | [`tcsetpgrp`], [`tcgetpgrp`] |
+//! | resource limits (`rlimit.rs`) | [`prlimit`] (`prlimit64(2)`), and [`getrlimit`], [`setrlimit`] over it, of a [`Resource`] as an [`Rlimit`] |
+//! | the CPUs a process may run on (`affinity.rs`) | [`sched_getaffinity`] (`sched_getaffinity(2)`), a [`CpuSet`] |
 //!
 //! Sending a signal to a process, `kill(2)`, is [`crate::signal::kill`].
 
 use crate::Result;
 use crate::raw::{self, nr};
 
+mod affinity;
 mod exec;
 mod ids;
 mod prctl;
+mod rlimit;
 mod table;
 mod tty;
 mod wait;
+
+pub use affinity::{CpuSet, sched_getaffinity};
 
 pub use exec::{DEFAULT_PATH, EXECVE_MAX_STRINGS, ExecStrings, execve, execvp};
 pub use ids::{getgid, getpgid, getuid, setpgid, setsid};
 pub use prctl::{
     child_subreaper, no_new_privs, pdeathsig, set_child_subreaper, set_no_new_privs, set_pdeathsig,
 };
+pub use rlimit::{Resource, Rlimit, getrlimit, prlimit, setrlimit};
 pub use table::StrTable;
 pub use tty::{tcgetpgrp, tcsetpgrp};
 pub use wait::{WaitId, WaitOptions, WaitStatus, wait4, waitid};
