@@ -1,5 +1,5 @@
-//! Byte-string helpers for programs that leave `core::fmt` out: [`after`] (the rest of a string
-//! after a prefix), [`Decimal`] (a number's decimal digits), [`Buf`] (text put together in a
+//! Byte-string helpers for programs that leave `core::fmt` out: [`after`] and [`before`] (a
+//! string without a prefix or a suffix), [`eq_ignore_case`], [`Decimal`] (a number's decimal digits), [`Buf`] (text put together in a
 //! fixed buffer) and [`parse_duration`] (`500ms`, `2s`, `1m`).
 //!
 //! All are written without an index or a slice that could panic. A small program (hello-nostd,
@@ -73,6 +73,24 @@ impl<const N: usize> Decimal<N> {
     }
 }
 
+/// `s` before `suffix`, if `s` ends with it: `before(b"line\r", b"\r")` is `Some(b"line")`.
+/// What `<[u8]>::strip_suffix` does, with no panic path in optimised code.
+#[inline]
+pub fn before<'a>(s: &'a [u8], suffix: &[u8]) -> Option<&'a [u8]> {
+    if s.ends_with(suffix) {
+        s.get(..s.len() - suffix.len())
+    } else {
+        None
+    }
+}
+
+/// Whether `a` and `b` are the same but for the case of ASCII letters: what
+/// `<[u8]>::eq_ignore_ascii_case` says, with no panic path in optimised code.
+#[inline]
+pub fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+}
+
 /// The unsigned integers [`Decimal`] writes.
 trait Digits: Copy {
     /// `(self / 10, self % 10)`.
@@ -131,6 +149,11 @@ impl<const N: usize> Buf<N> {
     pub fn as_bytes(&self) -> &[u8] {
         self.bytes.get(..self.len).unwrap_or_default()
     }
+
+    /// Empties the buffer, to fill it again.
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
 }
 
 impl<const N: usize> Default for Buf<N> {
@@ -163,7 +186,7 @@ pub fn parse_duration(text: &[u8]) -> Option<core::time::Duration> {
 #[cfg(test)]
 mod tests {
     extern crate std;
-    use super::{Buf, Decimal, after, parse_duration};
+    use super::{Buf, Decimal, after, before, eq_ignore_case, parse_duration};
     use core::time::Duration;
     use std::string::ToString;
 
@@ -178,6 +201,29 @@ mod tests {
             (b"xabc", b"abc"),
         ] {
             assert_eq!(after(s, prefix), s.strip_prefix(prefix), "{s:?} {prefix:?}");
+        }
+    }
+
+    #[test]
+    fn before_is_strip_suffix_and_eq_ignore_case_is_eq_ignore_ascii_case() {
+        for (s, fix) in [
+            (&b"line\r"[..], &b"\r"[..]),
+            (b"line", b"\r"),
+            (b"", b""),
+            (b"abc", b""),
+            (b"abc", b"abc"),
+            (b"abc", b"xabc"),
+            (b"Host", b"host"),
+            (b"HOST", b"host"),
+            (b"h\xc3\xa9", b"H\xc3\xa9"),
+            (b"h\xc3\xa9", b"H\xc3\x89"),
+        ] {
+            assert_eq!(before(s, fix), s.strip_suffix(fix), "{s:?} {fix:?}");
+            assert_eq!(
+                eq_ignore_case(s, fix),
+                s.eq_ignore_ascii_case(fix),
+                "{s:?} {fix:?}"
+            );
         }
     }
 
@@ -211,6 +257,9 @@ mod tests {
         assert!(!b.push(b"def"), "two of three fit");
         assert_eq!(b.as_bytes(), b"abcde");
         assert!(!b.push(b"g"));
+        b.clear();
+        assert!(b.push(b"xy"));
+        assert_eq!(b.as_bytes(), b"xy");
         assert_eq!(Buf::<0>::default().as_bytes(), b"");
     }
 
