@@ -111,28 +111,30 @@ pub fn preconditions(req: &Request<'_>, v: &Validators) -> Outcome {
 /// The part of a file of `size` bytes that a `Range` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Span {
-    /// The whole file, `200`: no `Range`, one this server ignores (another unit, a syntax
-    /// error, several ranges, an `If-Range` that does not match), or a HEAD.
+    /// The whole file, `200`: no `Range`, one this server ignores (another unit, no range,
+    /// several ranges, an `If-Range` that does not match), or a HEAD.
     Whole,
     /// Bytes `first..=last`, `206`.
     Part(u64, u64),
-    /// No byte of the file, `416`.
+    /// No byte of the file, or an invalid range: `416`.
     Unsatisfiable,
 }
 
-/// A number of at most 19 digits.
+/// A number of digits; one too large for a `u64` is `u64::MAX` (as far beyond any file).
 fn number(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || digits.len() > 19 {
+    if digits.is_empty() {
         return None;
     }
     digits.iter().try_fold(0u64, |n, &b| {
-        b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+        b.is_ascii_digit()
+            .then(|| n.saturating_mul(10).saturating_add(u64::from(b - b'0')))
     })
 }
 
 /// The span `req`'s `Range` asks of a GET of a file of `size` bytes (RFC 9110 §14.2). One
 /// range is served; several are answered with the whole file, as §14.2 allows (a server MAY
-/// ignore Range), rather than in a `multipart/byteranges` body.
+/// ignore Range), rather than in a `multipart/byteranges` body; an invalid one is rejected
+/// (`416`, as §14.2 allows too, and as nginx does).
 pub fn range(req: &Request<'_>, v: &Validators, size: u64) -> Span {
     let Some(value) = req.one(Field::Range) else {
         return Span::Whole;
@@ -155,27 +157,30 @@ pub fn range(req: &Request<'_>, v: &Validators, size: u64) -> Span {
     if !eq_ignore_case(trim(unit), b"bytes") {
         return Span::Whole;
     }
+    // A list may have empty elements (RFC 9110 §5.6.1): `bytes=0-1,` is one range.
     let mut specs = list(set.get(1..).unwrap_or_default());
     let (Some(spec), None) = (specs.next(), specs.next()) else {
         return Span::Whole;
     };
     let Some(dash) = spec.iter().position(|&b| b == b'-') else {
-        return Span::Whole;
+        return Span::Unsatisfiable;
     };
     let (first, last) = spec.split_at_checked(dash).unwrap_or((spec, b""));
     let last = last.get(1..).unwrap_or_default();
-    match (first.is_empty(), number(first), number(last)) {
+    match (number(first), number(last)) {
         // `-N`: the last N bytes (§14.1.3); none when N is 0 or the file is empty.
-        (true, _, Some(n)) => match n.min(size) {
+        (None, Some(n)) if first.is_empty() => match n.min(size) {
             0 => Span::Unsatisfiable,
             n => Span::Part(size - n, size - 1),
         },
-        // `A-` or `A-B`.
-        (false, Some(a), b) if last.is_empty() || b.is_some() => match b {
-            Some(b) if b < a => Span::Whole,
-            _ if a >= size => Span::Unsatisfiable,
-            b => Span::Part(a, b.map_or(size - 1, |b| b.min(size - 1))),
-        },
-        _ => Span::Whole,
+        // `A-` or `A-B` with A <= B: from A, to B or the end (§14.1.2).
+        (Some(a), b) if last.is_empty() || b.is_some_and(|b| b >= a) => {
+            if a >= size {
+                Span::Unsatisfiable
+            } else {
+                Span::Part(a, b.map_or(size - 1, |b| b.min(size - 1)))
+            }
+        }
+        _ => Span::Unsatisfiable,
     }
 }

@@ -224,6 +224,7 @@ pub fn answer(site: &Site<'_>, req: &Request<'_>, out: &mut Head) -> Reply {
             if !rel.push(index) {
                 return error(out, Status::NOT_FOUND, f);
             }
+            rel.dir = false;
             match files::open(site.dir, &rel, no_symlinks) {
                 Ok(found) => found,
                 Err(e) => return error(out, files::status_of(e), f),
@@ -238,13 +239,15 @@ pub fn answer(site: &Site<'_>, req: &Request<'_>, out: &mut Head) -> Reply {
             }
             rel.truncate(0);
             rel.push(b"index.html");
+            rel.dir = false;
             match files::open(site.dir, &rel, no_symlinks) {
                 Ok(found) => found,
                 Err(e) => return error(out, files::status_of(e), f),
             }
         }
     };
-    if st.file_type != FileType::Regular {
+    // A file that is not regular, or a name with a `/` after it that is no directory.
+    if st.file_type != FileType::Regular || rel.dir {
         return error(out, Status::NOT_FOUND, f);
     }
     let content_type = site.types.of(rel.extension());

@@ -224,21 +224,16 @@ fn field_line(line: &[u8]) -> Result<Option<(Field, &[u8])>, Status> {
         .map(|&(_, f)| (f, value)))
 }
 
-/// The digits of a `Content-Length` value: a list of equal numbers is one (RFC 9112 §6.3);
-/// anything else is `None`.
+/// The value of a `Content-Length`: digits only.
 fn content_length(value: &[u8]) -> Option<u64> {
-    let mut length = None;
-    for n in value.split(|&b| b == b',').map(trim) {
-        if n.is_empty() || n.len() > 19 || !n.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        let v = n.iter().fold(0u64, |v, &b| v * 10 + u64::from(b - b'0'));
-        if length.is_some_and(|l| l != v) {
-            return None;
-        }
-        length = Some(v);
+    if value.is_empty() || value.len() > 19 || !value.iter().all(u8::is_ascii_digit) {
+        return None;
     }
-    length
+    Some(
+        value
+            .iter()
+            .fold(0u64, |v, &b| v * 10 + u64::from(b - b'0')),
+    )
 }
 
 impl<'a> Request<'a> {
@@ -279,14 +274,17 @@ impl<'a> Request<'a> {
 
     /// The checks of the whole head: `Host` (RFC 9112 §3.2), the framing (RFC 9112 §6).
     fn check(&self) -> Result<(), Status> {
+        // One Host, and in HTTP/1.1 one at least; not empty (an http URI has a host, RFC 9110
+        // §4.2.1), of the characters of a host and port.
         let hosts = self.all(Field::Host).count();
         if hosts > 1 || (hosts == 0 && self.http11) {
             return Err(Status::BAD_REQUEST);
         }
         if let Some(host) = self.one(Field::Host)
-            && !host
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:[]%".contains(&b))
+            && (host.is_empty()
+                || !host
+                    .iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:[]%".contains(&b)))
         {
             return Err(Status::BAD_REQUEST);
         }
@@ -295,17 +293,13 @@ impl<'a> Request<'a> {
         if self.all(Field::TransferEncoding).next().is_some() {
             return Err(Status::BAD_REQUEST);
         }
-        // Every Content-Length must be digits, and all of them the same number.
-        let mut length = None;
-        for v in self.all(Field::ContentLength) {
-            let Some(n) = content_length(v) else {
-                return Err(Status::BAD_REQUEST);
-            };
-            if length.is_some_and(|l| l != n) {
-                return Err(Status::BAD_REQUEST);
-            }
-            length = Some(n);
+        // One Content-Length at most, of digits (two, even equal, are refused: RFC 9110 §8.6
+        // lets a recipient reject them).
+        let mut lengths = self.all(Field::ContentLength);
+        match (lengths.next(), lengths.next()) {
+            (Some(v), None) if content_length(v).is_none() => Err(Status::BAD_REQUEST),
+            (Some(_), Some(_)) => Err(Status::BAD_REQUEST),
+            _ => Ok(()),
         }
-        Ok(())
     }
 }

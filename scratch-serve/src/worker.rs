@@ -76,6 +76,10 @@ struct Conn {
     /// The epoll set waits for the socket to be writable (a response is being sent), rather
     /// than readable.
     writing: bool,
+    /// The last response is sent and the server has shut its side: what the client still
+    /// sends is read and dropped until it closes (or [`LINGER`] seconds pass), so that the
+    /// close does not reset the connection and lose the response.
+    lingering: bool,
     /// The second (on the monotonic clock) after which the connection is closed.
     deadline: u64,
 }
@@ -95,8 +99,12 @@ const EMPTY: Conn = Conn {
     left: 0,
     close_after: false,
     writing: false,
+    lingering: false,
     deadline: 0,
 };
+
+/// How long a connection that is closing reads and drops what its client sends, at most.
+const LINGER: u64 = 2;
 
 /// What became of a connection after a step.
 #[derive(PartialEq, Eq)]
@@ -457,7 +465,9 @@ impl Worker<'_> {
         if c.fd.is_none() {
             return;
         }
-        let flow = if c.writing {
+        let flow = if c.lingering {
+            linger(c)
+        } else if c.writing {
             self.drive(index)
         } else if ready.intersects(EpollFlags::IN | EpollFlags::ERR | EpollFlags::HUP) {
             match self.read(index) {
@@ -540,7 +550,24 @@ impl Worker<'_> {
                 return Flow::Close;
             };
             if c.close_after || (self.stopping.is_some() && c.start == c.end) {
-                return Flow::Close;
+                // Shut down our side, and read what the client still sends until it closes.
+                let Some(fd) = c.fd.as_ref() else {
+                    return Flow::Close;
+                };
+                if net::shutdown(fd, net::Shutdown::Write).is_err() {
+                    return Flow::Close;
+                }
+                c.lingering = true;
+                c.deadline = self.clock.mono + LINGER;
+                if let Some(id) = c.input.take() {
+                    self.pool.give(id);
+                }
+                let flow = self.interest(index, false);
+                // What came already.
+                return match (flow, self.conns.get_mut(index)) {
+                    (Flow::Open, Some(c)) => linger(c),
+                    _ => Flow::Close,
+                };
             }
             if !self.next_request(index) {
                 return self.interest(index, false);
@@ -748,6 +775,23 @@ impl Worker<'_> {
         }
         c.file = None;
         Sent::Done
+    }
+}
+
+/// Reads and drops what a lingering connection's client sends; [`Flow::Close`] once it has
+/// closed (or failed).
+fn linger(c: &mut Conn) -> Flow {
+    let mut sink = [0u8; 4096];
+    let Some(fd) = c.fd.as_ref() else {
+        return Flow::Close;
+    };
+    loop {
+        match net::recv(fd, &mut sink, MsgFlags::empty()) {
+            Ok(0) => return Flow::Close,
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(Errno::EAGAIN) => return Flow::Open,
+            Err(_) => return Flow::Close,
+        }
     }
 }
 
