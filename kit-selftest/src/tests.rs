@@ -6,7 +6,7 @@ use crate::TestResult;
 macro_rules! check {
     ($cond:expr, $($why:tt)*) => {
         if !$cond {
-            return Err(alloc::format!($($why)*));
+            return Err(alloc::format!($($why)*).into());
         }
     };
 }
@@ -18,6 +18,7 @@ mod fs;
 mod heap;
 mod mem;
 mod net;
+mod ns;
 mod panic;
 mod seccomp;
 mod signal;
@@ -90,6 +91,14 @@ pub const ALL: &[Test] = &[
     (
         "fs: chdir and fchdir, then relative paths from there",
         fs::chdir_and_fchdir,
+    ),
+    (
+        "ns: a user namespace, root there through its id maps",
+        ns::user_namespace_maps,
+    ),
+    (
+        "ns: a mount and UTS namespace, a tmpfs made the root with pivot_root",
+        ns::mount_namespace_pivot_root,
     ),
     ("heap: Vec, String, format!, Box", heap::basics),
     ("heap: alignment up to 64 KiB", heap::alignment),

@@ -19,6 +19,34 @@ use crate::search::{Loader, Search, Via, is_musl_builtin};
 /// How many objects a closure may hold before the search stops (no real program comes close).
 pub const MAX_OBJECTS: usize = 4096;
 
+/// The directories that a container runtime mounts over in every container (runc's default
+/// mounts): whatever an image holds there is hidden, so no file of a closure can be put there.
+/// Each with what the runtime mounts.
+pub const RUNTIME_MOUNTS: [(&str, &str); 3] = [
+    ("/proc", "its own proc file system"),
+    ("/sys", "sysfs"),
+    ("/dev", "a tmpfs of device files"),
+];
+
+/// The runtime mount `image_path` (an absolute, normalized path) is at or under, and what the
+/// runtime mounts there; `None` for a path an image can hold.
+pub fn under_runtime_mount(image_path: &str) -> Option<(&'static str, &'static str)> {
+    RUNTIME_MOUNTS.into_iter().find(|(dir, _)| {
+        image_path
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// Why nothing of a closure goes under the runtime mount `dir`, where the runtime mounts
+/// `what` ([`under_runtime_mount`]'s answer): `under /proc, where …`, after a path.
+pub fn hidden_there((dir, what): (&str, &str)) -> String {
+    format!(
+        "under {dir}, where the container runtime mounts {what} in every container: a file \
+         the image holds there is hidden, so nothing is copied there"
+    )
+}
+
 /// What reading the file cannot show.
 pub const DLOPEN_WARNING: &str = "libraries a program opens itself with dlopen(3) (NSS modules for user and host lookups, iconv modules, plugins) cannot be seen by reading the file: copy those too if the program needs them";
 
@@ -138,9 +166,14 @@ pub fn resolve_closure(
     });
 
     if let Some(interp) = &program.interpreter {
-        match read_elf(fs, interp) {
-            Ok(facts) => {
-                let image_path = cwd.absolute(fs, interp)?;
+        let image_path = cwd.absolute(fs, interp)?;
+        match (read_elf(fs, interp), under_runtime_mount(&image_path)) {
+            (Ok(_), Some(mount)) => closure.missing.push(Missing {
+                name: interp.clone(),
+                needed_by: program_path.into(),
+                reason: format!("the ELF interpreter {interp}: {}", hidden_there(mount)),
+            }),
+            (Ok(facts), None) => {
                 loaded.push(Loaded {
                     origin: paths::dirname(interp).into(),
                     image_origin: paths::dirname(&image_path).into(),
@@ -156,10 +189,10 @@ pub fn resolve_closure(
                     needed_by: Some(program_path.into()),
                 });
             }
-            Err(ReadError::File(e)) if !e.is_missing() => {
+            (Err(ReadError::File(e)), _) if !e.is_missing() => {
                 return Err(ViewError::new(interp.clone(), e.errno()));
             }
-            Err(why) => closure.missing.push(Missing {
+            (Err(why), _) => closure.missing.push(Missing {
                 name: interp.clone(),
                 needed_by: program_path.into(),
                 reason: format!("the ELF interpreter {interp}: {why}"),
@@ -283,6 +316,16 @@ fn find(
         let dir = format!("{} ({})", paths::dirname(&path), c.via.name());
         if !dirs.contains(&dir) {
             dirs.push(dir);
+        }
+        // A candidate under /proc, /sys or /dev is the runtime's in the image, not the
+        // image's: the loader there finds what the runtime shows, never a copy. The search
+        // goes on, as the loader's does when it finds nothing.
+        let image_path = cwd.absolute(fs, &image.path)?;
+        if let Some(mount) = under_runtime_mount(&image_path) {
+            if fs.open(&path).is_ok() {
+                problems.push(format!("{path}: {}", hidden_there(mount)));
+            }
+            continue;
         }
         match read_elf(fs, &path) {
             Ok(f) if f.e_type != object::elf::ET_DYN => {

@@ -39,12 +39,12 @@ static HEAP: KernelHeap = KernelHeap::new();
 syscall_kit::main!(main);
 
 /// The name in messages.
-const NAME: &str = "scratch-doctor";
+pub(crate) const NAME: &str = "scratch-doctor";
 
 /// Exit statuses.
 const ALL_RUN: i32 = 0;
 const SOME_DO_NOT: i32 = 1;
-const USAGE_OR_INPUT: i32 = 2;
+pub(crate) const USAGE_OR_INPUT: i32 = 2;
 
 fn main() -> i32 {
     syscall_kit::rt::panic::set_program_name(NAME);
@@ -80,6 +80,9 @@ fn run() -> Result<i32, Errno> {
     };
     if let Some(image) = options.image {
         return image_main(image, &options);
+    }
+    if let Some(dir) = options.run_in {
+        return cli::run_in::main(dir, &options);
     }
     let mut status = ALL_RUN;
     let mut copied = false;

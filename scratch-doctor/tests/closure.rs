@@ -1,7 +1,7 @@
 //! `--closure` and `--copy-closure`: the interpreter and libraries of a dynamic program,
 //! copied into an empty root where the program then runs (with `unshare`, and in a
 //! `FROM scratch` image when a container engine is present); `DT_RUNPATH` with `$ORIGIN`; a
-//! library that cannot be found; a loop of symbolic links.
+//! library that cannot be found; a loop of symbolic links; a `DT_RUNPATH` under `/proc`.
 
 mod common;
 
@@ -289,4 +289,61 @@ fn copy_closure_of_a_dynamic_hello_runs_in_a_from_scratch_image() {
         "{engine} run: {}",
         String::from_utf8_lossy(&run.stderr)
     );
+}
+
+/// A `DT_RUNPATH` under `/proc/self/root` finds the library on this machine, but `/proc` in a
+/// container is the runtime's: the library is missing, with the reason, the verdict is no, and
+/// nothing is written under `DIR/proc`. (That the program then fails in a `FROM scratch` image
+/// is shown by system-tests/tests/run_in.rs.)
+#[test]
+fn a_runpath_under_proc_is_no_with_the_reason_and_nothing_is_copied_there() {
+    let dir = TempDir::new("doctor-runpath-proc");
+    std::fs::create_dir_all(dir.path().join("lib")).unwrap();
+    let Some(_lib) = gcc(
+        &dir.path().join("lib"),
+        "lib.c",
+        "libdoctor.so",
+        &["-shared", "-fPIC", "-Wl,-soname,libdoctor.so"],
+    ) else {
+        return;
+    };
+    let lib_dir = dir.path().join("lib");
+    let runpath = format!(
+        "-Wl,--enable-new-dtags,-rpath,/proc/self/root{}",
+        lib_dir.display()
+    );
+    let Some(program) = gcc(
+        dir.path(),
+        "needs_lib.c",
+        "needs-lib",
+        &[
+            &format!("-L{}", lib_dir.display()),
+            &runpath,
+            "-Wl,--no-as-needed",
+            "-ldoctor",
+        ],
+    ) else {
+        return;
+    };
+    let root = dir.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let out = run_doctor(&[Path::new("--copy-closure"), &root, &program]);
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(status(&out), 1, "{stdout}{stderr}");
+    let hidden = format!(
+        "/proc/self/root{}/libdoctor.so: under /proc, where the container runtime mounts its \
+         own proc file system in every container: a file the image holds there is hidden, so \
+         nothing is copied there",
+        lib_dir.display()
+    );
+    let missing = stdout
+        .lines()
+        .find(|l| l.starts_with("    missing: libdoctor.so (needed by "))
+        .unwrap_or_else(|| panic!("no missing line: {stdout}"));
+    assert!(missing.ends_with(&hidden), "{missing}");
+    assert!(
+        stdout.contains("\n  runs in FROM scratch with this closure: no: 1 missing\n"),
+        "{stdout}"
+    );
+    assert!(!root.join("proc").exists(), "DIR/proc was written");
 }

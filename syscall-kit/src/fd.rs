@@ -1,5 +1,6 @@
 //! File descriptors: [`OwnedFd`] closes exactly once, [`BorrowedFd`] never closes; `dup(2)`,
-//! `dup2(2)` and `close(2)`.
+//! `dup2(2)` and `close(2)`; [`cloexec_from`] (`close_range(2)` with `CLOSE_RANGE_CLOEXEC`), so
+//! that a program run next inherits no descriptor but the first few.
 //!
 //! The model is `std::os::fd`'s (and rustix's): owning a descriptor is a type, so closing it twice,
 //! or using it after close, does not compile.
@@ -157,6 +158,33 @@ pub const fn stdout() -> BorrowedFd<'static> {
 pub const fn stderr() -> BorrowedFd<'static> {
     // SAFETY: as for `stdin`.
     unsafe { BorrowedFd::borrow_raw(2) }
+}
+
+/// `close_range(first, ~0, CLOSE_RANGE_CLOEXEC)` (see `close_range(2)`, Linux 5.11): every
+/// descriptor of the process numbered `first` or more is marked close-on-exec. Nothing is
+/// closed now (so no owner of one is surprised), but the program the next `execve(2)` runs
+/// inherits none of them: what a runtime does before it starts a container's command, with
+/// `first` 3.
+///
+/// A kernel before 5.9 fails with [`Errno::ENOSYS`](crate::Errno::ENOSYS), one before 5.11
+/// with [`Errno::EINVAL`](crate::Errno::EINVAL) (it knows no `CLOSE_RANGE_CLOEXEC`).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/close_range.2.html
+pub fn cloexec_from(first: RawFd) -> Result<()> {
+    const CLOSE_RANGE_CLOEXEC: usize = 1 << 2;
+    // SAFETY: with CLOSE_RANGE_CLOEXEC, `close_range` closes nothing and reads no memory.
+    unsafe {
+        raw::syscall3(
+            nr::CLOSE_RANGE,
+            first as usize,
+            u32::MAX as usize,
+            CLOSE_RANGE_CLOEXEC,
+        )
+    }
+    .map(drop)
 }
 
 /// `dup(2)`: a new descriptor for the same open file, the lowest free number.

@@ -6,11 +6,13 @@ mod common;
 
 use common::TempDir;
 use syscall_kit::event::{self, EpollCreateFlags, EpollEvent, EpollFlags, EventfdFlags};
-use syscall_kit::fs::{self, AtFlags, Mode, OFlags};
+use syscall_kit::fs::{self, AtFlags, FileType, Mode, OFlags};
 use syscall_kit::mm::{self, MapFlags, ProtFlags};
+use syscall_kit::mount::{self, MountFlags, UnmountFlags};
 use syscall_kit::net::{
     self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
 };
+use syscall_kit::ns::{self, CloneFlags, IdMap};
 use syscall_kit::process::{Resource, Rlimit, StrTable, WaitId, WaitOptions};
 use syscall_kit::seccomp::{Action, AllowList, MAX_ALLOWED};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
@@ -113,6 +115,9 @@ fn error_paths() {
         fs::statx(&regular, "", AtFlags::REMOVEDIR) => EINVAL;
         fs::statx(fs::CWD, &*with_nul, AtFlags::empty()) => EINVAL;
         fs::fchmod(never_open, Mode::RUSR) => EBADF;
+        fs::ftruncate(never_open, 0) => EBADF;
+        fs::ftruncate(&regular, 0) => EINVAL;
+        fs::ftruncate(&pipe_r, 0) => EINVAL;
         // fs::dir
         fs::mkdir(d, Mode::RUSR) => EEXIST;
         fs::mkdir(&*dir.join("missing/below"), Mode::RUSR) => ENOENT;
@@ -127,6 +132,14 @@ fn error_paths() {
         // fs::link
         fs::readlink(&*file, &mut buf) => EINVAL;
         fs::readlink(&*missing, &mut buf) => ENOENT;
+        fs::symlinkat("x", fs::CWD, &*file) => EEXIST;
+        fs::symlinkat("", fs::CWD, &*missing) => ENOENT;
+        fs::symlinkat("x", never_open, "relative") => EBADF;
+        // fs::node
+        fs::mknodat(fs::CWD, &*file, FileType::Fifo, Mode::RUSR, (0, 0)) => EEXIST;
+        fs::mknodat(fs::CWD, &*missing, FileType::Directory, Mode::RUSR, (0, 0)) => EINVAL;
+        fs::mknodat(fs::CWD, &*missing, FileType::CharDevice, Mode::RUSR, (1 << 12, 0)) => EINVAL;
+        fs::mknodat(fs::CWD, &*file_below, FileType::Fifo, Mode::RUSR, (0, 0)) => ENOTDIR;
         // fs::unlink
         fs::unlinkat(fs::CWD, &*file, AtFlags::SYMLINK_NOFOLLOW) => EINVAL;
         // io
@@ -136,6 +149,8 @@ fn error_paths() {
         io::write_all(&full, b"x") => ENOSPC;
         io::lseek(&pipe_r, 0, io::Whence::Current) => ESPIPE;
         io::lseek(&regular, -1, io::Whence::Start) => EINVAL;
+        io::lseek(&regular, 1, io::Whence::Data) => ENXIO;
+        io::lseek(&regular, 2, io::Whence::Hole) => ENXIO;
         io::sendfile(&regular, &regular, None, 1) => EBADF;
         io::splice(&regular, None, &full, None, 1, io::SpliceFlags::empty()) => EINVAL;
         io::copy_file_range(&pipe_r, None, &full, None, 1) => EINVAL;
@@ -167,6 +182,19 @@ fn error_paths() {
         process::getrlimit(Resource::from_raw(1000)) => EINVAL;
         process::prlimit(i32::MAX, Resource::NOFILE, None) => ESRCH;
         process::sched_getaffinity(i32::MAX) => ESRCH;
+        process::pidfd_open(i32::MAX) => ESRCH;
+        process::pidfd_open(0) => EINVAL;
+        // SAFETY: (test): refused before any system call, so nothing is forked.
+        unsafe { process::fork_with(CloneFlags::from_bits_retain(1)) } => EINVAL;
+        // ns (this process's own namespaces: the maps of the first user namespace are written)
+        ns::unshare(CloneFlags::from_bits_retain(1)) => EINVAL;
+        ns::write_uid_map(&IdMap::one(0, 0)) => EPERM;
+        ns::write_gid_map(&IdMap::one(0, 0)) => EPERM;
+        // mount (the paths are looked up before the privilege is checked)
+        mount::mount("", &*missing, "tmpfs", MountFlags::empty(), None) => ENOENT;
+        mount::mount("", &*with_nul, "tmpfs", MountFlags::empty(), None) => EINVAL;
+        mount::umount2(&*missing, UnmountFlags::empty()) => ENOENT;
+        mount::umount2(d, UnmountFlags::from_bits_retain(0x100)) => EINVAL;
         // signal
         signal::set_ignored(signal::SIGKILL) => EINVAL;
         signal::set_default(signal::SIGSTOP) => EINVAL;
@@ -243,5 +271,83 @@ fn error_paths() {
         // raw
         // SAFETY: (test): `close` of a number that is not open closes nothing.
         unsafe { raw::syscall1(raw::nr::CLOSE, 1 << 20) } => EBADF;
+    }
+    error_paths_in_a_mount_namespace();
+}
+
+/// The error paths that need the privilege of a mount namespace: each call runs in a child that
+/// is root in a user and mount namespace of its own (`common::in_namespaces`), with a tmpfs
+/// mounted at `m`, and sends back its result as a number (0 for success, the errno otherwise):
+/// the child may not allocate. Then as [`error_paths!`].
+macro_rules! error_paths_in_namespaces {
+    ($setup:expr; $($call:expr => $errno:ident;)*) => {{
+        let calls = [$(stringify!($call)),*];
+        let expected = [$(Errno::$errno),*];
+        let (r, w) = io::pipe2(OFlags::CLOEXEC).unwrap();
+        let status = common::in_namespaces(CloneFlags::empty(), || {
+            if $setup.is_err() {
+                return 1;
+            }
+            let results = [$($call.map(|_| ()).err().map_or(0, Errno::raw)),*];
+            for n in results {
+                if io::write_all(&w, &n.to_ne_bytes()).is_err() {
+                    return 2;
+                }
+            }
+            0
+        });
+        drop(w);
+        let Some(status) = status else { return };
+        assert_eq!(status.exit_status(), Some(0), "{status:?} (1: the setup, 2: the pipe)");
+        let mut got = Vec::new();
+        let mut buf = [0u8; 256];
+        loop {
+            match io::read(&r, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(Errno::EINTR) => {}
+                Err(e) => panic!("read: {e}"),
+            }
+        }
+        assert_eq!(got.len(), 4 * calls.len(), "one result per row");
+        let mut wrong = Vec::new();
+        for ((call, want), n) in calls.iter().zip(expected).zip(got.chunks(4)) {
+            let n = i32::from_ne_bytes(n.try_into().unwrap());
+            if n != want.raw() {
+                let got = if n == 0 { "Ok".to_string() } else { format!("{:?}", Errno::from_raw(n)) };
+                wrong.push(format!("{call} => {want:?}: got {got}"));
+            }
+        }
+        assert!(wrong.is_empty(), "rows that failed:\n{}", wrong.join("\n"));
+    }};
+}
+
+/// Called by [`error_paths`] after its table, not run as a test of its own: its child would be
+/// reaped by that table's `wait4(-1)` row, which expects no child.
+fn error_paths_in_a_mount_namespace() {
+    let dir = TempDir::new("error-paths-ns");
+    let d = dir.path().to_str().unwrap();
+    let m = dir.join("m");
+    std::fs::create_dir(&m).unwrap();
+    let file = dir.join("file");
+    std::fs::write(&file, b"x").unwrap();
+    let missing = dir.join("missing");
+    let device = dir.join("m/null");
+    let (uid, gid) = (process::geteuid(), process::getegid());
+    error_paths_in_namespaces! {
+        mount::mount("tmpfs", &*m, "tmpfs", MountFlags::empty(), None);
+        mount::mount("none", &*m, "no-such-file-system", MountFlags::empty(), None) => ENODEV;
+        mount::mount(&*missing, &*m, "", MountFlags::BIND, None) => ENOENT;
+        mount::mount("", &*file, "", MountFlags::PRIVATE, None) => EINVAL;
+        mount::mount("", d, "", MountFlags::REMOUNT, None) => EINVAL;
+        mount::umount2(d, UnmountFlags::empty()) => EINVAL;
+        mount::pivot_root(&*missing, &*missing) => ENOENT;
+        mount::pivot_root(d, d) => EINVAL;
+        mount::pivot_root(&*m, &*file) => ENOTDIR;
+        ns::sethostname(b"not-this-machine") => EPERM;
+        ns::write_uid_map(&IdMap::one(0, uid)) => EPERM;
+        ns::write_gid_map(&IdMap::one(0, gid)) => EPERM;
+        ns::deny_setgroups() => EPERM;
+        fs::mknodat(fs::CWD, &*device, FileType::CharDevice, Mode::RUSR, (1, 3)) => EPERM;
     }
 }

@@ -158,3 +158,50 @@ fn dup2_stderr_redirects_descriptor_2_and_back() {
     assert_eq!(fd::dup2_stderr(stderr()), Ok(()));
     assert_eq!(target_of(&stderr()), before);
 }
+
+/// `cloexec_from(N)` marks every descriptor from N on close-on-exec (`/proc/self/fdinfo` shows
+/// `O_CLOEXEC` in its flags) and closes none; the ones below N are untouched. In a child: the
+/// flag is the whole process's, and other tests run programs meanwhile.
+#[test]
+fn cloexec_from_marks_the_descriptors_from_a_number_on() {
+    let status = common::in_child_with(|| {
+        let low = fs::open("/dev/null", OFlags::RDONLY, Mode::empty());
+        let high = fs::open("/dev/null", OFlags::RDONLY, Mode::empty());
+        let (Ok(low), Ok(high)) = (low, high) else {
+            return 1;
+        };
+        if syscall_kit::fd::cloexec_from(high.as_raw_fd()).is_err() {
+            return 2;
+        }
+        let cloexec = |fd: i32| {
+            let mut path = *b"/proc/self/fdinfo/0000000000";
+            let digits = syscall_kit::text::Decimal::new(fd as u32);
+            let d = digits.as_bytes();
+            let at = 18;
+            path[at..at + d.len()].copy_from_slice(d);
+            let path = &path[..at + d.len()];
+            let mut buf = [0u8; 512];
+            let n = common::read_into(std::str::from_utf8(path).unwrap_or(""), &mut buf)?;
+            // "flags:\t0NNNNNNN": octal; O_CLOEXEC is 02000000.
+            let text = &buf[..n];
+            let line = text
+                .split(|&b| b == b'\n')
+                .find(|l| l.starts_with(b"flags:"))?;
+            let octal = line.get(7..)?;
+            let mut flags = 0u32;
+            for &c in octal {
+                flags = flags * 8 + u32::from(c.wrapping_sub(b'0'));
+            }
+            Some(flags & 0o2000000 != 0)
+        };
+        match (cloexec(low.as_raw_fd()), cloexec(high.as_raw_fd())) {
+            (Some(false), Some(true)) => 0,
+            _ => 3,
+        }
+    });
+    assert_eq!(
+        status.exit_status(),
+        Some(0),
+        "{status:?}: see the codes above"
+    );
+}

@@ -205,11 +205,15 @@ fn kill_of_a_missing_process_is_esrch_and_bad_signal_einval() {
 }
 
 #[test]
-fn getuid_getgid_and_getpgid_match_libc() {
+fn getuid_getgid_geteuid_getegid_and_getpgid_match_libc() {
     // SAFETY: (test): these libc calls have no preconditions.
     let (uid, gid, pgrp) = unsafe { (libc::getuid(), libc::getgid(), libc::getpgrp()) };
     assert_eq!(process::getuid(), uid);
     assert_eq!(process::getgid(), gid);
+    // SAFETY: (test): these libc calls have no preconditions.
+    let (euid, egid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    assert_eq!(process::geteuid(), euid);
+    assert_eq!(process::getegid(), egid);
     assert_eq!(process::getpgid(0), Ok(pgrp));
     assert_eq!(process::getpgid(process::getpid()), Ok(pgrp));
 }
@@ -485,4 +489,37 @@ fn sched_getaffinity_counts_the_cpus_std_reports() {
     assert_eq!(set.count(), count as usize);
     assert!(!set.contains(5000));
     assert_eq!(process::sched_getaffinity(i32::MAX), Err(Errno::ESRCH));
+}
+
+/// A pidfd of a child is readable once the child has ended, not before; the child is then
+/// still there to be reaped, with its status.
+#[test]
+fn a_pidfd_is_readable_when_its_process_ends() {
+    use std::time::Duration;
+    use syscall_kit::AsFd;
+    use syscall_kit::io::{PollFd, PollFlags, poll};
+    use syscall_kit::time::Timeout;
+    let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
+    // SAFETY: (test): the child reads the pipe to its end and exits, with the kit only.
+    let pid = match unsafe { process::fork() }.expect("fork") {
+        Fork::Child => {
+            drop(w);
+            let mut b = [0u8; 1];
+            while read(&r, &mut b) == Err(Errno::EINTR) {}
+            process::exit(5)
+        }
+        Fork::Parent(pid) => pid,
+    };
+    let pidfd = process::pidfd_open(pid).unwrap();
+    let mut fds = [PollFd::new(pidfd.as_fd(), PollFlags::IN)];
+    assert_eq!(
+        poll(&mut fds, Timeout::IMMEDIATE),
+        Ok(0),
+        "before the child ends"
+    );
+    drop(w);
+    let mut fds = [PollFd::new(pidfd.as_fd(), PollFlags::IN)];
+    let bound = Timeout::After(Duration::from_secs(10));
+    assert_eq!(poll(&mut fds, bound), Ok(1), "once it has ended");
+    assert_eq!(common::wait_for(pid).exit_status(), Some(5));
 }

@@ -14,6 +14,7 @@
 //! | [`engine`] | the container engine: its lock, test images, the locked-down `run` flags |
 //! | [`temp`] | temporary directories |
 //! | [`ldd`](mod@ldd) | the paths `ldd` prints |
+//! | [`leftovers`] | what a run leaves behind: a directory's files, processes with a marker |
 
 pub mod arch;
 pub mod build;
@@ -22,6 +23,7 @@ pub mod doc_section;
 pub mod elf;
 pub mod engine;
 pub mod ldd;
+pub mod leftovers;
 pub mod require;
 pub mod strace;
 pub mod temp;

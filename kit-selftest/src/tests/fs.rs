@@ -24,8 +24,8 @@ fn e(what: &'static str) -> impl Fn(Errno) -> String {
 fn fails<T>(what: &str, got: Result<T, Errno>, want: Errno) -> TestResult {
     match got {
         Err(e) if e == want => Ok(()),
-        Err(e) => Err(format!("{what}: {e}, not {want}")),
-        Ok(_) => Err(format!("{what}: succeeded, not {want}")),
+        Err(e) => Err(format!("{what}: {e}, not {want}").into()),
+        Ok(_) => Err(format!("{what}: succeeded, not {want}").into()),
     }
 }
 
@@ -100,7 +100,7 @@ pub fn chdir_and_fchdir() -> TestResult {
     .map_err(e("open ."))?;
     chdir("/").map_err(e("chdir /"))?;
     // Whatever happens now, back to where this program was, through the descriptor.
-    let checks = (|| {
+    let checks = (|| -> TestResult {
         let now = cwd()?;
         check!(
             now == b"/",

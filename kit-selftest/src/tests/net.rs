@@ -34,7 +34,7 @@ pub fn loopback_pair() -> TestResult {
     .map_err(e("socket"))?;
     match connect(&c, &addr) {
         Ok(()) | Err(Errno::EINPROGRESS) => {}
-        Err(x) => return Err(format!("connect: {x}")),
+        Err(x) => return Err(format!("connect: {x}").into()),
     }
     let ep = epoll_create1(EpollCreateFlags::CLOEXEC).map_err(e("epoll_create1"))?;
     epoll_add(&ep, &c, EpollFlags::OUT, 9).map_err(e("epoll_ctl"))?;
@@ -63,7 +63,7 @@ pub fn loopback_pair() -> TestResult {
             Ok(0) => break,
             Ok(k) => got += k,
             Err(Errno::EAGAIN) => {}
-            Err(x) => return Err(format!("read: {x}")),
+            Err(x) => return Err(format!("read: {x}").into()),
         }
     }
     check!(&buf[..got] == b"over loopback", "got {:?}", &buf[..got]);
@@ -78,7 +78,7 @@ pub fn accept_without_peer() -> TestResult {
     // Not listening yet: EINVAL.
     match accept(&l, SocketFlags::CLOEXEC) {
         Err(Errno::EINVAL) => {}
-        other => return Err(format!("accept before listen: {:?}", other.map(drop))),
+        other => return Err(format!("accept before listen: {:?}", other.map(drop)).into()),
     }
     bind(&l, &any).map_err(e("bind"))?;
     listen(&l, 1).map_err(e("listen"))?;

@@ -15,7 +15,7 @@ use crate::TestResult;
 
 /// Sends `sig` to this thread.
 fn raise(sig: i32) -> TestResult {
-    tgkill(process::getpid(), gettid(), sig).map_err(|e| alloc::format!("tgkill: {e}"))
+    tgkill(process::getpid(), gettid(), sig).map_err(|e| alloc::format!("tgkill: {e}").into())
 }
 
 pub fn blocked_then_sigtimedwait() -> TestResult {

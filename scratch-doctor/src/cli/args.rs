@@ -1,5 +1,6 @@
 //! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] FILE...`,
-//! or `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`.
+//! or `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`, or
+//! `scratch-doctor --run-in DIR [--timeout SECONDS] -- COMMAND [ARG...]`.
 
 use core::ffi::CStr;
 
@@ -11,6 +12,7 @@ use alloc::vec::Vec;
 pub const USAGE: &str = "\
 usage: scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] [--] FILE...
        scratch-doctor [--json] [--platform OS/ARCH] --image PATH
+       scratch-doctor --run-in DIR [--timeout SECONDS] -- COMMAND [ARG...]
 
 Tells whether each FILE runs in a FROM scratch container image (nothing in it but
 the file), and why not.
@@ -24,7 +26,10 @@ the file), and why not.
                        (DIR/lib -> ...), a FIFO, device, socket, directory or link at
                        a destination, or a file with other hard links is refused, one
                        line each (exit status 2); an identical file is left alone, a
-                       different one refused
+                       different one refused. Files are copied inside the
+                       kernel and keep their holes; nothing is written under
+                       DIR/proc, DIR/sys or DIR/dev, which the container runtime
+                       mounts over (a library found only there is missing)
   --force              with --copy-closure: replace a different file (or one with
                        other hard links) by a new file; what else is refused stays so
   --image PATH         instead of FILEs: a saved container image (an OCI image
@@ -35,6 +40,19 @@ the file), and why not.
                        1 it does not, 2 usage or input error
   --platform OS/ARCH   with --image: the image of that platform in a multi-platform
                        index (default: this machine's, when there are several)
+  --run-in DIR         instead of FILEs: run COMMAND with ARGs and this environment
+                       in an empty root made of DIR alone, as runc makes the root of
+                       a FROM scratch container (COPY DIR /), with no engine: new
+                       mount, PID, network, IPC and UTS namespaces (and a user
+                       namespace when not root), /proc, /dev and /sys as runc mounts
+                       them, the host name scratch-doctor, the working directory /.
+                       DIR is never changed: what COMMAND writes goes to a tmpfs.
+                       Prints COMMAND's output and error, then its status on
+                       standard error. Exit status 0 COMMAND exited with 0, 1 it
+                       exited otherwise, was killed, did not start or timed out,
+                       2 usage error or the root could not be made (one line why)
+  --timeout SECONDS    with --run-in: kill COMMAND (and all it started) after this
+                       many seconds (default 60)
   --json               one JSON object per FILE (or for the image), one per line
   -h, --help           this text
 
@@ -65,6 +83,10 @@ pub struct Options {
     pub image: Option<&'static CStr>,
     /// `--platform OS/ARCH`.
     pub platform: Option<&'static CStr>,
+    /// `--run-in DIR`: the files are the command and its arguments.
+    pub run_in: Option<&'static CStr>,
+    /// `--timeout SECONDS`.
+    pub timeout: Option<u64>,
 }
 
 /// The command line after the program name, or `Ok(None)` for `--help`.
@@ -77,6 +99,8 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         files: Vec::new(),
         image: None,
         platform: None,
+        run_in: None,
+        timeout: None,
     };
     let mut options_done = false;
     // An option given twice is refused: which one counts would be a guess.
@@ -118,6 +142,24 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                         .ok_or("--platform needs a platform: --platform OS/ARCH")?,
                 );
             }
+            b"--run-in" => {
+                once(o.run_in.is_some(), "--run-in")?;
+                o.run_in = Some(
+                    args.next()
+                        .ok_or("--run-in needs a directory: --run-in DIR")?,
+                );
+            }
+            b"--timeout" => {
+                once(o.timeout.is_some(), "--timeout")?;
+                let given = args.next().ok_or("--timeout needs a number of seconds")?;
+                let seconds = given.to_str().ok().and_then(|s| s.parse::<u64>().ok());
+                o.timeout = Some(seconds.filter(|&s| s > 0).ok_or_else(|| {
+                    format!(
+                        "--timeout takes a whole number of seconds, 1 or more, not {}",
+                        given.to_string_lossy()
+                    )
+                })?);
+            }
             _ => {
                 return Err(format!(
                     "unknown option {} (see --help)",
@@ -125,6 +167,18 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 ));
             }
         }
+    }
+    if o.run_in.is_some() {
+        if o.json || o.closure || o.force || o.image.is_some() || o.platform.is_some() {
+            return Err("--run-in takes no other option but --timeout (see --help)".into());
+        }
+        if o.files.is_empty() {
+            return Err("--run-in needs a command: --run-in DIR -- COMMAND [ARG...]".into());
+        }
+        return Ok(Some(o));
+    }
+    if o.timeout.is_some() {
+        return Err("--timeout needs --run-in DIR (see --help)".into());
     }
     if o.force && o.copy_to.is_none() {
         return Err("--force needs --copy-closure DIR (see --help)".into());

@@ -12,6 +12,15 @@
 //!   rename over a file that `--force` replaces. A file is never written through an existing
 //!   name (a hard link, a FIFO, a device), and a copy that stops half way leaves each file
 //!   either absent or whole;
+//! - the bytes are copied inside the kernel, never through the doctor's memory: each range of
+//!   data that `lseek(2)` finds (`SEEK_DATA`, `SEEK_HOLE`) with `copy_file_range(2)`, or
+//!   `sendfile(2)` where that cannot (between file systems it does not copy across), and the
+//!   size set with `ftruncate(2)`: a hole stays a hole, a sparse 2 GiB program is copied in
+//!   the time of its data, and the memory used does not grow with the file (an identical file
+//!   is found by reading both files a piece at a time);
+//! - nothing goes under `DIR/proc`, `DIR/sys` or `DIR/dev`: the container runtime mounts its
+//!   own file systems there, which hide what an image holds (the closure never names such a
+//!   path, see `scratch_doctor::closure::RUNTIME_MOUNTS`; a program named there is refused);
 //! - what is already at a destination is looked at without opening it (`O_PATH`): a FIFO,
 //!   device, socket, directory or symbolic link is refused; a regular file with the same
 //!   contents and permission bits is left alone; a different one, or one with other hard
@@ -25,14 +34,15 @@ use alloc::vec::Vec;
 use core::ffi::CStr;
 
 use scratch_doctor::Closure;
+use scratch_doctor::closure::{hidden_there, under_runtime_mount};
 use scratch_doctor::paths::to_bytes;
 use syscall_kit::fs::{
     self, AtFlags, FileType, Mode, OFlags, OpenHow, RenameFlags, ResolveFlags, Stat,
 };
-use syscall_kit::io::{read, write_all};
+use syscall_kit::io::{self, Whence, read};
 use syscall_kit::{AsFd, Errno, OwnedFd};
 
-use super::host_root::read_file;
+use super::host_root::{Regular, open_regular};
 
 /// How every path inside `DIR` is resolved.
 const BENEATH: ResolveFlags = ResolveFlags::BENEATH
@@ -130,16 +140,20 @@ fn copy_one(dest: &Dest<'_>, host_path: &str, force: bool) -> Result<(), Problem
             "its image path has a `.` or `..` component".into(),
         ));
     }
-    let file = read_file(host_path)
+    let image_path = format!("/{}", components.join("/"));
+    if let Some(mount) = under_runtime_mount(&image_path) {
+        return Err(Problem::Refused(format!("it is {}", hidden_there(mount))));
+    }
+    let file = open_regular(to_bytes(host_path).as_slice())
         .map_err(|e| Problem::Fatal(format!("cannot read {host_path}: {e}")))?;
     let permissions = file.permissions & 0o777;
     let parent = open_parents(dest, parents)?;
-    let replace = match existing(dest, &parent, name, &file.bytes, permissions, force)? {
+    let replace = match existing(dest, &parent, name, &file, permissions, force)? {
         Existing::None => false,
         Existing::Identical => return Ok(()),
         Existing::Replace => true,
     };
-    write_new(dest, &parent, name, &file.bytes, permissions, replace)
+    write_new(dest, &parent, name, &file, permissions, replace)
 }
 
 /// `openat2` beneath `dirfd` with [`BENEATH`]; `path` is held as the doctor holds names
@@ -213,7 +227,7 @@ fn existing(
     dest: &Dest<'_>,
     parent: &OwnedFd,
     name: &str,
-    bytes: &[u8],
+    source: &Regular,
     permissions: u32,
     force: bool,
 ) -> Result<Existing, Problem> {
@@ -247,7 +261,7 @@ fn existing(
             )))
         };
     }
-    if same_file(parent, name, &st, bytes, permissions)
+    if same_file(parent, name, &st, source, permissions)
         .map_err(|e| dest.fatal("read", dest.rel, e))?
     {
         Ok(Existing::Identical)
@@ -261,15 +275,16 @@ fn existing(
 }
 
 /// Whether the regular file `name` in `parent` (as `st` describes it) has the permission bits
-/// `permissions` and the contents `bytes`. A file that changes while being read is different.
+/// `permissions` and the contents of `source`, read a piece of each at a time. A file that
+/// changes while being read is different.
 fn same_file(
     parent: &OwnedFd,
     name: &str,
     st: &Stat,
-    bytes: &[u8],
+    source: &Regular,
     permissions: u32,
 ) -> Result<bool, Errno> {
-    if st.permissions != permissions || usize::try_from(st.size).ok() != Some(bytes.len()) {
+    if st.permissions != permissions || st.size != source.size {
         return Ok(false);
     }
     // O_NONBLOCK and O_NOCTTY: should the name now be a FIFO or a terminal, opening it does
@@ -284,38 +299,54 @@ fn same_file(
     if (now.dev, now.ino) != (st.dev, st.ino) || now.file_type != FileType::Regular {
         return Ok(false);
     }
-    let mut buf = [0u8; 16 * 1024];
-    let mut rest = bytes;
+    let (mut theirs, mut ours) = ([0u8; 16 * 1024], [0u8; 16 * 1024]);
+    let mut at = 0u64;
     loop {
-        let n = match read(&fd, &mut buf) {
+        let n = match read(&fd, &mut theirs) {
             Ok(n) => n,
             Err(Errno::EINTR) => continue,
             Err(e) => return Err(e),
         };
+        let theirs = theirs.get(..n).unwrap_or_default();
+        let ours = ours.get_mut(..n).unwrap_or_default();
+        if read_exactly_at(&source.fd, ours, at)? != n || theirs != ours {
+            return Ok(false);
+        }
         if n == 0 {
-            return Ok(rest.is_empty());
+            return Ok(true);
         }
-        let got = buf.get(..n).unwrap_or_default();
-        match rest.strip_prefix(got) {
-            Some(r) => rest = r,
-            None => return Ok(false),
-        }
+        at += n as u64;
     }
 }
 
-/// Writes `bytes` with `permissions` to a new temporary file in `parent`, then renames it to
-/// `name`: without replacing anything (`RENAME_NOREPLACE`), or with `replace` over the file
-/// there. On failure the temporary file is removed.
+/// Reads `buf.len()` bytes of `fd` from `offset` into `buf`, fewer only at the end of the file;
+/// returns how many.
+fn read_exactly_at(fd: &OwnedFd, buf: &mut [u8], offset: u64) -> Result<usize, Errno> {
+    let mut len = 0;
+    while let Some(rest) = buf.get_mut(len..).filter(|r| !r.is_empty()) {
+        match io::pread(fd, rest, offset + len as u64) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(len)
+}
+
+/// Copies `source` with `permissions` to a new temporary file in `parent` ([`copy_data`]),
+/// then renames it to `name`: without replacing anything (`RENAME_NOREPLACE`), or with
+/// `replace` over the file there. On failure the temporary file is removed.
 fn write_new(
     dest: &Dest<'_>,
     parent: &OwnedFd,
     name: &str,
-    bytes: &[u8],
+    source: &Regular,
     permissions: u32,
     replace: bool,
 ) -> Result<(), Problem> {
     let (temp, fd) = create_temp(dest, parent, name)?;
-    let written = write_all(&fd, bytes)
+    let written = copy_data(source, &fd)
         .and_then(|()| fs::fchmod(&fd, Mode::from_bits_truncate(permissions)))
         .and_then(|()| fd.close());
     let flags = if replace {
@@ -341,6 +372,10 @@ fn write_new(
             )),
             Err(e) => dest.fatal("write", dest.rel, e),
         },
+        Err(SHRANK) => Problem::Fatal(format!(
+            "cannot copy {}/{}: its source got shorter while it was copied",
+            dest.shown, dest.rel
+        )),
         Err(e) => dest.fatal("write", dest.rel, e),
     };
     match fs::unlinkat(parent, to_bytes(&temp).as_slice(), AtFlags::empty()) {
@@ -353,6 +388,94 @@ fn write_new(
             })
         }
     }
+}
+
+/// Copies the bytes of `source`, a regular file of `source.size` bytes, into the empty file
+/// `to`, inside the kernel and range of data by range of data: the holes of `source` stay holes
+/// in `to` (its size is set last, with `ftruncate(2)`, so a hole at the end stays one too).
+///
+/// A source that shrinks while it is copied (a range ends before its end) is [`SHRANK`]: the
+/// copy would not be the file.
+fn copy_data(source: &Regular, to: &OwnedFd) -> Result<(), Errno> {
+    let mut in_kernel = CopyCall::CopyFileRange;
+    let mut at = 0;
+    while at < source.size {
+        let start = match io::lseek(&source.fd, offset(at)?, Whence::Data) {
+            Ok(start) => start.min(source.size),
+            // Nothing but a hole from `at` to the end, which SEEK_HOLE must confirm: a hole
+            // that starts at `at`. Data there after all is an answer not to be trusted.
+            Err(Errno::ENXIO) => match io::lseek(&source.fd, offset(at)?, Whence::Hole) {
+                Ok(hole) if hole == at => break,
+                Ok(_) => return Err(Errno::ENXIO),
+                Err(e) => return Err(e),
+            },
+            Err(e) => return Err(e),
+        };
+        let end = io::lseek(&source.fd, offset(start)?, Whence::Hole)?.min(source.size);
+        copy_range(&source.fd, to, start, end, &mut in_kernel)?;
+        at = end.max(start + 1);
+    }
+    fs::ftruncate(to, source.size)
+}
+
+/// What [`copy_data`] answers for a source that got shorter while it was copied.
+const SHRANK: Errno = Errno::ENODATA;
+
+/// `at` as a file offset of `lseek(2)` and `copy_file_range(2)` (an `i64`).
+fn offset(at: u64) -> Result<i64, Errno> {
+    i64::try_from(at).map_err(|_| Errno::EOVERFLOW)
+}
+
+/// The call [`copy_range`] copies with.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CopyCall {
+    /// `copy_file_range(2)`: inside one file system, possibly sharing its blocks.
+    CopyFileRange,
+    /// `sendfile(2)`: what `copy_file_range` refused (between file systems it does not copy
+    /// across, or a kernel without it), inside the kernel still.
+    Sendfile,
+}
+
+/// Copies the bytes `start..end` of `from` to the same offsets of `to`. `call` starts as
+/// `copy_file_range` and becomes `sendfile` for good once `copy_file_range` refuses the pair.
+fn copy_range(
+    from: &OwnedFd,
+    to: &OwnedFd,
+    start: u64,
+    end: u64,
+    call: &mut CopyCall,
+) -> Result<(), Errno> {
+    let (mut off_in, mut off_out) = (offset(start)?, offset(start)?);
+    // At most 1 GiB a call, as the kernel copies at most about 2 GiB at once anyway.
+    let len = |off: i64| {
+        usize::try_from(end.saturating_sub(off as u64)).map_or(1 << 30, |n| n.min(1 << 30))
+    };
+    while (off_in as u64) < end {
+        let n = len(off_in);
+        let copied = match *call {
+            CopyCall::CopyFileRange => {
+                match io::copy_file_range(from, Some(&mut off_in), to, Some(&mut off_out), n) {
+                    Err(Errno::EXDEV | Errno::EINVAL | Errno::ENOSYS | Errno::EOPNOTSUPP) => {
+                        *call = CopyCall::Sendfile;
+                        continue;
+                    }
+                    other => other,
+                }
+            }
+            CopyCall::Sendfile => {
+                // sendfile(2) writes at the output's offset, which follows the input's here.
+                io::lseek(to, off_in, Whence::Start)?;
+                io::sendfile(to, from, Some(&mut off_in), n)
+            }
+        };
+        match copied {
+            Ok(0) => return Err(SHRANK),
+            Ok(_) => {}
+            Err(Errno::EINTR) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Creates a new file `.NAME.scratch-doctor-N` in `parent` with `O_EXCL`, for the first `N`

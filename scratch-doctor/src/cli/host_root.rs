@@ -1,6 +1,6 @@
 //! [`HostRoot`]: the machine's own root file system as a [`RootView`], made of syscall-kit's
-//! wrappers only; [`read_file`], which the program also uses for its copies, and [`open_file`],
-//! for the files it analyses.
+//! wrappers only; [`read_file`]; [`open_regular`], which the copies of `--copy-closure` use;
+//! and [`open_file`], for the files it analyses.
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -16,10 +16,13 @@ use syscall_kit::{Errno, OwnedFd, PATH_MAX, PathArg};
 /// `pread64(2)`, `readlinkat(2)`, `getdents64(2)` and `getcwd(2)`.
 pub struct HostRoot;
 
-/// An open regular file: its contents and permission bits.
-pub struct FileData {
-    /// The bytes.
-    pub bytes: Vec<u8>,
+/// An open regular file, for [`open_regular`]'s callers: its descriptor, size and permission
+/// bits.
+pub struct Regular {
+    /// The descriptor, open for reading.
+    pub fd: OwnedFd,
+    /// Its size when it was opened.
+    pub size: u64,
     /// `mode & 0o7777`.
     pub permissions: u32,
 }
@@ -34,7 +37,7 @@ pub const NOT_REGULAR: Errno = Errno::EINVAL;
 /// is refused after `fstat` (a directory with `EISDIR`, a device or FIFO with [`NOT_REGULAR`]),
 /// so `/dev/zero` cannot fill the memory. An error of `open` is [`FileError::Open`]; any error
 /// after it, `fstat`'s included, is [`FileError::Read`]: the file is there.
-fn open_regular(path: impl PathArg) -> Result<(OwnedFd, u64, u32), FileError> {
+pub fn open_regular(path: impl PathArg) -> Result<Regular, FileError> {
     let fd = fs::open(
         path,
         OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK,
@@ -43,7 +46,11 @@ fn open_regular(path: impl PathArg) -> Result<(OwnedFd, u64, u32), FileError> {
     .map_err(FileError::Open)?;
     let st = fs::fstat(&fd).map_err(FileError::Read)?;
     match st.file_type {
-        FileType::Regular => Ok((fd, st.size, st.permissions)),
+        FileType::Regular => Ok(Regular {
+            fd,
+            size: st.size,
+            permissions: st.permissions,
+        }),
         FileType::Directory => Err(FileError::Read(Errno::EISDIR)),
         _ => Err(FileError::Read(NOT_REGULAR)),
     }
@@ -51,11 +58,11 @@ fn open_regular(path: impl PathArg) -> Result<(OwnedFd, u64, u32), FileError> {
 
 /// Reads the regular file `path` (a path as the analysis holds it: see
 /// `scratch_doctor::paths::to_bytes`) whole, following symbolic links (see [`open_regular`]).
-pub fn read_file(path: &str) -> Result<FileData, FileError> {
-    let (fd, size, permissions) = open_regular(paths::to_bytes(path).as_slice())?;
+pub fn read_file(path: &str) -> Result<Vec<u8>, FileError> {
+    let file = open_regular(paths::to_bytes(path).as_slice())?;
     // Only a hint: a size past usize (a 32-bit machine) reads on until the memory runs out.
-    let bytes = read_to_end(&fd, usize::try_from(size).unwrap_or(0)).map_err(FileError::Read)?;
-    Ok(FileData { bytes, permissions })
+    let hint = usize::try_from(file.size).unwrap_or(0);
+    read_to_end(&file.fd, hint).map_err(FileError::Read)
 }
 
 /// An open regular file, read with `pread64(2)` ([`FileAt`]).
@@ -77,8 +84,11 @@ impl FileAt for HostFile {
 /// The regular file `path`, symbolic links followed, open for positioned reads: only what is
 /// read of it costs memory, whatever its size (see [`open_regular`] for what is refused).
 pub fn open_file(path: impl PathArg) -> Result<HostFile, FileError> {
-    let (fd, size, _) = open_regular(path)?;
-    Ok(HostFile { fd, size })
+    let file = open_regular(path)?;
+    Ok(HostFile {
+        fd: file.fd,
+        size: file.size,
+    })
 }
 
 fn read_to_end(fd: &OwnedFd, size_hint: usize) -> Result<Vec<u8>, Errno> {
@@ -105,7 +115,7 @@ fn read_to_end(fd: &OwnedFd, size_hint: usize) -> Result<Vec<u8>, Errno> {
 
 impl RootView for HostRoot {
     fn read(&mut self, path: &str) -> Result<Vec<u8>, FileError> {
-        read_file(path).map(|f| f.bytes)
+        read_file(path)
     }
 
     fn open(&mut self, path: &str) -> Result<Box<dyn FileAt>, FileError> {

@@ -179,3 +179,85 @@ fn origin_libraries_of_a_program_called_through_a_link_go_beside_the_link_in_the
     assert_eq!(lib.host_path, "/app/bin/../lib/libfoo.so.1");
     assert_eq!(lib.image_path, "/usr/local/lib/libfoo.so.1");
 }
+
+/// A `DT_RUNPATH` under `/proc/self/root` finds a library on this machine, but in a container
+/// `/proc` is the runtime's: a library found only there is missing, with the reason, and nothing
+/// of the closure is under `/proc`.
+#[test]
+fn a_library_found_only_under_proc_is_missing_with_the_reason() {
+    let mut root = MemoryRoot::new();
+    let program = Elf {
+        runpath: Some("/proc/self/root/opt/lib"),
+        ..Elf::program(&["libfoo.so.1"])
+    };
+    root.file(GLIBC_LOADER, Elf::library(&[]).bytes())
+        .file("/bin/prog", program.bytes())
+        .file(
+            "/proc/self/root/opt/lib/libfoo.so.1",
+            Elf::library(&[]).bytes(),
+        );
+    let c = closure(&mut root, "/bin/prog").unwrap();
+    assert!(
+        c.objects.iter().all(|o| !o.image_path.starts_with("/proc")),
+        "{c:?}"
+    );
+    assert_eq!(c.missing.len(), 1, "{c:?}");
+    let reason = &c.missing[0].reason;
+    assert_eq!(c.missing[0].name, "libfoo.so.1");
+    assert!(
+        reason.contains(
+            "/proc/self/root/opt/lib/libfoo.so.1: under /proc, where the container runtime \
+             mounts its own proc file system in every container: a file the image holds there \
+             is hidden, so nothing is copied there"
+        ),
+        "{reason}"
+    );
+}
+
+/// The same `DT_RUNPATH`, with the library in a default directory too: the search goes on past
+/// `/proc`, as the loader's does in the image, and finds it there.
+#[test]
+fn past_a_candidate_under_proc_the_search_goes_on() {
+    let mut root = MemoryRoot::new();
+    let program = Elf {
+        runpath: Some("/proc/self/root/lib/x86_64-linux-gnu"),
+        ..Elf::program(&["libfoo.so.1"])
+    };
+    root.file(GLIBC_LOADER, Elf::library(&[]).bytes())
+        .file("/bin/prog", program.bytes())
+        .file(
+            "/lib/x86_64-linux-gnu/libfoo.so.1",
+            Elf::library(&[]).bytes(),
+        )
+        .file(
+            "/proc/self/root/lib/x86_64-linux-gnu/libfoo.so.1",
+            Elf::library(&[]).bytes(),
+        );
+    let c = closure(&mut root, "/bin/prog").unwrap();
+    assert!(c.missing.is_empty(), "{c:?}");
+    let lib = c.objects.iter().find(|o| o.name == "libfoo.so.1").unwrap();
+    assert_eq!(lib.image_path, "/lib/x86_64-linux-gnu/libfoo.so.1");
+}
+
+/// An interpreter under `/dev` (or `/proc`, `/sys`) cannot be in an image: missing, with why.
+#[test]
+fn an_interpreter_under_dev_is_missing_with_the_reason() {
+    let mut root = MemoryRoot::new();
+    let program = Elf {
+        interpreter: Some("/dev/shm/ld.so"),
+        ..Elf::program(&[])
+    };
+    root.file("/dev/shm/ld.so", Elf::library(&[]).bytes())
+        .file("/bin/prog", program.bytes());
+    let c = closure(&mut root, "/bin/prog").unwrap();
+    assert_eq!(c.objects.len(), 1, "the program only: {c:?}");
+    assert_eq!(c.missing.len(), 1, "{c:?}");
+    assert!(
+        c.missing[0].reason.starts_with(
+            "the ELF interpreter /dev/shm/ld.so: under /dev, where the container runtime \
+             mounts a tmpfs of device files in every container"
+        ),
+        "{}",
+        c.missing[0].reason
+    );
+}

@@ -22,8 +22,9 @@
 //! The kernel's `struct sigaction` itself, in its two layouts, is `sigaction.rs`.
 //!
 //! What differs by word size only (the calls that take 64-bit times and offsets on 32-bit
-//! architectures) is here once: `wide`, `lseek`, `mmap` (s390x's file has its own `mmap`, and
-//! `fork_clone_args` for the order of `clone(2)`'s arguments).
+//! architectures) is here once: `wide`, `lseek`, `ftruncate`, `mmap` (s390x's file has its own `mmap`, and
+//! `fork_clone_args` for the order of `clone(2)`'s arguments); and `ids`, the 32-bit user and
+//! group id calls of i686 and arm.
 
 use crate::Errno;
 
@@ -154,6 +155,19 @@ pub(crate) mod wide {
     };
 }
 
+/// The numbers of the calls that return a user or group id, named as on the other
+/// architectures. On i686 and arm the calls of those names are the 16-bit ones of old (an id past
+/// 65535 reads as 65534, the overflow id); the `*32` ones return the whole id, and are the
+/// numbers here.
+pub(crate) mod ids {
+    #[cfg(not(any(target_arch = "x86", target_arch = "arm")))]
+    pub(crate) use super::nr::{GETEGID, GETEUID, GETGID, GETUID};
+    #[cfg(any(target_arch = "x86", target_arch = "arm"))]
+    pub(crate) use super::nr::{
+        GETEGID32 as GETEGID, GETEUID32 as GETEUID, GETGID32 as GETGID, GETUID32 as GETUID,
+    };
+}
+
 /// `pread64(2)` with a 64-bit offset: one register where a word holds it.
 ///
 /// # Safety
@@ -228,6 +242,35 @@ pub(crate) unsafe fn lseek(fd: usize, offset: i64, whence: usize) -> Result<u64,
         )
     }?;
     Ok(result)
+}
+
+/// `ftruncate(2)` with a 64-bit length: `ftruncate` where a word holds it.
+///
+/// # Safety
+/// None beyond the call's: it touches no memory.
+#[cfg(target_pointer_width = "64")]
+pub(crate) unsafe fn ftruncate(fd: usize, len: u64) -> Result<usize, Errno> {
+    // SAFETY: `ftruncate` reads and writes no memory of ours.
+    unsafe { crate::raw::syscall2(nr::FTRUNCATE, fd, len as usize) }
+}
+
+/// `ftruncate64(2)` on a 32-bit architecture: the length as two words, low word first, in the
+/// next two registers on i686 and in an even register pair on arm (r2:r3, r1 padding), as for
+/// [`pread`].
+///
+/// # Safety
+/// None beyond the call's: it touches no memory.
+#[cfg(target_pointer_width = "32")]
+pub(crate) unsafe fn ftruncate(fd: usize, len: u64) -> Result<usize, Errno> {
+    let (low, high) = (len as u32 as usize, (len >> 32) as usize);
+    // SAFETY: `ftruncate64` reads and writes no memory of ours.
+    unsafe {
+        if cfg!(target_arch = "arm") {
+            crate::raw::syscall4(nr::FTRUNCATE64, fd, 0, low, high)
+        } else {
+            crate::raw::syscall3(nr::FTRUNCATE64, fd, low, high)
+        }
+    }
 }
 
 /// The arguments of `clone(2)` for a fork with `flags` (no new stack, no thread ids, no TLS):

@@ -1,4 +1,4 @@
-//! Symbolic links: `readlinkat(2)`/`readlink(2)`.
+//! Symbolic links: `readlinkat(2)`/`readlink(2)`, and `symlinkat(2)`, which makes one.
 
 use super::CWD;
 use crate::fd::AsFd;
@@ -43,4 +43,34 @@ pub fn readlinkat(dirfd: impl AsFd, path: impl PathArg, buf: &mut [u8]) -> Resul
 /// [Linux]: https://man7.org/linux/man-pages/man2/readlink.2.html
 pub fn readlink(path: impl PathArg, buf: &mut [u8]) -> Result<usize> {
     readlinkat(CWD, path, buf)
+}
+
+/// `symlinkat(2)`: creates the symbolic link `linkpath` (relative to the directory `dirfd`, or
+/// [`CWD`]) whose target is `target`, taken as it is: it need not exist, and a relative one is
+/// resolved from the link's directory when the link is followed.
+///
+/// A `linkpath` that exists (a link included) fails with [`Errno::EEXIST`](crate::Errno::EEXIST);
+/// one whose directory is missing with [`Errno::ENOENT`](crate::Errno::ENOENT); an empty
+/// `target` with `ENOENT` too.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/symlink.2.html
+pub fn symlinkat(target: impl PathArg, dirfd: impl AsFd, linkpath: impl PathArg) -> Result<()> {
+    let dirfd = dirfd.as_fd().as_raw_fd();
+    target.with_c_str(|target| {
+        linkpath.with_c_str(|linkpath| {
+            // SAFETY: both are NUL-terminated strings that outlive the call.
+            unsafe {
+                raw::syscall3(
+                    nr::SYMLINKAT,
+                    target.as_ptr() as usize,
+                    dirfd as usize,
+                    linkpath.as_ptr() as usize,
+                )
+            }
+            .map(drop)
+        })
+    })
 }

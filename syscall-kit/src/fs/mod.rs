@@ -2,10 +2,11 @@
 //!
 //! | topic | items |
 //! |---|---|
-//! | opening, and what every `*at` call shares (`mod.rs`) | [`open`], [`openat`] with [`OFlags`] and [`Mode`]; [`CWD`] (`AT_FDCWD`) and [`AtFlags`] (`AT_*`); [`fchmod`] |
+//! | opening, and what every `*at` call shares (`mod.rs`) | [`open`], [`openat`] with [`OFlags`] and [`Mode`]; [`CWD`] (`AT_FDCWD`) and [`AtFlags`] (`AT_*`); [`fchmod`], [`ftruncate`]; the mask of new files' modes, [`umask`] |
 //! | what the kernel knows of a file (`stat.rs`) | [`statx`] relative to a directory descriptor (`SYMLINK_NOFOLLOW`, `EMPTY_PATH`), and [`fstat`], [`stat`], [`lstat`] made with it: a [`Stat`] with its [`FileType`] |
 //! | directories and the current directory (`dir.rs`) | [`mkdirat`], [`mkdir`], [`getdents64`] walked with [`DirEntries`]; [`getcwd`], [`chdir`], [`fchdir`] |
-//! | symbolic links (`link.rs`) | [`readlinkat`], [`readlink`] |
+//! | symbolic links (`link.rs`) | [`readlinkat`], [`readlink`]; [`symlinkat`] |
+//! | devices, FIFOs, sockets (`node.rs`) | [`mknodat`] |
 //! | resolution that stays beneath a directory (`openat2.rs`) | [`openat2`] with [`OpenHow`] and [`ResolveFlags`] |
 //! | renaming (`rename.rs`) | [`renameat2`] with [`RenameFlags`] |
 //! | removing (`unlink.rs`) | [`unlinkat`] (`AtFlags::REMOVEDIR` for a directory) |
@@ -15,13 +16,15 @@
 
 mod dir;
 mod link;
+mod node;
 mod openat2;
 mod rename;
 mod stat;
 mod unlink;
 
 pub use dir::{DirEntries, DirEntry, chdir, fchdir, getcwd, getdents64, mkdir, mkdirat};
-pub use link::{readlink, readlinkat};
+pub use link::{readlink, readlinkat, symlinkat};
+pub use node::mknodat;
 pub use openat2::{OpenHow, ResolveFlags, openat2};
 pub use rename::{RenameFlags, renameat2};
 pub use stat::{FileType, Stat, fstat, lstat, stat, statx};
@@ -177,4 +180,38 @@ pub fn fchmod(fd: impl AsFd, mode: Mode) -> Result<()> {
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: `fchmod` reads no memory of ours.
     unsafe { raw::syscall2(nr::FCHMOD, fd as usize, mode.bits() as usize) }.map(drop)
+}
+
+/// `ftruncate(2)`: sets the size of the regular file open for writing as `fd` to `len` bytes:
+/// cut, or extended with a hole (bytes that read as zeros and take no space on a file system
+/// that keeps holes). The file offset does not move.
+///
+/// A descriptor not open for writing fails with [`Errno::EINVAL`](crate::Errno::EINVAL) or
+/// [`Errno::EBADF`](crate::Errno::EBADF); one that is not a regular file with `EINVAL`; a
+/// length past the process's file-size limit with [`Errno::EFBIG`](crate::Errno::EFBIG) (and
+/// `SIGXFSZ`, which ends the process unless it is ignored or caught).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/ftruncate.2.html
+pub fn ftruncate(fd: impl AsFd, len: u64) -> Result<()> {
+    let fd = fd.as_fd().as_raw_fd();
+    // SAFETY: `ftruncate` reads and writes no memory of ours.
+    unsafe { arch::ftruncate(fd as usize, len) }.map(drop)
+}
+
+/// `umask(2)`: sets the caller's file mode creation mask to `mask` and returns the one before.
+/// The bits of the mask are taken away from the `mode` of every file and directory the process
+/// creates afterwards ([`open`] with [`OFlags::CREAT`], [`mkdirat`], [`mknodat`]; not
+/// [`fchmod`]). It cannot fail; bits other than `0o777` are ignored.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/umask.2.html
+pub fn umask(mask: Mode) -> Mode {
+    // SAFETY: `umask` touches no memory and cannot fail.
+    let old = unsafe { raw::syscall1(nr::UMASK, mask.bits() as usize) };
+    Mode::from_bits_truncate(old.unwrap_or(0) as u32)
 }

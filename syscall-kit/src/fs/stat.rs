@@ -58,6 +58,9 @@ pub struct Stat {
     pub ino: u64,
     /// Device holding the file, as `(major, minor)`.
     pub dev: (u32, u32),
+    /// The device a character or block device file is, as `(major, minor)` (`(0, 0)` for
+    /// other files).
+    pub rdev: (u32, u32),
     /// Number of hard links.
     pub nlink: u32,
     /// Owner.
@@ -157,6 +160,7 @@ pub fn statx(dirfd: impl AsFd, path: impl PathArg, flags: AtFlags) -> Result<Sta
         permissions: mode & 0o7777,
         ino: sx.ino,
         dev: (sx.dev_major, sx.dev_minor),
+        rdev: (sx.rdev_major, sx.rdev_minor),
         nlink: sx.nlink,
         uid: sx.uid,
         gid: sx.gid,

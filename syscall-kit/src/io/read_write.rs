@@ -94,9 +94,21 @@ pub enum Whence {
     Current,
     /// `SEEK_END`: from the end of the file.
     End,
+    /// `SEEK_DATA` (Linux 3.1): the first offset at or after `offset` that holds data, which
+    /// may be `offset` itself. An offset at or past the end of the file fails with
+    /// [`Errno::ENXIO`](crate::Errno::ENXIO). A file system that does not track holes reports
+    /// the whole file as data.
+    Data,
+    /// `SEEK_HOLE` (Linux 3.1): the first offset at or after `offset` that is in a hole; the end
+    /// of the file counts as one, so a file without holes answers its size. An offset past the
+    /// end fails with [`Errno::ENXIO`](crate::Errno::ENXIO).
+    Hole,
 }
 
 /// `lseek(2)`: moves the file offset and returns the new offset from the start of the file.
+///
+/// With [`Whence::Data`] and [`Whence::Hole`] it finds the data and the holes of a sparse file
+/// (a copy that keeps the holes seeks to each range of data and copies only those).
 ///
 /// # References
 ///  - [Linux]
@@ -108,6 +120,8 @@ pub fn lseek(fd: impl AsFd, offset: i64, whence: Whence) -> Result<u64> {
         Whence::Start => 0,
         Whence::Current => 1,
         Whence::End => 2,
+        Whence::Data => 3,
+        Whence::Hole => 4,
     };
     let fd = fd.as_fd().as_raw_fd();
     // SAFETY: `lseek` reads and writes no memory of ours (on 32-bit architectures `_llseek`

@@ -1,8 +1,12 @@
 //! Sessions, process groups and user ids: `setsid(2)`, `setpgid(2)`, `getpgid(2)`,
-//! `getuid(2)`, `getgid(2)`.
+//! `getuid(2)`, `getgid(2)`, `geteuid(2)`, `getegid(2)`.
+//!
+//! The id calls are the 32-bit ones everywhere (`getuid32` … on i686 and arm, see
+//! `crate::arch`), so that an id past 65535 reads as itself.
 
 use super::Pid;
 use crate::Result;
+use crate::arch::ids;
 use crate::raw::{self, nr};
 
 /// `setsid(2)`: makes the caller the leader of a new session and of a new process group, with
@@ -51,7 +55,7 @@ pub fn getpgid(pid: Pid) -> Result<Pid> {
 /// [Linux]: https://man7.org/linux/man-pages/man2/getuid.2.html
 pub fn getuid() -> u32 {
     // SAFETY: `getuid` touches no memory and cannot fail.
-    unsafe { raw::syscall0_infallible(nr::GETUID) as u32 }
+    unsafe { raw::syscall0_infallible(ids::GETUID) as u32 }
 }
 
 /// `getgid(2)`: the real group id of the caller.
@@ -62,5 +66,29 @@ pub fn getuid() -> u32 {
 /// [Linux]: https://man7.org/linux/man-pages/man2/getgid.2.html
 pub fn getgid() -> u32 {
     // SAFETY: `getgid` touches no memory and cannot fail.
-    unsafe { raw::syscall0_infallible(nr::GETGID) as u32 }
+    unsafe { raw::syscall0_infallible(ids::GETGID) as u32 }
+}
+
+/// `geteuid(2)`: the effective user id of the caller, the one the kernel checks permissions
+/// with (and the one an unprivileged process may map in a new user namespace:
+/// [`crate::ns::write_uid_map`]).
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/getuid.2.html
+pub fn geteuid() -> u32 {
+    // SAFETY: `geteuid` touches no memory and cannot fail.
+    unsafe { raw::syscall0_infallible(ids::GETEUID) as u32 }
+}
+
+/// `getegid(2)`: the effective group id of the caller.
+///
+/// # References
+///  - [Linux]
+///
+/// [Linux]: https://man7.org/linux/man-pages/man2/getgid.2.html
+pub fn getegid() -> u32 {
+    // SAFETY: `getegid` touches no memory and cannot fail.
+    unsafe { raw::syscall0_infallible(ids::GETEGID) as u32 }
 }

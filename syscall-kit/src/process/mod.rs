@@ -2,24 +2,28 @@
 //!
 //! | topic | system calls |
 //! |---|---|
-//! | this file | [`getpid`] (`getpid(2)`), [`getppid`] (`getppid(2)`), [`exit`] (`exit_group(2)`), [`fork`] (`clone(2)`) |
+//! | this file | [`getpid`] (`getpid(2)`), [`getppid`] (`getppid(2)`), [`exit`] (`exit_group(2)`), [`fork`] and [`fork_with`] new namespaces (`clone(2)`) |
 //! | running a program (`exec.rs`) | [`execve`] (`execve(2)`) and [`execvp`] (a `PATH` search), over [`ExecStrings`] |
 //! | the initial stack's string tables (`table.rs`) | [`StrTable`] |
 //! | waiting for children (`wait.rs`) | [`wait4`] (`wait4(2)`) and its [`WaitStatus`], [`waitid`] (`waitid(2)`), [`WaitOptions`] |
-//! | sessions, process groups, user ids (`ids.rs`) | [`setsid`], [`setpgid`], [`getpgid`], [`getuid`], [`getgid`] |
+//! | sessions, process groups, user ids (`ids.rs`) | [`setsid`], [`setpgid`], [`getpgid`], [`getuid`], [`getgid`], [`geteuid`], [`getegid`] |
+//! | a descriptor for a process (`pidfd.rs`) | [`pidfd_open`] (`pidfd_open(2)`): readable when the process ends |
 //! | process attributes (`prctl.rs`) | `prctl(2)`: [`set_no_new_privs`], [`set_child_subreaper`], [`set_pdeathsig`] and their readers |
 //! | a terminal's foreground process group (`tty.rs`) | [`tcsetpgrp`], [`tcgetpgrp`] |
 //! | resource limits (`rlimit.rs`) | [`prlimit`] (`prlimit64(2)`), and [`getrlimit`], [`setrlimit`] over it, of a [`Resource`] as an [`Rlimit`] |
 //! | the CPUs a process may run on (`affinity.rs`) | [`sched_getaffinity`] (`sched_getaffinity(2)`), a [`CpuSet`] |
 //!
-//! Sending a signal to a process, `kill(2)`, is [`crate::signal::kill`].
+//! Sending a signal to a process, `kill(2)`, is [`crate::signal::kill`]; the namespaces that
+//! [`fork_with`] makes are [`crate::ns`].
 
-use crate::Result;
+use crate::ns::CloneFlags;
 use crate::raw::{self, nr};
+use crate::{Errno, Result};
 
 mod affinity;
 mod exec;
 mod ids;
+mod pidfd;
 mod prctl;
 mod rlimit;
 mod table;
@@ -29,7 +33,8 @@ mod wait;
 pub use affinity::{CpuSet, sched_getaffinity};
 
 pub use exec::{DEFAULT_PATH, EXECVE_MAX_STRINGS, ExecStrings, execve, execvp};
-pub use ids::{getgid, getpgid, getuid, setpgid, setsid};
+pub use ids::{getegid, geteuid, getgid, getpgid, getuid, setpgid, setsid};
+pub use pidfd::pidfd_open;
 pub use prctl::{
     child_subreaper, no_new_privs, pdeathsig, set_child_subreaper, set_no_new_privs, set_pdeathsig,
 };
@@ -106,9 +111,39 @@ pub enum Fork {
 /// [Linux]: https://man7.org/linux/man-pages/man2/fork.2.html
 /// [Linux clone]: https://man7.org/linux/man-pages/man2/clone.2.html
 pub unsafe fn fork() -> Result<Fork> {
-    let [a1, a2, a3, a4, a5] = crate::arch::fork_clone_args(crate::signal::SIGCHLD as usize);
+    // SAFETY: forwarded to the caller.
+    unsafe { fork_with(CloneFlags::empty()) }
+}
+
+/// [`fork`] into new namespaces: `clone(2)` with `SIGCHLD` and the flags of `namespaces`, so that
+/// the child is born in them (see [`CloneFlags`] for each) and the caller stays where it is.
+///
+/// Unlike [`crate::ns::unshare`], it may be called from a process with several threads, with
+/// [`CloneFlags::NEWUSER`] too; with [`CloneFlags::NEWPID`] the child is process 1 of the new
+/// PID namespace, and the caller's child still (it waits for it with [`wait4`], and sees it
+/// by its id outside). The privileges needed, and the errors, are `unshare`'s. A bit of
+/// `namespaces` that is not one of [`CloneFlags`] fails with [`Errno::EINVAL`] before any
+/// system call: the other flags of `clone(2)` would share memory or descriptors with the
+/// caller.
+///
+/// # Safety
+/// As for [`fork`].
+///
+/// # References
+///  - [Linux clone]
+///  - [Linux namespaces]
+///
+/// [Linux clone]: https://man7.org/linux/man-pages/man2/clone.2.html
+/// [Linux namespaces]: https://man7.org/linux/man-pages/man7/namespaces.7.html
+pub unsafe fn fork_with(namespaces: CloneFlags) -> Result<Fork> {
+    if CloneFlags::from_bits(namespaces.bits()).is_none() {
+        return Err(Errno::EINVAL);
+    }
+    let flags = crate::signal::SIGCHLD as usize | namespaces.bits() as usize;
+    let [a1, a2, a3, a4, a5] = crate::arch::fork_clone_args(flags);
     // SAFETY: forwarded to the caller; with no stack argument the child continues on a copy of
-    // this stack, as after fork(2).
+    // this stack, as after fork(2), and the flags (checked above) share nothing with the
+    // caller.
     let pid = unsafe { raw::syscall5(nr::CLONE, a1, a2, a3, a4, a5) }?;
     Ok(if pid == 0 {
         Fork::Child

@@ -1,4 +1,4 @@
-//! `readlinkat`/`readlink` (`src/fs/link.rs`), against the real kernel.
+//! `readlinkat`/`readlink` and `symlinkat` (`src/fs/link.rs`), against the real kernel.
 
 use crate::common::TempDir;
 use crate::open_dir;
@@ -33,4 +33,21 @@ fn readlink_of_a_file_is_einval_and_of_nothing_enoent() {
         fs::readlink(&*dir.join("missing"), &mut buf),
         Err(Errno::ENOENT)
     );
+}
+
+#[test]
+fn symlinkat_makes_a_link_readlink_reads_back() {
+    let dir = TempDir::new("symlinkat");
+    let d = open_dir(dir.path().to_str().unwrap());
+    fs::symlinkat("../some/target", &d, "rel").unwrap();
+    fs::symlinkat("/proc/self/fd", fs::CWD, &*dir.join("abs")).unwrap();
+    let mut buf = [0u8; 64];
+    let n = fs::readlinkat(&d, "rel", &mut buf).unwrap();
+    assert_eq!(&buf[..n], b"../some/target");
+    assert_eq!(
+        std::fs::read_link(dir.join("abs")).unwrap(),
+        std::path::Path::new("/proc/self/fd")
+    );
+    // A link is a name like any other: the same one again is EEXIST.
+    assert_eq!(fs::symlinkat("x", &d, "rel"), Err(Errno::EEXIST));
 }

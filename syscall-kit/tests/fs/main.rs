@@ -1,5 +1,5 @@
 //! The tests of `syscall_kit::fs`: `open`/`openat`, `fchmod` and paths (`src/fs/mod.rs`) here,
-//! the submodules' in files of the same names (`dir.rs`, `link.rs`, `openat2.rs`, `rename.rs`,
+//! the submodules' in files of the same names (`dir.rs`, `link.rs`, `node.rs`, `openat2.rs`, `rename.rs`,
 //! `stat.rs`, `unlink.rs`), as in `src/fs/`; against the real kernel.
 
 #[path = "../common/mod.rs"]
@@ -7,6 +7,7 @@ mod common;
 
 mod dir;
 mod link;
+mod node;
 mod openat2;
 mod rename;
 mod stat;
@@ -161,4 +162,32 @@ fn fchmod_sets_exact_bits_whatever_the_umask() {
     // SAFETY: (test): far above any open descriptor; the kernel reports EBADF.
     let never_open = unsafe { syscall_kit::BorrowedFd::borrow_raw(1 << 20) };
     assert_eq!(fs::fchmod(never_open, mode(0o644)), Err(Errno::EBADF));
+}
+
+/// `ftruncate` cuts a file and extends it with a hole: the size grows, the blocks do not, the
+/// new bytes read as zeros, and the offset stays.
+#[test]
+fn ftruncate_cuts_and_extends_with_a_hole() {
+    let dir = TempDir::new("ftruncate");
+    let path = dir.join("f");
+    std::fs::write(&path, b"0123456789").unwrap();
+    let fd = fs::open(&*path, OFlags::RDWR, Mode::empty()).unwrap();
+    fs::ftruncate(&fd, 4).unwrap();
+    assert_eq!(std::fs::read(&path).unwrap(), b"0123");
+    const MIB: u64 = 1 << 20;
+    fs::ftruncate(&fd, 64 * MIB).unwrap();
+    let st = fs::fstat(&fd).unwrap();
+    assert_eq!(st.size, 64 * MIB);
+    assert!(
+        st.blocks * 512 < MIB,
+        "{} blocks: the extension is a hole",
+        st.blocks
+    );
+    let mut b = [1u8; 4];
+    assert_eq!(syscall_kit::io::pread(&fd, &mut b, 32 * MIB), Ok(4));
+    assert_eq!(b, [0; 4]);
+    assert_eq!(
+        syscall_kit::io::lseek(&fd, 0, syscall_kit::io::Whence::Current),
+        Ok(0)
+    );
 }

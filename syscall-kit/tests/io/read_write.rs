@@ -1,4 +1,4 @@
-//! `read`, `pread`, `write`, `write_all`, `lseek` and `pipe2` (`src/io/read_write.rs`), against the real
+//! `read`, `pread`, `write`, `write_all`, `lseek` (with `SEEK_DATA` and `SEEK_HOLE`) and `pipe2` (`src/io/read_write.rs`), against the real
 //! kernel.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,6 +23,47 @@ fn lseek_moves_the_offset_and_rejects_pipes() {
     assert_eq!(lseek(&fd, -100, Whence::Start), Err(Errno::EINVAL));
     let (r, _w) = pipe2(OFlags::CLOEXEC).unwrap();
     assert_eq!(lseek(&r, 0, Whence::Current), Err(Errno::ESPIPE));
+}
+
+/// A file with data at its start and at 1 MiB, a hole between: `SEEK_DATA` and `SEEK_HOLE` find
+/// them, and the end of the file counts as a hole.
+#[test]
+fn lseek_finds_the_data_and_the_holes_of_a_sparse_file() {
+    const MIB: u64 = 1 << 20;
+    let dir = TempDir::new("lseek-holes");
+    let path = dir.join("sparse");
+    {
+        use std::os::unix::fs::FileExt;
+        let f = std::fs::File::create(&path).unwrap();
+        f.write_all_at(b"head", 0).unwrap();
+        f.write_all_at(b"tail", MIB).unwrap();
+    }
+    let fd = fs::open(&*path, OFlags::RDONLY, Mode::empty()).unwrap();
+    let st = fs::fstat(&fd).unwrap();
+    assert!(
+        st.blocks * 512 < MIB,
+        "{path}: {} blocks of 512 bytes: the temporary directory's file system keeps no holes",
+        st.blocks
+    );
+    assert_eq!(lseek(&fd, 0, Whence::Data), Ok(0));
+    let hole = lseek(&fd, 0, Whence::Hole).unwrap();
+    assert!((4..MIB).contains(&hole), "the first hole at {hole}");
+    assert_eq!(lseek(&fd, hole as i64, Whence::Data), Ok(MIB));
+    assert_eq!(lseek(&fd, MIB as i64, Whence::Hole), Ok(MIB + 4));
+    // The offset moves: a read there reads the data.
+    let mut b = [0u8; 4];
+    assert_eq!(read(&fd, &mut b), Ok(0), "at the end (the last seek)");
+    assert_eq!(lseek(&fd, hole as i64, Whence::Data), Ok(MIB));
+    assert_eq!(read(&fd, &mut b), Ok(4));
+    assert_eq!(&b, b"tail");
+    assert_eq!(
+        lseek(&fd, (MIB + 4) as i64, Whence::Data),
+        Err(Errno::ENXIO)
+    );
+    assert_eq!(
+        lseek(&fd, (MIB + 5) as i64, Whence::Hole),
+        Err(Errno::ENXIO)
+    );
 }
 
 #[test]

@@ -150,6 +150,12 @@ pub static CASES: &[Case] = &[
         setup: "mkdir out",
         ..tool("scratch-doctor", &["--copy-closure", "out", "/bin/ls"])
     },
+    // hello-nostd alone in an empty root (namespaces, an overlay, the mounts of /proc, /dev and
+    // /sys, pivot_root, execve; the directory must not change).
+    Case {
+        setup: "mkdir root && cp \"$BIN/hello-nostd\" root/hello",
+        ..tool("scratch-doctor", &["--run-in", "root", "--", "/hello"])
+    },
     // An image that starts, exit 0: an OCI archive (pread(2)) and a layout directory
     // (openat2(2) beneath it, read(2)).
     Case {

@@ -149,6 +149,12 @@ pub static FAULTS: &[RealFault] = &[
         "exec \"$BIN/scratch-doctor\" --json /bin/ls > /dev/full",
         error("ENOSPC"),
     ),
+    fault(
+        "scratch-doctor",
+        "stdout is /dev/full",
+        "mkdir root && cp \"$BIN/hello-nostd\" root/hello && exec \"$BIN/scratch-doctor\" --run-in root -- /hello > /dev/full",
+        error("ENOSPC"),
+    ),
     // Standard error is /dev/full: nothing can be said, the status must still tell.
     fault(
         "scratch-doctor",
