@@ -1,6 +1,6 @@
 //! `Content-Type` from a file's extension: a built-in table of the types a site serves, and a
 //! `mime.types` file (`--mime-types FILE`, the format of Debian's `/etc/mime.types`: a type
-//! then its extensions, `#` comments) whose entries come first.
+//! then its extensions, `#` comments) whose entries win.
 
 use core::ffi::CStr;
 
@@ -13,47 +13,45 @@ use crate::region::{Bytes, Slots};
 /// The type of a file whose extension no table has.
 pub const DEFAULT: &[u8] = b"application/octet-stream";
 
-/// The built-in table: the types of the web's own formats (text with its charset, UTF-8, as
-/// browsers otherwise guess it), images, fonts, media and archives.
-const BUILT_IN: [(&[u8], &[u8]); 37] = [
-    (b"html", b"text/html; charset=utf-8"),
-    (b"htm", b"text/html; charset=utf-8"),
-    (b"css", b"text/css; charset=utf-8"),
-    (b"js", b"text/javascript; charset=utf-8"),
-    (b"mjs", b"text/javascript; charset=utf-8"),
-    (b"json", b"application/json"),
-    (b"map", b"application/json"),
-    (b"webmanifest", b"application/manifest+json"),
-    (b"txt", b"text/plain; charset=utf-8"),
-    (b"md", b"text/markdown; charset=utf-8"),
-    (b"csv", b"text/csv; charset=utf-8"),
-    (b"xml", b"application/xml"),
-    (b"rss", b"application/rss+xml"),
-    (b"atom", b"application/atom+xml"),
-    (b"svg", b"image/svg+xml"),
-    (b"png", b"image/png"),
-    (b"jpg", b"image/jpeg"),
-    (b"jpeg", b"image/jpeg"),
-    (b"gif", b"image/gif"),
-    (b"webp", b"image/webp"),
-    (b"avif", b"image/avif"),
-    (b"ico", b"image/vnd.microsoft.icon"),
-    (b"woff", b"font/woff"),
-    (b"woff2", b"font/woff2"),
-    (b"ttf", b"font/ttf"),
-    (b"otf", b"font/otf"),
-    (b"wasm", b"application/wasm"),
-    (b"pdf", b"application/pdf"),
-    (b"zip", b"application/zip"),
-    (b"gz", b"application/gzip"),
-    (b"zst", b"application/zstd"),
-    (b"tar", b"application/x-tar"),
-    (b"mp4", b"video/mp4"),
-    (b"webm", b"video/webm"),
-    (b"mp3", b"audio/mpeg"),
-    (b"ogg", b"audio/ogg"),
-    (b"wav", b"audio/wav"),
-];
+/// The built-in types, in the format of a `mime.types` file (the one reader reads both): the
+/// web's own formats (text with its charset, UTF-8, which browsers otherwise guess), images,
+/// fonts, media and archives. A parameter follows its type with no space, since spaces
+/// separate a line's words: `text/html;charset=utf-8`, the same type as with a space (RFC 9110
+/// §8.3.1 gives both forms as equivalent).
+const BUILT_IN: &[u8] = b"text/html;charset=utf-8 html htm
+text/css;charset=utf-8 css
+text/javascript;charset=utf-8 js mjs
+text/plain;charset=utf-8 txt
+text/markdown;charset=utf-8 md
+text/csv;charset=utf-8 csv
+application/json json map
+application/manifest+json webmanifest
+application/xml xml
+application/rss+xml rss
+application/atom+xml atom
+image/svg+xml svg
+image/png png
+image/jpeg jpg jpeg
+image/gif gif
+image/webp webp
+image/avif avif
+image/vnd.microsoft.icon ico
+font/woff woff
+font/woff2 woff2
+font/ttf ttf
+font/otf otf
+application/wasm wasm
+application/pdf pdf
+application/zip zip
+application/gzip gz
+application/zstd zst
+application/x-tar tar
+video/mp4 mp4
+video/webm webm
+audio/mpeg mp3
+audio/ogg ogg
+audio/wav wav
+";
 
 /// The largest `mime.types` file read.
 pub const FILE_MAX: usize = 1 << 20;
@@ -85,121 +83,98 @@ fn hash(ext: &[u8]) -> usize {
 
 /// Why `--mime-types` cannot be used.
 pub enum LoadError {
-    /// The file cannot be read.
+    /// The file cannot be read, or the memory for the types could not be mapped.
     Io(Errno),
     /// It is larger than [`FILE_MAX`].
     TooLarge,
 }
 
-/// The types of a `mime.types` file: its text, and a hash table (open addressing, at most half
-/// full) of its extensions.
+/// The types: the built-in text, then a `mime.types` file's (whose lines come later, so
+/// their extensions win), and a hash table of their extensions (open addressing, at most
+/// half full).
 pub struct Types {
     text: Bytes,
     len: usize,
     table: Slots<Entry>,
-    /// The table's size, a power of two; 0 without a file.
+    /// The table's size, a power of two.
     slots: usize,
 }
 
 impl Types {
-    /// No file: the built-in table only.
-    pub fn none() -> Result<Types, Errno> {
-        Ok(Types {
-            text: Bytes::new(0)?,
-            len: 0,
-            table: Slots::new(0)?,
-            slots: 0,
-        })
-    }
-
-    /// Reads `path`, a `mime.types` file.
-    pub fn load(path: &CStr) -> Result<Types, LoadError> {
-        let fd = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
-            .map_err(LoadError::Io)?;
-        let mut text = Bytes::new(FILE_MAX + 1).map_err(LoadError::Io)?;
-        let mut len = 0;
-        loop {
-            let room = text.as_mut().get_mut(len..).unwrap_or_default();
-            if room.is_empty() {
-                return Err(LoadError::TooLarge);
-            }
-            match io::read(&fd, room) {
-                Ok(0) => break,
-                Ok(n) => len += n,
-                Err(Errno::EINTR) => {}
-                Err(e) => return Err(LoadError::Io(e)),
+    /// The built-in types, and those of `file` when given.
+    pub fn load(file: Option<&CStr>) -> Result<Types, LoadError> {
+        let room = BUILT_IN.len() + if file.is_some() { FILE_MAX + 1 } else { 0 };
+        let mut text = Bytes::new(room).map_err(LoadError::Io)?;
+        for (slot, &b) in text.as_mut().iter_mut().zip(BUILT_IN) {
+            *slot = b;
+        }
+        let mut len = BUILT_IN.len();
+        if let Some(path) = file {
+            let fd = fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty())
+                .map_err(LoadError::Io)?;
+            loop {
+                let room = text.as_mut().get_mut(len..).unwrap_or_default();
+                if room.is_empty() {
+                    return Err(LoadError::TooLarge);
+                }
+                match io::read(&fd, room) {
+                    Ok(0) => break,
+                    Ok(n) => len += n,
+                    Err(Errno::EINTR) => {}
+                    Err(e) => return Err(LoadError::Io(e)),
+                }
             }
         }
-        let words = text
-            .as_ref()
-            .get(..len)
-            .unwrap_or_default()
-            .split(u8::is_ascii_whitespace)
-            .filter(|w| !w.is_empty())
-            .count();
-        let slots = (words * 2).next_power_of_two().max(16);
+        let all = text.as_ref().get(..len).unwrap_or_default();
+        let words = all.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
+        let slots = (words.count() * 2).next_power_of_two();
         let mut table = Slots::new(slots).map_err(LoadError::Io)?;
         for _ in 0..slots {
             table.insert(EMPTY);
         }
-        let mut types = Types {
-            text,
-            len,
-            table,
-            slots,
-        };
-        types.index();
-        Ok(types)
-    }
-
-    /// Fills the table from the text, a line `type ext ext …` at a time; an extension named
-    /// again takes the later line's type.
-    fn index(&mut self) {
-        let text = self.text.as_ref().get(..self.len).unwrap_or_default();
-        let table = &mut self.table;
-        for line in text.split(|&b| b == b'\n') {
+        // Each line `type ext ext …`; `#` starts a comment line.
+        for line in all.split(|&b| b == b'\n') {
             let mut words = line
                 .split(u8::is_ascii_whitespace)
                 .filter(|w| !w.is_empty())
                 .map(|w| {
-                    // The word's place in the text: its offset from the text's start.
-                    let start = w.as_ptr() as usize - text.as_ptr() as usize;
+                    // The word's place in the text.
+                    let start = w.as_ptr() as usize - all.as_ptr() as usize;
                     (start as u32, (start + w.len()) as u32)
                 });
             if let Some(ty) = words.next()
-                && at(text, ty).first() != Some(&b'#')
+                && at(all, ty).first() != Some(&b'#')
             {
                 for ext in words {
-                    insert(table, self.slots, text, Entry { ext, ty });
+                    insert(&mut table, slots, all, Entry { ext, ty });
                 }
             }
         }
+        Ok(Types {
+            text,
+            len,
+            table,
+            slots,
+        })
     }
 
-    /// The type of the extension `ext` (without its dot): the file's, else the built-in
-    /// table's, else [`DEFAULT`].
+    /// The type of the extension `ext` (without its dot), or [`DEFAULT`].
     pub fn of(&self, ext: &[u8]) -> &[u8] {
         let text = self.text.as_ref().get(..self.len).unwrap_or_default();
-        if let Some(mask) = self.slots.checked_sub(1)
-            && !ext.is_empty()
-        {
-            let mut i = hash(ext) & mask;
-            for _ in 0..self.slots {
-                match self.table.get(i) {
-                    Some(e) if e.ext.1 != 0 => {
-                        if eq_ignore_case(at(text, e.ext), ext) {
-                            return at(text, e.ty);
-                        }
+        let mask = self.slots.wrapping_sub(1);
+        let mut i = hash(ext) & mask;
+        for _ in 0..self.slots {
+            match self.table.get(i) {
+                Some(e) if e.ext.1 != 0 => {
+                    if eq_ignore_case(at(text, e.ext), ext) {
+                        return at(text, e.ty);
                     }
-                    _ => break,
                 }
-                i = (i + 1) & mask;
+                _ => break,
             }
+            i = (i + 1) & mask;
         }
-        BUILT_IN
-            .iter()
-            .find(|(e, _)| eq_ignore_case(e, ext))
-            .map_or(DEFAULT, |(_, t)| t)
+        DEFAULT
     }
 }
 

@@ -3,6 +3,7 @@
 //! that dies is started again; SIGTERM and SIGINT are passed on to them, and the server exits
 //! once they are done.
 
+use core::ffi::CStr;
 use core::time::Duration;
 
 use syscall_kit::fs::{self, Mode, OFlags, OpenHow, ResolveFlags};
@@ -79,6 +80,7 @@ pub fn run(o: &Options) -> i32 {
     }
 
     let dir_name = o.dir.to_bytes();
+    let mime_name = o.mime_types.map_or(&b""[..], CStr::to_bytes);
     let dir = fs::open(
         o.dir,
         OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
@@ -95,16 +97,13 @@ pub fn run(o: &Options) -> i32 {
     if let Err(e) = fs::openat2(&dir, c".", &how) {
         fail(&[b"openat2 (Linux 5.6 or later) of ", dir_name], e);
     }
-    let types = match o.mime_types {
-        Some(path) => match Types::load(path) {
-            Ok(t) => t,
-            Err(mime::LoadError::Io(e)) => fail(&[b"--mime-types ", path.to_bytes()], e),
-            Err(mime::LoadError::TooLarge) => {
-                say(&[b"--mime-types ", path.to_bytes(), b": larger than 1 MiB"]);
-                return say::START_FAILED;
-            }
-        },
-        None => Types::none().unwrap_or_else(|e| fail(&[b"mmap"], e)),
+    let types = match Types::load(o.mime_types) {
+        Ok(t) => t,
+        Err(mime::LoadError::Io(e)) => fail(&[b"--mime-types ", mime_name], e),
+        Err(mime::LoadError::TooLarge) => {
+            say(&[b"--mime-types ", mime_name, b": larger than 1 MiB"]);
+            return say::START_FAILED;
+        }
     };
 
     let workers = match o.workers {

@@ -18,7 +18,7 @@ fn files_directories_and_links_beneath_the_directory() {
     let server = Server::start(&site.root(), &[]);
     let r = get(&server, "/a.txt", "");
     assert_eq!((r.status, &r.body[..]), (200, &b"hello, world\n"[..]));
-    assert_eq!(r.field("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(r.field("content-type"), Some("text/plain;charset=utf-8"));
     assert_eq!(r.field("content-length"), Some("13"));
     assert_eq!(r.field("accept-ranges"), Some("bytes"));
     assert_eq!(r.field("vary"), Some("Accept-Encoding"));
@@ -152,9 +152,9 @@ fn options_dotfiles_no_symlinks_spa_health_path_headers_mime_types() {
         ("/f.thing", 200, Some("application/x-thing")),
         ("/f.png", 200, Some("image/png")),
         ("/f.unknown", 200, Some("application/octet-stream")),
-        ("/style.css", 200, Some("text/css; charset=utf-8")),
+        ("/style.css", 200, Some("text/css;charset=utf-8")),
         // --spa: a route with no extension is the index; a file that is missing is not.
-        ("/some/route", 200, Some("text/html; charset=utf-8")),
+        ("/some/route", 200, Some("text/html;charset=utf-8")),
         ("/missing.js", 404, None),
     ] {
         let r = get(&server, path, "");
@@ -374,7 +374,7 @@ fn precompressed_sidecars_by_accept_encoding() {
         // The type is the file's, whatever its coding.
         assert_eq!(
             r.field("content-type"),
-            Some("text/javascript; charset=utf-8")
+            Some("text/javascript;charset=utf-8")
         );
     }
     // Only the codings a file has: style.css has a .gz alone.
