@@ -482,3 +482,23 @@ fn sigterm_and_sigint_stop_it_with_status_0() {
         assert!(closes(&mut r), "the idle connection is closed");
     }
 }
+
+/// The most scratch-serve may weigh on x86_64, as `cargo xtask build` builds it: its size is
+/// held here, "readable first, then small". The goal is 32 KiB, not reached yet: this ceiling
+/// is the size measured (44,904 bytes) rounded up to the next KiB, so that it grows only when
+/// a change says so.
+const CEILING: usize = 45 * 1024;
+
+/// Static, no segment both writable and executable, a stack that is not executable
+/// (`system_tests::elf::check_static_executable`), and at most [`CEILING`] bytes.
+#[test]
+fn the_binary_is_static_with_no_writable_executable_segment_and_within_its_ceiling() {
+    let data = std::fs::read(serve_bin()).unwrap();
+    system_tests::elf::check_static_executable(&data).unwrap();
+    println!("scratch-serve: {} bytes", data.len());
+    assert!(
+        data.len() <= CEILING,
+        "scratch-serve: {} bytes, over its ceiling of {CEILING}",
+        data.len()
+    );
+}
