@@ -10,7 +10,9 @@
 //! - [`doctor`]: scratch-doctor `--closure` against `ldd` per file, and its peak memory on a
 //!   2 GiB sparse ELF file;
 //! - [`doctor_image`]: scratch-doctor `--image` on a 256 MiB image archive against `tar -xf`
-//!   into a tmpfs, and its peak memory.
+//!   into a tmpfs, and its peak memory;
+//! - [`serve`]: scratch-serve against nginx with `wrk` on loopback (1 KiB, 64 KiB, 100 MiB);
+//!   [`run_serve`] runs these rows alone (`cargo make bench-serve`).
 //!
 //! It reuses the lab's builds ([`crate::compile`]), system-call counts ([`crate::syscalls`]),
 //! instruction counts ([`crate::instructions`]) and table lines ([`crate::table`]).
@@ -23,6 +25,7 @@ pub mod hellos;
 pub mod hyperfine;
 pub mod json;
 pub mod per_call;
+pub mod serve;
 pub mod table;
 
 use std::path::Path;
@@ -35,7 +38,7 @@ use crate::workspace::{cargo, checked, root, target_dir};
 pub use table::{Row, Unit};
 
 /// Every tool the bench runs (besides cargo and the shell's `cat`, `tail`, `rm` and `mkdir`).
-pub const TOOLS: [&str; 10] = [
+pub const TOOLS: [&str; 12] = [
     "hyperfine",
     "valgrind",
     "strace",
@@ -46,22 +49,29 @@ pub const TOOLS: [&str; 10] = [
     "ldd",
     "time",
     "tar",
+    "wrk",
+    "nginx",
 ];
+
+/// The tools of the rows of scratch-serve ([`run_serve`]).
+pub const SERVE_TOOLS: [&str; 2] = ["wrk", "nginx"];
 
 /// The Debian packages of the bench's tools that the lab does not use ([`PACKAGES`] has the
 /// others).
-const BENCH_PACKAGES: [(&str, &str); 6] = [
+const BENCH_PACKAGES: [(&str, &str); 8] = [
     ("hyperfine", "hyperfine"),
     ("as", "binutils"),
     ("ld", "binutils"),
     ("ldd", "libc-bin"),
     ("time", "time"),
     ("tar", "tar"),
+    ("wrk", "wrk"),
+    ("nginx", "nginx-light"),
 ];
 
-/// One line for each missing tool, naming its Debian package.
-pub fn missing_tools() -> Vec<String> {
-    TOOLS
+/// One line for each of `tools` that is missing, naming its Debian package.
+pub fn missing_tools(tools: &[&str]) -> Vec<String> {
+    tools
         .iter()
         .filter(|tool| !on_path(tool))
         .map(|tool| {
@@ -99,6 +109,7 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
     let doctor = target
         .join(compile::MUSL_TARGET)
         .join("release/scratch-doctor");
+    let serve = build_serve()?;
 
     eprintln!("== Criterion: system calls and heap");
     for bench in ["syscalls", "heap"] {
@@ -121,7 +132,32 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
 
     eprintln!("== scratch-doctor --image: a large image archive against tar -xf, peak memory");
     rows.extend(doctor_image::rows(&doctor, out)?);
+
+    eprintln!("== scratch-serve against nginx: wrk on loopback");
+    rows.extend(serve::rows(&serve, out)?);
     Ok(rows)
+}
+
+/// Builds scratch-serve as `cargo build-nostd` does; its path.
+fn build_serve() -> Result<std::path::PathBuf, String> {
+    checked(
+        cargo()
+            .args(["build-nostd", "-p", "scratch-serve"])
+            .current_dir(root()),
+        "cargo build-nostd -p scratch-serve",
+    )?;
+    Ok(target_dir()
+        .join(compile::MUSL_TARGET)
+        .join("release/scratch-serve"))
+}
+
+/// The rows of scratch-serve against nginx alone ([`serve`]), with `out` as for [`run`].
+pub fn run_serve(out: &Path) -> Result<Vec<Row>, String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    eprintln!("== building");
+    let serve = build_serve()?;
+    eprintln!("== scratch-serve against nginx: wrk on loopback");
+    serve::rows(&serve, out)
 }
 
 /// Runs `cmd` with its standard output on standard error (the report of `cargo bench` and
