@@ -2,7 +2,7 @@
 //! started here with a configuration of this test's own over the same directory), each on a
 //! new connection over a raw socket; their statuses compared, and their bodies where they
 //! carry the file. Every difference must be in [`DIFFERENCES`], which says why scratch-serve's
-//! answer is the one RFC 9110 or 9112 asks for (or allows, and the design chose); a
+//! answer is the one RFC 9110 or 9112 asks for (or allows, and scratch-serve's design chose); a
 //! difference not listed fails the test, and so does a listed one that no longer happens.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -466,7 +466,7 @@ const DIFFERENCES: &[(&str, u16, u16, &str)] = &[
         "Range: bytes=0-1,5-9",
         200,
         206,
-        "RFC 9110 §14.2: a server MAY ignore Range; several ranges get the whole file (the issue's design), not multipart/byteranges",
+        "RFC 9110 §14.2: a server MAY ignore Range; several ranges get the whole file (scratch-serve's design), not multipart/byteranges",
     ),
     (
         "Range: bytes=0-1, 0-1",
@@ -613,7 +613,7 @@ const DIFFERENCES: &[(&str, u16, u16, &str)] = &[
         "101 fields",
         431,
         200,
-        "RFC 9110 §5.4: a server MUST answer fields larger than it wishes to process with a 4xx; 100 fields at most (the issue's limit), RFC 6585 §5",
+        "RFC 9110 §5.4: a server MUST answer fields larger than it wishes to process with a 4xx; 100 fields at most (scratch-serve's limit), RFC 6585 §5",
     ),
 ];
 
@@ -685,4 +685,14 @@ fn the_same_requests_to_nginx_differ_only_where_the_rfc_is_on_our_side() {
         }
     }
     assert!(report.is_empty(), "{}", report.join("\n"));
+    // The table of docs/serve.md (`-- --nocapture` prints it).
+    println!("| request | scratch-serve | nginx | why scratch-serve's answer stands |");
+    println!("|---|---:|---:|---|");
+    for (name, ours, theirs, why) in DIFFERENCES {
+        let theirs = match theirs {
+            0 => "HTTP/0.9".to_string(),
+            t => t.to_string(),
+        };
+        println!("| `{name}` | {ours} | {theirs} | {why} |");
+    }
 }
