@@ -21,9 +21,9 @@
 //! - **Bodies** are sent by `sendfile(2)` from the page cache, after the head sent with
 //!   `MSG_MORE`: no byte of a file passes through the program.
 //! - **Workers**: one process per CPU (`--workers N`), each with its own listening socket
-//!   (`SO_REUSEPORT`; `--balance exclusive` shares one through `EPOLLEXCLUSIVE` instead: the
-//!   reuseport default was the faster in `cargo make bench`, see docs/serve.md) and one epoll
-//!   loop; no threads. The first process watches them and starts again one that dies.
+//!   (`SO_REUSEPORT`; `--balance exclusive` shares one through `EPOLLEXCLUSIVE` instead:
+//!   `cargo make bench-serve` compares them, and their difference was within the noise of the
+//!   runs docs/serve.md shows) and one epoll loop; no threads. The first process watches them and starts again one that dies.
 //! - **Limits**: a head of at most 8 KiB (`431`; `414` for a request line alone that long) and
 //!   100 fields (`431`); `--header-timeout` (10 s) for a head to arrive whole, from its first
 //!   byte (`408`, then closed); `--idle-timeout` (60 s) between requests and for a response
