@@ -483,6 +483,29 @@ fn sigterm_and_sigint_stop_it_with_status_0() {
     }
 }
 
+#[test]
+fn sigterm_finishes_the_response_under_way_whole_then_exits_0() {
+    let site = Site::new("stop-mid-response");
+    let big = 32 << 20;
+    site.write("big.bin", &pattern(big));
+    let mut server = Server::start(&site.root(), &["--workers", "1"]);
+    let s = server.connect();
+    (&s).write_all(b"GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n")
+        .unwrap();
+    let mut r = BufReader::new(s);
+    // The response has begun (its first bytes are here, not consumed), and this client has read
+    // nothing yet: most of it is still to be sent when the signal comes.
+    assert!(!r.fill_buf().unwrap().is_empty());
+    // SAFETY: (test): kill(2) of our own child, which has not been waited for.
+    unsafe { libc::kill(server.child.id() as i32, libc::SIGTERM) };
+    let response = read_response(&mut r, false).expect("the response");
+    assert_eq!(response.status, 200);
+    assert!(!response.closed, "the body was cut short");
+    assert!(response.body == pattern(big), "the body is not the file");
+    assert!(closes(&mut r), "closed after the response");
+    assert_eq!(wait_bounded(&mut server.child).code(), Some(0));
+}
+
 /// The most scratch-serve may weigh on x86_64, as `cargo xtask build` builds it: its size is
 /// held here, "readable first, then small". The goal is 32 KiB, not reached yet: this ceiling
 /// is the size measured (44,904 bytes) rounded up to the next KiB, so that it grows only when
