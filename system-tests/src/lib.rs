@@ -25,6 +25,7 @@ pub mod engine;
 pub mod ldd;
 pub mod leftovers;
 pub mod require;
+pub mod scratch_image;
 pub mod strace;
 pub mod temp;
 

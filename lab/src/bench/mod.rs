@@ -11,6 +11,7 @@
 //!   2 GiB sparse ELF file;
 //! - [`doctor_image`]: scratch-doctor `--image` on a 256 MiB image archive against `tar -xf`
 //!   into a tmpfs, and its peak memory;
+//! - [`trace`]: scratch-doctor `--trace` of a Python run against the untraced run and strace;
 //! - [`serve`]: scratch-serve against nginx with `wrk` on loopback (1 KiB, 64 KiB, 100 MiB);
 //!   [`run_serve`] runs these rows alone (`cargo make bench-serve`).
 //!
@@ -27,6 +28,7 @@ pub mod json;
 pub mod per_call;
 pub mod serve;
 pub mod table;
+pub mod trace;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -38,7 +40,7 @@ use crate::workspace::{cargo, checked, root, target_dir};
 pub use table::{Row, Unit};
 
 /// Every tool the bench runs (besides cargo and the shell's `cat`, `tail`, `rm` and `mkdir`).
-pub const TOOLS: [&str; 12] = [
+pub const TOOLS: [&str; 13] = [
     "hyperfine",
     "valgrind",
     "strace",
@@ -49,6 +51,7 @@ pub const TOOLS: [&str; 12] = [
     "ldd",
     "time",
     "tar",
+    "python3",
     "wrk",
     "nginx",
 ];
@@ -58,13 +61,14 @@ pub const SERVE_TOOLS: [&str; 2] = ["wrk", "nginx"];
 
 /// The Debian packages of the bench's tools that the lab does not use ([`PACKAGES`] has the
 /// others).
-const BENCH_PACKAGES: [(&str, &str); 8] = [
+const BENCH_PACKAGES: [(&str, &str); 9] = [
     ("hyperfine", "hyperfine"),
     ("as", "binutils"),
     ("ld", "binutils"),
     ("ldd", "libc-bin"),
     ("time", "time"),
     ("tar", "tar"),
+    ("python3", "python3"),
     ("wrk", "wrk"),
     ("nginx", "nginx-light"),
 ];
@@ -132,6 +136,9 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
 
     eprintln!("== scratch-doctor --image: a large image archive against tar -xf, peak memory");
     rows.extend(doctor_image::rows(&doctor, out)?);
+
+    eprintln!("== scratch-doctor --trace: a Python run, untraced and under strace");
+    rows.extend(trace::rows(&doctor, out)?);
 
     eprintln!("== scratch-serve against nginx: wrk on loopback");
     rows.extend(serve::rows(&serve, out)?);
