@@ -23,14 +23,24 @@ const FILES: [(&str, usize); 3] = [
     ("100m.bin", 100 << 20),
 ];
 
-/// A server started for the bench, killed on drop.
+/// A server started for the bench, stopped on drop.
 struct Running {
     child: Child,
     port: u16,
 }
 
 impl Drop for Running {
+    /// SIGTERM, which both servers take as "stop": nginx's master then ends its workers (a
+    /// SIGKILL of the master would leave them running), scratch-serve's first process its own.
+    /// SIGKILL only if it is still there after 10 seconds.
     fn drop(&mut self) {
+        let _ = syscall_kit::signal::kill(self.child.id() as i32, syscall_kit::signal::SIGTERM);
+        for _ in 0..500 {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
