@@ -27,6 +27,8 @@ fn each_missing_tool_is_one_line_naming_its_package() {
         ("time", "time"),
         ("tar", "tar"),
         ("python3", "python3"),
+        ("wrk", "wrk"),
+        ("nginx", "nginx-light"),
     ]
     .iter()
     .map(|(tool, package)| {
@@ -34,6 +36,27 @@ fn each_missing_tool_is_one_line_naming_its_package() {
     })
     .collect();
     assert_eq!(stderr.lines().collect::<Vec<_>>(), expected, "{stderr}");
+}
+
+#[test]
+fn the_rows_of_scratch_serve_alone_need_wrk_and_nginx_only() {
+    let empty = TempDir::new("bench-serve-no-tools");
+    let out = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .arg("serve")
+        .env("PATH", empty.path())
+        .output()
+        .expect("run the bench");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty(), "no table without the tools");
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            "bench: wrk not found (Debian/Ubuntu: apt-get install wrk)",
+            "bench: nginx not found (Debian/Ubuntu: apt-get install nginx-light)",
+        ],
+        "{stderr}"
+    );
 }
 
 #[test]

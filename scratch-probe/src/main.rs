@@ -31,7 +31,7 @@ use syscall_kit::io::{self, PollFd, PollFlags};
 use syscall_kit::net::{
     self, Domain, Ipv4Addr, MsgFlags, SocketAddr, SocketAddrV4, SocketFlags, SocketType,
 };
-use syscall_kit::text::{Decimal, after};
+use syscall_kit::text::{Buf, Decimal, after, parse_duration};
 use syscall_kit::time::{self, ClockId, Timeout, Timespec};
 use syscall_kit::{AsFd, Errno, OwnedFd, process, stderr, stdout};
 
@@ -54,38 +54,6 @@ HOST: IPv4, [IPv6] or localhost. No DNS.
 struct Deadline {
     at: Timespec,
     text: &'static [u8],
-}
-
-/// A fixed buffer filled byte by byte, with no index that could panic (the panic machinery
-/// would double the program's size).
-struct Buf<const N: usize> {
-    bytes: [u8; N],
-    len: usize,
-}
-
-impl<const N: usize> Buf<N> {
-    const fn new() -> Self {
-        Buf {
-            bytes: [0; N],
-            len: 0,
-        }
-    }
-
-    /// Appends `part`; `false` (and nothing appended past the end) when it does not fit.
-    fn push(&mut self, part: &[u8]) -> bool {
-        for &b in part {
-            match self.bytes.get_mut(self.len) {
-                Some(slot) => *slot = b,
-                None => return false,
-            }
-            self.len += 1;
-        }
-        true
-    }
-
-    fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
-    }
 }
 
 /// Writes `parts` to standard error as one line (best effort: a probe has nowhere else).
@@ -198,24 +166,6 @@ fn sys(what: &[u8], e: Errno) -> ! {
         ]),
     };
     failed(&[what, b": ", text])
-}
-
-/// `500ms`, `2s`, `1m`, `3` (seconds).
-fn parse_duration(text: &[u8]) -> Option<Duration> {
-    let digits = text.iter().take_while(|b| b.is_ascii_digit()).count();
-    if digits == 0 || digits > 9 {
-        return None;
-    }
-    let (number, unit) = text.split_at_checked(digits)?;
-    let n = number
-        .iter()
-        .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
-    match unit {
-        b"ms" => Some(Duration::from_millis(n)),
-        b"" | b"s" => Some(Duration::from_secs(n)),
-        b"m" => Some(Duration::from_secs(n * 60)),
-        _ => None,
-    }
 }
 
 /// `HOST:PORT` (or `HOST` alone with `default_port`), `HOST` a literal or `localhost`; bad

@@ -1,5 +1,5 @@
 //! [`FmtBuf`]: text formatted into a fixed buffer on the stack, for what must be formatted
-//! before it is used whole (an address padded to a width, the number in a panic's message).
+//! before it is used whole (the number in a panic's message).
 
 use core::fmt;
 
@@ -18,12 +18,6 @@ impl<const N: usize> FmtBuf<N> {
             buf: [0; N],
             len: 0,
         }
-    }
-
-    /// What was written: only whole `&str`s are, so it is UTF-8 (`""` were it not).
-    pub(crate) fn as_str(&self) -> &str {
-        let text = self.buf.get(..self.len).unwrap_or_default();
-        core::str::from_utf8(text).unwrap_or_default()
     }
 }
 

@@ -14,7 +14,9 @@ use syscall_kit::net::{
 };
 use syscall_kit::ns::{self, CloneFlags, IdMap};
 use syscall_kit::process::ptrace::{self, Options};
-use syscall_kit::process::{IOV_MAX, RemoteRange, StrTable, WaitId, WaitOptions, process_vm_readv};
+use syscall_kit::process::{
+    IOV_MAX, RemoteRange, Resource, Rlimit, StrTable, WaitId, WaitOptions, process_vm_readv,
+};
 use syscall_kit::seccomp::{Abi, Action, AllowList, Filter, MAX_ALLOWED, MAX_UNLESS, Unless};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
 use syscall_kit::time::{
@@ -195,6 +197,10 @@ fn error_paths() {
         process::set_pdeathsig(1000) => EINVAL;
         process::tcsetpgrp(&read_only, 1) => ENOTTY;
         process::tcgetpgrp(never_open) => EBADF;
+        process::setrlimit(Resource::NOFILE, &Rlimit { cur: 2, max: 1 }) => EINVAL;
+        process::getrlimit(Resource::from_raw(1000)) => EINVAL;
+        process::prlimit(i32::MAX, Resource::NOFILE, None) => ESRCH;
+        process::sched_getaffinity(i32::MAX) => ESRCH;
         process::pidfd_open(i32::MAX) => ESRCH;
         process::pidfd_open(0) => EINVAL;
         // SAFETY: (test): refused before any system call, so nothing is forked.
@@ -284,8 +290,10 @@ fn error_paths() {
         net::shutdown(&unconnected, Shutdown::Both) => ENOTCONN;
         net::getsockopt(&unconnected, SockOpt { level: 1, name: 12345 }) => ENOPROTOOPT;
         net::setsockopt(&regular, SockOpt::REUSEADDR, 1) => ENOTSOCK;
+        net::setsockopt(&regular, SockOpt::REUSEPORT, 1) => ENOTSOCK;
         net::socket_error(never_open) => EBADF;
         net::send(&unconnected, b"x", MsgFlags::NOSIGNAL) => EPIPE;
+        net::send(&unconnected, b"x", MsgFlags::NOSIGNAL | MsgFlags::MORE) => EPIPE;
         net::sendto(&udp, b"x", MsgFlags::empty(), None) => EDESTADDRREQ;
         net::recv(&udp, &mut buf, MsgFlags::DONTWAIT) => EAGAIN;
         net::recvfrom(&regular, &mut buf, MsgFlags::empty()) => ENOTSOCK;
@@ -295,6 +303,7 @@ fn error_paths() {
         event::epoll_add(&epoll, &regular, EpollFlags::IN, 0) => EPERM;
         event::epoll_del(&epoll, &eventfd) => ENOENT;
         event::epoll_mod(&regular, &eventfd, EpollFlags::IN, 0) => EINVAL;
+        event::epoll_add(&epoll, &eventfd, EpollFlags::IN | EpollFlags::EXCLUSIVE | EpollFlags::ONESHOT, 0) => EINVAL;
         event::epoll_pwait(&regular, &mut events, Timeout::IMMEDIATE) => EINVAL;
         event::epoll_pwait(&epoll, &mut [], Timeout::IMMEDIATE) => EINVAL;
         event::eventfd2(0, EventfdFlags::from_bits_retain(0x10)) => EINVAL;

@@ -79,3 +79,62 @@ fn an_eventfd_counts_and_wakes_epoll() {
     });
     assert_eq!(events[0].data(), 7);
 }
+
+#[test]
+fn epollexclusive_wakes_one_of_the_instances_that_share_a_descriptor() {
+    let (r, w) = pipe2(OFlags::CLOEXEC).unwrap();
+    let instances: Vec<_> = (0..4)
+        .map(|i| {
+            let ep = epoll_create1(EpollCreateFlags::CLOEXEC).unwrap();
+            epoll_add(&ep, &r, EpollFlags::IN | EpollFlags::EXCLUSIVE, i).unwrap();
+            ep
+        })
+        .collect();
+    // Four threads wait, one on each instance; one write wakes at least one of them (the
+    // kernel may wake more), and fewer than all four: the flag's point. The others are woken
+    // by a second descriptor, an eventfd each, once the count is read.
+    let woken = std::sync::atomic::AtomicUsize::new(0);
+    let stops: Vec<_> = (0..4)
+        .map(|_| eventfd2(0, EventfdFlags::CLOEXEC).unwrap())
+        .collect();
+    for (ep, stop) in instances.iter().zip(&stops) {
+        epoll_add(ep, stop, EpollFlags::IN, 100).unwrap();
+    }
+    std::thread::scope(|s| {
+        for ep in &instances {
+            let woken = &woken;
+            s.spawn(move || {
+                let mut events = [EpollEvent::empty(); 2];
+                let n = epoll_pwait(ep, &mut events, common::WAIT_BOUND).unwrap();
+                if events[..n].iter().any(|e| e.data() < 100) {
+                    woken.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            });
+        }
+        // Every thread is waiting (or about to: an event pending before it waits is reported
+        // at once all the same) before the write.
+        std::thread::sleep(Duration::from_millis(50));
+        write_all(&w, b"x").unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        for stop in &stops {
+            eventfd_write(stop, 1).unwrap();
+        }
+    });
+    let woken = woken.into_inner();
+    assert!(woken >= 1, "the write woke no instance");
+    // EPOLLEXCLUSIVE with a Mod, or with ONESHOT, is refused.
+    assert_eq!(
+        epoll_mod(&instances[0], &r, EpollFlags::IN | EpollFlags::EXCLUSIVE, 0),
+        Err(Errno::EINVAL)
+    );
+    let ep = epoll_create1(EpollCreateFlags::CLOEXEC).unwrap();
+    assert_eq!(
+        epoll_add(
+            &ep,
+            &r,
+            EpollFlags::IN | EpollFlags::EXCLUSIVE | EpollFlags::ONESHOT,
+            0
+        ),
+        Err(Errno::EINVAL)
+    );
+}

@@ -395,6 +395,102 @@ fn tcsetpgrp_needs_a_terminal() {
     assert_eq!(process::tcgetpgrp(&r), Err(Errno::ENOTTY));
 }
 
+#[test]
+fn getrlimit_matches_libc_and_setrlimit_lowers_the_descriptor_limit() {
+    let mut c = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: (test): `c` is a `struct rlimit` the call fills.
+    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut c) }, 0);
+    let kit = process::getrlimit(process::Resource::NOFILE).unwrap();
+    assert_eq!((kit.cur, kit.max), (c.rlim_cur, c.rlim_max));
+    assert_eq!(
+        process::prlimit(0, process::Resource::NOFILE, None),
+        Ok(kit)
+    );
+    // In a child: the limit is the process's, and the test's other threads open descriptors.
+    let status = in_child(|| {
+        let low = process::Rlimit {
+            cur: 8,
+            max: kit.max,
+        };
+        if process::setrlimit(process::Resource::NOFILE, &low).is_err() {
+            process::exit(1);
+        }
+        if process::getrlimit(process::Resource::NOFILE) != Ok(low) {
+            process::exit(2);
+        }
+        // Descriptors 0 to 7 may exist, 8 may not: dup to a number at the limit fails.
+        if fd::dup(fd::stdin()).map(|f| f.as_raw_fd() < 8) == Ok(false) {
+            process::exit(3);
+        }
+        let mut opened = 0;
+        loop {
+            match fd::dup(fd::stdin()) {
+                Ok(f) => {
+                    opened += 1;
+                    core::mem::forget(f);
+                    if opened > 8 {
+                        process::exit(4);
+                    }
+                }
+                Err(Errno::EMFILE) => process::exit(0),
+                Err(_) => process::exit(5),
+            }
+        }
+    });
+    assert_eq!(status.exit_status(), Some(0));
+}
+
+#[test]
+fn prlimit_reports_a_soft_limit_above_the_hard_one_and_a_missing_process() {
+    let kit = process::getrlimit(process::Resource::NOFILE).unwrap();
+    if kit.max != process::Rlimit::INFINITY {
+        let above = process::Rlimit {
+            cur: kit.max + 1,
+            max: kit.max,
+        };
+        assert_eq!(
+            process::setrlimit(process::Resource::NOFILE, &above),
+            Err(Errno::EINVAL)
+        );
+    }
+    assert_eq!(
+        process::prlimit(i32::MAX, process::Resource::NOFILE, None),
+        Err(Errno::ESRCH)
+    );
+    assert_eq!(
+        process::getrlimit(process::Resource::from_raw(1000)),
+        Err(Errno::EINVAL)
+    );
+}
+
+#[test]
+fn sched_getaffinity_counts_the_cpus_std_reports() {
+    let set = process::sched_getaffinity(0).unwrap();
+    // std's available_parallelism reads the same affinity mask first (and a cgroup's quota,
+    // which the mask does not show: at most the mask's count).
+    let std = std::thread::available_parallelism().unwrap().get();
+    assert!(set.count() >= 1);
+    assert!(std <= set.count(), "std {std}, the mask {}", set.count());
+    // SAFETY: (test): `c` is a `cpu_set_t` the call fills.
+    let mut c: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: (test): as above, with its size.
+    let r = unsafe { libc::sched_getaffinity(0, std::mem::size_of_val(&c), &mut c) };
+    assert_eq!(r, 0);
+    for cpu in 0..1024 {
+        // SAFETY: (test): `cpu` is below CPU_SETSIZE.
+        let c_has = unsafe { libc::CPU_ISSET(cpu, &c) };
+        assert_eq!(set.contains(cpu), c_has, "{cpu}");
+    }
+    // SAFETY: (test): `c` was filled above.
+    let count = unsafe { libc::CPU_COUNT(&c) };
+    assert_eq!(set.count(), count as usize);
+    assert!(!set.contains(5000));
+    assert_eq!(process::sched_getaffinity(i32::MAX), Err(Errno::ESRCH));
+}
+
 /// A pidfd of a child is readable once the child has ended, not before; the child is then
 /// still there to be reaped, with its status.
 #[test]

@@ -13,7 +13,7 @@ enum On {
 }
 
 /// The no_std programs, a row each.
-const PROGRAMS: [(&str, On); 9] = [
+const PROGRAMS: [(&str, On); 10] = [
     ("hello-nostd", On::Every),
     ("hello-locked", On::Every),
     ("kit-selftest", On::Every),
@@ -21,6 +21,7 @@ const PROGRAMS: [(&str, On); 9] = [
     ("cat-nostd", On::Host),
     ("scratch-init", On::Every),
     ("scratch-probe", On::Host),
+    ("scratch-serve", On::Host),
     ("tcp-echo", On::Host),
     ("dir-size", On::Host),
 ];

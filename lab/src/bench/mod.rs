@@ -11,7 +11,9 @@
 //!   2 GiB sparse ELF file;
 //! - [`doctor_image`]: scratch-doctor `--image` on a 256 MiB image archive against `tar -xf`
 //!   into a tmpfs, and its peak memory;
-//! - [`trace`]: scratch-doctor `--trace` of a Python run against the untraced run and strace.
+//! - [`trace`]: scratch-doctor `--trace` of a Python run against the untraced run and strace;
+//! - [`serve`]: scratch-serve against nginx with `wrk` on loopback (1 KiB, 64 KiB, 100 MiB);
+//!   [`run_serve`] runs these rows alone (`cargo make bench-serve`).
 //!
 //! It reuses the lab's builds ([`crate::compile`]), system-call counts ([`crate::syscalls`]),
 //! instruction counts ([`crate::instructions`]) and table lines ([`crate::table`]).
@@ -24,6 +26,7 @@ pub mod hellos;
 pub mod hyperfine;
 pub mod json;
 pub mod per_call;
+pub mod serve;
 pub mod table;
 pub mod trace;
 
@@ -37,7 +40,7 @@ use crate::workspace::{cargo, checked, root, target_dir};
 pub use table::{Row, Unit};
 
 /// Every tool the bench runs (besides cargo and the shell's `cat`, `tail`, `rm` and `mkdir`).
-pub const TOOLS: [&str; 11] = [
+pub const TOOLS: [&str; 13] = [
     "hyperfine",
     "valgrind",
     "strace",
@@ -49,11 +52,16 @@ pub const TOOLS: [&str; 11] = [
     "time",
     "tar",
     "python3",
+    "wrk",
+    "nginx",
 ];
+
+/// The tools of the rows of scratch-serve ([`run_serve`]).
+pub const SERVE_TOOLS: [&str; 2] = ["wrk", "nginx"];
 
 /// The Debian packages of the bench's tools that the lab does not use ([`PACKAGES`] has the
 /// others).
-const BENCH_PACKAGES: [(&str, &str); 7] = [
+const BENCH_PACKAGES: [(&str, &str); 9] = [
     ("hyperfine", "hyperfine"),
     ("as", "binutils"),
     ("ld", "binutils"),
@@ -61,11 +69,13 @@ const BENCH_PACKAGES: [(&str, &str); 7] = [
     ("time", "time"),
     ("tar", "tar"),
     ("python3", "python3"),
+    ("wrk", "wrk"),
+    ("nginx", "nginx-light"),
 ];
 
-/// One line for each missing tool, naming its Debian package.
-pub fn missing_tools() -> Vec<String> {
-    TOOLS
+/// One line for each of `tools` that is missing, naming its Debian package.
+pub fn missing_tools(tools: &[&str]) -> Vec<String> {
+    tools
         .iter()
         .filter(|tool| !on_path(tool))
         .map(|tool| {
@@ -103,6 +113,7 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
     let doctor = target
         .join(compile::MUSL_TARGET)
         .join("release/scratch-doctor");
+    let serve = build_serve()?;
 
     eprintln!("== Criterion: system calls and heap");
     for bench in ["syscalls", "heap"] {
@@ -128,7 +139,32 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
 
     eprintln!("== scratch-doctor --trace: a Python run, untraced and under strace");
     rows.extend(trace::rows(&doctor, out)?);
+
+    eprintln!("== scratch-serve against nginx: wrk on loopback");
+    rows.extend(serve::rows(&serve, out)?);
     Ok(rows)
+}
+
+/// Builds scratch-serve as `cargo build-nostd` does; its path.
+fn build_serve() -> Result<std::path::PathBuf, String> {
+    checked(
+        cargo()
+            .args(["build-nostd", "-p", "scratch-serve"])
+            .current_dir(root()),
+        "cargo build-nostd -p scratch-serve",
+    )?;
+    Ok(target_dir()
+        .join(compile::MUSL_TARGET)
+        .join("release/scratch-serve"))
+}
+
+/// The rows of scratch-serve against nginx alone ([`serve`]), with `out` as for [`run`].
+pub fn run_serve(out: &Path) -> Result<Vec<Row>, String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    eprintln!("== building");
+    let serve = build_serve()?;
+    eprintln!("== scratch-serve against nginx: wrk on loopback");
+    serve::rows(&serve, out)
 }
 
 /// Runs `cmd` with its standard output on standard error (the report of `cargo bench` and

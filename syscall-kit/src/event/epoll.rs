@@ -30,6 +30,12 @@ bitflags::bitflags! {
         const HUP = 0x10;
         /// `EPOLLRDHUP`: the peer shut down its writing side.
         const RDHUP = 0x2000;
+        /// `EPOLLEXCLUSIVE` (Linux 4.5): when several epoll instances watch the same
+        /// descriptor with it (worker processes sharing one listening socket), an event wakes
+        /// one or more of them rather than all. Only with [`EpollOp::Add`]: a
+        /// [`EpollOp::Mod`] with it, or it with [`EpollFlags::ONESHOT`], fails with
+        /// [`Errno::EINVAL`](crate::Errno::EINVAL).
+        const EXCLUSIVE = 1 << 28;
         /// `EPOLLONESHOT`: report once, then disarm until [`epoll_mod`].
         const ONESHOT = 1 << 30;
         /// `EPOLLET`: edge-triggered.

@@ -75,6 +75,9 @@ pub struct Stat {
     pub blocks: u64,
     /// Modification time, seconds since the epoch.
     pub mtime: i64,
+    /// The nanoseconds of the modification time, `0..1_000_000_000` (`stx_mtime.tv_nsec`): two
+    /// writes within one second differ here, on file systems that keep the time that finely.
+    pub mtime_nsec: u32,
 }
 
 /// `struct statx` of `statx(2)`: the same layout on every architecture, unlike `struct stat`.
@@ -93,7 +96,7 @@ struct Statx {
     blocks: u64,
     attributes_mask: u64,
     // atime, btime, ctime, mtime: { i64 tv_sec; u32 tv_nsec; i32 reserved; } each.
-    times: [[i64; 2]; 4],
+    times: [StatxTimestamp; 4],
     rdev_major: u32,
     rdev_minor: u32,
     dev_major: u32,
@@ -102,6 +105,14 @@ struct Statx {
 }
 
 const _: () = assert!(core::mem::size_of::<Statx>() == 256);
+
+/// `struct statx_timestamp`.
+#[repr(C)]
+struct StatxTimestamp {
+    sec: i64,
+    nsec: u32,
+    _reserved: i32,
+}
 
 /// `STATX_BASIC_STATS`: the fields of `struct stat`, all that [`Stat`] holds.
 const STATX_BASIC_STATS: usize = 0x7ff;
@@ -155,7 +166,8 @@ pub fn statx(dirfd: impl AsFd, path: impl PathArg, flags: AtFlags) -> Result<Sta
         gid: sx.gid,
         blksize: sx.blksize,
         blocks: sx.blocks,
-        mtime: sx.times[3][0],
+        mtime: sx.times[3].sec,
+        mtime_nsec: sx.times[3].nsec,
     })
 }
 

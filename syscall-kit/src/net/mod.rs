@@ -3,7 +3,7 @@
 //!
 //! | topic | items |
 //! |---|---|
-//! | addresses (`addr/`: the types in `mod.rs`, parsing in `parse.rs`, text in `display.rs`) | [`Ipv4Addr`], [`Ipv6Addr`], [`IpAddr`], [`SocketAddrV4`], [`SocketAddrV6`], [`SocketAddr`] (`SocketAddr::new(ip, port)`, `SocketAddr::from((ip, port))`): parsed from `127.0.0.1:8080` and `[::1]:8080` without `std` (`parse` from bytes, or `FromStr` with an [`AddrParseError`]), and printed as `std` prints them (`Display`) |
+//! | addresses (`addr/`: the types in `mod.rs`, parsing in `parse.rs`, text in `display.rs`) | [`Ipv4Addr`], [`Ipv6Addr`], [`IpAddr`], [`SocketAddrV4`], [`SocketAddrV6`], [`SocketAddr`] (`SocketAddr::new(ip, port)`, `SocketAddr::from((ip, port))`): parsed from `127.0.0.1:8080` and `[::1]:8080` without `std` (`parse` from bytes, or `FromStr` with an [`AddrParseError`]), and printed as `std` prints them (`Display`, or each type's `text()`, an [`AddrText`], without `core::fmt`) |
 //! | the kernel's `struct sockaddr` (`sockaddr.rs`) | [`SockAddrRaw`]: a [`SocketAddr`] as `sockaddr_in`/`sockaddr_in6`, and back |
 //! | making and connecting sockets (`socket.rs`) | [`socket`], [`connect`], [`bind`], [`listen`], [`accept4`] and [`accept`] (no peer address), [`getsockname`], [`getpeername`], [`shutdown`] |
 //! | options (`sockopt.rs`) | [`getsockopt`], [`setsockopt`] of an `int` option; [`socket_error`] (`SO_ERROR`), [`set_reuseaddr`] (`SO_REUSEADDR`) |
@@ -19,7 +19,7 @@ mod socket;
 mod sockopt;
 
 pub use addr::{
-    AddrParseError, IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6,
+    AddrParseError, AddrText, IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6,
 };
 pub use send_recv::{MsgFlags, recv, recvfrom, send, sendto};
 pub use sockaddr::SockAddrRaw;

@@ -18,6 +18,10 @@ bitflags::bitflags! {
         const WAITALL = 0x100;
         /// `MSG_NOSIGNAL`: a closed peer gives `EPIPE`, not `SIGPIPE`.
         const NOSIGNAL = 0x4000;
+        /// `MSG_MORE` (TCP, UDP): more data follows; a stream socket holds back a partial
+        /// segment until a send without it (a `sendfile(2)` of the body after the head, say),
+        /// as `TCP_CORK` does for one call. See `send(2)` and `tcp(7)`.
+        const MORE = 0x8000;
     }
 }
 

@@ -26,6 +26,10 @@ impl SockOpt {
     pub const ERROR: SockOpt = SockOpt { level: 1, name: 4 };
     /// `SOL_SOCKET`/`SO_KEEPALIVE`.
     pub const KEEPALIVE: SockOpt = SockOpt { level: 1, name: 9 };
+    /// `SOL_SOCKET`/`SO_REUSEPORT` (Linux 3.9): sockets that each set it before `bind(2)`, of
+    /// the same user, may bind the same address and port; the kernel spreads the incoming
+    /// connections (or datagrams) among them by a hash of the peer's address.
+    pub const REUSEPORT: SockOpt = SockOpt { level: 1, name: 15 };
     /// `IPPROTO_TCP`/`TCP_NODELAY`: send small segments at once.
     pub const TCP_NODELAY: SockOpt = SockOpt { level: 6, name: 1 };
 }

@@ -12,6 +12,8 @@
 //! | a descriptor for a process (`pidfd.rs`) | [`pidfd_open`] (`pidfd_open(2)`): readable when the process ends |
 //! | process attributes (`prctl.rs`) | `prctl(2)`: [`set_no_new_privs`], [`set_child_subreaper`], [`set_pdeathsig`] and their readers |
 //! | a terminal's foreground process group (`tty.rs`) | [`tcsetpgrp`], [`tcgetpgrp`] |
+//! | resource limits (`rlimit.rs`) | [`prlimit`] (`prlimit64(2)`), and [`getrlimit`], [`setrlimit`] over it, of a [`Resource`] as an [`Rlimit`] |
+//! | the CPUs a process may run on (`affinity.rs`) | [`sched_getaffinity`] (`sched_getaffinity(2)`), a [`CpuSet`] |
 //!
 //! Sending a signal to a process, `kill(2)`, is [`crate::signal::kill`]; the namespaces that
 //! [`fork_with`] makes are [`crate::ns`].
@@ -20,15 +22,19 @@ use crate::ns::CloneFlags;
 use crate::raw::{self, nr};
 use crate::{Errno, Result};
 
+mod affinity;
 mod exec;
 mod ids;
 mod pidfd;
 mod prctl;
 pub mod ptrace;
+mod rlimit;
 mod table;
 mod tty;
 mod vm;
 mod wait;
+
+pub use affinity::{CpuSet, sched_getaffinity};
 
 pub use exec::{DEFAULT_PATH, EXECVE_MAX_STRINGS, ExecStrings, execve, execvp};
 pub use ids::{getegid, geteuid, getgid, getpgid, getuid, setpgid, setsid};
@@ -36,6 +42,7 @@ pub use pidfd::pidfd_open;
 pub use prctl::{
     child_subreaper, no_new_privs, pdeathsig, set_child_subreaper, set_no_new_privs, set_pdeathsig,
 };
+pub use rlimit::{Resource, Rlimit, getrlimit, prlimit, setrlimit};
 pub use table::StrTable;
 pub use tty::{tcgetpgrp, tcsetpgrp};
 pub use vm::{IOV_MAX, RemoteRange, process_vm_readv};

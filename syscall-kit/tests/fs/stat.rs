@@ -21,6 +21,7 @@ fn assert_same(st: &Stat, meta: &std::fs::Metadata, what: &str) {
         u64::from(st.blksize),
         st.blocks,
         st.mtime,
+        i64::from(st.mtime_nsec),
     );
     let std = (
         meta.size(),
@@ -32,10 +33,11 @@ fn assert_same(st: &Stat, meta: &std::fs::Metadata, what: &str) {
         meta.blksize(),
         meta.blocks(),
         meta.mtime(),
+        meta.mtime_nsec(),
     );
     assert_eq!(
         kit, std,
-        "{what}: (size, permissions, ino, nlink, uid, gid, blksize, blocks, mtime)"
+        "{what}: (size, permissions, ino, nlink, uid, gid, blksize, blocks, mtime, its nanoseconds)"
     );
     let ft = meta.file_type();
     let std_type = if ft.is_symlink() {
@@ -239,6 +241,22 @@ fn fstat_reports_size_and_type() {
     assert_eq!(fs::fstat(&null).unwrap().file_type, FileType::CharDevice);
     let (r, _w) = syscall_kit::io::pipe2(OFlags::CLOEXEC).unwrap();
     assert_eq!(fs::fstat(&r).unwrap().file_type, FileType::Fifo);
+}
+
+#[test]
+fn the_modification_time_has_its_seconds_and_nanoseconds() {
+    let dir = TempDir::new("mtime");
+    let file = dir.join("f");
+    let f = std::fs::File::create(&file).unwrap();
+    // A time of the test's choosing, to the nanosecond (tmpfs and ext4 keep them all).
+    let at = std::time::UNIX_EPOCH + std::time::Duration::new(1_700_000_000, 123_456_789);
+    f.set_modified(at).unwrap();
+    let fd = fs::open(&*file, OFlags::RDONLY, Mode::empty()).unwrap();
+    let st = fs::fstat(&fd).unwrap();
+    assert_eq!((st.mtime, st.mtime_nsec), (1_700_000_000, 123_456_789));
+    f.set_modified(at + std::time::Duration::from_nanos(1))
+        .unwrap();
+    assert_eq!(fs::stat(&*file).unwrap().mtime_nsec, 123_456_790);
 }
 
 #[test]

@@ -135,6 +135,7 @@ fn ipv6_addresses_print_as_std_prints_them() {
         let std: std::net::Ipv6Addr = text.parse().unwrap();
         let kit = Ipv6Addr(std.octets());
         assert_eq!(kit.to_string(), std.to_string(), "{text}");
+        assert_eq!(kit.text().as_bytes(), std.to_string().as_bytes(), "{text}");
         assert_eq!(kit.segments(), std.segments(), "{text}");
         let mapped = std.to_ipv4_mapped().map(|v4| Ipv4Addr(v4.octets()));
         assert_eq!(kit.to_ipv4_mapped(), mapped, "{text}");
@@ -145,6 +146,11 @@ fn ipv6_addresses_print_as_std_prints_them() {
         let kit = Ipv6Addr(std.octets());
         let text = kit.to_string();
         assert_eq!(text, std.to_string());
+        assert_eq!(
+            kit.text().as_bytes(),
+            text.as_bytes(),
+            "text() is Display's"
+        );
         // And the text reads back as the same address.
         assert_eq!(text.parse(), Ok(kit), "{text}");
         assert_eq!(Ipv6Addr::parse(text.as_bytes()), Some(kit), "{text}");
@@ -173,6 +179,15 @@ fn ipv4_and_socket_addresses_print_as_std_prints_them() {
         assert_eq!(IpAddr::from(kit_v6.ip).to_string(), v6.to_string());
         let (kit, std) = (SocketAddr::from(kit_v6), std::net::SocketAddr::from(std_v6));
         assert_eq!(kit.to_string(), std.to_string());
+        // text(), without core::fmt, is the same text.
+        assert_eq!(kit.text().as_bytes(), std.to_string().as_bytes());
+        let kit4 = SocketAddr::from(kit_v4);
+        assert_eq!(kit4.text().as_bytes(), std_v4.to_string().as_bytes());
+        assert_eq!(kit_v4.ip.text().as_bytes(), v4.to_string().as_bytes());
+        assert_eq!(
+            IpAddr::from(kit_v6.ip).text().as_bytes(),
+            v6.to_string().as_bytes()
+        );
         // Round trips through the text, the scope included.
         assert_eq!(kit.to_string().parse(), Ok(kit));
         assert_eq!(kit_v4.to_string().parse(), Ok(SocketAddr::V4(kit_v4)));
@@ -182,6 +197,7 @@ fn ipv4_and_socket_addresses_print_as_std_prints_them() {
     let longest = "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff%4294967295]:65535";
     let kit: SocketAddrV6 = longest.parse().unwrap();
     assert_eq!(kit.to_string(), longest);
+    assert_eq!(kit.text().as_bytes(), longest.as_bytes());
     let longest = "[::ffff:255.255.255.255%4294967295]:65535";
     assert_eq!(longest.parse::<SocketAddr>().unwrap().to_string(), longest);
 }

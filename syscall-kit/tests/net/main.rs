@@ -6,9 +6,10 @@ use std::net::ToSocketAddrs;
 use syscall_kit::fs::{Mode, OFlags};
 use syscall_kit::io::{PollFd, PollFlags, poll, read, write_all};
 use syscall_kit::net::{
-    Domain, Ipv4Addr, Ipv6Addr, MsgFlags, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6,
-    SocketFlags, SocketType, accept, accept4, bind, connect, getpeername, getsockname, listen,
-    recv, recvfrom, reuseaddr, send, sendto, set_reuseaddr, shutdown, socket, socket_error,
+    Domain, Ipv4Addr, Ipv6Addr, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketAddrV4,
+    SocketAddrV6, SocketFlags, SocketType, accept, accept4, bind, connect, getpeername,
+    getsockname, getsockopt, listen, recv, recvfrom, reuseaddr, send, sendto, set_reuseaddr,
+    setsockopt, shutdown, socket, socket_error,
 };
 use syscall_kit::{AsFd, Errno, OwnedFd};
 
@@ -254,4 +255,87 @@ fn std_resolves_localhost_to_what_the_kit_parses() {
         std.contains(&kit),
         "localhost resolves to {std:?}, not {kit}"
     );
+}
+
+#[test]
+fn msg_more_holds_a_segment_back_until_the_next_send() {
+    // The kernel may send a corked segment on its own after 200 ms: an attempt in which the
+    // check came later than that proves nothing and is made again (a bound, not a timing).
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        assert!(
+            attempts <= 5,
+            "the check never came within 200 ms of the send"
+        );
+        let (lfd, local) = listener("127.0.0.1:0");
+        let client = socket(Domain::INET, SocketType::STREAM, SocketFlags::CLOEXEC, 0).unwrap();
+        connect(&client, &local).unwrap();
+        let (server, _) = accept4(&lfd, SocketFlags::CLOEXEC | SocketFlags::NONBLOCK).unwrap();
+        let sent = std::time::Instant::now();
+        assert_eq!(
+            send(&client, b"head ", MsgFlags::NOSIGNAL | MsgFlags::MORE),
+            Ok(5)
+        );
+        let mut buf = [0u8; 16];
+        let early = recv(&server, &mut buf, MsgFlags::empty());
+        if sent.elapsed() >= std::time::Duration::from_millis(200) {
+            continue;
+        }
+        assert_eq!(early, Err(Errno::EAGAIN), "held back");
+        // A send without MORE pushes both parts.
+        assert_eq!(send(&client, b"body", MsgFlags::NOSIGNAL), Ok(4));
+        let mut got = Vec::new();
+        while got.len() < 9 {
+            let mut fds = [PollFd::new(server.as_fd(), PollFlags::IN)];
+            assert_eq!(poll(&mut fds, common::WAIT_BOUND), Ok(1));
+            let n = recv(&server, &mut buf, MsgFlags::empty()).unwrap();
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, b"head body");
+        return;
+    }
+}
+
+#[test]
+fn so_reuseport_lets_two_sockets_bind_one_port() {
+    let bound = |reuse: bool, addr: &SocketAddr| {
+        let flags = SocketFlags::CLOEXEC | SocketFlags::NONBLOCK;
+        let fd = socket(Domain::INET, SocketType::STREAM, flags, 0).unwrap();
+        setsockopt(&fd, SockOpt::REUSEPORT, i32::from(reuse)).unwrap();
+        assert_eq!(getsockopt(&fd, SockOpt::REUSEPORT), Ok(i32::from(reuse)));
+        bind(&fd, addr).map(|()| fd)
+    };
+    let first = bound(true, &SocketAddr::parse(b"127.0.0.1:0").unwrap()).unwrap();
+    listen(&first, 64).unwrap();
+    let port = getsockname(&first).unwrap();
+    let second = bound(true, &port).expect("a second socket with SO_REUSEPORT binds");
+    listen(&second, 64).unwrap();
+    assert_eq!(
+        bound(false, &port).map(drop),
+        Err(Errno::EADDRINUSE),
+        "one without it does not"
+    );
+    // Connections reach one listener or the other: every one is accepted by one of them.
+    let clients: Vec<_> = (0..16)
+        .map(|_| std::net::TcpStream::connect(to_std(port)).unwrap())
+        .collect();
+    let mut accepted = 0;
+    while accepted < clients.len() {
+        let mut fds = [
+            PollFd::new(first.as_fd(), PollFlags::IN),
+            PollFd::new(second.as_fd(), PollFlags::IN),
+        ];
+        assert!(
+            poll(&mut fds, common::WAIT_BOUND).unwrap() > 0,
+            "{accepted} of {} accepted",
+            clients.len()
+        );
+        for l in [&first, &second] {
+            while accept(l, SocketFlags::CLOEXEC).is_ok() {
+                accepted += 1;
+            }
+        }
+    }
+    assert_eq!(accepted, clients.len());
 }

@@ -4,6 +4,7 @@
 mod display;
 mod parse;
 
+pub use display::AddrText;
 pub use parse::AddrParseError;
 
 /// An IPv4 address (`struct in_addr`), in network order.

@@ -9,6 +9,8 @@
 use core::fmt;
 use core::str::FromStr;
 
+use crate::text::after;
+
 use super::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 impl Ipv4Addr {
@@ -132,8 +134,8 @@ impl SocketAddrV4 {
     pub fn parse(text: &[u8]) -> Option<SocketAddrV4> {
         let colon = text.iter().rposition(|&b| b == b':')?;
         Some(SocketAddrV4 {
-            ip: Ipv4Addr::parse(&text[..colon])?,
-            port: parse_port(&text[colon + 1..])?,
+            ip: Ipv4Addr::parse(text.get(..colon)?)?,
+            port: parse_port(text.get(colon + 1..)?)?,
         })
     }
 }
@@ -141,11 +143,13 @@ impl SocketAddrV4 {
 impl SocketAddrV6 {
     /// Parses `[::1]:8080` (a numeric scope, `[fe80::1%2]:80`, is accepted too).
     pub fn parse(text: &[u8]) -> Option<SocketAddrV6> {
-        let rest = text.strip_prefix(b"[")?;
+        // `get` and `after` rather than indexing and `strip_prefix`: no panic path, for the
+        // programs that leave the panic machinery out (scratch-serve).
+        let rest = after(text, b"[")?;
         let close = rest.iter().position(|&b| b == b']')?;
-        let (inside, port) = (&rest[..close], rest[close + 1..].strip_prefix(b":")?);
+        let (inside, port) = (rest.get(..close)?, after(rest.get(close + 1..)?, b":")?);
         let (ip, scope_id) = match inside.iter().position(|&b| b == b'%') {
-            Some(p) => (&inside[..p], parse_decimal(&inside[p + 1..], 10)?),
+            Some(p) => (inside.get(..p)?, parse_decimal(inside.get(p + 1..)?, 10)?),
             None => (inside, 0),
         };
         Some(SocketAddrV6 {
