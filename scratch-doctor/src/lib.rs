@@ -8,9 +8,10 @@
 //! This library is the analysis, over bytes and through the [`RootView`] trait (a read-only
 //! view of a root file system), so that it is `#![no_std]`, does no I/O, and is tested against
 //! a root held in memory ([`MemoryRoot`]); the `scratch-doctor` program (`src/main.rs` and
-//! `src/cli/`) does the I/O with syscall-kit and nothing else. One module is the exception:
+//! `src/cli/`) does the I/O with syscall-kit and nothing else. Two modules are the exception:
 //! [`check`] runs a program in an empty root, which is system calls (through syscall-kit)
-//! from end to end, and is here so that the doctor and its tests can call it.
+//! from end to end, and is here so that the doctor and its tests can call it; [`host_root`]
+//! reads this machine's files, so that scratch-pack resolves a closure as the doctor does.
 //!
 //! | module | what it holds |
 //! |---|---|
@@ -27,6 +28,7 @@
 //! | [`needs`] | what a program will look for once it runs: from its imports, Go function names, interpreter name |
 //! | [`file_report`] | a file's report: its facts, verdict and closure, as text or JSON ([`json`]) |
 //! | [`image`](mod@image) | `--image`: a saved container image read, and why it does (not) start |
+//! | [`host_root`] | [`host_root::HostRoot`]: this machine's root file system through system calls (shared with scratch-pack) |
 //! | [`check`] | a command run in an empty root made of a directory, as runc makes a `FROM scratch` container, and two runs compared |
 
 #![no_std]
@@ -39,6 +41,7 @@ pub mod check;
 pub mod closure;
 pub mod elf;
 pub mod file_report;
+pub mod host_root;
 pub mod image;
 pub mod json;
 pub mod ld_so_cache;

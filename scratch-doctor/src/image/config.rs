@@ -81,8 +81,9 @@ impl fmt::Display for Platform {
 }
 
 /// The OCI architecture names (Go's `GOARCH`) and the machine names of
-/// [`machine_name`](crate::machine::machine_name) they run.
-const ARCHITECTURES: [(&str, &str); 11] = [
+/// [`machine_name`](crate::machine::machine_name) they run (scratch-pack names an image's
+/// platform from its program's machine with it).
+pub const ARCHITECTURES: [(&str, &str); 11] = [
     ("amd64", "x86_64"),
     ("arm64", "aarch64"),
     ("riscv64", "riscv64"),
