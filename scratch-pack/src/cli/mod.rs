@@ -1,0 +1,7 @@
+//! The program's own modules, the only ones that do I/O: the inputs read from this machine,
+//! the files a layer reads, the walk of a directory, and the image written beside IMAGE.
+
+pub mod files;
+pub mod inputs;
+pub mod output;
+pub mod walk;
