@@ -34,10 +34,12 @@ use scratch_pack::reproducible::{epoch, rfc3339};
 use scratch_pack::stream::TarStream;
 use scratch_pack::tree::Group;
 use syscall_kit::Errno;
+use syscall_kit::fs::FileType;
 use syscall_kit::rt::heap::KernelHeap;
 use syscall_kit::rt::stdio::report_output_error;
 use syscall_kit::{try_eprintln, try_print, try_println};
 
+use cli::append::{self, Kept, platform_key};
 use cli::files::HostFiles;
 use cli::inputs::{self, Inputs};
 use cli::output::Layout;
@@ -111,7 +113,8 @@ fn run() -> Result<i32, Errno> {
 
 /// What was written.
 struct Packed {
-    /// The image manifest's digest.
+    /// The digest of what `index.json` names: the image manifest, or the index of the
+    /// platforms' manifests (what a registry reports for the image's tag).
     digest: String,
     /// A line for standard error: where, what platform, how many layers, the name.
     summary: String,
@@ -190,31 +193,72 @@ fn write(
         .tag
         .clone()
         .unwrap_or_else(|| options::default_tag(o.program.to_bytes()));
+    let blob = |d: &str| format!("blobs/sha256/{}", d.trim_start_matches("sha256:"));
     let mut desc = Descriptor::new(types.manifest, &digest, manifest.len() as u64);
     desc.platform = Some(inputs.platform.clone());
-    desc.annotations = name_annotations(&tag);
-    layout.file(
-        "index.json",
-        oci::index(MediaTypes::OCI, &[desc]).as_bytes(),
-    )?;
-    layout.file("oci-layout", oci::OCI_LAYOUT.as_bytes())?;
-    if o.format == Format::Archive {
-        let blob = |d: &str| format!("blobs/sha256/{}", d.trim_start_matches("sha256:"));
-        let docker = oci::docker_manifest(&[DockerImage {
+    let mut images = vec![Kept {
+        desc,
+        docker: DockerImage {
             config: blob(&config_digest),
             layers: layers.iter().map(|l| blob(&l.digest)).collect(),
-            repo_tags: vec![tag.clone()],
-        }]);
-        layout.file("manifest.json", docker.as_bytes())?;
+            repo_tags: Vec::new(),
+        },
+    }];
+    if o.append {
+        images.extend(append::keep_others(o.output, &inputs.platform, layout)?);
+    }
+    // In the order of their platforms: the order of `--append` runs changes nothing.
+    images.sort_by_key(|a| platform_key(&a.desc));
+    let top = if images.len() == 1 {
+        images[0].desc.clone()
+    } else {
+        // Several platforms: index.json names one index of them, as Docker writes it.
+        let all_docker = images
+            .iter()
+            .all(|i| i.desc.media_type == MediaTypes::DOCKER.manifest);
+        let list_types = if all_docker {
+            MediaTypes::DOCKER
+        } else {
+            MediaTypes::OCI
+        };
+        let descs: Vec<Descriptor> = images.iter().map(|i| i.desc.clone()).collect();
+        let list = oci::index(list_types, &descs);
+        let list_digest = layout.blob(list.as_bytes())?;
+        Descriptor::new(list_types.index, &list_digest, list.len() as u64)
+    };
+    let mut top = top;
+    top.annotations = name_annotations(&tag);
+    let printed = top.digest.clone();
+    layout.file("index.json", oci::index(MediaTypes::OCI, &[top]).as_bytes())?;
+    layout.file("oci-layout", oci::OCI_LAYOUT.as_bytes())?;
+    let platforms = images.len();
+    if o.format == Format::Archive {
+        let docker: Vec<DockerImage> = images
+            .into_iter()
+            .map(|i| DockerImage {
+                repo_tags: vec![tag.clone()],
+                ..i.docker
+            })
+            .collect();
+        layout.file("manifest.json", oci::docker_manifest(&docker).as_bytes())?;
     }
     let summary = format!(
-        "wrote {} ({}, {}, {} layer{} of {bytes} bytes, {}): {tag}",
+        "wrote {} ({}, {}{}, {} layer{} of {bytes} bytes, {}): {tag}",
         from_bytes(o.output.to_bytes()),
         match o.format {
             Format::Archive => "OCI archive",
             Format::Dir => "OCI layout",
         },
         inputs.platform,
+        if platforms > 1 {
+            format!(
+                " and {} other platform{}",
+                platforms - 1,
+                if platforms > 2 { "s" } else { "" }
+            )
+        } else {
+            String::new()
+        },
         layers.len(),
         if layers.len() == 1 { "" } else { "s" },
         match o.compression.suffix() {
@@ -223,7 +267,7 @@ fn write(
         }
     );
     Ok(Packed {
-        digest,
+        digest: printed,
         summary,
         warnings: Vec::new(),
     })
@@ -259,27 +303,27 @@ fn output_is_no_input(o: &Options) -> Result<(), PackError> {
         return Ok(());
     };
     let out_real = paths::join(&dir, paths::basename(&out));
-    let inside = |input: &str| {
-        out_real == input || out_real.starts_with(&format!("{}/", input.trim_end_matches('/')))
-    };
-    let mut inputs: Vec<(String, String)> = Vec::new();
+    // Each input, and whether it is read as a tree (PROGRAM is one file, whatever it is).
+    let mut inputs: Vec<(String, &[u8], bool)> = Vec::new();
     for r in &o.roots {
         inputs.push((
             format!("--root {}", from_bytes(r.to_bytes())),
-            from_bytes(r.to_bytes()),
+            r.to_bytes(),
+            true,
         ));
     }
     for (host, _) in &o.adds {
-        inputs.push((format!("--add {}", from_bytes(host)), from_bytes(host)));
+        inputs.push((format!("--add {}", from_bytes(host)), host, true));
     }
-    inputs.push((
-        format!("PROGRAM {}", from_bytes(o.program.to_bytes())),
-        from_bytes(o.program.to_bytes()),
-    ));
-    for (what, path) in inputs {
-        if let Some(r) = real(&paths::to_bytes(&path))
-            && inside(&r)
-        {
+    let program = o.program.to_bytes();
+    inputs.push((format!("PROGRAM {}", from_bytes(program)), program, false));
+    for (what, path, tree) in inputs {
+        let Some(input) = real(path) else { continue };
+        // The input itself, or (for a directory) a path under it.
+        let is_dir =
+            tree && syscall_kit::fs::stat(path).is_ok_and(|st| st.file_type == FileType::Directory);
+        let under = is_dir && out_real.starts_with(&format!("{}/", input.trim_end_matches('/')));
+        if out_real == input || under {
             return Err(PackError(format!(
                 "-o {out} is inside {what}: the image would be read while it is written"
             )));

@@ -76,8 +76,9 @@ Options end at PROGRAM or at --.
   -h, --help            this text
   --version             the version
 
-It prints the image manifest's digest (what a registry reports for it) on standard
-output. Every entry's time, and the config's created, is SOURCE_DATE_EPOCH when it is
+It prints the digest of what index.json names (the image manifest, or with --append
+the index of the platforms' manifests: what a registry reports for the tag) on
+standard output. Every entry's time, and the config's created, is SOURCE_DATE_EPOCH when it is
 set, else 1970-01-01T00:00:01Z.
 
 Exit status: 0 the image is written, 2 a usage or input error, or a failure while

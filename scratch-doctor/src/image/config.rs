@@ -40,11 +40,13 @@ struct Spent {
     bytes: usize,
 }
 
-const INDEX_TYPES: [&str; 2] = [
+/// The media types of an index of manifests: OCI's and Docker's.
+pub const INDEX_TYPES: [&str; 2] = [
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
 ];
-const MANIFEST_TYPES: [&str; 2] = [
+/// The media types of an image manifest: OCI's and Docker's.
+pub const MANIFEST_TYPES: [&str; 2] = [
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
 ];
@@ -145,7 +147,9 @@ impl Platform {
             && (self.variant.is_none() || self.variant == other.variant)
     }
 
-    fn of(v: &Value) -> Option<Platform> {
+    /// The platform of a descriptor or config (its `os`, `architecture`, `variant`), if it
+    /// names one.
+    pub fn of(v: &Value) -> Option<Platform> {
         Some(Platform {
             os: v.get("os")?.as_str()?.into(),
             architecture: v.get("architecture")?.as_str()?.into(),
