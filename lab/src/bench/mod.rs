@@ -10,7 +10,11 @@
 //! - [`doctor`]: scratch-doctor `--closure` against `ldd` per file, and its peak memory on a
 //!   2 GiB sparse ELF file;
 //! - [`doctor_image`]: scratch-doctor `--image` on a 256 MiB image archive against `tar -xf`
-//!   into a tmpfs, and its peak memory.
+//!   into a tmpfs, and its peak memory;
+//! - [`pack`]: scratch-pack on a 200 MiB tree against `tar -c --sort=name | gzip -6` and
+//!   `| sha256sum`, and its peak memory.
+//!
+//! Each is a section, named in [`SECTIONS`]: `bench SECTION...` runs only those.
 //!
 //! It reuses the lab's builds ([`crate::compile`]), system-call counts ([`crate::syscalls`]),
 //! instruction counts ([`crate::instructions`]) and table lines ([`crate::table`]).
@@ -22,6 +26,7 @@ pub mod doctor_image;
 pub mod hellos;
 pub mod hyperfine;
 pub mod json;
+pub mod pack;
 pub mod per_call;
 pub mod table;
 
@@ -75,9 +80,28 @@ pub fn missing_tools() -> Vec<String> {
         .collect()
 }
 
-/// Runs every comparison; `out` (`target/bench`) receives the built hellos, the tools' JSON and
-/// logs, and the 512 MiB file. Progress goes to standard error.
-pub fn run(out: &Path) -> Result<Vec<Row>, String> {
+/// The sections of the bench, in the order they run: what `bench SECTION...` names.
+pub const SECTIONS: [&str; 7] = [
+    "criterion",
+    "per-call",
+    "hellos",
+    "cat",
+    "doctor",
+    "doctor-image",
+    "pack",
+];
+
+/// Runs the comparisons of the sections `only` names, or of every section when it is empty;
+/// `out` (`target/bench`) receives the built hellos, the tools' JSON and logs, and the 512 MiB
+/// file. Progress goes to standard error.
+pub fn run(out: &Path, only: &[String]) -> Result<Vec<Row>, String> {
+    if let Some(bad) = only.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
+        return Err(format!(
+            "no section {bad}: the sections are {}",
+            SECTIONS.join(", ")
+        ));
+    }
+    let runs = |section: &str| only.is_empty() || only.iter().any(|s| s == section);
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let target = target_dir();
 
@@ -99,28 +123,52 @@ pub fn run(out: &Path) -> Result<Vec<Row>, String> {
     let doctor = target
         .join(compile::MUSL_TARGET)
         .join("release/scratch-doctor");
+    checked(
+        cargo()
+            .args(["build-nostd", "-p", "scratch-pack", "-p", "hello-nostd"])
+            .current_dir(root()),
+        "cargo build-nostd -p scratch-pack -p hello-nostd",
+    )?;
+    let pack = target
+        .join(compile::MUSL_TARGET)
+        .join("release/scratch-pack");
+    let hello = target
+        .join(compile::MUSL_TARGET)
+        .join("release/hello-nostd");
+    let mut rows = Vec::new();
 
-    eprintln!("== Criterion: system calls and heap");
-    for bench in ["syscalls", "heap"] {
-        criterion::run(bench, &target)?;
+    if runs("criterion") {
+        eprintln!("== Criterion: system calls and heap");
+        for bench in ["syscalls", "heap"] {
+            criterion::run(bench, &target)?;
+        }
+        rows.extend(criterion::rows(&target)?);
     }
-    let mut rows = criterion::rows(&target)?;
-
-    eprintln!("== system calls: exact user-space instructions per call (callgrind)");
-    let syscall_loop = criterion::build_example("syscall_loop", &target)?;
-    rows.extend(per_call::rows(&syscall_loop, out)?);
-
-    eprintln!("== hello: bytes, system calls, instructions, exec-to-exit time");
-    rows.extend(hellos::rows(out)?);
-
-    eprintln!("== cat: 512 MiB from the page cache");
-    rows.extend(cat::rows(&cat_nostd, out)?);
-
-    eprintln!("== scratch-doctor: --closure against ldd, peak memory on a 2 GiB sparse file");
-    rows.extend(doctor::rows(&doctor, out)?);
-
-    eprintln!("== scratch-doctor --image: a large image archive against tar -xf, peak memory");
-    rows.extend(doctor_image::rows(&doctor, out)?);
+    if runs("per-call") {
+        eprintln!("== system calls: exact user-space instructions per call (callgrind)");
+        let syscall_loop = criterion::build_example("syscall_loop", &target)?;
+        rows.extend(per_call::rows(&syscall_loop, out)?);
+    }
+    if runs("hellos") {
+        eprintln!("== hello: bytes, system calls, instructions, exec-to-exit time");
+        rows.extend(hellos::rows(out)?);
+    }
+    if runs("cat") {
+        eprintln!("== cat: 512 MiB from the page cache");
+        rows.extend(cat::rows(&cat_nostd, out)?);
+    }
+    if runs("doctor") {
+        eprintln!("== scratch-doctor: --closure against ldd, peak memory on a 2 GiB sparse file");
+        rows.extend(doctor::rows(&doctor, out)?);
+    }
+    if runs("doctor-image") {
+        eprintln!("== scratch-doctor --image: a large image archive against tar -xf, peak memory");
+        rows.extend(doctor_image::rows(&doctor, out)?);
+    }
+    if runs("pack") {
+        eprintln!("== scratch-pack: a 200 MiB tree against tar | gzip -6 and tar | sha256sum");
+        rows.extend(pack::rows(&pack, &hello, out)?);
+    }
     Ok(rows)
 }
 

@@ -1,6 +1,8 @@
 //! `cargo make bench`: runs every performance comparison of the kit with its peers (see
 //! [`lab::bench`]), prints one Markdown table of ratios and goals and writes it to
 //! `target/bench/table.md`. Every missing tool is named with its Debian package first.
+//! `cargo run -p lab --bin bench -- SECTION...` runs only those sections
+//! ([`lab::bench::SECTIONS`]).
 
 use std::process::ExitCode;
 
@@ -8,10 +10,13 @@ use lab::bench;
 use lab::workspace::target_dir;
 
 fn main() -> ExitCode {
-    if std::env::args().len() > 1 {
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    if only.iter().any(|a| a.starts_with('-')) {
         eprintln!(
-            "usage: bench\n\nRuns every performance comparison and prints the table \
-             (also target/bench/table.md). Takes a few minutes."
+            "usage: bench [SECTION...]\n\nRuns every performance comparison (or those of the \
+             sections named: {}) and prints the table (also target/bench/table.md). Takes a \
+             few minutes.",
+            bench::SECTIONS.join(", ")
         );
         return ExitCode::from(2);
     }
@@ -23,7 +28,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let out = target_dir().join("bench");
-    let table = match bench::run(&out).map(|rows| bench::table::markdown(&rows)) {
+    let table = match bench::run(&out, &only).map(|rows| bench::table::markdown(&rows)) {
         Ok(table) => table,
         Err(e) => {
             eprintln!("bench: error: {e}");
