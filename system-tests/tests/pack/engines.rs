@@ -446,3 +446,72 @@ fn two_programs_packed_with_layers_share_their_base_and_library_layers() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn the_config_options_reach_the_engine_as_given() {
+    let _lock = engine_lock();
+    if !require_tool("podman", "podman") {
+        return;
+    }
+    let name = image_name("pack-config");
+    let _images = TestImages::new("podman", &[&name]);
+    let dir = TempDir::new("pack-config");
+    let archive = dir.path().join("config.tar");
+    let out = run(Command::new(super::common::scratch_pack())
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args(args![
+            "-o",
+            archive,
+            "--tag",
+            name,
+            "--user",
+            "1000:1000",
+            "--env",
+            "GREETING=hi",
+            "--env",
+            "EMPTY=",
+            "--workdir",
+            "/work",
+            "--label",
+            "org.example.b=2",
+            "--label",
+            "org.example.a=1",
+            "--expose",
+            "8080",
+            "--expose",
+            "53/udp",
+            "--stop-signal",
+            "SIGINT",
+            nostd_bin("hello-nostd"),
+            "an argument"
+        ]));
+    assert_success(&out, "scratch-pack with every config option");
+    doctor_says_it_starts(&archive, None);
+    podman_load(&archive);
+    let config = "{{json .Config.Entrypoint}} {{json .Config.Cmd}} {{.Config.User}} \
+                  {{.Config.WorkingDir}} {{.Config.StopSignal}} {{.Created.UTC}}";
+    assert_eq!(
+        inspect(&name, config),
+        r#"["/hello-nostd","an argument"] null 1000:1000 /work SIGINT 2023-11-14 22:13:20 +0000 UTC"#
+    );
+    let env: Vec<String> = serde_json::from_str(&inspect(&name, "{{json .Config.Env}}")).unwrap();
+    assert!(env.contains(&"GREETING=hi".to_string()), "{env:?}");
+    assert!(env.contains(&"EMPTY=".to_string()), "{env:?}");
+    let labels: serde_json::Value =
+        serde_json::from_str(&inspect(&name, "{{json .Config.Labels}}")).unwrap();
+    assert_eq!(labels["org.example.a"], "1");
+    assert_eq!(labels["org.example.b"], "2");
+    let ports: serde_json::Value =
+        serde_json::from_str(&inspect(&name, "{{json .Config.ExposedPorts}}")).unwrap();
+    let mut ports: Vec<&String> = ports.as_object().unwrap().keys().collect();
+    ports.sort();
+    assert_eq!(ports, ["53/udp", "8080/tcp"]);
+    // hello-nostd ignores its argument; it runs as 1000 in /work, which the runtime makes.
+    let out = podman_run(&name, &[]);
+    assert_eq!(
+        text(&out.stdout),
+        "Hello, world!\n",
+        "{}",
+        text(&out.stderr)
+    );
+}
