@@ -35,7 +35,9 @@ Options end at PROGRAM or at --.
                         replacing the one of the same platform
   --program-path PATH   where PROGRAM goes in the image (default /NAME)
   --root DIR            add the tree DIR at / (symbolic links kept as links; devices,
-                        FIFOs and sockets refused); may be given more than once
+                        FIFOs and sockets refused; a file the closure also gives, with
+                        the same mode and bytes, is one file); may be given more than
+                        once
   --add HOST[:PATH]     add the file or directory HOST at PATH (default: the same
                         path); may be given more than once
   --user USER[:GROUP]   the user the program runs as, numbers or names in the

@@ -66,3 +66,33 @@ impl FileData for HostFile {
         }
     }
 }
+
+/// Whether the files `a` and `b` of this machine, both `size` bytes when they were looked at,
+/// hold the same bytes (read in chunks, never whole).
+pub fn same_bytes(a: &[u8], b: &[u8], size: u64) -> Result<bool, PackError> {
+    let open = |path: &[u8]| -> Result<Box<dyn FileData>, PackError> { HostFiles.open(path, size) };
+    let (mut x, mut y) = (open(a)?, open(b)?);
+    let (mut bx, mut by) = (alloc::vec![0u8; 64 * 1024], alloc::vec![0u8; 64 * 1024]);
+    loop {
+        let n = fill(&mut *x, &mut bx)?;
+        let m = fill(&mut *y, &mut by)?;
+        if bx[..n] != by[..m] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+/// Reads into `buf` until it is full or the file ends: the bytes read.
+fn fill(f: &mut dyn FileData, buf: &mut [u8]) -> Result<usize, PackError> {
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}

@@ -34,6 +34,7 @@ use scratch_pack::tree::{Data, Group, Item, Tree, What, dir_mode};
 use syscall_kit::Errno;
 use syscall_kit::fs::{self, FileType, Stat};
 
+use super::files;
 use super::walk::{self, file_item, special};
 
 /// What the image holds and says.
@@ -181,6 +182,7 @@ pub fn gather(o: &Options) -> Result<Inputs, PackError> {
         healthcheck.extend(check.probe_args());
     }
 
+    one_file_for_copies(&mut items)?;
     let tree = Tree::new(items)?;
     let text = |path: &[u8]| -> Result<Option<String>, PackError> {
         Ok(match tree.file(path) {
@@ -428,4 +430,39 @@ fn beside_this(name: &str) -> Result<alloc::ffi::CString, PackError> {
     path.extend_from_slice(b"/");
     path.extend_from_slice(name.as_bytes());
     alloc::ffi::CString::new(path).map_err(|_| PackError("a path with a NUL byte".into()))
+}
+
+/// Two files of this machine given for one path (a library of the closure and its copy in a
+/// `--root` made by `scratch-doctor --copy-closure`) with the same mode and the same bytes are
+/// one file: the later is given the identity of the first, so that the tree takes them as one
+/// (the first kept, in the lower layer). Files that differ stay two, and the tree refuses them.
+fn one_file_for_copies(items: &mut [Item]) -> Result<(), PackError> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| items[a].path.cmp(&items[b].path).then(a.cmp(&b)));
+    for pair in order.windows(2) {
+        let (first, later) = (pair[0], pair[1]);
+        if items[first].path != items[later].path || items[first].mode != items[later].mode {
+            continue;
+        }
+        let (
+            What::File(Data::Host {
+                path: a,
+                size: x,
+                id,
+            }),
+            What::File(Data::Host {
+                path: b, size: y, ..
+            }),
+        ) = (&items[first].what, &items[later].what)
+        else {
+            continue;
+        };
+        if x == y && files::same_bytes(a, b, *x)? {
+            let id = *id;
+            if let What::File(Data::Host { id: later_id, .. }) = &mut items[later].what {
+                *later_id = id;
+            }
+        }
+    }
+    Ok(())
 }

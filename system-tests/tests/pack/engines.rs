@@ -515,3 +515,56 @@ fn the_config_options_reach_the_engine_as_given() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn a_copy_closure_tree_given_with_root_holds_the_same_libraries_once() {
+    let build = BuildDir::new("pack-copy-closure");
+    let Some(program) = gcc(build.path(), "hello.c") else {
+        return;
+    };
+    let tree = build.path().join("closure");
+    std::fs::create_dir(&tree).unwrap();
+    let out = run(Command::new(nostd_bin("scratch-doctor"))
+        .arg("--copy-closure")
+        .arg(&tree)
+        .arg(&program));
+    assert_success(&out, "scratch-doctor --copy-closure");
+    let archive = build.path().join("image.tar");
+    packed(args!["-o", archive, "--root", tree, program]);
+    doctor_says_it_starts(&archive, None);
+    let listing = layer_listing(
+        &archive,
+        manifest_of(&archive)["layers"][0]["digest"]
+            .as_str()
+            .unwrap(),
+        build.path(),
+    );
+    let libc: Vec<&String> = listing
+        .iter()
+        .filter(|l| l.ends_with("/libc.so.6"))
+        .collect();
+    assert_eq!(libc.len(), 1, "{listing:#?}");
+
+    // A copy that differs from the closure's library by one byte is refused, in one line.
+    let copy = listing
+        .iter()
+        .find_map(|l| {
+            l.split(' ')
+                .next_back()
+                .filter(|p| p.ends_with("/libc.so.6"))
+        })
+        .unwrap();
+    let copy = tree.join(copy);
+    let mut bytes = std::fs::read(&copy).unwrap();
+    bytes[1000] ^= 1;
+    std::fs::write(&copy, bytes).unwrap();
+    let out = super::common::pack(args!["-o", archive, "--root", tree, program]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("/libc.so.6: given twice, by the closure of "),
+        "{stderr}"
+    );
+    assert!(stderr.contains(" and by --root "), "{stderr}");
+}
