@@ -568,3 +568,51 @@ fn a_copy_closure_tree_given_with_root_holds_the_same_libraries_once() {
     );
     assert!(stderr.contains(" and by --root "), "{stderr}");
 }
+
+#[test]
+fn scratch_pack_packed_by_itself_runs_in_its_image_and_writes_the_same_bytes_there() {
+    let _lock = engine_lock();
+    if !require_tool("podman", "podman") {
+        return;
+    }
+    let name = image_name("pack-itself");
+    let _images = TestImages::new("podman", &[&name]);
+    let dir = TempDir::new("pack-itself");
+    let d = dir.path();
+    let archive = d.join("scratch-pack.tar");
+    packed(args![
+        "-o",
+        archive,
+        "--tag",
+        name,
+        super::common::scratch_pack()
+    ]);
+    doctor_says_it_starts(&archive, None);
+    podman_load(&archive);
+
+    // hello-nostd packed here, and packed again in the container (FROM scratch, scratch-pack
+    // alone in it), from a directory mounted at /work: the same bytes.
+    let work = d.join("work");
+    std::fs::create_dir(&work).unwrap();
+    std::fs::copy(nostd_bin("hello-nostd"), work.join("hello-nostd")).unwrap();
+    let here = packed(args!["-o", d.join("here.tar"), work.join("hello-nostd")]);
+    let out = run(Command::new("podman")
+        .args([
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--user",
+            "0:0",
+            "--volume",
+        ])
+        .arg(format!("{}:/work", work.display()))
+        .args([&name, "-o", "/work/there.tar", "/work/hello-nostd"]));
+    assert_success(&out, "scratch-pack in its own image");
+    assert_eq!(text(&out.stdout).trim(), here);
+    assert!(
+        std::fs::read(work.join("there.tar")).unwrap()
+            == std::fs::read(d.join("here.tar")).unwrap(),
+        "the archive written in the container differs from the one written here"
+    );
+}
