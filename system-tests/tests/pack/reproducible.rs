@@ -166,6 +166,24 @@ fn two_copies_of_the_inputs_give_the_same_bytes_and_one_changed_byte_does_not() 
         layers[2]["digest"].as_str().unwrap(),
         build.path(),
     );
+    // The gzip header: no time (MTIME 0), OS "unknown" (255), whatever machine wrote it.
+    let gz = std::fs::read(build.path().join("layer")).unwrap();
+    assert_eq!(gz[..4], [0x1f, 0x8b, 8, 0], "gzip, deflate, no flags");
+    assert_eq!(gz[4..8], [0, 0, 0, 0], "MTIME 0");
+    assert_eq!(gz[9], 255, "OS 255");
+    // No pax records where ustar holds everything (short ASCII names): no atime, no ctime.
+    let out = run(Command::new("gzip")
+        .arg("-dc")
+        .arg(build.path().join("layer")));
+    assert_success(&out, "gzip -dc LAYER");
+    let tar = out.stdout;
+    for needle in [&b"PaxHeader"[..], b"atime=", b"ctime=", b"mtime="] {
+        assert!(
+            !tar.windows(needle.len()).any(|w| w == needle),
+            "{} in the layer",
+            String::from_utf8_lossy(needle)
+        );
+    }
     for line in &program_layer {
         assert!(line.contains(" 0/0 "), "owner 0/0: {line}");
         assert!(
