@@ -58,14 +58,19 @@ impl Registry {
             port,
             _dir: dir,
         };
-        // It listens within a moment: a bounded number of tries, not a time asserted.
-        let up = (0..500).any(|_| {
-            let ok = TcpStream::connect(("127.0.0.1", port)).is_ok();
-            if !ok {
-                std::thread::sleep(Duration::from_millis(10));
+        // Tried until it listens or exits; the bound (a minute of tries) only keeps a registry
+        // that does neither from hanging the suite: no time is asserted.
+        let mut up = false;
+        for _ in 0..6000 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                up = true;
+                break;
             }
-            ok
-        });
+            if registry.child.try_wait().is_ok_and(|s| s.is_some()) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         assert!(
             up,
             "docker-registry does not listen on 127.0.0.1:{port} ({:?})",

@@ -121,8 +121,9 @@ fn a_healthcheck_image_is_healthy_then_unhealthy_once_its_server_stops() {
     );
     let c = start(&name);
     let check = || run(Command::new("podman").args(["healthcheck", "run", &c.0]));
-    // The server may not listen yet: a bounded number of tries, not a time asserted.
-    let healthy = (0..50).any(|_| {
+    // The server may not listen yet: tried again, a bounded number of times (which only keeps
+    // a server that never answers from hanging the suite), no time asserted.
+    let healthy = (0..300).any(|_| {
         let ok = check().status.success();
         if !ok {
             std::thread::sleep(Duration::from_millis(100));
