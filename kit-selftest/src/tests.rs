@@ -20,6 +20,7 @@ mod mem;
 mod net;
 mod ns;
 mod panic;
+mod ptrace;
 mod seccomp;
 mod signal;
 mod stdio;
@@ -131,5 +132,17 @@ pub const ALL: &[Test] = &[
     (
         "signal: a handler returns through the restorer",
         signal::handler_returns,
+    ),
+    (
+        "ptrace: wait4's stop statuses of a tracee",
+        ptrace::stop_statuses,
+    ),
+    (
+        "ptrace: a seized child's seccomp stop, then its call's result",
+        ptrace::seccomp_stop_and_result,
+    ),
+    (
+        "process_vm_readv: reads this process's memory",
+        ptrace::process_vm_readv_reads_memory,
     ),
 ];

@@ -49,7 +49,7 @@ use syscall_kit::{AsFd, Errno, OwnedFd};
 mod compare;
 pub mod root;
 
-pub use compare::{first_difference, status_text, verdict};
+pub use compare::{first_difference, status_text, verdict, verdict_line};
 
 use root::{Plan, REPORT_LEN, Step};
 

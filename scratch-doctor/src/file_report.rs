@@ -243,7 +243,8 @@ fn elf_text(out: &mut String, elf: &ElfFacts) {
     }
 }
 
-fn closure_text(out: &mut String, closure: &Closure) {
+/// The closure's lines, as the report of a file shows them (and `--trace`'s, for each program).
+pub(crate) fn closure_text(out: &mut String, closure: &Closure) {
     let _ = writeln!(out, "  closure (host path -> path in the image):");
     for o in &closure.objects {
         let _ = write!(out, "    {} -> {} (", o.host_path, o.image_path);
@@ -293,7 +294,8 @@ fn script_json(o: &mut Object<'_>, s: &Script) {
     o.raw("format", &format);
 }
 
-fn closure_json(out: &mut String, closure: &Closure) {
+/// The closure as a JSON object, as the report of a file has it (and `--trace`'s).
+pub(crate) fn closure_json(out: &mut String, closure: &Closure) {
     let mut c = Object::new(out);
     let objects = c.key("objects");
     objects.push('[');

@@ -9,9 +9,10 @@
 //! view of a root file system), so that it is `#![no_std]`, does no I/O, and is tested against
 //! a root held in memory ([`MemoryRoot`]); the `scratch-doctor` program (`src/main.rs` and
 //! `src/cli/`) does the I/O with syscall-kit and nothing else. Two modules are the exception:
-//! [`check`] runs a program in an empty root, which is system calls (through syscall-kit)
-//! from end to end, and is here so that the doctor and its tests can call it; [`host_root`]
-//! reads this machine's files, so that scratch-pack resolves a closure as the doctor does.
+//! [`check`] runs a program in an empty root, and [`trace`] runs one under `ptrace(2)`, which is
+//! system calls (through syscall-kit) from end to end; they are here so that the doctor, its
+//! tests and scratch-pack can call them; and [`host_root`] reads this machine's files, so that
+//! scratch-pack resolves a closure as the doctor does.
 //!
 //! | module | what it holds |
 //! |---|---|
@@ -30,6 +31,7 @@
 //! | [`image`](mod@image) | `--image`: a saved container image read, and why it does (not) start |
 //! | [`host_root`] | [`host_root::HostRoot`]: this machine's root file system through system calls (shared with scratch-pack) |
 //! | [`check`] | a command run in an empty root made of a directory, as runc makes a `FROM scratch` container, and two runs compared |
+//! | [`trace`] | `--trace`: a command run under `ptrace(2)`, every path it looks up, and what it needs |
 
 #![no_std]
 #![deny(unsafe_code)]
@@ -54,6 +56,7 @@ pub mod program;
 pub mod root_view;
 pub mod script;
 pub mod search;
+pub mod trace;
 pub mod verdict;
 
 #[cfg(test)]

@@ -84,6 +84,9 @@ fn run() -> Result<i32, Errno> {
     if let Some(dir) = options.run_in {
         return cli::run_in::main(dir, &options);
     }
+    if options.trace {
+        return cli::trace::main(&options);
+    }
     let mut status = ALL_RUN;
     let mut copied = false;
     // /proc/sys/fs/binfmt_misc, read once, for the first foreign program.

@@ -265,11 +265,11 @@ fn usage_errors_and_a_missing_directory_are_one_line_and_status_2() {
         ),
         (
             &["--run-in", "/", "--timeout", "0", "--", "/x"][..],
-            "--timeout takes a whole number of seconds, 1 or more, not 0",
+            "--timeout: not a duration: 0 (say 30s, 500ms, 2m)",
         ),
         (
             &["--timeout", "5", "/bin/ls"][..],
-            "--timeout needs --run-in DIR (see --help)",
+            "--timeout needs --trace or --run-in DIR (see --help)",
         ),
         (
             &["--run-in", "/", "--json", "--", "/x"][..],

@@ -13,8 +13,9 @@ use syscall_kit::net::{
     self, Domain, MsgFlags, Shutdown, SockOpt, SocketAddr, SocketFlags, SocketType,
 };
 use syscall_kit::ns::{self, CloneFlags, IdMap};
-use syscall_kit::process::{StrTable, WaitId, WaitOptions};
-use syscall_kit::seccomp::{Action, AllowList, MAX_ALLOWED};
+use syscall_kit::process::ptrace::{self, Options};
+use syscall_kit::process::{IOV_MAX, RemoteRange, StrTable, WaitId, WaitOptions, process_vm_readv};
+use syscall_kit::seccomp::{Abi, Action, AllowList, Filter, MAX_ALLOWED, MAX_UNLESS, Unless};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
 use syscall_kit::time::{
     self, ClockId, Itimerspec, SleepFlags, Timeout, TimerSetFlags, TimerfdFlags, Timespec,
@@ -94,6 +95,17 @@ fn error_paths() {
     let epoll = event::epoll_create1(EpollCreateFlags::CLOEXEC).unwrap();
     let eventfd = event::eventfd2(0, EventfdFlags::NONBLOCK).unwrap();
     let mut events = [EpollEvent::empty(); 1];
+    // The test's parent (cargo): a process that is not this thread's tracee.
+    let not_traced = process::getppid();
+    let here = RemoteRange {
+        addr: buf.as_ptr() as usize,
+        len: 8,
+    };
+    let mut into = [0u8; 8];
+    let too_many = vec![here; IOV_MAX + 1];
+    let abi = Abi::native(&[0]);
+    let trace =
+        |abis: &[Abi<'_>]| Filter::new(abis, Action::Trace(0), Action::Allow, Action::Allow);
 
     error_paths! {
         // fs
@@ -135,8 +147,13 @@ fn error_paths() {
         fs::symlinkat("x", fs::CWD, &*file) => EEXIST;
         fs::symlinkat("", fs::CWD, &*missing) => ENOENT;
         fs::symlinkat("x", never_open, "relative") => EBADF;
+        fs::symlinkat("x", fs::CWD, &*file_below) => ENOTDIR;
         // fs::node
         fs::mknodat(fs::CWD, &*file, FileType::Fifo, Mode::RUSR, (0, 0)) => EEXIST;
+        // fs::memfd (a name of 250 bytes is one too many; a flag the kernel does not know)
+        fs::memfd_create(&[b'm'; 250][..], fs::MemfdFlags::empty()) => EINVAL;
+        fs::memfd_create("x", fs::MemfdFlags::from_bits_retain(1 << 20)) => EINVAL;
+        fs::memfd_create(&b"a\0b"[..], fs::MemfdFlags::empty()) => EINVAL;
         fs::mknodat(fs::CWD, &*missing, FileType::Directory, Mode::RUSR, (0, 0)) => EINVAL;
         fs::mknodat(fs::CWD, &*missing, FileType::CharDevice, Mode::RUSR, (1 << 12, 0)) => EINVAL;
         fs::mknodat(fs::CWD, &*file_below, FileType::Fifo, Mode::RUSR, (0, 0)) => ENOTDIR;
@@ -191,6 +208,22 @@ fn error_paths() {
         mount::mount("", &*with_nul, "tmpfs", MountFlags::empty(), None) => EINVAL;
         mount::umount2(&*missing, UnmountFlags::empty()) => ENOENT;
         mount::umount2(d, UnmountFlags::from_bits_retain(0x100)) => EINVAL;
+        // process::ptrace (a tracee's own error paths: tests/ptrace.rs)
+        ptrace::seize(i32::MAX, Options::empty()) => ESRCH;
+        ptrace::seize(process::getpid(), Options::empty()) => EPERM;
+        ptrace::seize(not_traced, Options::from_bits_retain(1 << 30)) => EIO;
+        ptrace::set_options(not_traced, Options::empty()) => ESRCH;
+        ptrace::cont(not_traced, 0) => ESRCH;
+        ptrace::syscall(not_traced, 0) => ESRCH;
+        ptrace::detach(not_traced, 0) => ESRCH;
+        ptrace::interrupt(not_traced) => ESRCH;
+        ptrace::listen(not_traced) => ESRCH;
+        ptrace::event_msg(not_traced) => ESRCH;
+        ptrace::syscall_info(not_traced) => ESRCH;
+        // process::vm
+        process_vm_readv(i32::MAX, &mut into, &[here]) => ESRCH;
+        process_vm_readv(process::getpid(), &mut into, &[RemoteRange { addr: 0, len: 8 }]) => EFAULT;
+        process_vm_readv(process::getpid(), &mut into, &too_many) => EINVAL;
         // signal
         signal::set_ignored(signal::SIGKILL) => EINVAL;
         signal::set_default(signal::SIGSTOP) => EINVAL;
@@ -215,6 +248,12 @@ fn error_paths() {
         // seccomp (checked before any system call)
         AllowList::new(&[0; MAX_ALLOWED + 1], Action::KillProcess) => E2BIG;
         AllowList::new(&[1 << 32], Action::KillProcess) => EINVAL;
+        trace(&[abi, abi, abi]) => E2BIG;
+        trace(&[Abi::native(&[0; MAX_ALLOWED + 1])]) => E2BIG;
+        trace(&[abi, Abi::native(&[1 << 32])]) => EINVAL;
+        trace(&[abi.unless(&[Unless { nr: 1, arg: 0, flag: 1 }])]) => EINVAL;
+        trace(&[abi.unless(&[Unless { nr: 0, arg: 6, flag: 1 }])]) => EINVAL;
+        trace(&[abi.unless(&[Unless { nr: 0, arg: 0, flag: 1 }; MAX_UNLESS + 1])]) => E2BIG;
         // time
         time::clock_gettime(bad_clock) => EINVAL;
         time::clock_nanosleep(ClockId::MONOTONIC, SleepFlags::empty(), &bad_time, None) => EINVAL;

@@ -1,13 +1,14 @@
-//! `seccomp` (`src/seccomp.rs`): allow-list filters installed for real, each in a forked child (a filter cannot be
-//! removed, and the test harness needs more than two system calls), and the program read back.
+//! `seccomp` (`src/seccomp.rs`): allow-lists and filters of several ABIs installed for real, each
+//! in a forked child (a filter cannot be removed, and the test harness needs more than two system
+//! calls), and their programs read back. The trace action with a tracer is in tests/ptrace.rs.
 
 use syscall_kit::Errno;
 use syscall_kit::arch::AUDIT_ARCH;
 use syscall_kit::process::{self, Fork, WaitStatus};
 use syscall_kit::raw::{self, nr};
 use syscall_kit::seccomp::{
-    self, Action, AllowList, BPF_JEQ_K, BPF_LD_W_ABS, BPF_RET_K, MAX_ALLOWED, SECCOMP_DATA_ARCH,
-    SECCOMP_DATA_NR, SockFilter,
+    self, Abi, Action, AllowList, BPF_JEQ_K, BPF_JSET_K, BPF_LD_W_ABS, BPF_RET_K, Filter, MAX_ABIS,
+    MAX_ALLOWED, SECCOMP_DATA_ARCH, SECCOMP_DATA_ARGS, SECCOMP_DATA_NR, SockFilter, Unless,
 };
 
 mod common;
@@ -23,6 +24,26 @@ fn in_child(child: fn() -> !) -> WaitStatus {
     match unsafe { process::fork() }.expect("fork") {
         Fork::Child => child(),
         Fork::Parent(pid) => common::wait_for(pid),
+    }
+}
+
+/// `BPF_STMT(code, k)`: an instruction that does not jump.
+fn stmt(code: u16, k: u32) -> SockFilter {
+    SockFilter {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
+    }
+}
+
+/// `jeq #k, jt, 0`.
+fn jeq(k: u32, jt: u8) -> SockFilter {
+    SockFilter {
+        code: BPF_JEQ_K,
+        jt,
+        jf: 0,
+        k,
     }
 }
 
@@ -119,18 +140,6 @@ fn the_filter_sets_no_new_privs_and_stacks_on_a_second_filter() {
 fn the_program_checks_the_architecture_first_then_compares_each_number() {
     let list = AllowList::new(&[nr::WRITE, nr::EXIT_GROUP], Action::Errno(Errno::EPERM)).unwrap();
     let ins = list.instructions();
-    let stmt = |code, k| SockFilter {
-        code,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jeq = |k, jt| SockFilter {
-        code: BPF_JEQ_K,
-        jt,
-        jf: 0,
-        k,
-    };
     assert_eq!(
         ins,
         [
@@ -148,6 +157,71 @@ fn the_program_checks_the_architecture_first_then_compares_each_number() {
     assert_eq!(
         AUDIT_ARCH, 0xC000_003E,
         "EM_X86_64 | 64-bit | little-endian"
+    );
+}
+
+/// The general filter of one ABI, its listed calls allowed and unknown ABIs killed, is the
+/// allow-list, instruction for instruction.
+#[test]
+fn a_filter_of_one_abi_allowing_its_calls_is_the_allow_list() {
+    let calls = [nr::WRITE, nr::EXIT_GROUP, nr::GETPID];
+    let otherwise = Action::Errno(Errno::EPERM);
+    let list = AllowList::new(&calls, otherwise).unwrap();
+    let filter = Filter::new(
+        &[Abi::native(&calls)],
+        Action::Allow,
+        otherwise,
+        Action::KillProcess,
+    )
+    .unwrap();
+    assert_eq!(filter.instructions(), list.instructions());
+}
+
+/// Two ABIs: a comparison per architecture jumps to that ABI's block, past the other's; an
+/// unknown ABI gets its own action; `SECCOMP_RET_TRACE` carries its data.
+#[test]
+fn a_filter_of_two_abis_jumps_from_each_architecture_to_its_block() {
+    const OTHER: u32 = 0x4000_0003; // AUDIT_ARCH_I386 (on i686 itself, a second list of it)
+    let native = [nr::WRITE, nr::GETPID];
+    let other = [5];
+    let filter = Filter::new(
+        &[Abi::native(&native), Abi::new(OTHER, &other)],
+        Action::Trace(7),
+        Action::Allow,
+        Action::Errno(Errno::ENOSYS),
+    )
+    .unwrap();
+    let (trace, allow) = (0x7ff0_0007, 0x7fff_0000);
+    assert_eq!(
+        filter.instructions(),
+        [
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARCH),
+            jeq(AUDIT_ARCH, 2),                // to 4
+            jeq(OTHER, 6),                     // to 9
+            stmt(BPF_RET_K, 0x0005_0000 | 38), // SECCOMP_RET_ERRNO | ENOSYS
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_NR),
+            jeq(nr::WRITE as u32, 2),
+            jeq(nr::GETPID as u32, 1),
+            stmt(BPF_RET_K, allow),
+            stmt(BPF_RET_K, trace),
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_NR),
+            jeq(5, 1),
+            stmt(BPF_RET_K, allow),
+            stmt(BPF_RET_K, trace),
+        ]
+    );
+    // The longest: MAX_ABIS of MAX_ALLOWED calls; the furthest jump fits.
+    let many = vec![nr::GETPID; MAX_ALLOWED];
+    let abis = vec![Abi::native(&many); MAX_ABIS];
+    let full = Filter::new(&abis, Action::Trace(0), Action::Allow, Action::Allow).unwrap();
+    assert_eq!(
+        full.instructions().len(),
+        2 + MAX_ABIS + MAX_ABIS * (MAX_ALLOWED + 3)
+    );
+    assert_eq!(
+        full.instructions()[MAX_ABIS].jt as usize,
+        (MAX_ABIS - 1) * (MAX_ALLOWED + 3) + 1,
+        "the last comparison of architectures jumps over the blocks before its own"
     );
 }
 
@@ -175,15 +249,7 @@ fn too_many_calls_is_e2big_and_a_number_beyond_32_bits_is_einval() {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn a_call_through_the_i386_abi_is_killed_by_the_architecture_check() {
-    fn i386_getpid() -> usize {
-        let ret: usize;
-        // SAFETY: `int 0x80` with eax = 20 is i386 `getpid`, which takes no arguments and
-        // touches no memory; the kernel preserves every register but eax.
-        unsafe {
-            core::arch::asm!("int 0x80", inlateout("eax") 20usize => ret, options(nostack));
-        }
-        ret
-    }
+    use common::i386_getpid;
     // Control: without a filter, the i386 getpid answers (the kernel has IA32 emulation).
     let control = in_child(|| {
         let ok = i386_getpid() as u32 == process::getpid() as u32;
@@ -209,4 +275,99 @@ fn a_call_through_the_i386_abi_is_killed_by_the_architecture_check() {
         process::exit(0)
     });
     assert_eq!(status.terminating_signal(), Some(SIGSYS), "{status:?}");
+
+    // A filter with an i386 block decides `int 0x80` calls by their i386 numbers: here getpid
+    // (20) fails with EPERM, while the native getpid, unlisted, is allowed.
+    let status = in_child(|| {
+        use syscall_kit::arch::i386;
+        let compat = [i386::nr::GETPID];
+        let abis = [Abi::native(&[]), Abi::new(i386::AUDIT_ARCH_I386, &compat)];
+        let filter = Filter::new(
+            &abis,
+            Action::Errno(Errno::EPERM),
+            Action::Allow,
+            Action::KillProcess,
+        );
+        if filter.and_then(|f| f.install()).is_err() {
+            process::exit(3);
+        }
+        if raw_getpid().is_err() {
+            process::exit(4);
+        }
+        match raw::check(i386_getpid() as u32 as i32 as isize as usize) {
+            Err(Errno::EPERM) => process::exit(0),
+            _ => process::exit(5),
+        }
+    });
+    assert_eq!(status.exit_status(), Some(0), "{status:?}");
+}
+
+/// An exemption: the listed call goes to a test of its argument's flag, whose `ret`s give the
+/// listed action when the flag is clear and the unlisted one when it is set.
+#[test]
+fn an_exemption_tests_the_flag_in_the_argument_of_its_call() {
+    let calls = [nr::WRITE, nr::GETPID];
+    let unless = [Unless {
+        nr: nr::GETPID,
+        arg: 1,
+        flag: 0x1000,
+    }];
+    let filter = Filter::new(
+        &[Abi::native(&calls).unless(&unless)],
+        Action::Errno(Errno::EPERM),
+        Action::Allow,
+        Action::KillProcess,
+    )
+    .unwrap();
+    let low_word = if cfg!(target_endian = "big") { 4 } else { 0 };
+    let (eperm, allow) = (0x0005_0001, 0x7fff_0000);
+    assert_eq!(
+        filter.instructions(),
+        [
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARCH),
+            jeq(AUDIT_ARCH, 1),
+            stmt(BPF_RET_K, 0x8000_0000),
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_NR),
+            jeq(nr::WRITE as u32, 2),  // to ret listed
+            jeq(nr::GETPID as u32, 2), // to its test
+            stmt(BPF_RET_K, allow),
+            stmt(BPF_RET_K, eperm),
+            stmt(BPF_LD_W_ABS, SECCOMP_DATA_ARGS + 8 + low_word),
+            SockFilter {
+                code: BPF_JSET_K,
+                jt: 1,
+                jf: 0,
+                k: 0x1000
+            },
+            stmt(BPF_RET_K, eperm),
+            stmt(BPF_RET_K, allow),
+        ]
+    );
+    // On the kernel: getpid with the flag in its (unused) second argument is exempted.
+    let status = in_child(|| {
+        let calls = [nr::GETPID];
+        let unless = [Unless {
+            nr: nr::GETPID,
+            arg: 1,
+            flag: 0x1000,
+        }];
+        let filter = Filter::new(
+            &[Abi::native(&calls).unless(&unless)],
+            Action::Errno(Errno::EPERM),
+            Action::Allow,
+            Action::KillProcess,
+        );
+        if filter.and_then(|f| f.install()).is_err() {
+            process::exit(3);
+        }
+        // SAFETY: (test): getpid ignores its arguments and touches no memory.
+        let flagged = unsafe { raw::syscall2(nr::GETPID, 0, 0x1000) };
+        // SAFETY: as above.
+        let plain = unsafe { raw::syscall2(nr::GETPID, 0, 0x2000) };
+        match (flagged, plain) {
+            (Ok(_), Err(Errno::EPERM)) => process::exit(0),
+            _ => process::exit(4),
+        }
+    });
+    assert_eq!(status.exit_status(), Some(0), "{status:?}");
 }

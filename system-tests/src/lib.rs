@@ -27,6 +27,7 @@ pub mod fixtures;
 pub mod ldd;
 pub mod leftovers;
 pub mod require;
+pub mod scratch_image;
 pub mod strace;
 pub mod temp;
 

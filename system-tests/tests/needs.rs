@@ -3,7 +3,9 @@
 //! names the need, for the host file and for the saved image (which it says starts, exit
 //! status 0), and its "without it" text quotes the failure that `podman run` of the image then
 //! shows; with the file added to the image the program does its job, and the doctor no longer
-//! names the need.
+//! names the need. And each run traced (`--trace --copy-closure`, with `--check` where the run
+//! reads no input): an image of that copy alone does the job in Podman, printing what the
+//! program printed on this machine.
 //!
 //! The programs: coreutils' `whoami` (/etc/passwd), `id -gn` (/etc/group), `date` with `ENV
 //! TZ=Asia/Shanghai` (the zone file), glibc's `iconv` (gconv modules), C programs built here
@@ -20,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use system_tests::fixtures::{BuildDir, gcc, go_build};
+use system_tests::scratch_image;
 use system_tests::{
     TempDir, TestImages, assert_success_with, engine_lock, engine_setup_hint, nostd_bin,
     require_tool, run, test_image_name,
@@ -122,20 +125,12 @@ fn closure_root(case: &Case, root: &Path) {
     assert!(!root.join("tmp").exists(), "the closure made /tmp");
 }
 
-/// `podman build` of a Containerfile `FROM scratch`, `COPY root /`, the case's `ENV` lines and
-/// its program as `ENTRYPOINT`, in the context `ctx`.
+/// `podman build` of `FROM scratch`, `COPY root /`, the case's `ENV` lines and its program as
+/// `ENTRYPOINT`, in the context `ctx`.
 fn build(case: &Case, ctx: &Path, name: &str) {
-    let mut file = String::from("FROM scratch\nCOPY root /\n");
-    for e in case.env {
-        file.push_str(&format!("ENV {e}\n"));
-    }
-    file.push_str(&format!("ENTRYPOINT [\"{}\"]\n", case.at));
-    std::fs::write(ctx.join("Containerfile"), file).unwrap();
-    let out = run(Command::new("podman")
-        .args(["build", "--layers=false", "--tag", name, "--file"])
-        .arg(ctx.join("Containerfile"))
-        .arg(ctx));
-    assert_success(&out, &format!("podman build of {}", case.name));
+    let mut extra: Vec<String> = case.env.iter().map(|e| format!("ENV {e}")).collect();
+    extra.push(format!("ENTRYPOINT [\"{}\"]", case.at));
+    scratch_image::build(ctx, name, &extra);
 }
 
 /// The doctor's report on the image `name`, saved as an OCI archive in `dir`: it starts.
@@ -256,6 +251,73 @@ fn check(case: Case) {
             r.works
         );
     }
+
+    traced(&case);
+}
+
+/// The traced copy: each run of the case under `scratch-doctor --trace --copy-closure --json`,
+/// in an empty environment but the case's `ENV` and `PATH`, with `--check` (which says it works
+/// in FROM scratch), or without it for a run that reads its input (`--check`'s runs read
+/// `/dev/null`); then the copy alone as a `FROM scratch` image, whose program Podman runs with
+/// the same arguments and input: it prints what it printed here, and that is its job.
+fn traced(case: &Case) {
+    for (i, r) in case.runs.iter().enumerate() {
+        let ctx = TempDir::new(&format!("needs-{}-traced-{i}", case.name));
+        let root = ctx.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        let check = r.stdin.is_empty();
+        let mut cmd = Command::new(nostd_bin("scratch-doctor"));
+        cmd.env_clear().env("PATH", "/usr/bin:/bin");
+        for e in case.env {
+            let (k, v) = e.split_once('=').unwrap();
+            cmd.env(k, v);
+        }
+        cmd.args(["--trace", "--json", "--copy-closure"]).arg(&root);
+        if check {
+            cmd.arg("--check");
+        }
+        cmd.arg("--").arg(&case.program).args(&r.args);
+        let out = with_input(&mut cmd, r.stdin);
+        let stdout = text(&out.stdout);
+        let what = format!(
+            "--trace of {} {:?}: {}",
+            case.name,
+            r.args,
+            text(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(0), "{what}{stdout}");
+        let (here, report) = stdout
+            .trim_end_matches('\n')
+            .rsplit_once('\n')
+            .unwrap_or(("", &stdout));
+        let here = format!("{here}\n");
+        assert!(here.contains(r.works), "{what}: it printed {here}");
+        if check {
+            let report: serde_json::Value = serde_json::from_str(report).unwrap();
+            assert_eq!(report["works"]["yes"], true, "{what}{report}");
+        }
+        let name = test_image_name(&format!("needs-{}-traced-{i}", case.name));
+        let _images = TestImages::new("podman", &[&name]);
+        let mut extra: Vec<String> = case.env.iter().map(|e| format!("ENV {e}")).collect();
+        extra.push(format!("ENTRYPOINT [\"{}\"]", case.program.display()));
+        scratch_image::build(ctx.path(), &name, &extra);
+        let seen = podman_run(&name, r);
+        assert_eq!(seen, here, "{what}: podman run of the traced copy");
+    }
+}
+
+/// Runs `cmd` with `input` on its standard input.
+fn with_input(cmd: &mut Command, input: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run scratch-doctor");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input.as_bytes()).unwrap();
+    drop(stdin);
+    child.wait_with_output().unwrap()
 }
 
 fn run_of(need: &'static str, args: &[&str], fails: &'static str, works: &'static str) -> Run {

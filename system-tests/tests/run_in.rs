@@ -18,12 +18,13 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use system_tests::leftovers::{listing, processes_with_env};
+use system_tests::scratch_image::{Ran, build, podman_run};
 use system_tests::{
-    TempDir, TestImages, assert_success_with, engine_lock, engine_setup_hint, is_root, nostd_bin,
-    require_empty_root, require_tool, run, test_image_name, workspace_root,
+    TempDir, TestImages, engine_lock, is_root, nostd_bin, require_empty_root, require_tool, run,
+    test_image_name, workspace_root,
 };
 
 /// The host name of both runs (the runner's; Podman's is given with `--hostname`).
@@ -34,14 +35,6 @@ const PATH: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-/// What a run gave, as Podman reports it: the exit status (128 + N for signal N).
-#[derive(Debug, PartialEq, Eq)]
-struct Ran {
-    status: i32,
-    stdout: String,
-    stderr: String,
 }
 
 /// `scratch-doctor --run-in root -- argv…` (as the user 65534 when `unprivileged`), with only
@@ -86,38 +79,6 @@ fn runner(root: &Path, argv: &[&str], unprivileged: bool, marker: &str) -> Ran {
     }
 }
 
-/// `podman run` of `image` with `argv` as its command.
-fn podman(image: &str, argv: &[&str]) -> Ran {
-    let out: Output = run(Command::new("timeout")
-        .args([
-            "300",
-            "podman",
-            "run",
-            "--rm",
-            "--network",
-            "none",
-            "--hostname",
-            HOSTNAME,
-        ])
-        .arg(image)
-        .args(argv));
-    Ran {
-        status: out.status.code().expect("podman ended by a signal"),
-        stdout: text(&out.stdout),
-        stderr: text(&out.stderr),
-    }
-}
-
-/// `podman build` of `FROM scratch` + `COPY root /` in `ctx`, as `name`.
-fn build(ctx: &Path, name: &str) {
-    std::fs::write(ctx.join("Containerfile"), "FROM scratch\nCOPY root /\n").unwrap();
-    let out = run(Command::new("podman")
-        .args(["build", "--layers=false", "--tag", name, "--file"])
-        .arg(ctx.join("Containerfile"))
-        .arg(ctx));
-    assert_success_with(&out, "podman build", engine_setup_hint());
-}
-
 /// Runs `argv` in the empty root of `root` and in `image`, and checks both outcomes are the
 /// same, that no process of the run is left and that `root` did not change.
 fn same_as_podman(root: &Path, image: &str, argv: &[&str], unprivileged: bool) {
@@ -136,7 +97,7 @@ fn same_as_podman(root: &Path, image: &str, argv: &[&str], unprivileged: bool) {
         listing(root) == before,
         "{argv:?} ({who}): the directory changed"
     );
-    let theirs = podman(image, argv);
+    let theirs = podman_run(image, argv, HOSTNAME, &[]);
     assert_eq!(
         ours, theirs,
         "{argv:?} ({who}): the empty root against podman run"
@@ -176,7 +137,7 @@ impl Prepared {
         let (ctx, hello) = context()?;
         let image = test_image_name(what);
         let images = TestImages::new("podman", &[&image]);
-        build(ctx.path(), &image);
+        build(ctx.path(), &image, &[]);
         Some(Prepared {
             ctx,
             hello,
@@ -319,7 +280,7 @@ fn the_files_the_engine_adds_are_the_one_difference_of_ls_root() {
     };
     let (root, image) = (prepared.root(), &prepared.image);
     let ours = runner(&root, &["/bin/ls", "-1", "/"], false, "ls-root");
-    let theirs = podman(image, &["/bin/ls", "-1", "/"]);
+    let theirs = podman_run(image, &["/bin/ls", "-1", "/"], HOSTNAME, &[]);
     let without_engine: String = theirs
         .stdout
         .lines()
@@ -380,10 +341,10 @@ fn a_library_found_only_under_proc_is_missing_in_both() {
     assert!(!root.join("proc").exists());
     let image = test_image_name("run-in-runpath-proc");
     let _images = TestImages::new("podman", &[&image]);
-    build(ctx.path(), &image);
+    build(ctx.path(), &image, &[]);
     let argv = [program.to_str().unwrap()];
     same_as_podman(&root, &image, &argv, false);
-    let theirs = podman(&image, &argv);
+    let theirs = podman_run(&image, &argv, HOSTNAME, &[]);
     assert_eq!(theirs.status, 127, "{theirs:?}");
     assert!(
         theirs

@@ -5,10 +5,10 @@ use alloc::string::ToString;
 
 use syscall_kit::Errno;
 use syscall_kit::raw::nr;
-use syscall_kit::seccomp::{Action, AllowList};
+use syscall_kit::seccomp::{Abi, Action, AllowList, Filter, Unless};
 
 use crate::TestResult;
-use crate::bpf::{JEQ_K, LD_W_ABS, OFFSET_ARCH, run};
+use crate::bpf::{JEQ_K, LD_W_ABS, OFFSET_ARCH, run, run_with_args};
 
 /// The `AUDIT_ARCH_*` of this architecture (include/uapi/linux/audit.h), written out here
 /// rather than taken from the kit.
@@ -80,5 +80,54 @@ pub fn program_decides_as_documented() -> TestResult {
         got == KILL_PROCESS,
         "another ABI with an EPERM action: {got:#x}"
     );
+    filter_of_two_abis(write, getpid)
+}
+
+/// A `Filter` of two ABIs, a tracer's: `write` traced in the native ABI (but with bit 0x1000 in
+/// its second argument), 5 in the other, everything else allowed, an unknown ABI killed.
+fn filter_of_two_abis(write: u32, getpid: u32) -> TestResult {
+    const TRACE_3: u32 = 0x7ff0_0003;
+    let native = [write as usize];
+    let foreign = [5];
+    let unless = [Unless {
+        nr: write as usize,
+        arg: 1,
+        flag: 0x1000,
+    }];
+    let abis = [
+        Abi::native(&native).unless(&unless),
+        Abi::new(FOREIGN, &foreign),
+    ];
+    let filter = Filter::new(&abis, Action::Trace(3), Action::Allow, Action::KillProcess)
+        .map_err(|e| e.to_string())?;
+    let prog = filter.instructions();
+    for (what, nr, arch, expected) in [
+        ("write", write, NATIVE, TRACE_3),
+        ("getpid", getpid, NATIVE, ALLOW),
+        ("5 through the other ABI", 5, FOREIGN, TRACE_3),
+        ("6 through the other ABI", 6, FOREIGN, ALLOW),
+        ("write through an unknown ABI", write, 0x1234, KILL_PROCESS),
+    ] {
+        let got = run(prog, nr, arch)?;
+        check!(
+            got == expected,
+            "filter, {what}: {got:#x}, expected {expected:#x}"
+        );
+    }
+    for (what, args, expected) in [
+        ("write with the flag", [1, 0x1000, 0, 0, 0, 0], ALLOW),
+        ("write with other bits", [1, 0x0fff, 0, 0, 0, 0], TRACE_3),
+        (
+            "write with the flag in another argument",
+            [0x1000, 0, 0, 0, 0, 0],
+            TRACE_3,
+        ),
+    ] {
+        let got = run_with_args(prog, write, NATIVE, args)?;
+        check!(
+            got == expected,
+            "filter, {what}: {got:#x}, expected {expected:#x}"
+        );
+    }
     Ok(())
 }

@@ -6,19 +6,18 @@ use alloc::format;
 use alloc::string::ToString;
 use core::time::Duration;
 
-use syscall_kit::fs::{OFlags, fstat, ftruncate};
+use syscall_kit::fs::{MemfdFlags, OFlags, fstat, ftruncate, memfd_create};
 use syscall_kit::io::{
     PollFd, PollFlags, Whence, fcntl_getfl, lseek, pipe2, poll, pread, read, sendfile, write_all,
 };
 use syscall_kit::mm::{MapFlags, ProtFlags, mmap, munmap};
-use syscall_kit::raw::{self, nr};
 use syscall_kit::rt;
 use syscall_kit::signal::{self, SigSet, sigtimedwait};
 use syscall_kit::time::{
     ClockId, Itimerspec, Timeout, TimerSetFlags, TimerfdFlags, Timespec, timerfd_create,
     timerfd_gettime, timerfd_read, timerfd_settime,
 };
-use syscall_kit::{AsFd, Errno, OwnedFd, RawFd};
+use syscall_kit::{AsFd, Errno, OwnedFd};
 
 use super::support::WAIT_BOUND;
 use crate::TestResult;
@@ -26,21 +25,11 @@ use crate::TestResult;
 /// 5 GiB: past what a 32-bit word holds.
 const FAR: u64 = 5 << 30;
 
-/// An anonymous file (`memfd_create(2)`): nothing to clean up in any file system, even when
-/// the test fails half-way (the fault suite makes every call of this program fail in turn).
+/// An anonymous file (`memfd_create(2)`, the kit's: so tested on every architecture too):
+/// nothing to clean up in any file system, even when the test fails half-way (the fault suite
+/// makes every call of this program fail in turn).
 fn memfd() -> Result<OwnedFd, Errno> {
-    const MFD_CLOEXEC: usize = 1;
-    // SAFETY: the kernel reads the NUL-terminated name, a static; it returns a new descriptor
-    // that nothing else owns.
-    let fd = unsafe {
-        raw::syscall2(
-            nr::MEMFD_CREATE,
-            c"kit-selftest".as_ptr() as usize,
-            MFD_CLOEXEC,
-        )
-    }?;
-    // SAFETY: the descriptor was just created for us.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+    memfd_create(c"kit-selftest", MemfdFlags::CLOEXEC)
 }
 
 /// `lseek` to 5 GiB and on from there, in a word-sized file (no write past the start: the

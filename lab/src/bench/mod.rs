@@ -11,6 +11,7 @@
 //!   2 GiB sparse ELF file;
 //! - [`doctor_image`]: scratch-doctor `--image` on a 256 MiB image archive against `tar -xf`
 //!   into a tmpfs, and its peak memory;
+//! - [`trace`]: scratch-doctor `--trace` of a Python run against the untraced run and strace;
 //! - [`pack`]: scratch-pack on a 200 MiB tree against `tar -c --sort=name | gzip -6` and
 //!   `| sha256sum`, and its peak memory.
 //!
@@ -29,6 +30,7 @@ pub mod json;
 pub mod pack;
 pub mod per_call;
 pub mod table;
+pub mod trace;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -40,7 +42,7 @@ use crate::workspace::{cargo, checked, root, target_dir};
 pub use table::{Row, Unit};
 
 /// Every tool the bench runs (besides cargo and the shell's `cat`, `tail`, `rm` and `mkdir`).
-pub const TOOLS: [&str; 10] = [
+pub const TOOLS: [&str; 11] = [
     "hyperfine",
     "valgrind",
     "strace",
@@ -51,17 +53,19 @@ pub const TOOLS: [&str; 10] = [
     "ldd",
     "time",
     "tar",
+    "python3",
 ];
 
 /// The Debian packages of the bench's tools that the lab does not use ([`PACKAGES`] has the
 /// others).
-const BENCH_PACKAGES: [(&str, &str); 6] = [
+const BENCH_PACKAGES: [(&str, &str); 7] = [
     ("hyperfine", "hyperfine"),
     ("as", "binutils"),
     ("ld", "binutils"),
     ("ldd", "libc-bin"),
     ("time", "time"),
     ("tar", "tar"),
+    ("python3", "python3"),
 ];
 
 /// One line for each missing tool, naming its Debian package.
@@ -81,13 +85,14 @@ pub fn missing_tools() -> Vec<String> {
 }
 
 /// The sections of the bench, in the order they run: what `bench SECTION...` names.
-pub const SECTIONS: [&str; 7] = [
+pub const SECTIONS: [&str; 8] = [
     "criterion",
     "per-call",
     "hellos",
     "cat",
     "doctor",
     "doctor-image",
+    "trace",
     "pack",
 ];
 
@@ -164,6 +169,10 @@ pub fn run(out: &Path, only: &[String]) -> Result<Vec<Row>, String> {
     if runs("doctor-image") {
         eprintln!("== scratch-doctor --image: a large image archive against tar -xf, peak memory");
         rows.extend(doctor_image::rows(&doctor, out)?);
+    }
+    if runs("trace") {
+        eprintln!("== scratch-doctor --trace: a Python run, untraced and under strace");
+        rows.extend(trace::rows(&doctor, out)?);
     }
     if runs("pack") {
         eprintln!("== scratch-pack: a 200 MiB tree against tar | gzip -6 and tar | sha256sum");

@@ -160,7 +160,12 @@ pub fn first_difference(here: &Outcome, there: &Outcome) -> Option<String> {
 /// The verdict line: `works in FROM scratch: yes` when the two outcomes are the same, else
 /// `works in FROM scratch: no: ` and the first difference.
 pub fn verdict(here: &Outcome, there: &Outcome) -> String {
-    match first_difference(here, there) {
+    verdict_line(first_difference(here, there).as_deref())
+}
+
+/// The verdict line of [`verdict`] for a first `difference` already found (`None`: the same).
+pub fn verdict_line(difference: Option<&str>) -> String {
+    match difference {
         None => "works in FROM scratch: yes".into(),
         Some(d) => format!("works in FROM scratch: no: {d}"),
     }

@@ -1,18 +1,23 @@
 //! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] FILE...`,
 //! or `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`, or
-//! `scratch-doctor --run-in DIR [--timeout SECONDS] -- COMMAND [ARG...]`.
+//! `scratch-doctor --run-in DIR [--timeout DURATION] -- COMMAND [ARG...]`, or
+//! `scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force] [--check]]
+//! [--json] [--] COMMAND [ARGS...]`.
 
 use core::ffi::CStr;
 
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::time::Duration;
 
 /// The usage text of `--help`.
 pub const USAGE: &str = "\
 usage: scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] [--] FILE...
        scratch-doctor [--json] [--platform OS/ARCH] --image PATH
-       scratch-doctor --run-in DIR [--timeout SECONDS] -- COMMAND [ARG...]
+       scratch-doctor --run-in DIR [--timeout DURATION] -- COMMAND [ARG...]
+       scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force]
+                      [--check]] [--json] [--] COMMAND [ARGS...]
 
 Tells whether each FILE runs in a FROM scratch container image (nothing in it but
 the file), and why not.
@@ -51,9 +56,37 @@ the file), and why not.
                        standard error. Exit status 0 COMMAND exited with 0, 1 it
                        exited otherwise, was killed, did not start or timed out,
                        2 usage error or the root could not be made (one line why)
-  --timeout SECONDS    with --run-in: kill COMMAND (and all it started) after this
-                       many seconds (default 60)
-  --json               one JSON object per FILE (or for the image), one per line
+  --trace              instead of FILEs: run COMMAND here (with this environment and
+                       current directory, found through PATH) under ptrace(2), and
+                       report every path it and its children looked up: the closure
+                       of each program it executed (PT_INTERP, DT_NEEDED, #!), the
+                       files it opened (configuration, modules, data), what it
+                       searched and did not find (and what it used instead), the
+                       symbolic links on the way, and what is the runtime's (/proc,
+                       /sys, /dev) or its own output. Only the calls that name a path
+                       stop it (a seccomp filter); the rest run at full speed.
+                       COMMAND's output comes first, the report after it. What is
+                       not followed is a warning: io_uring opens, set-user-ID
+                       programs (they run without their privilege), a command that
+                       fails. With --copy-closure DIR: what it found, each file at
+                       its path here with the links on the way, the directories with
+                       their modes, /tmp (1777) when it used it; nothing under /proc,
+                       /sys, /dev, nothing it wrote. Exit status 0 COMMAND exited 0
+                       and every closure is complete (and with --check it works in
+                       the copy), 1 it did not (or a library is missing, or
+                       --timeout), 2 the tracer could not trace it
+  --check              with --trace and --copy-closure DIR: prove the copy. COMMAND
+                       runs traced with standard input from /dev/null and its output
+                       and error captured (then shown), and again as --run-in DIR
+                       runs it (in this working directory); the report ends with
+                       `works in FROM scratch: yes` when both runs gave the same exit
+                       status, output and error, or `no:` and the first difference
+  --timeout DURATION   with --trace or --run-in: kill COMMAND (and all it started)
+                       after DURATION (30, 30s, 500ms, 2m, 1h); --trace reports what
+                       was seen until then. Default: none for --trace, 60s for
+                       --run-in (and for the second run of --check)
+  --json               one JSON object per FILE (or for the image, or the trace),
+                       one per line
   -h, --help           this text
 
 Each report also names the files the program will look for once it runs that a
@@ -85,8 +118,16 @@ pub struct Options {
     pub platform: Option<&'static CStr>,
     /// `--run-in DIR`: the files are the command and its arguments.
     pub run_in: Option<&'static CStr>,
-    /// `--timeout SECONDS`.
-    pub timeout: Option<u64>,
+    /// `--trace`.
+    pub trace: bool,
+    /// `--check` (with `--trace` and `--copy-closure`).
+    pub check: bool,
+    /// `--timeout DURATION`.
+    pub timeout: Option<Duration>,
+    /// With `--trace`: where COMMAND is in the program's arguments (0 is the program's name).
+    pub command_at: usize,
+    /// With `--trace`: COMMAND and its arguments.
+    pub command: Vec<&'static CStr>,
 }
 
 /// The command line after the program name, or `Ok(None)` for `--help`.
@@ -100,9 +141,15 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         image: None,
         platform: None,
         run_in: None,
+        trace: false,
+        check: false,
         timeout: None,
+        command_at: 0,
+        command: Vec::new(),
     };
     let mut options_done = false;
+    // The position of `arg` in the program's arguments (the program's name is 0).
+    let mut at = 0;
     // An option given twice is refused: which one counts would be a guess.
     let once = |set: bool, name: &str| -> Result<(), String> {
         if set {
@@ -112,8 +159,16 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         }
     };
     while let Some(arg) = args.next() {
+        at += 1;
         let bytes = arg.to_bytes();
         if options_done || !bytes.starts_with(b"-") || bytes == b"-" {
+            if o.trace {
+                // COMMAND: this and everything after it, options included, are its own.
+                o.command_at = at;
+                o.command.push(arg);
+                o.command.extend(args.by_ref());
+                break;
+            }
             o.files.push(arg);
             continue;
         }
@@ -127,13 +182,36 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 let dir = args
                     .next()
                     .ok_or("--copy-closure needs a directory: --copy-closure DIR")?;
+                at += 1;
                 o.copy_to = Some(dir);
                 o.closure = true;
             }
             b"--force" => o.force = true,
+            b"--trace" => {
+                if !o.files.is_empty() {
+                    return Err(
+                        "--trace takes no FILE: COMMAND follows the options (see --help)".into(),
+                    );
+                }
+                o.trace = true;
+            }
+            b"--timeout" => {
+                once(o.timeout.is_some(), "--timeout")?;
+                let value = args
+                    .next()
+                    .ok_or("--timeout needs a duration: --timeout DURATION")?;
+                at += 1;
+                o.timeout = Some(parse_duration(value.to_bytes()).ok_or_else(|| {
+                    format!(
+                        "--timeout: not a duration: {} (say 30s, 500ms, 2m)",
+                        value.to_string_lossy()
+                    )
+                })?);
+            }
             b"--image" => {
                 once(o.image.is_some(), "--image")?;
                 o.image = Some(args.next().ok_or("--image needs a path: --image PATH")?);
+                at += 1;
             }
             b"--platform" => {
                 once(o.platform.is_some(), "--platform")?;
@@ -141,6 +219,7 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                     args.next()
                         .ok_or("--platform needs a platform: --platform OS/ARCH")?,
                 );
+                at += 1;
             }
             b"--run-in" => {
                 once(o.run_in.is_some(), "--run-in")?;
@@ -148,18 +227,9 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                     args.next()
                         .ok_or("--run-in needs a directory: --run-in DIR")?,
                 );
+                at += 1;
             }
-            b"--timeout" => {
-                once(o.timeout.is_some(), "--timeout")?;
-                let given = args.next().ok_or("--timeout needs a number of seconds")?;
-                let seconds = given.to_str().ok().and_then(|s| s.parse::<u64>().ok());
-                o.timeout = Some(seconds.filter(|&s| s > 0).ok_or_else(|| {
-                    format!(
-                        "--timeout takes a whole number of seconds, 1 or more, not {}",
-                        given.to_string_lossy()
-                    )
-                })?);
-            }
+            b"--check" => o.check = true,
             _ => {
                 return Err(format!(
                     "unknown option {} (see --help)",
@@ -168,8 +238,18 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
             }
         }
     }
+    if o.timeout.is_some() && !o.trace && o.run_in.is_none() {
+        return Err("--timeout needs --trace or --run-in DIR (see --help)".into());
+    }
     if o.run_in.is_some() {
-        if o.json || o.closure || o.force || o.image.is_some() || o.platform.is_some() {
+        if o.json
+            || o.closure
+            || o.force
+            || o.check
+            || o.trace
+            || o.image.is_some()
+            || o.platform.is_some()
+        {
             return Err("--run-in takes no other option but --timeout (see --help)".into());
         }
         if o.files.is_empty() {
@@ -177,11 +257,28 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         }
         return Ok(Some(o));
     }
-    if o.timeout.is_some() {
-        return Err("--timeout needs --run-in DIR (see --help)".into());
-    }
     if o.force && o.copy_to.is_none() {
         return Err("--force needs --copy-closure DIR (see --help)".into());
+    }
+    if o.check && !(o.trace && o.copy_to.is_some()) {
+        return Err(
+            "--check needs --trace and --copy-closure DIR: it runs the command again in DIR \
+             (see --help)"
+                .into(),
+        );
+    }
+    if o.trace {
+        if o.image.is_some() || o.platform.is_some() || (o.closure && o.copy_to.is_none()) {
+            return Err(
+                "--trace takes no --image, --platform or --closure (its report has the closures) \
+                 (see --help)"
+                    .into(),
+            );
+        }
+        if o.command.is_empty() {
+            return Err("--trace needs a COMMAND to run (see --help)".into());
+        }
+        return Ok(Some(o));
     }
     if o.image.is_some() {
         if !o.files.is_empty() || o.closure || o.force {
@@ -199,4 +296,22 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         return Err("no FILE given (see --help)".into());
     }
     Ok(Some(o))
+}
+
+/// A duration of `--timeout`: a whole number with a unit, `ms`, `s` (or none), `m` or `h`.
+pub fn parse_duration(text: &[u8]) -> Option<Duration> {
+    let text = core::str::from_utf8(text).ok()?;
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let ms = match unit {
+        "ms" => n,
+        "" | "s" => n.checked_mul(1000)?,
+        "m" => n.checked_mul(60_000)?,
+        "h" => n.checked_mul(3_600_000)?,
+        _ => return None,
+    };
+    (ms > 0).then(|| Duration::from_millis(ms))
 }

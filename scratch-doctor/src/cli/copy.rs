@@ -27,6 +27,11 @@
 //!   links, is refused unless `--force` is given, when a new file replaces it.
 //!
 //! Each refused destination is one line; the others are still copied.
+//!
+//! With `--trace` the same rules make what the trace's plan lists ([`copy_plan`]): files at
+//! their real paths, directories (empty, with this machine's modes, `/tmp`'s 1777 too) and
+//! the symbolic links on the way as links with their targets, made with `symlinkat(2)` beneath
+//! the directory opened so.
 
 use alloc::format;
 use alloc::string::String;
@@ -36,6 +41,7 @@ use core::ffi::CStr;
 use scratch_doctor::Closure;
 use scratch_doctor::closure::{hidden_there, under_runtime_mount};
 use scratch_doctor::paths::to_bytes;
+use scratch_doctor::trace::plan::{Entry, Plan};
 use syscall_kit::fs::{
     self, AtFlags, FileType, Mode, OFlags, OpenHow, RenameFlags, ResolveFlags, Stat,
 };
@@ -69,6 +75,99 @@ pub fn copy_closure(
     dir: &CStr,
     force: bool,
 ) -> Result<Vec<String>, Vec<String>> {
+    let jobs = closure.objects.iter().map(|o| {
+        let job = Job::File {
+            host: &o.host_path,
+            parents: Parents::Default,
+        };
+        (o.image_path.as_str(), job)
+    });
+    copy_all(jobs, dir, force)
+}
+
+/// `--copy-closure DIR` with `--trace`: each entry of `plan` made in `DIR` at its path (see
+/// [`Plan`]): a file with its permission bits (but set-user-ID and set-group-ID, which are
+/// dropped, each with a line), a directory and each missing parent with this machine's mode
+/// (`/tmp`'s 1777 too), a symbolic link with its target; under the same rules as
+/// [`copy_closure`]: nothing written outside `DIR`, what is in the way refused unless `--force`
+/// replaces it. Returns the paths made (or found identical) and the notes; or one line per
+/// refusal and failure.
+pub fn copy_plan(
+    plan: &Plan,
+    dir: &CStr,
+    force: bool,
+) -> Result<(Vec<String>, Vec<String>), Vec<String>> {
+    let mut notes = Vec::new();
+    let mut jobs = Vec::new();
+    for entry in &plan.entries {
+        let job = match entry {
+            Entry::Copy(host) => match fs::lstat(to_bytes(host).as_slice()) {
+                Ok(st) if st.file_type == FileType::Directory => Job::Dir {
+                    mode: st.permissions,
+                },
+                Ok(st) if st.file_type == FileType::Regular => {
+                    if st.permissions & 0o6000 != 0 {
+                        notes.push(format!(
+                            "{host}: its set-user-ID or set-group-ID bit is not copied"
+                        ));
+                    }
+                    Job::File {
+                        host,
+                        parents: Parents::AsHere,
+                    }
+                }
+                Ok(_) => {
+                    notes.push(format!(
+                        "{host}: not a regular file, directory or link (a device, FIFO or \
+                         socket): not copied"
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    notes.push(format!(
+                        "{host}: there during the run, not now ({e}): not copied"
+                    ));
+                    continue;
+                }
+            },
+            Entry::Dir(host) => Job::Dir {
+                mode: fs::stat(to_bytes(host).as_slice()).map_or(0o755, |st| st.permissions),
+            },
+            Entry::Link { target, .. } => Job::Link(target),
+        };
+        jobs.push((entry.path(), job));
+    }
+    let done = copy_all(jobs.into_iter(), dir, force)?;
+    Ok((done, notes))
+}
+
+/// What to make at one destination.
+enum Job<'a> {
+    /// The regular file at this host path (symbolic links followed), with its permission bits
+    /// (`0o777` of them), its missing parents made as `parents` says.
+    File { host: &'a str, parents: Parents },
+    /// A directory with this mode (`0o7777` of it), its missing parents made as here.
+    Dir { mode: u32 },
+    /// A symbolic link to this target, its missing parents made as here.
+    Link(&'a str),
+}
+
+/// How a missing parent directory is made.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parents {
+    /// Mode `0o755` less the umask.
+    Default,
+    /// With the mode of the same directory on this machine (`0o755` when it has none).
+    AsHere,
+}
+
+/// Makes each `(image path, job)` in `DIR`; the loop of [`copy_closure`] and [`copy_plan`]:
+/// one line per refused destination (the others are still made), the failure that ends it.
+fn copy_all<'a>(
+    jobs: impl Iterator<Item = (&'a str, Job<'a>)>,
+    dir: &CStr,
+    force: bool,
+) -> Result<Vec<String>, Vec<String>> {
     let shown = dir.to_string_lossy();
     let root = fs::open(
         dir,
@@ -79,19 +178,24 @@ pub fn copy_closure(
     let mut done: Vec<String> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
-    for o in &closure.objects {
-        if seen.contains(&o.image_path.as_str()) {
+    for (image_path, job) in jobs {
+        if seen.contains(&image_path) {
             continue;
         }
-        seen.push(&o.image_path);
-        let rel = o.image_path.trim_start_matches('/');
+        seen.push(image_path);
+        let rel = image_path.trim_start_matches('/');
         let dest = Dest {
             root: &root,
             shown: &shown,
             rel,
         };
-        match copy_one(&dest, &o.host_path, force) {
-            Ok(()) => done.push(o.image_path.clone()),
+        let made = match job {
+            Job::File { host, parents } => copy_one(&dest, host, parents, force),
+            Job::Dir { mode } => make_dir(&dest, mode & 0o7777, force),
+            Job::Link(target) => make_link(&dest, target, force),
+        };
+        match made {
+            Ok(()) => done.push(image_path.into()),
             Err(Problem::Refused(why)) => {
                 problems.push(format!("refusing to write {shown}/{rel}: {why}"));
             }
@@ -130,7 +234,9 @@ impl Dest<'_> {
     }
 }
 
-fn copy_one(dest: &Dest<'_>, host_path: &str, force: bool) -> Result<(), Problem> {
+/// The destination's name and its parents' names; refused when it names no file, has a `.` or
+/// `..` component, or is under a mount of the runtime (`/proc`, `/sys`, `/dev`).
+fn split_dest<'d>(dest: &Dest<'d>) -> Result<(&'d str, Vec<&'d str>), Problem> {
     let components: Vec<&str> = dest.rel.split('/').filter(|c| !c.is_empty()).collect();
     let Some((name, parents)) = components.split_last() else {
         return Err(Problem::Refused("its image path names no file".into()));
@@ -144,10 +250,20 @@ fn copy_one(dest: &Dest<'_>, host_path: &str, force: bool) -> Result<(), Problem
     if let Some(mount) = under_runtime_mount(&image_path) {
         return Err(Problem::Refused(format!("it is {}", hidden_there(mount))));
     }
+    Ok((name, parents.to_vec()))
+}
+
+fn copy_one(
+    dest: &Dest<'_>,
+    host_path: &str,
+    parents: Parents,
+    force: bool,
+) -> Result<(), Problem> {
+    let (name, dirs) = split_dest(dest)?;
     let file = open_regular(to_bytes(host_path).as_slice())
         .map_err(|e| Problem::Fatal(format!("cannot read {host_path}: {e}")))?;
     let permissions = file.permissions & 0o777;
-    let parent = open_parents(dest, parents)?;
+    let parent = open_parents(dest, &dirs, parents)?;
     let replace = match existing(dest, &parent, name, &file, permissions, force)? {
         Existing::None => false,
         Existing::Identical => return Ok(()),
@@ -168,8 +284,9 @@ fn open_beneath(dirfd: impl AsFd, path: &str, flags: OFlags, mode: Mode) -> Resu
 }
 
 /// The directory `DIR/parents...`, each component opened beneath the one before (and created
-/// with `mkdirat` there when missing, mode `0o755` less the umask).
-fn open_parents(dest: &Dest<'_>, parents: &[&str]) -> Result<OwnedFd, Problem> {
+/// with `mkdirat` there when missing: mode `0o755` less the umask, or with
+/// [`Parents::AsHere`] the mode of the same directory on this machine).
+fn open_parents(dest: &Dest<'_>, parents: &[&str], how: Parents) -> Result<OwnedFd, Problem> {
     let dir_flags = OFlags::PATH | OFlags::DIRECTORY;
     let mut dir = open_beneath(dest.root, ".", dir_flags, Mode::empty())
         .map_err(|e| dest.fatal("open", ".", e))?;
@@ -181,11 +298,20 @@ fn open_parents(dest: &Dest<'_>, parents: &[&str]) -> Result<OwnedFd, Problem> {
         walked.push_str(c);
         let mut opened = open_beneath(&dir, c, dir_flags, Mode::empty());
         if matches!(opened, Err(Errno::ENOENT)) {
-            match fs::mkdirat(
-                &dir,
-                to_bytes(c).as_slice(),
-                Mode::from_bits_truncate(0o755),
-            ) {
+            let made = match how {
+                Parents::Default => fs::mkdirat(
+                    &dir,
+                    to_bytes(c).as_slice(),
+                    Mode::from_bits_truncate(0o755),
+                ),
+                Parents::AsHere => {
+                    let host = format!("/{walked}");
+                    let mode =
+                        fs::stat(to_bytes(&host).as_slice()).map_or(0o755, |st| st.permissions);
+                    mkdir_exact(&dir, c, mode)
+                }
+            };
+            match made {
                 Ok(()) | Err(Errno::EEXIST) => {}
                 Err(e) => return Err(dest.fatal("create the directory", &walked, e)),
             }
@@ -496,4 +622,129 @@ fn create_temp(
         }
     }
     Err(dest.fatal("create a temporary file for", dest.rel, last))
+}
+
+/// Creates the directory `name` in `parent` with exactly `mode` (`0o7777` of it: the umask
+/// does not apply, a sticky bit stays), through a descriptor opened beneath `parent`.
+fn mkdir_exact(parent: &OwnedFd, name: &str, mode: u32) -> Result<(), Errno> {
+    fs::mkdirat(
+        parent,
+        to_bytes(name).as_slice(),
+        Mode::from_bits_truncate(0o700),
+    )?;
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW;
+    let fd = open_beneath(parent, name, flags, Mode::empty())?;
+    fs::fchmod(&fd, Mode::from_bits_truncate(mode & 0o7777))
+}
+
+/// Makes the directory `dest` with `mode`, its missing parents as here. A directory already
+/// there with the same permission bits is left alone; with others, refused unless `force`,
+/// which sets them; anything else there is refused.
+fn make_dir(dest: &Dest<'_>, mode: u32, force: bool) -> Result<(), Problem> {
+    let (name, dirs) = split_dest(dest)?;
+    let parent = open_parents(dest, &dirs, Parents::AsHere)?;
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW;
+    let fd = match open_beneath(&parent, name, flags, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(Errno::ENOENT) => {
+            return mkdir_exact(&parent, name, mode)
+                .map_err(|e| dest.fatal("create the directory", dest.rel, e));
+        }
+        Err(Errno::ELOOP) => return Err(Problem::Refused("it is a symbolic link".into())),
+        Err(Errno::ENOTDIR) => return Err(Problem::Refused("it is not a directory".into())),
+        Err(e) => return Err(dest.fatal("look at", dest.rel, e)),
+    };
+    let st = fs::fstat(&fd).map_err(|e| dest.fatal("look at", dest.rel, e))?;
+    if st.permissions == mode {
+        return Ok(());
+    }
+    if !force {
+        return Err(Problem::Refused(format!(
+            "a directory with mode {:o} is there, {mode:o} here (--force sets it)",
+            st.permissions
+        )));
+    }
+    fs::fchmod(&fd, Mode::from_bits_truncate(mode))
+        .map_err(|e| dest.fatal("set the mode of", dest.rel, e))
+}
+
+/// Makes the symbolic link `dest` to `target`, its missing parents as here. A link to the same
+/// target is left alone; a different link, or a regular file, is refused unless `force`, which
+/// replaces it with a new link (made under a temporary name and renamed over it); a directory
+/// or anything else is refused.
+fn make_link(dest: &Dest<'_>, target: &str, force: bool) -> Result<(), Problem> {
+    let (name, dirs) = split_dest(dest)?;
+    let parent = open_parents(dest, &dirs, Parents::AsHere)?;
+    let target_bytes = to_bytes(target);
+    let replace = match open_beneath(
+        &parent,
+        name,
+        OFlags::PATH | OFlags::NOFOLLOW,
+        Mode::empty(),
+    ) {
+        Err(Errno::ENOENT) => false,
+        Err(e) => return Err(dest.fatal("look at", dest.rel, e)),
+        Ok(at) => {
+            let st = fs::fstat(&at).map_err(|e| dest.fatal("look at", dest.rel, e))?;
+            let what = match st.file_type {
+                FileType::Symlink => {
+                    let mut buf = [0u8; syscall_kit::PATH_MAX];
+                    let n = fs::readlinkat(&parent, to_bytes(name).as_slice(), &mut buf)
+                        .map_err(|e| dest.fatal("read the link", dest.rel, e))?;
+                    if buf.get(..n) == Some(target_bytes.as_slice()) {
+                        return Ok(());
+                    }
+                    "a symbolic link to another target"
+                }
+                FileType::Regular => "a file",
+                FileType::Directory => {
+                    return Err(Problem::Refused(format!(
+                        "it is a directory, here a symbolic link to {target}"
+                    )));
+                }
+                _ => {
+                    return Err(Problem::Refused(
+                        "it is not a regular file or a link".into(),
+                    ));
+                }
+            };
+            if !force {
+                return Err(Problem::Refused(format!(
+                    "{what} is there, here a symbolic link to {target} (--force replaces it)"
+                )));
+            }
+            true
+        }
+    };
+    if !replace {
+        return match fs::symlinkat(target_bytes.as_slice(), &parent, to_bytes(name).as_slice()) {
+            Ok(()) => Ok(()),
+            Err(Errno::EEXIST) => Err(Problem::Refused(
+                "a file appeared there while copying".into(),
+            )),
+            Err(e) => Err(dest.fatal("make the link", dest.rel, e)),
+        };
+    }
+    // A new link under the first free temporary name, renamed over the one there.
+    let mut made = None;
+    for n in 0..100 {
+        let temp = format!(".{name}.scratch-doctor-{n}");
+        match fs::symlinkat(target_bytes.as_slice(), &parent, to_bytes(&temp).as_slice()) {
+            Ok(()) => {
+                made = Some(temp);
+                break;
+            }
+            Err(Errno::EEXIST) => {}
+            Err(e) => return Err(dest.fatal("make the link", dest.rel, e)),
+        }
+    }
+    let temp = made.ok_or_else(|| dest.fatal("make the link", dest.rel, Errno::EEXIST))?;
+    fs::renameat2(
+        &parent,
+        to_bytes(&temp).as_slice(),
+        &parent,
+        to_bytes(name).as_slice(),
+        RenameFlags::empty(),
+    )
+    .map_err(|e| dest.fatal("make the link", dest.rel, e))
 }

@@ -24,7 +24,7 @@ pub fn main(dir: &'static CStr, o: &args::Options) -> Result<i32, Errno> {
     let options = Options {
         cwd: c"/",
         hostname: check::DEFAULT_HOSTNAME,
-        timeout: Some(o.timeout.map_or(DEFAULT_TIMEOUT, Duration::from_secs)),
+        timeout: Some(o.timeout.unwrap_or(DEFAULT_TIMEOUT)),
     };
     let outcome = match check::run_in(dir, &o.files[..], syscall_kit::rt::env_table(), &options) {
         Ok(outcome) => outcome,

@@ -19,7 +19,9 @@
 //!   on x86_64 and i686 (and on i686 `restore`, for handlers without `SA_SIGINFO`), none
 //!   elsewhere (the kernel's vDSO or signal page has one).
 //!
-//! The kernel's `struct sigaction` itself, in its two layouts, is `sigaction.rs`.
+//! The kernel's `struct sigaction` itself, in its two layouts, is `sigaction.rs`. The i386 ABI
+//! (module `i386`: its numbers and `AUDIT_ARCH_I386`) is a file of its own, compiled for i686,
+//! whose native ABI it is, and for x86_64, where 32-bit programs and `int 0x80` use it.
 //!
 //! What differs by word size only (the calls that take 64-bit times and offsets on 32-bit
 //! architectures) is here once: `wide`, `lseek`, `ftruncate`, `mmap` (s390x's file has its own `mmap`, and
@@ -78,6 +80,10 @@ pub use riscv64::*;
 mod x86_64;
 #[cfg(target_arch = "x86_64")]
 pub use x86_64::*;
+
+/// The i386 ABI, native on i686 and reachable with `int 0x80` on x86_64 (see the module).
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+pub mod i386;
 
 #[cfg(target_arch = "x86")]
 mod x86;

@@ -5,7 +5,8 @@
 //! The `sc` crate's i386 module does not build on current Rust (`llvm_asm!`), so the system
 //! call instruction is the kit's own.
 
-pub mod nr;
+/// System call numbers of i686: the i386 ABI's table ([`super::i386`], also compiled for x86_64).
+pub use super::i386::nr;
 
 /// `O_DIRECT` on i686 (asm-generic value).
 pub const O_DIRECT: u32 = 0o40000;
@@ -17,10 +18,8 @@ pub const O_NOFOLLOW: u32 = 0o400000;
 /// every open (a 32-bit kernel would refuse a file of 2 GiB or more with `EOVERFLOW`).
 pub const O_LARGEFILE: u32 = 0o100000;
 
-/// `AUDIT_ARCH_I386` (include/uapi/linux/audit.h): EM_386 (3) | __AUDIT_ARCH_LE, the value the
-/// kernel puts in the `arch` field of `struct seccomp_data` for a system call made through
-/// this architecture's native ABI (`int 0x80`). See [`crate::seccomp`].
-pub const AUDIT_ARCH_I386: u32 = 0x4000_0003;
+/// `AUDIT_ARCH_I386`: this architecture's native ABI is the i386 ABI ([`super::i386`]).
+pub use super::i386::AUDIT_ARCH_I386;
 /// The `AUDIT_ARCH_*` value of this architecture: [`AUDIT_ARCH_I386`].
 pub const AUDIT_ARCH: u32 = AUDIT_ARCH_I386;
 

@@ -7,6 +7,7 @@
 //! | directories and the current directory (`dir.rs`) | [`mkdirat`], [`mkdir`], [`getdents64`] walked with [`DirEntries`]; [`getcwd`], [`chdir`], [`fchdir`] |
 //! | symbolic links (`link.rs`) | [`readlinkat`], [`readlink`]; [`symlinkat`] |
 //! | devices, FIFOs, sockets (`node.rs`) | [`mknodat`] |
+//! | a file in memory, with no name (`memfd.rs`) | [`memfd_create`] with [`MemfdFlags`] |
 //! | resolution that stays beneath a directory (`openat2.rs`) | [`openat2`] with [`OpenHow`] and [`ResolveFlags`] |
 //! | renaming (`rename.rs`) | [`renameat2`] with [`RenameFlags`] |
 //! | removing (`unlink.rs`) | [`unlinkat`] (`AtFlags::REMOVEDIR` for a directory) |
@@ -16,6 +17,7 @@
 
 mod dir;
 mod link;
+mod memfd;
 mod node;
 mod openat2;
 mod rename;
@@ -24,6 +26,7 @@ mod unlink;
 
 pub use dir::{DirEntries, DirEntry, chdir, fchdir, getcwd, getdents64, mkdir, mkdirat};
 pub use link::{readlink, readlinkat, symlinkat};
+pub use memfd::{MemfdFlags, memfd_create};
 pub use node::mknodat;
 pub use openat2::{OpenHow, ResolveFlags, openat2};
 pub use rename::{RenameFlags, renameat2};

@@ -6,6 +6,8 @@
 //! | running a program (`exec.rs`) | [`execve`] (`execve(2)`) and [`execvp`] (a `PATH` search), over [`ExecStrings`] |
 //! | the initial stack's string tables (`table.rs`) | [`StrTable`] |
 //! | waiting for children (`wait.rs`) | [`wait4`] (`wait4(2)`) and its [`WaitStatus`], [`waitid`] (`waitid(2)`), [`WaitOptions`] |
+//! | tracing (`ptrace.rs`) | [`ptrace`]: `ptrace(2)`, a function per request ([`ptrace::seize`], [`ptrace::syscall_info`] …) |
+//! | another process's memory (`vm.rs`) | [`process_vm_readv`] (`process_vm_readv(2)`) |
 //! | sessions, process groups, user ids (`ids.rs`) | [`setsid`], [`setpgid`], [`getpgid`], [`getuid`], [`getgid`], [`geteuid`], [`getegid`] |
 //! | a descriptor for a process (`pidfd.rs`) | [`pidfd_open`] (`pidfd_open(2)`): readable when the process ends |
 //! | process attributes (`prctl.rs`) | `prctl(2)`: [`set_no_new_privs`], [`set_child_subreaper`], [`set_pdeathsig`] and their readers |
@@ -22,8 +24,10 @@ mod exec;
 mod ids;
 mod pidfd;
 mod prctl;
+pub mod ptrace;
 mod table;
 mod tty;
+mod vm;
 mod wait;
 
 pub use exec::{DEFAULT_PATH, EXECVE_MAX_STRINGS, ExecStrings, execve, execvp};
@@ -34,6 +38,7 @@ pub use prctl::{
 };
 pub use table::StrTable;
 pub use tty::{tcgetpgrp, tcsetpgrp};
+pub use vm::{IOV_MAX, RemoteRange, process_vm_readv};
 pub use wait::{WaitId, WaitOptions, WaitStatus, wait4, waitid};
 
 /// A process id.

@@ -1,8 +1,10 @@
 //! Waiting for children: [`wait4`] (`wait4(2)`) and [`waitid`] (`waitid(2)`), the
-//! [`WaitOptions`] both take, and the [`WaitStatus`] of `wait4`. Both say "no child has changed
+//! [`WaitOptions`] both take, and the [`WaitStatus`] of `wait4` (with the stops of a tracee:
+//! [`WaitStatus::stop_signal`], [`WaitStatus::ptrace_event`]). Both say "no child has changed
 //! state yet" (with [`WaitOptions::NOHANG`]) the same way: `Ok(None)`.
 
 use super::Pid;
+use super::ptrace::Event;
 use crate::Result;
 use crate::raw::{self, nr};
 use crate::signal::{SigInfo, Signal};
@@ -30,6 +32,10 @@ bitflags::bitflags! {
         const CONTINUED = 0x0000_0008;
         /// `WNOWAIT`: leave the child waitable; a later wait reports it again (`waitid`).
         const NOWAIT = 0x0100_0000;
+        /// `__WALL`: wait for every child and tracee, whatever signal it sends its parent at
+        /// exit, threads included: what a tracer needs to see the stops of threads and of
+        /// tracees that are not its children (see `ptrace(2)`, [`super::ptrace`]).
+        const ALL = 0x4000_0000;
     }
 }
 
@@ -57,6 +63,45 @@ impl WaitStatus {
     pub fn terminating_signal(self) -> Option<Signal> {
         let sig = self.0 & 0x7f;
         (sig != 0 && sig != 0x7f).then_some(sig)
+    }
+
+    /// The signal of a stop, if the child is stopped (`WIFSTOPPED`, `WSTOPSIG`): the signal
+    /// that stopped it, or for a tracee `SIGTRAP` at a ptrace event ([`ptrace_event`]) and
+    /// `SIGTRAP | 0x80` at a syscall stop under `PTRACE_O_TRACESYSGOOD`
+    /// ([`is_syscall_stop`]).
+    ///
+    /// [`ptrace_event`]: WaitStatus::ptrace_event
+    /// [`is_syscall_stop`]: WaitStatus::is_syscall_stop
+    ///
+    /// # References
+    ///  - [Linux]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/wait.2.html
+    pub fn stop_signal(self) -> Option<Signal> {
+        (self.0 & 0xff == 0x7f).then_some((self.0 >> 8) & 0xff)
+    }
+
+    /// The ptrace event a tracee stopped at (`status >> 16`), if it is stopped at one.
+    ///
+    /// # References
+    ///  - [Linux]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/ptrace.2.html
+    pub fn ptrace_event(self) -> Option<Event> {
+        let event = (self.0 >> 16) & 0xff;
+        (self.stop_signal().is_some() && event != 0).then_some(Event(event as u32))
+    }
+
+    /// Whether a tracee is at a syscall stop (the entry or exit of a system call it was
+    /// resumed into with [`ptrace::syscall`](super::ptrace::syscall)), told by the stop
+    /// signal `SIGTRAP | 0x80` of `PTRACE_O_TRACESYSGOOD`.
+    ///
+    /// # References
+    ///  - [Linux]
+    ///
+    /// [Linux]: https://man7.org/linux/man-pages/man2/ptrace.2.html
+    pub fn is_syscall_stop(self) -> bool {
+        self.stop_signal() == Some(crate::signal::SIGTRAP | 0x80)
     }
 }
 

@@ -38,6 +38,23 @@ pub fn wait_for(pid: Pid) -> WaitStatus {
     }
 }
 
+/// `getpid` through the i386 ABI (`int 0x80`, eax = 20) from this 64-bit process: the raw
+/// value of eax (`-errno` on failure).
+#[cfg(target_arch = "x86_64")]
+pub fn i386_getpid() -> usize {
+    let ret: usize;
+    // SAFETY: (test): `int 0x80` with eax = 20 is i386 `getpid`, which takes no arguments and
+    // touches no memory; the kernel preserves every register but eax.
+    unsafe {
+        core::arch::asm!(
+            "int 0x80",
+            inlateout("eax") syscall_kit::arch::i386::nr::GETPID => ret,
+            options(nostack)
+        );
+    }
+    ret
+}
+
 /// The exit status of an [`in_namespaces`] child whose system refused it a user namespace.
 const NO_USER_NAMESPACE: i32 = 200;
 

@@ -1,5 +1,5 @@
 //! The tests of `syscall_kit::fs`: `open`/`openat`, `fchmod` and paths (`src/fs/mod.rs`) here,
-//! the submodules' in files of the same names (`dir.rs`, `link.rs`, `node.rs`, `openat2.rs`, `rename.rs`,
+//! the submodules' in files of the same names (`dir.rs`, `link.rs`, `memfd.rs`, `node.rs`, `openat2.rs`, `rename.rs`,
 //! `stat.rs`, `unlink.rs`), as in `src/fs/`; against the real kernel.
 
 #[path = "../common/mod.rs"]
@@ -7,6 +7,7 @@ mod common;
 
 mod dir;
 mod link;
+mod memfd;
 mod node;
 mod openat2;
 mod rename;

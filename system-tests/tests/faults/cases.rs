@@ -54,6 +54,10 @@ pub struct Case {
     /// Every how-manyth run of its matrix is made (1: every run; the full self-test costs
     /// 20 times a tool's run under strace).
     pub stride: usize,
+    /// Whether strace follows the program's children (`-f`). Not for `scratch-doctor --trace`:
+    /// its child would then be strace's tracee, which it cannot trace in turn (`EPERM`); the
+    /// doctor's own calls are what the matrix injects into.
+    pub follow_forks: bool,
 }
 
 const INPUT: &str = "yes 'a line of the input file, 32 B' | head -c 300000 > in.txt";
@@ -82,6 +86,7 @@ const fn tool(program: &'static str, args: &'static [&'static str]) -> Case {
         stdout: Stdout::Pipe,
         style: Style::Tool,
         stride: 1,
+        follow_forks: true,
     }
 }
 
@@ -167,6 +172,12 @@ pub static CASES: &[Case] = &[
         style: Style::Json,
         ..tool("scratch-doctor", &["--json", "--image", "image"])
     },
+    // A dynamic program run under the tracer (ptrace, process_vm_readv, its wait loop), its
+    // report, and the closure of what it executed.
+    Case {
+        follow_forks: false,
+        ..tool("scratch-doctor", &["--trace", "--", "/bin/true"])
+    },
 ];
 
 /// `word` quoted for a POSIX shell when it needs it.
@@ -231,9 +242,13 @@ impl Case {
         );
     }
 
-    /// The strace arguments before the program: `-f -qq -o LOG [-e inject=SPEC]`.
-    fn strace_args(log: &str, inject: Option<&str>) -> Vec<String> {
-        let mut args = vec!["-f".into(), "-qq".into(), "-o".into(), log.to_string()];
+    /// The strace arguments before the program: `[-f] -qq -o LOG [-e inject=SPEC]`.
+    fn strace_args(&self, log: &str, inject: Option<&str>) -> Vec<String> {
+        let mut args: Vec<String> = Vec::new();
+        if self.follow_forks {
+            args.push("-f".into());
+        }
+        args.extend(["-qq".into(), "-o".into(), log.to_string()]);
         if let Some(spec) = inject {
             args.extend(["-e".into(), format!("inject={spec}")]);
         }
@@ -246,7 +261,7 @@ impl Case {
         let mut cmd = Command::new("prlimit");
         cmd.arg(format!("--fsize={FSIZE_LIMIT}"))
             .arg("strace")
-            .args(Self::strace_args(log, inject))
+            .args(self.strace_args(log, inject))
             .arg(bin.join(self.program))
             .args(self.args)
             .current_dir(dir);
@@ -278,7 +293,8 @@ impl Case {
             line += &format!("{{ {}; }} && ", self.setup);
         }
         line += &format!("prlimit --fsize={FSIZE_LIMIT} strace ");
-        line += &Self::strace_args("/dev/null", inject)
+        line += &self
+            .strace_args("/dev/null", inject)
             .iter()
             .map(|a| quote(a))
             .collect::<Vec<_>>()

@@ -132,6 +132,9 @@ pub fn listed(syscall: &str) -> &'static [&'static str] {
         "getdents64" => &["EINVAL", "ENOENT", "ENOTDIR"],
         "fsync" | "fdatasync" => &["EDQUOT", "EINVAL", "EROFS"],
         "ftruncate" => &["EFBIG", "EINVAL", "EPERM", "ETXTBSY"],
+        "ptrace" => &["EBUSY", "EINVAL", "EIO", "EPERM", "ESRCH"],
+        "process_vm_readv" => &["EINVAL", "EPERM", "ESRCH"],
+        "kill" => &["EINVAL", "EPERM", "ESRCH"],
         _ => &[],
     }
 }
