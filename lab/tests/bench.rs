@@ -26,6 +26,7 @@ fn each_missing_tool_is_one_line_naming_its_package() {
         ("ldd", "libc-bin"),
         ("time", "time"),
         ("tar", "tar"),
+        ("python3", "python3"),
     ]
     .iter()
     .map(|(tool, package)| {

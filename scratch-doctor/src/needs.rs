@@ -12,6 +12,7 @@
 //! | `calls.rs` | what the file says ([`Calls`]): the functions a dynamic program imports (`.dynsym`, with their versions), a static one's `.symtab`, a Go program's function names (`.gopclntab`) |
 //! | `glibc.rs` | the C library's calls: a table of function → need |
 //! | `go.rs` | Go's packages: a table of function → need, and `time/tzdata` embedded |
+//! | `openssl.rs` | OpenSSL's calls that load its default trust store |
 //! | `interpreters.rs` | Python, Perl, Ruby and Node.js, by their file name and `DT_NEEDED` |
 //!
 //! [`of_program`] gives the needs once, from those facts; [`lacking`] keeps those a [`Place`]
@@ -40,6 +41,7 @@ pub mod calls;
 mod glibc;
 mod go;
 mod interpreters;
+mod openssl;
 
 pub use calls::{Calls, read_calls};
 
@@ -157,6 +159,7 @@ pub fn of_program(path: &str, elf: &ElfFacts, calls: &Calls, runs_with: RunsWith
     let mut needs = Vec::new();
     glibc::add(calls, multiarch, &mut needs);
     go::add(calls, multiarch, &mut needs);
+    openssl::add(calls, multiarch, &mut needs);
     interpreters::add(path, elf, multiarch, &mut needs);
     needs.retain_mut(|n| zone_of(n, runs_with.tz));
     needs

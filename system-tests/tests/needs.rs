@@ -11,8 +11,8 @@
 //! TZ=Asia/Shanghai` (the zone file), glibc's `iconv` (gconv modules), C programs built here
 //! calling `tmpfile` (/tmp) and `pthread_cancel` (libgcc_s.so.1), a static Go program built
 //! here with `CGO_ENABLED=0` (a CA bundle, the time zones, /etc/passwd; and built with
-//! `-tags timetzdata`, no time-zone need, and its zone loads in the bare image), and Python 3
-//! (its standard library).
+//! `-tags timetzdata`, no time-zone need, and its zone loads in the bare image), `openssl
+//! verify` (OpenSSL's trust store), Perl (its modules) and Python 3 (its standard library).
 //!
 //! On this project's CI machines Podman needs `.ci/setup-engine.sh` sourced first (runc,
 //! cgroupfs, lower ulimits); elsewhere `export CONTAINERS_CONF=$PWD/.ci/containers.conf`.
@@ -548,6 +548,50 @@ fn a_go_program_with_tzdata_embedded_needs_no_zone_files() {
     assert!(!report.contains("/usr/share/zoneinfo"), "{report}");
     let seen = podman_run(&name, &run_of("", &["zone", "Asia/Shanghai"], "", ""));
     assert!(seen.contains("zone: Asia/Shanghai"), "{seen}");
+}
+
+/// `openssl verify` of a root certificate given on its input: trusted only through OpenSSL's
+/// default trust store, which the closure does not have.
+#[test]
+fn openssl_verify_needs_its_trust_store() {
+    let pem = std::fs::read_to_string(ISRG_ROOT)
+        .unwrap_or_else(|e| panic!("{ISRG_ROOT} (Debian package ca-certificates): {e}"));
+    let mut run = run_of(
+        "/usr/lib/ssl/cert.pem (OpenSSL's CA certificates, for TLS)",
+        &["verify"],
+        "error 18 at 0 depth lookup: self-signed certificate",
+        "stdin: OK",
+    );
+    run.stdin = Box::leak(pem.into_boxed_str());
+    check(Case {
+        name: "openssl",
+        program: "/usr/bin/openssl".into(),
+        at: "/usr/bin/openssl",
+        env: &[],
+        runs: vec![run],
+        add: |root| {
+            let dest = root.join("usr/lib/ssl/cert.pem");
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::copy("/etc/ssl/certs/ca-certificates.crt", dest).unwrap();
+        },
+    });
+}
+
+#[test]
+fn perl_needs_its_modules() {
+    check(Case {
+        name: "perl",
+        program: "/usr/bin/perl".into(),
+        at: "/usr/bin/perl",
+        env: &[],
+        runs: vec![run_of(
+            "Perl's modules (the directories of @INC, such as Debian's /usr/lib/x86_64-linux-gnu/perl-base)",
+            &["-e", "use strict; print qq(perl works\n)"],
+            "Can't locate strict.pm in @INC",
+            "perl works",
+        )],
+        add: |root| copy_tree(root, "/usr/lib/x86_64-linux-gnu/perl-base", &[]),
+    });
 }
 
 #[test]

@@ -28,7 +28,7 @@ use object::read::SymbolIndex;
 use object::read::elf::{FileHeader, SectionHeader, Sym};
 use syscall_kit::Errno;
 
-use super::{glibc, go};
+use super::{glibc, go, openssl};
 use crate::elf::{ElfFacts, FileReader};
 use crate::root_view::FileAt;
 
@@ -171,9 +171,10 @@ fn read_tables<H: FileHeader<Endian = Endianness>>(
     Ok((calls, go_table))
 }
 
-/// `name` if a table of the C library's calls names it.
+/// `name` if a table of the C library's or OpenSSL's calls names it.
 fn wanted(name: &[u8]) -> Option<String> {
     glibc::names()
+        .chain(openssl::names())
         .find(|n| n.as_bytes() == name)
         .map(String::from)
 }

@@ -96,6 +96,44 @@ fn glibc_only_needs_are_left_out_for_musl() {
     );
 }
 
+/// OpenSSL's default verify paths: its trust store under OPENSSLDIR, met by the bundle or the
+/// directory of certificates by hash.
+#[test]
+fn openssls_default_verify_paths_tell_its_trust_store() {
+    let calls = Calls {
+        imports: [
+            "X509_STORE_set_default_paths_ex",
+            "SSL_CTX_set_default_verify_dir",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), Some("OPENSSL_3.0.0".to_string())))
+        .collect(),
+        ..Calls::default()
+    };
+    let needs = of_program(
+        "/usr/bin/openssl",
+        &program(&["libcrypto.so.3"]),
+        &calls,
+        RunsWith::default(),
+    );
+    assert_eq!(
+        whats(&needs),
+        ["/usr/lib/ssl/cert.pem (OpenSSL's CA certificates, for TLS)"]
+    );
+    assert_eq!(
+        needs[0].because,
+        [
+            "X509_STORE_set_default_paths_ex",
+            "SSL_CTX_set_default_verify_dir"
+        ]
+    );
+    assert_eq!(
+        lacking(needs.clone(), &mut Has(vec!["/usr/lib/ssl/certs"])),
+        []
+    );
+    assert_eq!(lacking(needs, &mut Has(vec!["/etc/ssl/certs"])).len(), 1);
+}
+
 #[test]
 fn a_library_is_not_a_program_and_has_no_needs() {
     let library = parse(&Elf::library(&["libc.so.6"]).bytes()).unwrap();
