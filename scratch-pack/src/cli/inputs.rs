@@ -3,10 +3,13 @@
 //! the essentials, scratch-init and scratch-probe; the image's platform and what the runtime
 //! is told. Every problem with an input is one line ([`PackError`]).
 //!
-//! `--trace` plugs in here once scratch-doctor's tracer is merged: its plan
+//! `--trace` (not done yet) plugs in here: the plan of scratch-doctor's tracer
 //! (`scratch_doctor::trace::plan::Plan`, the entries `Copy`, `Link` and `Dir`) becomes items
 //! of the program's layer beside the closure's, made by [`walk::file_item`] and the link and
-//! directory items as `--root` makes them.
+//! directory items as `--root` makes them. The plan's links (`/lib` to `usr/lib` on a
+//! merged-`/usr` machine) then have to be reconciled with the closure's paths, which go
+//! through `/lib` as a directory: a `--root` of `scratch-doctor --trace --copy-closure`'s copy
+//! is refused today for that reason, in one line.
 
 use alloc::format;
 use alloc::string::{String, ToString};
