@@ -60,6 +60,22 @@ fn the_rows_of_scratch_serve_alone_need_wrk_and_nginx_only() {
 }
 
 #[test]
+fn an_unknown_section_is_refused_with_the_sections_named() {
+    let out = Command::new(env!("CARGO_BIN_EXE_bench"))
+        .arg("nonsense")
+        .output()
+        .expect("run the bench");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).starts_with(
+            "bench: no section nonsense: the sections are criterion, per-call, hellos, cat, doctor, doctor-image, trace, pack, serve\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn arguments_are_refused() {
     let out = Command::new(env!("CARGO_BIN_EXE_bench"))
         .arg("--nonsense")

@@ -144,10 +144,28 @@ pub fn resolve_closure(
     program: &ElfFacts,
     search: &Search,
 ) -> Result<Closure, ViewError> {
+    resolve_closure_at(fs, program_path, None, program, search)
+}
+
+/// [`resolve_closure`], with the program at `program_image` in the image (an absolute path)
+/// rather than at the path it is called by here: its `$ORIGIN` in the image is that path's
+/// directory, and the image paths of the libraries found through `$ORIGIN` follow it.
+/// scratch-pack puts a program at `/NAME` so.
+pub fn resolve_closure_at(
+    fs: &mut dyn RootView,
+    program_path: &str,
+    program_image: Option<&str>,
+    program: &ElfFacts,
+    search: &Search,
+) -> Result<Closure, ViewError> {
     let mut cwd = Cwd(None);
     let mut closure = Closure::default();
-    // In the image, the program keeps the path it is called by here (its contents copied).
-    let program_image = cwd.absolute(fs, program_path)?;
+    // In the image, the program keeps the path it is called by here (its contents copied),
+    // unless it is given one.
+    let program_image = match program_image {
+        Some(at) => paths::normalize(at, "/"),
+        None => cwd.absolute(fs, program_path)?,
+    };
     let canonical_program = canonical(fs, program_path)?;
     let mut loaded = alloc::vec![Loaded {
         facts: program.clone(),

@@ -11,7 +11,8 @@
 //! `src/cli/`) does the I/O with syscall-kit and nothing else. Two modules are the exception:
 //! [`check`] runs a program in an empty root, and [`trace`] runs one under `ptrace(2)`, which is
 //! system calls (through syscall-kit) from end to end; they are here so that the doctor, its
-//! tests and scratch-pack can call them.
+//! tests and scratch-pack can call them; and [`host_root`] reads this machine's files, so that
+//! scratch-pack resolves a closure as the doctor does.
 //!
 //! | module | what it holds |
 //! |---|---|
@@ -28,6 +29,7 @@
 //! | [`needs`] | what a program will look for once it runs: from its imports, Go function names, interpreter name |
 //! | [`file_report`] | a file's report: its facts, verdict and closure, as text or JSON ([`json`]) |
 //! | [`image`](mod@image) | `--image`: a saved container image read, and why it does (not) start |
+//! | [`host_root`] | [`host_root::HostRoot`]: this machine's root file system through system calls (shared with scratch-pack) |
 //! | [`check`] | a command run in an empty root made of a directory, as runc makes a `FROM scratch` container, and two runs compared |
 //! | [`trace`] | `--trace`: a command run under `ptrace(2)`, every path it looks up, and what it needs |
 
@@ -41,6 +43,7 @@ pub mod check;
 pub mod closure;
 pub mod elf;
 pub mod file_report;
+pub mod host_root;
 pub mod image;
 pub mod json;
 pub mod ld_so_cache;

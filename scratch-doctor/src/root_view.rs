@@ -1,7 +1,7 @@
 //! [`RootView`]: the one way the analysis reads files (libraries, the loader's configuration),
 //! as a read-only view of a root file system, so that the library does no I/O of its own.
 //!
-//! The program gives it the machine's root through system calls (`src/cli/host_root.rs`); the
+//! The program gives it the machine's root through system calls ([`crate::host_root`]); the
 //! tests give it a [`MemoryRoot`](crate::memory_root::MemoryRoot) whose files are bytes in
 //! memory. Any other root the loader could run in, such as an image's layers, is one more
 //! implementation.

@@ -12,6 +12,7 @@
 //! | [`require`] | the skip rule: a missing tool skips a test, or fails it under `CI=true` |
 //! | [`strace`](mod@strace) | running a program under strace or `qemu-user -strace`, and reading the log |
 //! | [`engine`] | the container engine: its lock, test images, the locked-down `run` flags |
+//! | [`fixtures`] | the C and Go programs of `fixtures/` built for a test, never under /tmp |
 //! | [`temp`] | temporary directories |
 //! | [`ldd`](mod@ldd) | the paths `ldd` prints |
 //! | [`leftovers`] | what a run leaves behind: a directory's files, processes with a marker |
@@ -22,6 +23,7 @@ pub mod command;
 pub mod doc_section;
 pub mod elf;
 pub mod engine;
+pub mod fixtures;
 pub mod ldd;
 pub mod leftovers;
 pub mod require;

@@ -21,10 +21,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use system_tests::fixtures::{BuildDir, gcc, go_build};
 use system_tests::scratch_image;
 use system_tests::{
     TempDir, TestImages, assert_success_with, engine_lock, engine_setup_hint, nostd_bin,
-    require_tool, run, test_image_name, workspace_root,
+    require_tool, run, test_image_name,
 };
 
 /// One run of the image's program, and what the doctor and reality say of one need.
@@ -327,76 +328,6 @@ fn run_of(need: &'static str, args: &[&str], fails: &'static str, works: &'stati
         fails,
         works,
     }
-}
-
-/// A directory for the programs a test builds, under `target/` (or `/var/tmp` when the
-/// workspace is under /tmp) and never under /tmp: the host file's closure holds the program at
-/// its path, and a program under /tmp would bring /tmp into the image the doctor checks it
-/// against. Removed on drop.
-struct BuildDir(PathBuf);
-
-impl BuildDir {
-    fn new(what: &str) -> BuildDir {
-        // Not under /tmp, wherever the workspace is (a clone in /tmp, as CI may make one): the
-        // image of a program's closure holds the program's directories, and with them /tmp.
-        let base = if workspace_root().starts_with("/tmp") {
-            PathBuf::from("/var/tmp/hello-nostd-needs-tests")
-        } else {
-            workspace_root().join("target/needs-tests")
-        };
-        let dir = base.join(format!("{what}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        BuildDir(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for BuildDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A C program built from `system-tests/fixtures/SOURCE` into `dir`.
-fn gcc(dir: &Path, source: &str) -> Option<PathBuf> {
-    if !require_tool("gcc", "gcc") {
-        return None;
-    }
-    let out_path = dir.join(source.trim_end_matches(".c"));
-    let out = run(Command::new("gcc")
-        .args(["-O2", "-o"])
-        .arg(&out_path)
-        .arg(workspace_root().join("system-tests/fixtures").join(source)));
-    assert_success(&out, "gcc (Debian packages gcc, libc6-dev)");
-    Some(out_path)
-}
-
-/// The Go program of `system-tests/fixtures/needs-go`, built static (`CGO_ENABLED=0`) and
-/// stripped into `dir`, with `tags` (`-tags`); offline (`GOPROXY=off`: it imports only the
-/// standard library), its build cache under `target/`.
-fn go_build(dir: &Path, out: &str, tags: &str) -> Option<PathBuf> {
-    if !require_tool("go", "golang-go") {
-        return None;
-    }
-    let path = dir.join(out);
-    let target = workspace_root().join("target/go");
-    let result = run(Command::new("go")
-        .current_dir(workspace_root().join("system-tests/fixtures/needs-go"))
-        .env("CGO_ENABLED", "0")
-        .env("GOPROXY", "off")
-        .env("GOFLAGS", "-mod=mod")
-        .env("HOME", &target)
-        .env("GOPATH", target.join("path"))
-        .env("GOCACHE", target.join("cache"))
-        .args(["build", "-trimpath", "-ldflags=-s -w", "-tags", tags, "-o"])
-        .arg(&path)
-        .arg("."));
-    assert_success(&result, "go build (Debian package golang-go)");
-    Some(path)
 }
 
 #[test]

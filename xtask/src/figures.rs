@@ -37,7 +37,7 @@ struct Spec {
 }
 
 /// Every generated section, by document.
-const SPECS: [Spec; 8] = [
+const SPECS: [Spec; 9] = [
     Spec {
         doc: "README.md",
         name: "hello-summary",
@@ -86,6 +86,13 @@ const SPECS: [Spec; 8] = [
         inline: false,
         needs: &[("podman", "podman"), ("tar", "tar")],
         make: image_size,
+    },
+    Spec {
+        doc: "docs/pack.md",
+        name: "pack-size",
+        inline: false,
+        needs: &[],
+        make: pack_size,
     },
     Spec {
         doc: "docs/testing.md",
@@ -198,6 +205,10 @@ fn init_size(m: &Measured) -> Result<Text, String> {
 
 fn probe_size(m: &Measured) -> Result<Text, String> {
     sizes::probe(m.rustc()?)
+}
+
+fn pack_size(m: &Measured) -> Result<Text, String> {
+    sizes::pack(m.rustc()?)
 }
 
 fn hello_locked_size(m: &Measured) -> Result<Text, String> {

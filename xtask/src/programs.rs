@@ -13,11 +13,12 @@ enum On {
 }
 
 /// The no_std programs, a row each.
-const PROGRAMS: [(&str, On); 10] = [
+const PROGRAMS: [(&str, On); 11] = [
     ("hello-nostd", On::Every),
     ("hello-locked", On::Every),
     ("kit-selftest", On::Every),
     ("scratch-doctor", On::Host),
+    ("scratch-pack", On::Host),
     ("cat-nostd", On::Host),
     ("scratch-init", On::Every),
     ("scratch-probe", On::Host),

@@ -201,7 +201,7 @@ fn layer_paths() -> Result<(Vec<PathBuf>, usize, u64), String> {
 }
 
 /// The regular files under `dir`, recursively (unreadable directories skipped).
-fn walk(dir: &Path, into: &mut Vec<PathBuf>) -> Result<(), String> {
+pub(super) fn walk(dir: &Path, into: &mut Vec<PathBuf>) -> Result<(), String> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(());
     };

@@ -5,7 +5,8 @@
 
 pub mod args;
 pub mod copy;
-pub mod host_root;
+/// The machine's root file system, which scratch-pack reads too: in the library.
+pub use scratch_doctor::host_root;
 pub mod image_io;
 pub mod run_in;
 pub mod trace;

@@ -5,7 +5,7 @@
 
 use syscall_kit::Errno;
 
-use crate::closure::{Closure, resolve_closure};
+use crate::closure::{Closure, resolve_closure, resolve_closure_at};
 use crate::elf;
 use crate::ld_so_cache::LD_SO_CACHE;
 use crate::memory_root::MemoryRoot;
@@ -178,6 +178,30 @@ fn origin_libraries_of_a_program_called_through_a_link_go_beside_the_link_in_the
     let lib = c.objects.iter().find(|o| o.name == "libfoo.so.1").unwrap();
     assert_eq!(lib.host_path, "/app/bin/../lib/libfoo.so.1");
     assert_eq!(lib.image_path, "/usr/local/lib/libfoo.so.1");
+}
+
+/// A program put elsewhere in the image (scratch-pack's `/NAME`) takes its `$ORIGIN` there:
+/// the library found through `$ORIGIN/../lib` here goes to `/lib` beside `/prog`.
+#[test]
+fn a_program_put_elsewhere_in_the_image_takes_its_origin_there() {
+    let mut root = MemoryRoot::new();
+    let program = Elf {
+        runpath: Some("$ORIGIN/../lib"),
+        ..Elf::program(&["libfoo.so.1"])
+    };
+    root.file(GLIBC_LOADER, Elf::library(&[]).bytes())
+        .file("/app/bin/prog", program.bytes())
+        .file("/app/lib/libfoo.so.1", Elf::library(&[]).bytes());
+    let facts = elf::parse(&root.read("/app/bin/prog").unwrap()).unwrap();
+    let search = Search::load(&mut root, &facts).unwrap();
+    let c = resolve_closure_at(&mut root, "/app/bin/prog", Some("/prog"), &facts, &search).unwrap();
+    assert_eq!(c.objects[0].image_path, "/prog");
+    let lib = c.objects.iter().find(|o| o.name == "libfoo.so.1").unwrap();
+    assert_eq!(lib.host_path, "/app/bin/../lib/libfoo.so.1");
+    assert_eq!(lib.image_path, "/lib/libfoo.so.1");
+    // Without a place given, the path it is called by, as before.
+    let here = resolve_closure(&mut root, "/app/bin/prog", &facts, &search).unwrap();
+    assert_eq!(here.objects[0].image_path, "/app/bin/prog");
 }
 
 /// A `DT_RUNPATH` under `/proc/self/root` finds a library on this machine, but in a container

@@ -40,11 +40,13 @@ struct Spent {
     bytes: usize,
 }
 
-const INDEX_TYPES: [&str; 2] = [
+/// The media types of an index of manifests: OCI's and Docker's.
+pub const INDEX_TYPES: [&str; 2] = [
     "application/vnd.oci.image.index.v1+json",
     "application/vnd.docker.distribution.manifest.list.v2+json",
 ];
-const MANIFEST_TYPES: [&str; 2] = [
+/// The media types of an image manifest: OCI's and Docker's.
+pub const MANIFEST_TYPES: [&str; 2] = [
     "application/vnd.oci.image.manifest.v1+json",
     "application/vnd.docker.distribution.manifest.v2+json",
 ];
@@ -81,8 +83,9 @@ impl fmt::Display for Platform {
 }
 
 /// The OCI architecture names (Go's `GOARCH`) and the machine names of
-/// [`machine_name`](crate::machine::machine_name) they run.
-const ARCHITECTURES: [(&str, &str); 11] = [
+/// [`machine_name`](crate::machine::machine_name) they run (scratch-pack names an image's
+/// platform from its program's machine with it).
+pub const ARCHITECTURES: [(&str, &str); 11] = [
     ("amd64", "x86_64"),
     ("arm64", "aarch64"),
     ("riscv64", "riscv64"),
@@ -144,7 +147,9 @@ impl Platform {
             && (self.variant.is_none() || self.variant == other.variant)
     }
 
-    fn of(v: &Value) -> Option<Platform> {
+    /// The platform of a descriptor or config (its `os`, `architecture`, `variant`), if it
+    /// names one.
+    pub fn of(v: &Value) -> Option<Platform> {
         Some(Platform {
             os: v.get("os")?.as_str()?.into(),
             architecture: v.get("architecture")?.as_str()?.into(),

@@ -3,8 +3,9 @@
 //!
 //! An image is read from a [`Storage`]: the files of an OCI image layout (`index.json`,
 //! `blobs/sha256/…`) or of a `docker save` archive (`manifest.json`, `<id>/layer.tar`), held
-//! in a directory or in a tar archive ([`layout::ArchiveStorage`]). The program supplies the
-//! storage (its system calls); this module does no I/O of its own.
+//! in a directory or in a tar archive ([`layout::ArchiveStorage`]). The storage is read with
+//! system calls in [`host`] alone (shared by scratch-doctor and scratch-pack); the rest of this
+//! module does no I/O of its own.
 //!
 //! | module | what it holds |
 //! |---|---|
@@ -12,6 +13,7 @@
 //! | [`layout`] | the storage of an image, and [`layout::ArchiveStorage`]: one inside a tar |
 //! | [`config`] | index.json / manifest.json → manifest → config, and the platform chosen |
 //! | [`decode`] | the layers' streams: sha256 checked, gzip undone |
+//! | [`host`] | the storage of an image on this machine, read with system calls |
 //! | [`layers`] | the layers applied in order to one tree ([`layers::ImageRoot`], a [`RootView`](crate::RootView)) |
 //! | [`start`] | what the runtime does at start, step by step, and its error |
 //! | [`report`] | [`report::ImageReport`]: what scratch-doctor says of an image, as text or JSON |
@@ -27,6 +29,7 @@ use core::fmt;
 
 pub mod config;
 pub mod decode;
+pub mod host;
 pub mod layers;
 pub mod layout;
 pub mod report;

@@ -93,13 +93,15 @@ fn cstr(field: &[u8]) -> &[u8] {
     field.split(|&b| b == 0).next().unwrap_or_default()
 }
 
-/// Whether `block` is a tar header: its checksum (the sum of its bytes, the checksum field
-/// counted as spaces) matches.
+/// Whether `block` is a tar header: its checksum (see [`checksum`]) matches.
 pub fn is_header(block: &[u8; 512]) -> bool {
-    let Some(want) = octal(&block[148..156]) else {
-        return false;
-    };
-    let sum: u64 = block
+    octal(&block[148..156]).is_some_and(|want| checksum(block) == want)
+}
+
+/// The checksum of the header `block`: the sum of its bytes, the checksum field (bytes
+/// 148..156) counted as spaces. scratch-pack's tar writer fills the field with it.
+pub fn checksum(block: &[u8; 512]) -> u64 {
+    block
         .iter()
         .enumerate()
         .map(|(i, &b)| {
@@ -109,8 +111,7 @@ pub fn is_header(block: &[u8; 512]) -> bool {
                 u64::from(b)
             }
         })
-        .sum();
-    sum == want
+        .sum()
 }
 
 impl<S: Stream> TarReader<S> {

@@ -1,14 +1,18 @@
 //! [`HostRoot`]: the machine's own root file system as a [`RootView`], made of syscall-kit's
 //! wrappers only; [`read_file`]; [`open_regular`], which the copies of `--copy-closure` use;
 //! and [`open_file`], for the files it analyses.
+//!
+//! System calls, unlike the rest of the library: it is here so that scratch-doctor and
+//! scratch-pack read the machine's files, and resolve a closure over them, with one
+//! implementation.
 
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use scratch_doctor::root_view::{FileAt, FileError};
-use scratch_doctor::{RootView, paths};
+use crate::root_view::{FileAt, FileError};
+use crate::{RootView, paths};
 use syscall_kit::fs::{self, FileType, Mode, OFlags};
 use syscall_kit::{Errno, OwnedFd, PATH_MAX, PathArg};
 
