@@ -74,7 +74,15 @@ Options end at PROGRAM or at --.
   --layers              three layers (base files, libraries, the program's files)
                         instead of one, so that images of one base share layers
   --compression ALGO    gzip (default), zstd or none
-  --trace               not available yet: the files PROGRAM opens when it runs
+  --trace               run PROGRAM ARGS here first, under scratch-doctor's tracer,
+                        and put in what it opened (its closure, its files, the links
+                        on the way, /tmp when it used it) rather than the closure
+                        alone; PROGRAM then stays at its path here. Its output goes
+                        to standard error, its input is /dev/null, its environment
+                        is this one with the --env values; it must exit with status
+                        0 (or be ended by --timeout)
+  --timeout DURATION    with --trace: end the traced run after DURATION (30s, 2m,
+                        500ms), for a program that does not exit by itself (a server)
   -h, --help            this text
   --version             the version
 
@@ -186,6 +194,10 @@ pub struct Options {
     pub layers: bool,
     /// `--compression`.
     pub compression: Compression,
+    /// `--trace`.
+    pub trace: bool,
+    /// `--timeout DURATION` (with `--trace`).
+    pub timeout: Option<core::time::Duration>,
 }
 
 /// The time zones to put in.
@@ -327,6 +339,8 @@ pub fn parse(args: impl IntoIterator<Item = &'static CStr>) -> Result<Command, S
         tz: Tz::None,
         layers: false,
         compression: Compression::Gzip,
+        trace: false,
+        timeout: None,
     };
     let mut user = None;
     let mut compression = None;
@@ -435,12 +449,13 @@ pub fn parse(args: impl IntoIterator<Item = &'static CStr>) -> Result<Command, S
                     .ok_or_else(|| format!("--compression {v}: gzip, zstd or none"))?;
                 once(&mut compression, "--compression", c)?;
             }
-            b"--trace" => {
-                return Err(
-                    "--trace is not available yet: it comes with scratch-doctor's \
-                            tracer (list what PROGRAM opens with --add meanwhile)"
-                        .into(),
-                );
+            b"--trace" => o.trace = true,
+            b"--timeout" => {
+                let v = text(value()?);
+                let d = syscall_kit::text::parse_duration(v.as_bytes())
+                    .filter(|d| !d.is_zero())
+                    .ok_or_else(|| format!("--timeout {v}: not a duration (say 30s, 500ms, 2m)"))?;
+                once(&mut o.timeout, "--timeout", d)?;
             }
             _ => return Err(format!("unknown option {name} (see --help)")),
         }
@@ -456,6 +471,16 @@ pub fn parse(args: impl IntoIterator<Item = &'static CStr>) -> Result<Command, S
     }
     if o.init_binary.is_some() && !o.init {
         return Err("--init-binary needs --init (see --help)".into());
+    }
+    if o.timeout.is_some() && !o.trace {
+        return Err("--timeout needs --trace (see --help)".into());
+    }
+    if o.trace && o.program_path.is_some() {
+        return Err(
+            "--program-path and --trace: a traced PROGRAM stays at its path on this machine, \
+             where the files it opened expect it"
+                .into(),
+        );
     }
     if o.probe_binary.is_some() && o.healthcheck.is_none() {
         return Err("--probe-binary needs --healthcheck (see --help)".into());

@@ -82,7 +82,7 @@ the file), and why not.
                        `works in FROM scratch: yes` when both runs gave the same exit
                        status, output and error, or `no:` and the first difference
   --timeout DURATION   with --trace or --run-in: kill COMMAND (and all it started)
-                       after DURATION (30, 30s, 500ms, 2m, 1h); --trace reports what
+                       after DURATION (30, 30s, 500ms, 2m); --trace reports what
                        was seen until then. Default: none for --trace, 60s for
                        --run-in (and for the second run of --check)
   --json               one JSON object per FILE (or for the image, or the trace),
@@ -201,7 +201,7 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                     .next()
                     .ok_or("--timeout needs a duration: --timeout DURATION")?;
                 at += 1;
-                o.timeout = Some(parse_duration(value.to_bytes()).ok_or_else(|| {
+                o.timeout = Some(timeout(value.to_bytes()).ok_or_else(|| {
                     format!(
                         "--timeout: not a duration: {} (say 30s, 500ms, 2m)",
                         value.to_string_lossy()
@@ -298,20 +298,8 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
     Ok(Some(o))
 }
 
-/// A duration of `--timeout`: a whole number with a unit, `ms`, `s` (or none), `m` or `h`.
-pub fn parse_duration(text: &[u8]) -> Option<Duration> {
-    let text = core::str::from_utf8(text).ok()?;
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let n: u64 = number.parse().ok()?;
-    let ms = match unit {
-        "ms" => n,
-        "" | "s" => n.checked_mul(1000)?,
-        "m" => n.checked_mul(60_000)?,
-        "h" => n.checked_mul(3_600_000)?,
-        _ => return None,
-    };
-    (ms > 0).then(|| Duration::from_millis(ms))
+/// A duration of `--timeout`, as the kit reads one (`syscall_kit::text::parse_duration`:
+/// `500ms`, `30s`, `2m`, or seconds without a unit), and more than zero.
+fn timeout(text: &[u8]) -> Option<Duration> {
+    syscall_kit::text::parse_duration(text).filter(|d| !d.is_zero())
 }

@@ -3,13 +3,12 @@
 //! the essentials, scratch-init and scratch-probe; the image's platform and what the runtime
 //! is told. Every problem with an input is one line ([`PackError`]).
 //!
-//! `--trace` (not done yet) plugs in here: the plan of scratch-doctor's tracer
-//! (`scratch_doctor::trace::plan::Plan`, the entries `Copy`, `Link` and `Dir`) becomes items
-//! of the program's layer beside the closure's, made by [`walk::file_item`] and the link and
-//! directory items as `--root` makes them. The plan's links (`/lib` to `usr/lib` on a
-//! merged-`/usr` machine) then have to be reconciled with the closure's paths, which go
-//! through `/lib` as a directory: a `--root` of `scratch-doctor --trace --copy-closure`'s copy
-//! is refused today for that reason, in one line.
+//! With `--trace` the plan of scratch-doctor's tracer takes the closure's place
+//! ([`super::trace`]): it holds the closure of every program the run executed, at the real
+//! paths of this machine with the symbolic links on the way (`/lib` to `usr/lib` on a
+//! merged-`/usr` machine), and PROGRAM stays at its path here. A `--root` whose tree puts a
+//! directory where the plan puts a link (a `scratch-doctor --copy-closure` tree, whose `/lib`
+//! is a directory) is refused by the tree, in one line.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -141,14 +140,20 @@ pub fn gather(o: &Options) -> Result<Inputs, PackError> {
         .map_err(|e| format!("{name}: {e}"))?;
     let platform = platform::choose(o.platform.as_ref(), ours)?;
     let basename = paths::basename(&name).to_string();
-    let program_image = o
-        .program_path
-        .clone()
-        .unwrap_or_else(|| format!("/{basename}"));
-
     let mut items = Vec::new();
     let mut warnings = Vec::new();
-    closure(&name, &facts, &program_image, &mut items, &mut warnings)?;
+    let program_image = if o.trace {
+        let here = absolute(&name)?;
+        super::trace::traced(o, &here, &mut items, &mut warnings)?;
+        here
+    } else {
+        let at = o
+            .program_path
+            .clone()
+            .unwrap_or_else(|| format!("/{basename}"));
+        closure(&name, &facts, &at, &mut items, &mut warnings)?;
+        at
+    };
     for dir in &o.roots {
         root(dir, &mut items)?;
     }
@@ -222,6 +227,19 @@ pub fn gather(o: &Options) -> Result<Inputs, PackError> {
         run,
         warnings,
     })
+}
+
+/// `name` (PROGRAM as given) made absolute from the current directory, `.` and empty
+/// components dropped.
+fn absolute(name: &str) -> Result<String, PackError> {
+    if name.starts_with('/') {
+        return Ok(scratch_doctor::trace::clean(name));
+    }
+    let mut buf = vec![0u8; syscall_kit::PATH_MAX];
+    let cwd = fs::getcwd(&mut buf)
+        .map_err(|e| format!("--trace: cannot read the current directory: {e}"))?;
+    let cwd = from_bytes(cwd.to_bytes());
+    Ok(scratch_doctor::trace::clean(&format!("{cwd}/{name}")))
 }
 
 fn is_big(facts: &ElfFacts) -> bool {

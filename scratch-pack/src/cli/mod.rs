@@ -6,4 +6,5 @@ pub mod append;
 pub mod files;
 pub mod inputs;
 pub mod output;
+pub mod trace;
 pub mod walk;

@@ -198,7 +198,18 @@ fn every_bad_value_is_one_line() {
     assert!(
         error(&[c"--tag", c"UPPER", c"-o", c"i", c"p"]).starts_with("--tag UPPER: not NAME[:TAG]")
     );
-    assert!(error(&[c"--trace", c"-o", c"i", c"p"]).starts_with("--trace is not available yet"));
+    assert_eq!(
+        error(&[c"--timeout", c"5s", c"-o", c"i", c"p"]),
+        "--timeout needs --trace (see --help)"
+    );
+    assert_eq!(
+        error(&[c"--trace", c"--timeout", c"0", c"-o", c"i", c"p"]),
+        "--timeout 0: not a duration (say 30s, 500ms, 2m)"
+    );
+    assert!(
+        error(&[c"--trace", c"--program-path", c"/x", c"-o", c"i", c"p"])
+            .starts_with("--program-path and --trace: ")
+    );
 }
 
 #[test]
