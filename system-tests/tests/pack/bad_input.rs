@@ -149,8 +149,16 @@ fn every_bad_input_is_one_line_and_exit_status_2_with_nothing_left_behind() {
             "unknown option --bogus",
         ),
         (
-            args!["-o", image, "--trace", hello].owned(),
-            "--trace is not available yet",
+            args!["-o", image, "--trace", "--program-path", "/x", hello].owned(),
+            "--program-path and --trace: a traced PROGRAM stays at its path on this machine",
+        ),
+        (
+            args!["-o", image, "--timeout", "5s", hello].owned(),
+            "--timeout needs --trace",
+        ),
+        (
+            args!["-o", image, "--trace", "/bin/false"].owned(),
+            "--trace: /bin/false exited with status 1",
         ),
     ];
     for (a, says) in &cases {
