@@ -33,37 +33,8 @@ pub const CHUNK: usize = 128 << 10;
 /// The deflate level of gzip layers.
 pub const GZIP_LEVEL: u8 = 6;
 
-/// How a layer is compressed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Compression {
-    /// A plain tar.
-    None,
-    /// gzip.
-    Gzip,
-    /// zstd.
-    Zstd,
-}
-
-impl Compression {
-    /// `--compression NAME`.
-    pub fn parse(name: &str) -> Option<Compression> {
-        match name {
-            "none" => Some(Compression::None),
-            "gzip" => Some(Compression::Gzip),
-            "zstd" => Some(Compression::Zstd),
-            _ => None,
-        }
-    }
-
-    /// The end of the layer's OCI media type: ``, `+gzip`, `+zstd`.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Compression::None => "",
-            Compression::Gzip => "+gzip",
-            Compression::Zstd => "+zstd",
-        }
-    }
-}
+/// How a layer is compressed: scratch-doctor's, which reads layers (one type for both tools).
+pub use scratch_doctor::image::decode::Compression;
 
 /// The gzip header: magic, deflate, no flags, `MTIME` 0, `XFL` 0, `OS` 255.
 pub const GZIP_HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255];

@@ -111,7 +111,9 @@ impl<S: Stream> Stream for Verified<S> {
     }
 }
 
-/// How a layer is compressed, from its first bytes.
+/// How a layer is compressed: read from its first bytes ([`Compression::of`]), or named
+/// (`--compression`, [`Compression::parse`]) and written with its media type's suffix
+/// ([`Compression::suffix`]) by scratch-pack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compression {
     /// A plain tar.
@@ -134,6 +136,25 @@ impl Compression {
             Compression::Zstd
         } else {
             Compression::None
+        }
+    }
+
+    /// By its name: `none`, `gzip` or `zstd`.
+    pub fn parse(name: &str) -> Option<Compression> {
+        match name {
+            "none" => Some(Compression::None),
+            "gzip" => Some(Compression::Gzip),
+            "zstd" => Some(Compression::Zstd),
+            _ => None,
+        }
+    }
+
+    /// The end of the layer's OCI media type: ``, `+gzip`, `+zstd`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Compression::None => "",
+            Compression::Gzip => "+gzip",
+            Compression::Zstd => "+zstd",
         }
     }
 }
