@@ -44,6 +44,7 @@ mod interpreters;
 mod openssl;
 
 pub use calls::{Calls, read_calls};
+pub use go::GO_CERT_FILES;
 
 /// A file (or directory, or library) a program will look for once it runs.
 #[derive(Clone, Debug, PartialEq, Eq)]

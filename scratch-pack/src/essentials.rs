@@ -39,16 +39,9 @@ hosts: files dns
 /// Where the CA bundle goes in the image, and what `SSL_CERT_FILE` names.
 pub const CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 
-/// Where this machine's CA bundle may be, in the order Go's `crypto/x509` looks (Debian and
-/// Ubuntu first, then Fedora, openSUSE, OpenELEC, CentOS, Alpine): the first there is copied.
-pub const CA_BUNDLES_HERE: [&str; 6] = [
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/ca-bundle.pem",
-    "/etc/pki/tls/cacert.pem",
-    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-    "/etc/ssl/cert.pem",
-];
+/// Where this machine's CA bundle may be, in the order Go's `crypto/x509` looks
+/// (scratch-doctor's list, which its needs at run time check): the first there is copied.
+pub use scratch_doctor::needs::GO_CERT_FILES as CA_BUNDLES_HERE;
 
 /// The time zone database, here and in the image.
 pub const ZONEINFO: &str = "/usr/share/zoneinfo";

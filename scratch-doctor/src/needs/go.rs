@@ -9,19 +9,24 @@ use alloc::vec::Vec;
 use super::glibc::{GROUP, NSSWITCH, PASSWD};
 use super::{Calls, Kind, Need, Rule, ZONEINFO_WHAT, add_rule};
 
-/// The CA bundles Go's `crypto/x509` reads, in its order (`certFiles`); it also reads every
-/// file of the directories `/etc/ssl/certs`, `/etc/pki/tls/certs` and
-/// `/system/etc/security/cacerts`, which are not checked here (a directory may be empty).
+/// The CA bundles Go's `crypto/x509` reads, in its order (`certFiles`: Debian and Ubuntu
+/// first, then Fedora, openSUSE, OpenELEC, CentOS, Alpine); it also reads every file of the
+/// directories `/etc/ssl/certs`, `/etc/pki/tls/certs` and `/system/etc/security/cacerts`, which
+/// are not checked here (a directory may be empty). scratch-pack's `--ca-certs` copies the first
+/// of them this machine has.
+pub const GO_CERT_FILES: [&str; 6] = [
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/pki/tls/cacert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// A CA bundle, at one of [`GO_CERT_FILES`].
 const CA: Kind = Kind {
     what: "/etc/ssl/certs/ca-certificates.crt (CA certificates, for TLS)",
-    files: &[
-        "/etc/ssl/certs/ca-certificates.crt",
-        "/etc/pki/tls/certs/ca-bundle.crt",
-        "/etc/ssl/ca-bundle.pem",
-        "/etc/pki/tls/cacert.pem",
-        "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-        "/etc/ssl/cert.pem",
-    ],
+    files: &GO_CERT_FILES,
     library: false,
     without: "crypto/x509 finds no system roots (x509.SystemCertPool() is empty), so every TLS connection fails: `x509: certificate signed by unknown authority`",
     fix: "copy /etc/ssl/certs/ca-certificates.crt to that path (or to another of the paths Go tries: /etc/pki/tls/certs/ca-bundle.crt, /etc/ssl/cert.pem …), or set SSL_CERT_FILE to a bundle in the image",
