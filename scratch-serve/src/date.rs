@@ -3,6 +3,7 @@
 //! Format). Seconds since the Epoch, UTC, from 1970 to 9999.
 
 use syscall_kit::text::Buf;
+use syscall_kit::time::civil_from_days;
 
 const DAYS: [&[u8; 3]; 7] = [b"Thu", b"Fri", b"Sat", b"Sun", b"Mon", b"Tue", b"Wed"];
 const LONG_DAYS: [&[u8]; 7] = [
@@ -35,20 +36,14 @@ struct Civil {
     weekday: u32,
 }
 
-/// The date of `secs` (clamped to 1970 … 9999), from the days since the Epoch (Howard
-/// Hinnant's `civil_from_days`).
+/// The date of `secs` (clamped to 1970 … 9999), from the days since the Epoch
+/// ([`civil_from_days`]).
 fn civil(secs: i64) -> Civil {
     let secs = secs.clamp(0, LAST) as u64;
     let (days, rest) = (secs / 86_400, (secs % 86_400) as u32);
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = (yoe + era * 400) as u32 + u32::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
+    // At most 9999: the clamp above.
+    let year = year as u32;
     Civil {
         year,
         month,
