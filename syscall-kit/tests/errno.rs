@@ -15,7 +15,7 @@ use syscall_kit::net::{
 use syscall_kit::ns::{self, CloneFlags, IdMap};
 use syscall_kit::process::ptrace::{self, Options};
 use syscall_kit::process::{
-    IOV_MAX, RemoteRange, Resource, Rlimit, StrTable, WaitId, WaitOptions, process_vm_readv,
+    CpuSet, IOV_MAX, RemoteRange, Resource, Rlimit, StrTable, WaitId, WaitOptions, process_vm_readv,
 };
 use syscall_kit::seccomp::{Abi, Action, AllowList, Filter, MAX_ALLOWED, MAX_UNLESS, Unless};
 use syscall_kit::signal::{self, SfdFlags, SigSet};
@@ -201,6 +201,7 @@ fn error_paths() {
         process::getrlimit(Resource::from_raw(1000)) => EINVAL;
         process::prlimit(i32::MAX, Resource::NOFILE, None) => ESRCH;
         process::sched_getaffinity(i32::MAX) => ESRCH;
+        process::sched_setaffinity(0, &CpuSet::empty()) => EINVAL;
         process::pidfd_open(i32::MAX) => ESRCH;
         process::pidfd_open(0) => EINVAL;
         // SAFETY: (test): refused before any system call, so nothing is forked.

@@ -8,7 +8,7 @@ use std::ffi::{CStr, c_char};
 
 use syscall_kit::fs::OFlags;
 use syscall_kit::io::{pipe2, read};
-use syscall_kit::process::{self, Fork, StrTable, WaitId, WaitOptions, WaitStatus};
+use syscall_kit::process::{self, CpuSet, Fork, StrTable, WaitId, WaitOptions, WaitStatus};
 use syscall_kit::signal;
 use syscall_kit::{Errno, fd};
 
@@ -489,6 +489,40 @@ fn sched_getaffinity_counts_the_cpus_std_reports() {
     assert_eq!(set.count(), count as usize);
     assert!(!set.contains(5000));
     assert_eq!(process::sched_getaffinity(i32::MAX), Err(Errno::ESRCH));
+}
+
+/// `sched_setaffinity` on one CPU of the mask: the kernel's mask is then that one CPU, as
+/// `sched_getaffinity` and the C library read it, and the thread runs there; the mask is set
+/// back after. A set of no CPU is EINVAL, an unknown thread ESRCH.
+#[test]
+fn sched_setaffinity_keeps_a_thread_on_the_cpus_it_names() {
+    // A thread of its own, so that the test's other threads keep their CPUs.
+    std::thread::spawn(|| {
+        let all = process::sched_getaffinity(0).unwrap();
+        let cpu = all.first().unwrap();
+        assert!(all.contains(cpu));
+        let mut one = CpuSet::empty();
+        assert!(one.insert(cpu));
+        assert!(!one.insert(1024));
+        assert_eq!((one.count(), one.first()), (1, Some(cpu)));
+        process::sched_setaffinity(0, &one).unwrap();
+        assert_eq!(process::sched_getaffinity(0).unwrap(), one);
+        // SAFETY: (test): sched_getcpu takes no argument.
+        assert_eq!(unsafe { libc::sched_getcpu() }, cpu as i32);
+        process::sched_setaffinity(0, &all).unwrap();
+        assert_eq!(process::sched_getaffinity(0).unwrap(), all);
+        assert_eq!(
+            process::sched_setaffinity(0, &CpuSet::empty()),
+            Err(Errno::EINVAL)
+        );
+        assert_eq!(CpuSet::empty().first(), None);
+        assert_eq!(
+            process::sched_setaffinity(i32::MAX, &all),
+            Err(Errno::ESRCH)
+        );
+    })
+    .join()
+    .unwrap();
 }
 
 /// A pidfd of a child is readable once the child has ended, not before; the child is then

@@ -13,7 +13,7 @@
 //! | process attributes (`prctl.rs`) | `prctl(2)`: [`set_no_new_privs`], [`set_child_subreaper`], [`set_pdeathsig`] and their readers |
 //! | a terminal's foreground process group (`tty.rs`) | [`tcsetpgrp`], [`tcgetpgrp`] |
 //! | resource limits (`rlimit.rs`) | [`prlimit`] (`prlimit64(2)`), and [`getrlimit`], [`setrlimit`] over it, of a [`Resource`] as an [`Rlimit`] |
-//! | the CPUs a process may run on (`affinity.rs`) | [`sched_getaffinity`] (`sched_getaffinity(2)`), a [`CpuSet`] |
+//! | the CPUs a process may run on (`affinity.rs`) | [`sched_getaffinity`] and [`sched_setaffinity`] (`sched_getaffinity(2)`, `sched_setaffinity(2)`), a [`CpuSet`] |
 //!
 //! Sending a signal to a process, `kill(2)`, is [`crate::signal::kill`]; the namespaces that
 //! [`fork_with`] makes are [`crate::ns`].
@@ -34,7 +34,7 @@ mod tty;
 mod vm;
 mod wait;
 
-pub use affinity::{CpuSet, sched_getaffinity};
+pub use affinity::{CpuSet, sched_getaffinity, sched_setaffinity};
 
 pub use exec::{DEFAULT_PATH, EXECVE_MAX_STRINGS, ExecStrings, execve, execvp};
 pub use ids::{getegid, geteuid, getgid, getpgid, getuid, setpgid, setsid};
