@@ -44,6 +44,10 @@ fn a_trace_without_a_command_or_with_options_of_files_is_refused() {
             "scratch-doctor: --trace takes no --image, --platform or --closure (its report has the closures) (see --help)",
         ),
         (
+            &["--one-cpu", "/bin/true"],
+            "scratch-doctor: --one-cpu needs --trace (see --help)",
+        ),
+        (
             &["--timeout", "5s", "/bin/true"],
             "scratch-doctor: --timeout needs --trace or --run-in DIR (see --help)",
         ),

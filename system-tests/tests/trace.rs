@@ -301,6 +301,49 @@ fn relative_paths_after_chdir_are_made_absolute() {
     );
 }
 
+/// The result of a call that only looks (a stat, an open for reading, a chdir …) is the
+/// tracer's own lookup at the call's entry: for each such call the tracee makes, the report
+/// says what the kernel answered it (found, or absent with the same error), for present and
+/// missing files, `O_DIRECTORY` and a trailing `/` on a file, a component that is a file, a
+/// dangling link with and without following it, and `readlink` of a file that is not a link.
+#[test]
+fn the_result_of_every_lookup_is_the_kernels() {
+    let Some(case) = Case::new("results") else {
+        return;
+    };
+    std::os::unix::fs::symlink("missing-target", case.path("dangling")).unwrap();
+    let (out, report) = case.trace(&[], "results", &[]);
+    assert_eq!(status(&out), Some(0), "{}", stderr(&out));
+    let mut found = paths(&report, "files");
+    found.extend(paths(&report, "directories"));
+    found.extend(paths(&report, "links"));
+    found.retain(|path| path.starts_with(&case.marker()));
+    let absent: Vec<(String, String)> = report["absent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let field = |k: &str| a[k].as_str().unwrap_or_default().to_string();
+            (field("path"), field("errno"))
+        })
+        .filter(|(path, _)| path.starts_with(&case.marker()))
+        .collect();
+    let lines = command_stdout(&out);
+    let answers: Vec<(&str, &str)> = lines.lines().filter_map(|l| l.split_once(' ')).collect();
+    assert_eq!(answers.len(), 13, "the tracee's lines: {lines}");
+    for (path, errno) in answers {
+        // readlink's EINVAL: the file is there, and is not a link.
+        if errno == "0" || errno == "EINVAL" {
+            assert!(found.contains(&path.to_string()), "{path} found: {found:?}");
+        } else {
+            assert!(
+                absent.contains(&(path.to_string(), errno.to_string())),
+                "{path} absent with {errno}: {absent:?}"
+            );
+        }
+    }
+}
+
 /// After `chroot(DIR)`, absolute paths are under DIR (`/proc/PID/root`), for every thread of
 /// the process.
 #[test]
@@ -567,6 +610,26 @@ fn a_doctor_that_is_itself_traced_says_so() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// `--one-cpu`: the command and its children see one CPU (`nproc` through a shell prints 1,
+/// where untraced, and traced without it, it prints every CPU this process may use), and the
+/// trace is the same.
+#[test]
+fn one_cpu_runs_the_command_and_its_children_on_one_cpu() {
+    let all = std::thread::available_parallelism().unwrap().get();
+    let command = ["sh".as_ref(), "-c".as_ref(), "nproc".as_ref()];
+    let (out, report) = trace(&["--one-cpu"], &command, &[]);
+    assert_eq!(status(&out), Some(0), "{}", stderr(&out));
+    assert_eq!(command_stdout(&out), "1\n");
+    let (out, plain) = trace(&[], &command, &[]);
+    assert_eq!(command_stdout(&out), format!("{all}\n"));
+    let executed = |r: &Value| paths(r, "executed");
+    assert_eq!(executed(&report), executed(&plain));
+    assert!(
+        executed(&report).iter().any(|p| p.ends_with("/nproc")),
+        "{report}"
+    );
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! The command line: `scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] FILE...`,
 //! or `scratch-doctor [--json] [--platform OS/ARCH] --image PATH`, or
 //! `scratch-doctor --run-in DIR [--timeout DURATION] -- COMMAND [ARG...]`, or
-//! `scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force] [--check]]
-//! [--json] [--] COMMAND [ARGS...]`.
+//! `scratch-doctor --trace [--timeout DURATION] [--one-cpu] [--copy-closure DIR [--force]
+//! [--check]] [--json] [--] COMMAND [ARGS...]`.
 
 use core::ffi::CStr;
 
@@ -16,8 +16,8 @@ pub const USAGE: &str = "\
 usage: scratch-doctor [--json] [--closure] [--copy-closure DIR [--force]] [--] FILE...
        scratch-doctor [--json] [--platform OS/ARCH] --image PATH
        scratch-doctor --run-in DIR [--timeout DURATION] -- COMMAND [ARG...]
-       scratch-doctor --trace [--timeout DURATION] [--copy-closure DIR [--force]
-                      [--check]] [--json] [--] COMMAND [ARGS...]
+       scratch-doctor --trace [--timeout DURATION] [--one-cpu] [--copy-closure DIR
+                      [--force] [--check]] [--json] [--] COMMAND [ARGS...]
 
 Tells whether each FILE runs in a FROM scratch container image (nothing in it but
 the file), and why not.
@@ -85,6 +85,14 @@ the file), and why not.
                        after DURATION (30, 30s, 500ms, 2m); --trace reports what
                        was seen until then. Default: none for --trace, 60s for
                        --run-in (and for the second run of --check)
+  --one-cpu            with --trace: run COMMAND (and all it starts) and the tracer
+                       on one CPU, the first this process may use. A stop is then a
+                       switch on that CPU rather than the wake-up of another, most
+                       of its cost on a virtual machine: a program that looks up
+                       many paths runs traced about as fast as untraced (see
+                       docs/performance.md). COMMAND sees one CPU (nproc prints 1):
+                       one that sizes its work by the CPUs does less at once, and
+                       --check, whose second run has every CPU, may then differ
   --json               one JSON object per FILE (or for the image, or the trace),
                        one per line
   -h, --help           this text
@@ -124,6 +132,8 @@ pub struct Options {
     pub check: bool,
     /// `--timeout DURATION`.
     pub timeout: Option<Duration>,
+    /// `--one-cpu` (with `--trace`).
+    pub one_cpu: bool,
     /// With `--trace`: where COMMAND is in the program's arguments (0 is the program's name).
     pub command_at: usize,
     /// With `--trace`: COMMAND and its arguments.
@@ -144,6 +154,7 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
         trace: false,
         check: false,
         timeout: None,
+        one_cpu: false,
         command_at: 0,
         command: Vec::new(),
     };
@@ -230,6 +241,7 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 at += 1;
             }
             b"--check" => o.check = true,
+            b"--one-cpu" => o.one_cpu = true,
             _ => {
                 return Err(format!(
                     "unknown option {} (see --help)",
@@ -237,6 +249,9 @@ pub fn parse(mut args: impl Iterator<Item = &'static CStr>) -> Result<Option<Opt
                 ));
             }
         }
+    }
+    if o.one_cpu && !o.trace {
+        return Err("--one-cpu needs --trace (see --help)".into());
     }
     if o.timeout.is_some() && !o.trace && o.run_in.is_none() {
         return Err("--timeout needs --trace or --run-in DIR (see --help)".into());

@@ -70,6 +70,7 @@ pub fn main(options: &Options) -> Result<i32, Errno> {
         &trace::Options {
             timeout: options.timeout,
             stdio: capture.as_ref().map(Capture::stdio),
+            one_cpu: options.one_cpu,
         },
     );
     // What the command wrote, shown as it would have been without --check.

@@ -65,6 +65,16 @@ impl Use {
     pub fn changes(self) -> bool {
         matches!(self, Use::Write | Use::Mkdir | Use::Change | Use::Bind)
     }
+
+    /// Whether the call only looks (it opens for reading, lists, stats, reads a link, makes
+    /// the current directory), so that what the tracer finds itself at the call's entry (a
+    /// `statx(2)` of the same path, following a last symbolic link when the call does: there,
+    /// or `ENOENT`) is its result, and the call is not stopped at again at its exit. The others are
+    /// followed to their exit: a change of the file system, an exec (its event), a chroot (the
+    /// new root) and a connect (whose result is the listener's).
+    pub fn found_at_entry(self) -> bool {
+        matches!(self, Use::Read | Use::Directory | Use::Lookup | Use::Chdir)
+    }
 }
 
 /// Where a call's path is.

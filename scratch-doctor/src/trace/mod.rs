@@ -24,14 +24,22 @@
 //!   arguments and ABI), its path read from the tracee's memory (`process_vm_readv(2)`) and
 //!   made absolute at once ([`remote`]), while the directory it is relative to is still that
 //!   one: `/proc/PID/cwd`, `/proc/PID/fd/N` for a directory descriptor, and `/proc/PID/root`
-//!   after a `chroot`. The call is kept as the thread's pending entry, and the thread resumed
-//!   with `PTRACE_SYSCALL`, so that it stops once more at the call's exit, where the result
+//!   after a `chroot`. A call that only looks ([`calls::Use::found_at_entry`]: an open for
+//!   reading, a `stat`, `access`, `readlink`, `chdir`) is then complete when the tracer's own
+//!   `statx` of the path, made before the thread is resumed with `PTRACE_CONT`, finds it or
+//!   says `ENOENT`: it stops once. Any other call, a lookup whose `statx` fails otherwise
+//!   (the kernel's answer is then the result), and every call after a
+//!   `chroot` (whose absolute links the tracer would resolve in its own root) is kept as the thread's pending entry, and the
+//!   thread resumed with `PTRACE_SYSCALL`, so that it stops once more at the call's exit, where the result
 //!   (`PTRACE_GET_SYSCALL_INFO` again) completes the entry: a call's result is paired with its
 //!   entry by thread id, one pending call per thread, since a thread makes one call at a time.
 //!   A successful `execve` ends in `PTRACE_EVENT_EXEC` instead, which completes it (under the
 //!   thread id the kernel then gives the thread: `PTRACE_GETEVENTMSG` names the former one).
 //!   A call the kernel restarts (`-ERESTARTSYS` and its kind, seen only by a tracer) is
 //!   recorded when it is made again.
+//! - **One CPU** (`--one-cpu`, [`Options::one_cpu`]): the tracer thread, and so the command
+//!   it starts, runs on one CPU for the run, so that a stop hands that CPU to the tracer and
+//!   back rather than waking another CPU twice (most of a stop's cost on a virtual machine).
 //! - **Signals**: a signal stop is resumed with the signal; a group-stop (`SIGSTOP`, `SIGTSTP`)
 //!   is kept with `PTRACE_LISTEN`. `--timeout` and a signal that ends the tracer (`SIGINT`,
 //!   `SIGTERM`, `SIGHUP`, `SIGQUIT`) wake the loop through a *waker*, a child of the tracer that
@@ -85,7 +93,9 @@ pub struct Lookup {
     /// When the path could not be read from the program's memory: that read's error, which the
     /// call's must be (`EFAULT`, `ENAMETOOLONG`; anything else is the tracer's failure).
     pub unreadable: Option<Errno>,
-    /// The call's result: `Ok` or the error the program got.
+    /// The call's result: `Ok` or the error the program got; for a call that only looks
+    /// ([`Use::found_at_entry`]), what the tracer found at the call's entry: `Ok` (or
+    /// `ENOTDIR` where the call wants a directory and the path is not one), or `ENOENT`.
     pub result: Result<(), Errno>,
 }
 
@@ -125,7 +135,8 @@ impl fmt::Display for End {
 /// What a traced run saw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trace {
-    /// Every path looked up, in the order of the calls' exits.
+    /// Every path looked up, in the order the tracer completed them: a call that only looks
+    /// at its entry, another at its exit.
     pub lookups: Vec<Lookup>,
     /// The programs executed (absolute paths, as named to `execve`), in order, once each.
     pub executed: Vec<String>,

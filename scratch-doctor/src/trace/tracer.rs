@@ -32,6 +32,9 @@ pub struct Options<'fd> {
     pub timeout: Option<Duration>,
     /// The command's standard input, output and error; `None`: this process's.
     pub stdio: Option<Stdio<'fd>>,
+    /// `--one-cpu`: the command and the tracer run on one CPU, the first of this thread's
+    /// affinity mask (`sched_setaffinity(2)`), which the thread gets back after the run.
+    pub one_cpu: bool,
 }
 
 /// The signals that end a run: the tracer's handler records one and wakes the loop.
@@ -92,16 +95,42 @@ pub fn run<'a, 'e>(
         ));
     }
     GOT.store(0, Ordering::SeqCst);
-    let result = with_handlers(|mask| {
-        let waker = Waker::start(options.timeout)
-            .map_err(|e| TraceError(format!("cannot start the timer process: {e}")))?;
-        WAKER.store(waker.pid, Ordering::SeqCst);
-        let result = trace(file, argv, env, &filter, mask, options.stdio, waker);
-        WAKER.store(0, Ordering::SeqCst);
-        result
+    let result = on_one_cpu(options.one_cpu, || {
+        with_handlers(|mask| {
+            let waker = Waker::start(options.timeout)
+                .map_err(|e| TraceError(format!("cannot start the timer process: {e}")))?;
+            WAKER.store(waker.pid, Ordering::SeqCst);
+            let result = trace(file, argv, env, &filter, mask, options.stdio, waker);
+            WAKER.store(0, Ordering::SeqCst);
+            result
+        })
     });
     RUNNING.store(false, Ordering::SeqCst);
     result
+}
+
+/// Runs `f` on one CPU when `one` is set: this thread (and so the command it starts, which
+/// inherits it) may then run only on the first CPU of its affinity mask
+/// (`sched_setaffinity(2)`), and gets its mask back after, whatever `f` returns. A stop of
+/// the tracee then hands the CPU to the tracer and back, where otherwise each wakes the other
+/// on another CPU, which is most of a stop's cost on a virtual machine (an interrupt between
+/// CPUs, an exit to the hypervisor).
+fn on_one_cpu<T>(one: bool, f: impl FnOnce() -> Result<T, TraceError>) -> Result<T, TraceError> {
+    if !one {
+        return f();
+    }
+    let cannot = |e: Errno| TraceError(format!("--one-cpu: cannot choose the CPU: {e}"));
+    let all = process::sched_getaffinity(0).map_err(cannot)?;
+    let mut first = process::CpuSet::empty();
+    first.insert(all.first().ok_or_else(|| cannot(Errno::EINVAL))?);
+    process::sched_setaffinity(0, &first).map_err(cannot)?;
+    let result = f();
+    match process::sched_setaffinity(0, &all) {
+        Ok(()) => result,
+        Err(e) => result.and(Err(TraceError(format!(
+            "--one-cpu: cannot give the tracer its CPUs back: {e}"
+        )))),
+    }
 }
 
 /// Runs `f` with the handler [`on_signal`] for each of [`ENDING`] (without `SA_RESTART`, so
@@ -442,6 +471,19 @@ impl Tracer {
             // A socket that is not AF_UNIX, utimensat of a descriptor: no path.
             return resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT");
         }
+        if !rooted && lookups.iter().all(found_at_entry) {
+            // Paths the tracer finds itself, before the tracee goes on: one stop.
+            let answers: Option<Vec<_>> = lookups.iter().map(look_up).collect();
+            if let Some(answers) = answers {
+                let mut lookups = lookups;
+                for (l, answer) in lookups.iter_mut().zip(answers) {
+                    l.result = answer;
+                }
+                resume(pid, ptrace::cont(pid, 0), "PTRACE_CONT")?;
+                self.trace.lookups.append(&mut lookups);
+                return Ok(());
+            }
+        }
         if let Some(t) = self.tracees.get_mut(&pid) {
             t.pending = Some(Pending { spec, lookups });
         }
@@ -631,6 +673,47 @@ fn gone_or(pid: Pid, what: &str, e: Errno) -> Result<(), TraceError> {
     } else {
         Err(TraceError(format!("{what}: {e}")))
     }
+}
+
+/// Whether the tracer looks `l` up itself ([`look_up`]), at the call's entry: a call that only
+/// looks ([`Use::found_at_entry`]), of a path it could read and make absolute.
+/// After a `chroot(2)` it does not: an absolute symbolic link under `/proc/PID/root` would
+/// lead to the tracer's root, not the program's.
+fn found_at_entry(l: &Lookup) -> bool {
+    l.uses.found_at_entry() && l.path.is_ok() && l.unreadable.is_none()
+}
+
+/// The result of a call that only looks, when the tracer can tell it itself:
+/// `statx(2)` of the absolute path (following a last symbolic link when the call does, or
+/// when the path ends with `/`) succeeds, and the result is `Ok`, or `ENOTDIR` for what is not
+/// a directory where the call wants one (`O_DIRECTORY`, `chdir`, a path that ends with `/`).
+/// The program runs with the tracer's credentials, so a path is there for both or for
+/// neither; an `EACCES` of the call on a file it may not read, or an `ELOOP` of `O_NOFOLLOW`
+/// on a link, is "there" to the tracer, which is what an image needs. `ENOENT` when the
+/// `statx` says the path is not there. `None` when it fails otherwise: the call is then
+/// followed to its exit, where the kernel's own answer is the result (an error of the
+/// tracer's call, `ENOMEM` or `EIO`, is no answer about the path; `ENOTDIR`, `ELOOP` and
+/// `EACCES` are left to the kernel too, which tells them for the program's own call).
+fn look_up(l: &Lookup) -> Option<Result<(), Errno>> {
+    let path = paths::to_bytes(l.path.as_ref().ok()?);
+    let slash = l.given.ends_with('/');
+    let st = match if l.follow || slash {
+        syscall_kit::fs::stat(path.as_slice())
+    } else {
+        syscall_kit::fs::lstat(path.as_slice())
+    } {
+        Ok(st) => st,
+        Err(Errno::ENOENT) => return Some(Err(Errno::ENOENT)),
+        Err(_) => return None,
+    };
+    let wants_directory = slash || matches!(l.uses, Use::Directory | Use::Chdir);
+    Some(
+        if wants_directory && st.file_type != syscall_kit::fs::FileType::Directory {
+            Err(Errno::ENOTDIR)
+        } else {
+            Ok(())
+        },
+    )
 }
 
 /// A warning for an executed program that is set-user-ID or set-group-ID for another user or

@@ -70,6 +70,7 @@ pub fn traced(
                 stdout: syscall_kit::stderr(),
                 stderr: syscall_kit::stderr(),
             }),
+            one_cpu: o.one_cpu,
         },
     )
     .map_err(|e| format!("--trace: {shown}: {e}"))?;

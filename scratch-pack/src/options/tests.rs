@@ -203,6 +203,10 @@ fn every_bad_value_is_one_line() {
         "--timeout needs --trace (see --help)"
     );
     assert_eq!(
+        error(&[c"--one-cpu", c"-o", c"i", c"p"]),
+        "--one-cpu needs --trace (see --help)"
+    );
+    assert_eq!(
         error(&[c"--trace", c"--timeout", c"0", c"-o", c"i", c"p"]),
         "--timeout 0: not a duration (say 30s, 500ms, 2m)"
     );
