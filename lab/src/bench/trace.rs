@@ -3,7 +3,8 @@
 //! library: some 600 `openat`, `newfstatat` and `readlink` calls in 40 ms), run untraced, under
 //! `scratch-doctor --trace` (its report to `/dev/null`, the report's own work included), under
 //! `strace -f -e trace=%file` and under `strace -f --seccomp-bpf -e trace=%file` (both to
-//! `/dev/null`): `hyperfine -N`, 3 warm-up runs, 30 runs, median. Then a workload heavy in
+//! `/dev/null`), and under `scratch-doctor --trace --one-cpu` (the tracer and the program on
+//! one CPU): `hyperfine -N`, 3 warm-up runs, 30 runs, median. Then a workload heavy in
 //! system calls that name no path, [`READ_WRITE`] (`dd` copying 800 MiB in 4 KiB reads and
 //! writes: 400,000 calls, a few lookups), untraced and traced: there only the lookups stop the
 //! program, and the seccomp filter lets every other call run at full speed. The goal, for both:
@@ -32,6 +33,7 @@ pub fn rows(doctor: &Path, out: &Path) -> Result<Vec<Row>, String> {
         format!("{doctor} --trace -- {WORKLOAD}"),
         format!("strace -f -qq -o /dev/null -e trace=%file {WORKLOAD}"),
         format!("strace -f -qq -o /dev/null --seccomp-bpf -e trace=%file {WORKLOAD}"),
+        format!("{doctor} --trace --one-cpu -- {WORKLOAD}"),
     ];
     let times = hyperfine::medians_ns(&HYPERFINE, &commands, &out.join("doctor-trace.json"))?;
     let what =
@@ -52,6 +54,15 @@ pub fn rows(doctor: &Path, out: &Path) -> Result<Vec<Row>, String> {
             "strace -f --seccomp-bpf -e trace=%file",
             times[3],
             None,
+            Unit::Ns,
+        ),
+        Row::new(
+            "scratch-doctor --trace --one-cpu, python3 importing json, email, http.client, \
+             xml.dom.minidom (ns)",
+            times[4],
+            "untraced",
+            times[0],
+            Some("1.20"),
             Unit::Ns,
         ),
         read_write(&doctor, out)?,
