@@ -9,6 +9,7 @@ use core::time::Duration;
 
 use core::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use syscall_kit::Errno;
+use syscall_kit::fs::{AtFlags, FileType};
 use syscall_kit::process::ptrace::{self, Event, Options as PtraceOptions, SyscallOp};
 use syscall_kit::process::{self, ExecStrings, Pid, WaitOptions, WaitStatus};
 use syscall_kit::seccomp::{Action, Filter};
@@ -676,9 +677,9 @@ fn gone_or(pid: Pid, what: &str, e: Errno) -> Result<(), TraceError> {
 }
 
 /// Whether the tracer looks `l` up itself ([`look_up`]), at the call's entry: a call that only
-/// looks ([`Use::found_at_entry`]), of a path it could read and make absolute.
-/// After a `chroot(2)` it does not: an absolute symbolic link under `/proc/PID/root` would
-/// lead to the tracer's root, not the program's.
+/// looks ([`Use::found_at_entry`]), of a path it could read and make absolute. (Its caller
+/// leaves out a process after a `chroot(2)`: an absolute symbolic link under `/proc/PID/root`
+/// would lead to the tracer's root, not the program's.)
 fn found_at_entry(l: &Lookup) -> bool {
     l.uses.found_at_entry() && l.path.is_ok() && l.unreadable.is_none()
 }
@@ -697,23 +698,22 @@ fn found_at_entry(l: &Lookup) -> bool {
 fn look_up(l: &Lookup) -> Option<Result<(), Errno>> {
     let path = paths::to_bytes(l.path.as_ref().ok()?);
     let slash = l.given.ends_with('/');
-    let st = match if l.follow || slash {
-        syscall_kit::fs::stat(path.as_slice())
+    let flags = if l.follow || slash {
+        AtFlags::empty()
     } else {
-        syscall_kit::fs::lstat(path.as_slice())
-    } {
+        AtFlags::SYMLINK_NOFOLLOW
+    };
+    let st = match syscall_kit::fs::statx(syscall_kit::fs::CWD, path.as_slice(), flags) {
         Ok(st) => st,
         Err(Errno::ENOENT) => return Some(Err(Errno::ENOENT)),
         Err(_) => return None,
     };
     let wants_directory = slash || matches!(l.uses, Use::Directory | Use::Chdir);
-    Some(
-        if wants_directory && st.file_type != syscall_kit::fs::FileType::Directory {
-            Err(Errno::ENOTDIR)
-        } else {
-            Ok(())
-        },
-    )
+    Some(if wants_directory && st.file_type != FileType::Directory {
+        Err(Errno::ENOTDIR)
+    } else {
+        Ok(())
+    })
 }
 
 /// A warning for an executed program that is set-user-ID or set-group-ID for another user or
