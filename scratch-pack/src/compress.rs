@@ -4,25 +4,23 @@
 //! - `none`: the tar as it is; its digest is its `diff_id`.
 //! - `gzip`: RFC 1952 with the fields that could vary fixed, as image-spec#1145 and
 //!   go-containerregistry ask: `MTIME` 0, no name, `XFL` 0, `OS` 255 (unknown); the data
-//!   deflated by miniz_oxide at level 6 (zlib's and Go's default), the one implementation,
-//!   pinned to one version in `Cargo.toml`.
+//!   deflated by zlib-rs at level 6 (zlib's and Go's default) as a raw stream with zlib's
+//!   defaults (a window of 2^15 bytes, memory level 8, the default strategy), the one
+//!   implementation, pinned to one version in `Cargo.toml`.
 //! - `zstd`: one frame from ruzstd's encoder at its "fastest" level (about zstd's level 1, the
-//!   one it has besides storing), without the optional checksum; pinned as miniz_oxide is.
+//!   one it has besides storing), without the optional checksum; pinned as zlib-rs is.
 //!
 //! Both encoders are fed the tar in pieces of one size ([`CHUNK`], filled whatever the reads
 //! under them give), so the bytes they write depend on the tar alone.
 
-use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 
-use miniz_oxide::deflate::core::{CompressorOxide, create_comp_flags_from_zip_params};
-use miniz_oxide::deflate::stream::deflate;
-use miniz_oxide::{MZFlush, MZStatus};
 use ruzstd::encoding::{CompressionLevel, FrameCompressor};
 use scratch_doctor::image::decode::hex;
 use sha2::{Digest, Sha256};
+use zlib_rs::{DeflateFlush, Status};
 
 use crate::PackError;
 use crate::stream::{Sink, Source, fill};
@@ -124,9 +122,8 @@ fn copy(input: &mut dyn Source, output: &mut dyn Sink) -> Result<(), PackError> 
 }
 
 fn gzip(input: &mut dyn Source, output: &mut dyn Sink) -> Result<(), PackError> {
-    // Level 6, a raw deflate stream (negative window bits), the default strategy.
-    let flags = create_comp_flags_from_zip_params(i32::from(GZIP_LEVEL), -15, 0);
-    let mut compressor = Box::new(CompressorOxide::new(flags));
+    // Level 6, a raw deflate stream (no zlib header), a window of 2^15 bytes.
+    let mut deflater = zlib_rs::Deflate::new(i32::from(GZIP_LEVEL), false, 15);
     let mut crc = crc32fast::Hasher::new();
     let mut length: u64 = 0;
     let mut buf = vec![0u8; CHUNK];
@@ -137,24 +134,24 @@ fn gzip(input: &mut dyn Source, output: &mut dyn Sink) -> Result<(), PackError> 
         crc.update(&buf[..n]);
         length += n as u64;
         let flush = if n < buf.len() {
-            MZFlush::Finish
+            DeflateFlush::Finish
         } else {
-            MZFlush::None
+            DeflateFlush::NoFlush
         };
         let mut rest = &buf[..n];
         loop {
-            let r = deflate(&mut compressor, rest, &mut out, flush);
-            let status = r
-                .status
-                .map_err(|e| PackError(format!("deflate failed: {e:?}")))?;
-            rest = &rest[r.bytes_consumed..];
-            output.write_all(&out[..r.bytes_written])?;
-            if status == MZStatus::StreamEnd {
+            let (read, written) = (deflater.total_in(), deflater.total_out());
+            let status = deflater
+                .compress(rest, &mut out, flush)
+                .map_err(|e| PackError(format!("deflate failed: {}", e.as_str())))?;
+            rest = &rest[(deflater.total_in() - read) as usize..];
+            output.write_all(&out[..(deflater.total_out() - written) as usize])?;
+            if status == Status::StreamEnd {
                 // The trailer: CRC-32 and the length modulo 2^32, little-endian.
                 output.write_all(&crc.finalize().to_le_bytes())?;
                 return output.write_all(&(length as u32).to_le_bytes());
             }
-            if flush == MZFlush::None && rest.is_empty() {
+            if flush == DeflateFlush::NoFlush && rest.is_empty() {
                 break;
             }
         }
