@@ -95,6 +95,19 @@ pub fn podman_run(name: &str, args: &[&str]) -> Output {
         .args(args))
 }
 
+/// Runs the image `name` (`podman run`, no argument) and asserts that it prints
+/// `Hello, world!` (hello-nostd's line, and hello.c's), with `context` and its standard error
+/// in the message otherwise.
+pub fn assert_says_hello(name: &str, context: &str) {
+    let out = podman_run(name, &[]);
+    assert_eq!(
+        text(&out.stdout),
+        "Hello, world!\n",
+        "{context}: {}",
+        text(&out.stderr)
+    );
+}
+
 /// The names in `dir` (a directory that must hold nothing else after a failure).
 pub fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -11,8 +11,8 @@ use system_tests::{
 };
 
 use super::common::{
-    assert_success, blob_json, doctor_says_it_starts, image_name, layer_listing, member, packed,
-    podman_load, podman_run, text,
+    assert_says_hello, assert_success, blob_json, doctor_says_it_starts, image_name, layer_listing,
+    member, packed, podman_load, podman_run, text,
 };
 use crate::args;
 
@@ -86,13 +86,7 @@ fn a_dynamic_c_program_runs_from_its_image_which_holds_its_closure_and_no_more()
     packed(args!["-o", archive, "--tag", name, program]);
     doctor_says_it_starts(&archive, None);
     podman_load(&archive);
-    let out = podman_run(&name, &[]);
-    assert_eq!(
-        text(&out.stdout),
-        "Hello, world!\n",
-        "{}",
-        text(&out.stderr)
-    );
+    assert_says_hello(&name, &name);
 
     // The files of the layer are the program at /hello and the closure scratch-doctor
     // --closure names, at its image paths: the same code computed both.
@@ -366,13 +360,7 @@ fn zstd_and_uncompressed_layers_load_and_run() {
         assert_eq!(manifest_of(&archive)["layers"][0]["mediaType"], media_type);
         doctor_says_it_starts(&archive, None);
         podman_load(&archive);
-        let out = podman_run(name, &[]);
-        assert_eq!(
-            text(&out.stdout),
-            "Hello, world!\n",
-            "{how}: {}",
-            text(&out.stderr)
-        );
+        assert_says_hello(name, how);
     }
 }
 
@@ -507,13 +495,7 @@ fn the_config_options_reach_the_engine_as_given() {
     ports.sort();
     assert_eq!(ports, ["53/udp", "8080/tcp"]);
     // hello-nostd ignores its argument; it runs as 1000 in /work, which the runtime makes.
-    let out = podman_run(&name, &[]);
-    assert_eq!(
-        text(&out.stdout),
-        "Hello, world!\n",
-        "{}",
-        text(&out.stderr)
-    );
+    assert_says_hello(&name, &name);
 }
 
 #[test]

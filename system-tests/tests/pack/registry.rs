@@ -15,8 +15,8 @@ use system_tests::{
 };
 
 use super::common::{
-    assert_success, doctor_says_it_starts, image_name, member, packed, podman_load, podman_run,
-    text,
+    assert_says_hello, assert_success, doctor_says_it_starts, image_name, member, packed,
+    podman_load, text,
 };
 use crate::args;
 
@@ -166,13 +166,7 @@ fn the_registry_reports_the_digest_scratch_pack_printed_and_podman_pulls_and_run
     push(&archive, &reference, false);
     assert_eq!(registry.digest("hello", "1"), digest);
     pull(&reference, None);
-    let out = podman_run(&reference, &[]);
-    assert_eq!(
-        text(&out.stdout),
-        "Hello, world!\n",
-        "{}",
-        text(&out.stderr)
-    );
+    assert_says_hello(&reference, &reference);
 }
 
 /// Packs the hello of each architecture of `arches` into `archive` with `--append`, in that
@@ -256,13 +250,7 @@ fn ten_platforms_in_one_index_whatever_the_order_each_pulled_and_run() {
 
     // podman load takes this machine's image from the index.
     podman_load(&a);
-    let out = podman_run(&name, &[]);
-    assert_eq!(
-        text(&out.stdout),
-        "Hello, world!\n",
-        "{}",
-        text(&out.stderr)
-    );
+    assert_says_hello(&name, &name);
 
     // The registry: the index's digest, and each platform pulled and run (through qemu-user),
     // scratch-init as its PID 1 running the hello.
