@@ -93,22 +93,47 @@ pub fn rows(doctor: &Path, out: &Path) -> Result<Vec<Row>, String> {
 /// The peak resident memory of `doctor --closure file`, in bytes, the smallest of
 /// [`PEAK_RUNS`] runs.
 fn peak_bytes(doctor: &Path, file: &Path, out: &Path) -> Result<u64, String> {
+    // 0: it runs with its closure; 1: a library is missing.
+    let args = ["--closure".as_ref(), file.as_os_str()];
+    smallest_peak(doctor, &args, &[0, 1], out, PEAK_RUNS, || {})
+}
+
+/// The goal of the peak memory rows of scratch-doctor `--image` and scratch-pack.
+pub(super) const PEAK_GOAL_BYTES: u64 = 64 << 20;
+
+/// The smallest peak resident memory of `runs` runs of `program ARGS…` ([`peak_once`]), with
+/// `before` called ahead of each run (to remove what the last one wrote).
+pub(super) fn smallest_peak(
+    program: &Path,
+    args: &[&std::ffi::OsStr],
+    ok: &[i32],
+    out: &Path,
+    runs: usize,
+    mut before: impl FnMut(),
+) -> Result<u64, String> {
     let mut peaks = Vec::new();
-    for _ in 0..PEAK_RUNS {
-        // 0: it runs with its closure; 1: a library is missing.
-        peaks.push(peak_once(
-            doctor,
-            &["--closure".as_ref(), file.as_os_str()],
-            &[0, 1],
-            out,
-        )?);
+    for _ in 0..runs {
+        before();
+        peaks.push(peak_once(program, args, ok, out)?);
     }
     peaks.into_iter().min().ok_or_else(|| "no run".to_string())
 }
 
+/// The row of a peak memory (`what`) against the goal of [`PEAK_GOAL_BYTES`].
+pub(super) fn peak_row(what: &str, peak: u64) -> Row {
+    Row::new(
+        what,
+        peak as f64,
+        "64 MiB (the goal)",
+        PEAK_GOAL_BYTES as f64,
+        Some("1.00"),
+        Unit::Bytes,
+    )
+}
+
 /// The peak resident memory of one run of `doctor ARGS…`, in bytes: GNU time's `time -f %M`,
 /// the child's `ru_maxrss` (KiB) from `wait4(2)`. An exit status not in `ok` is a failed run.
-pub(super) fn peak_once(
+fn peak_once(
     doctor: &Path,
     args: &[&std::ffi::OsStr],
     ok: &[i32],

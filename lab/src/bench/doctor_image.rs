@@ -19,15 +19,12 @@ use std::process::Command;
 
 use scratch_doctor::image::decode::sha256_digest;
 
-use super::doctor::peak_once;
+use super::doctor::{peak_row, smallest_peak};
 use super::hyperfine::{self, quote};
 use super::table::{Row, Unit};
 
 /// How many bytes of files the layer holds, at least.
 pub const IMAGE_BYTES: u64 = 256 << 20;
-
-/// The goal of the peak memory row.
-pub const PEAK_GOAL_BYTES: u64 = 64 << 20;
 
 /// The image's entrypoint, with its closure.
 const PROGRAM: &str = "/usr/bin/ls";
@@ -110,19 +107,11 @@ fn measure(doctor: &Path, out: &Path, work: &Path) -> Result<Vec<Row>, String> {
         Unit::Ns,
     )];
 
-    let mut peaks = Vec::new();
-    for _ in 0..PEAK_RUNS {
-        let args = ["--image".as_ref(), archive.as_os_str()];
-        peaks.push(peak_once(doctor, &args, &STARTS, out)?);
-    }
-    let peak = peaks.into_iter().min().ok_or("no run")?;
-    rows.push(Row::new(
+    let args = ["--image".as_ref(), archive.as_os_str()];
+    let peak = smallest_peak(doctor, &args, &STARTS, out, PEAK_RUNS, || {})?;
+    rows.push(peak_row(
         "scratch-doctor --image peak memory, the same archive (bytes, ru_maxrss)",
-        peak as f64,
-        "64 MiB (the goal)",
-        PEAK_GOAL_BYTES as f64,
-        Some("1.00"),
-        Unit::Bytes,
+        peak,
     ));
     Ok(rows)
 }

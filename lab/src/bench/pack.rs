@@ -15,16 +15,13 @@ use std::collections::HashSet;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
-use super::doctor::peak_once;
+use super::doctor::{peak_row, smallest_peak};
 use super::doctor_image::walk;
 use super::hyperfine::{self, quote};
 use super::table::{Row, Unit};
 
 /// How many bytes of files the tree holds, at least.
 pub const TREE_BYTES: u64 = 200 << 20;
-
-/// The goal of the peak memory row.
-pub const PEAK_GOAL_BYTES: u64 = 64 << 20;
 
 /// hyperfine's options: one warm-up run, 5 runs.
 const HYPERFINE: [&str; 4] = ["--warmup", "1", "--runs", "5"];
@@ -82,26 +79,19 @@ fn measure(pack: &Path, hello: &Path, out: &Path, work: &Path) -> Result<Vec<Row
         ));
     }
 
-    let mut peaks = Vec::new();
-    for _ in 0..PEAK_RUNS {
+    let args = [
+        "-o".as_ref(),
+        image.as_os_str(),
+        "--root".as_ref(),
+        tree.as_os_str(),
+        hello.as_os_str(),
+    ];
+    let peak = smallest_peak(pack, &args, &[0], out, PEAK_RUNS, || {
         let _ = std::fs::remove_file(&image);
-        let args = [
-            "-o".as_ref(),
-            image.as_os_str(),
-            "--root".as_ref(),
-            tree.as_os_str(),
-            hello.as_os_str(),
-        ];
-        peaks.push(peak_once(pack, &args, &[0], out)?);
-    }
-    let peak = peaks.into_iter().min().ok_or("no run")?;
-    rows.push(Row::new(
+    })?;
+    rows.push(peak_row(
         "scratch-pack peak memory, the same tree as gzip (bytes, ru_maxrss)",
-        peak as f64,
-        "64 MiB (the goal)",
-        PEAK_GOAL_BYTES as f64,
-        Some("1.00"),
-        Unit::Bytes,
+        peak,
     ));
     Ok(rows)
 }
